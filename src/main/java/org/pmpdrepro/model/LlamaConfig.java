@@ -72,7 +72,7 @@ public record LlamaConfig(
         try {
             root = JSON.readTree(configJson.toFile());
         } catch (IOException e) {
-            throw new IOException(configJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(configJson + ": not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new IOException(configJson + ": expected a JSON object with the model's hyper-parameters");
