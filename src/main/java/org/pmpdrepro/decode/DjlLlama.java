@@ -1,0 +1,142 @@
+package org.pmpdrepro.decode;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.Function;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * A Llama model resident on one device: embeddings, norms and output head in full precision, linear layers from a
+ * {@link WeightProvider}.
+ */
+public final class DjlLlama implements LlamaWeights, AutoCloseable {
+
+    private final LlamaConfig config;
+    private final Device device;
+    private final NDManager manager;
+    private final NDArray embedding;
+    private final NDArray[] inputNorms;
+    private final NDArray[] postNorms;
+    private final NDArray finalNorm;
+    private final NDArray lmHeadT;
+    private final NDArray ropeCos;
+    private final NDArray ropeSin;
+    private final WeightProvider provider;
+
+    private DjlLlama(LlamaConfig config, Device device, Function<String, Tensor> weights,
+            WeightProviderFactory providerFactory) {
+        this.config = config;
+        this.device = device;
+        this.manager = NDManager.newBaseManager(device);
+        this.embedding = create(weights.apply(WeightNames.EMBED));
+        this.inputNorms = new NDArray[config.numLayers()];
+        this.postNorms = new NDArray[config.numLayers()];
+        for (int l = 0; l < config.numLayers(); l++) {
+            inputNorms[l] = create(weights.apply(WeightNames.inputNorm(l)));
+            postNorms[l] = create(weights.apply(WeightNames.postAttentionNorm(l)));
+        }
+        this.finalNorm = create(weights.apply(WeightNames.FINAL_NORM));
+        Tensor head = config.tieWordEmbeddings()
+                ? weights.apply(WeightNames.EMBED)
+                : weights.apply(WeightNames.LM_HEAD);
+        this.lmHeadT = DenseWeightProvider.transposedOnDevice(manager, head);
+        NDArray[] rope = Rope.tables(manager, config, config.maxPositionEmbeddings());
+        this.ropeCos = rope[0];
+        this.ropeSin = rope[1];
+        this.provider = providerFactory.create(manager, config, weights);
+    }
+
+    /** Builds the provider of linear weights on the model's device. */
+    @FunctionalInterface
+    public interface WeightProviderFactory {
+        WeightProvider create(NDManager manager, LlamaConfig config, Function<String, Tensor> weights);
+    }
+
+    /** The unquantized model on {@code device}. */
+    public static DjlLlama dense(LlamaConfig config, Function<String, Tensor> weights, Device device) {
+        return new DjlLlama(config, device, weights, DenseWeightProvider::new);
+    }
+
+    /** The model on {@code device} with linear weights served by {@code factory}'s provider. */
+    public static DjlLlama withProvider(LlamaConfig config, Function<String, Tensor> weights, Device device,
+            WeightProviderFactory factory) {
+        return new DjlLlama(config, device, weights, factory);
+    }
+
+    private NDArray create(Tensor t) {
+        int[] s = t.shape();
+        long[] dims = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            dims[i] = s[i];
+        }
+        return manager.create(t.data(), new Shape(dims));
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public WeightProvider provider() {
+        return provider;
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDArray embedding() {
+        return embedding;
+    }
+
+    @Override
+    public NDArray inputNorm(int layer) {
+        return inputNorms[layer];
+    }
+
+    @Override
+    public NDArray postAttentionNorm(int layer) {
+        return postNorms[layer];
+    }
+
+    @Override
+    public NDArray finalNorm() {
+        return finalNorm;
+    }
+
+    @Override
+    public NDArray lmHeadTransposed() {
+        return lmHeadT;
+    }
+
+    @Override
+    public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
+        return provider.linearTransposed(layer, proj, precision);
+    }
+
+    @Override
+    public NDArray ropeCos() {
+        return ropeCos;
+    }
+
+    @Override
+    public NDArray ropeSin() {
+        return ropeSin;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,185 @@
+package org.pmpdrepro.decode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batched greedy decoding with a KV cache.
+ *
+ * <p>Prompts are grouped into batches by length (so little padding is wasted), left-padded, and decoded together;
+ * a sequence that emits end-of-sequence or reaches the token limit leaves the batch, and its cache rows with it.
+ * Each pass asks the {@link PrecisionPlan} for every row's precision.
+ */
+public final class GreedyDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GreedyDecoder.class);
+
+    private final DjlLlama model;
+    private final int batchSize;
+    private final int padId;
+
+    public GreedyDecoder(DjlLlama model, int batchSize, int padId) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 1");
+        }
+        this.model = model;
+        this.batchSize = batchSize;
+        this.padId = padId;
+    }
+
+    /** Greedy continuations of {@code prompts}, at most {@code maxNewTokens} each, in prompt order. */
+    public DecodeResult generate(List<int[]> prompts, int maxNewTokens, int eosId, PrecisionPlan plan) {
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("max new tokens " + maxNewTokens + ": expected at least 1");
+        }
+        int limit = model.config().maxPositionEmbeddings();
+        for (int i = 0; i < prompts.size(); i++) {
+            int len = prompts.get(i).length;
+            if (len == 0 || len + maxNewTokens > limit) {
+                throw new IllegalArgumentException("prompt " + i + " has " + len + " tokens; with " + maxNewTokens
+                        + " new tokens it must be non-empty and fit the model's " + limit + " positions");
+            }
+        }
+        Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.<Integer>comparingInt(i -> prompts.get(i).length).thenComparingInt(i -> i));
+
+        Generation[] out = new Generation[prompts.size()];
+        long start = System.nanoTime();
+        long tokens = 0;
+        for (int from = 0; from < order.length; from += batchSize) {
+            int[] batch = new int[Math.min(batchSize, order.length - from)];
+            for (int b = 0; b < batch.length; b++) {
+                batch[b] = order[from + b];
+            }
+            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, plan);
+            for (int b = 0; b < batch.length; b++) {
+                out[batch[b]] = gens.get(b);
+                tokens += gens.get(b).trace().size();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.debug("decoded {} prompts, {} tokens in {} s on {}", prompts.size(), tokens, seconds, model.device());
+        return new DecodeResult(Arrays.asList(out), model.device().toString(), tokens, seconds);
+    }
+
+    private List<Generation> decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId, PrecisionPlan plan) {
+        int rows = batch.length;
+        int width = 0;
+        for (int p : batch) {
+            width = Math.max(width, prompts.get(p).length);
+        }
+        List<List<Integer>> generated = new ArrayList<>();
+        List<List<Precision>> traces = new ArrayList<>();
+        boolean[] eos = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+            generated.add(new ArrayList<>());
+            traces.add(new ArrayList<>());
+        }
+
+        try (NDManager m = model.manager().newSubManager(); KvCache cache = new KvCache(model.config().numLayers())) {
+            long[] ids = new long[rows * width];
+            long[] pos = new long[rows * width];
+            float[] keyBias = new float[rows * width];
+            int[] nextPosition = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                int[] prompt = prompts.get(batch[r]);
+                int pad = width - prompt.length;
+                for (int j = 0; j < width; j++) {
+                    boolean real = j >= pad;
+                    ids[r * width + j] = real ? prompt[j - pad] : padId;
+                    pos[r * width + j] = real ? j - pad : 0;
+                    keyBias[r * width + j] = real ? 0f : LlamaGraph.MASKED;
+                }
+                nextPosition[r] = prompt.length;
+            }
+            NDArray bias = m.create(keyBias, new Shape(rows, width));
+            Precision[] prefill = new Precision[rows];
+            for (int r = 0; r < rows; r++) {
+                prefill[r] = plan.prefill(batch[r]);
+            }
+            int[] active = IntStream.range(0, rows).toArray();
+            long[] next;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                next = argmaxLast(m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)), bias,
+                        cache, RowPrecisions.of(prefill));
+            }
+            Precision[] current = prefill;
+            for (int step = 1; ; step++) {
+                // Record the tokens this pass produced; a row that is done leaves the batch.
+                int kept = 0;
+                int[] keep = new int[active.length];
+                for (int a = 0; a < active.length; a++) {
+                    int r = active[a];
+                    traces.get(r).add(current[a]);
+                    if (next[a] == eosId) {
+                        eos[r] = true;
+                    } else {
+                        generated.get(r).add((int) next[a]);
+                        if (generated.get(r).size() < maxNew) {
+                            keep[kept++] = a;
+                        }
+                    }
+                }
+                if (kept == 0) {
+                    break;
+                }
+                if (kept < active.length) {
+                    int[] survivors = Arrays.copyOf(keep, kept);
+                    NDArray keepRows = m.create(Arrays.stream(survivors).asLongStream().toArray());
+                    cache.keepRows(keepRows);
+                    NDArray smaller = bias.get(new NDIndex("{}", keepRows));
+                    bias.close();
+                    keepRows.close();
+                    bias = smaller;
+                    int[] oldActive = active;
+                    long[] oldNext = next;
+                    active = Arrays.stream(survivors).map(a -> oldActive[a]).toArray();
+                    next = Arrays.stream(survivors).mapToLong(a -> oldNext[a]).toArray();
+                }
+                NDArray grown = NDArrays.concat(new NDList(bias, m.zeros(new Shape(active.length, 1))), 1);
+                bias.close();
+                bias = grown;
+
+                current = new Precision[active.length];
+                long[] position = new long[active.length];
+                for (int a = 0; a < active.length; a++) {
+                    current[a] = plan.decode(batch[active[a]], step);
+                    // Token number `step` (1-based) sits right after the prompt's last position.
+                    position[a] = prompts.get(batch[active[a]]).length + step - 1;
+                }
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    next = argmaxLast(m.create(next, new Shape(active.length, 1)),
+                            m.create(position, new Shape(active.length, 1)), bias, cache, RowPrecisions.of(current));
+                }
+            }
+            bias.close();
+        }
+        List<Generation> gens = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            gens.add(new Generation(generated.get(r).stream().mapToInt(Integer::intValue).toArray(), traces.get(r),
+                    eos[r]));
+        }
+        return gens;
+    }
+
+    /** Greedy token of each row's last position after a pass over {@code ids}. */
+    private long[] argmaxLast(NDArray ids, NDArray positions, NDArray bias, KvCache cache, RowPrecisions rows) {
+        NDArray hidden = LlamaGraph.hidden(model, ids, positions, bias, cache, rows);
+        NDArray last = hidden.get(new NDIndex(":, -1, :"));
+        return LlamaGraph.logits(model, last).argMax(-1).toLongArray();
+    }
+}

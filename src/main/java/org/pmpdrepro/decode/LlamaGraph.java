@@ -1,0 +1,124 @@
+package org.pmpdrepro.decode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * The Llama forward pass in DJL operations: RMSNorm, rotary embeddings, grouped-query causal attention with an
+ * optional KV cache, SwiGLU MLP. Training and decoding share it.
+ */
+public final class LlamaGraph {
+
+    /**
+     * Additive score of a masked key. Finite on purpose: a padding query whose keys are all masked then attends
+     * uniformly instead of producing NaN, and {@code exp(MASKED - max)} is exactly zero for every real row.
+     */
+    static final float MASKED = -1e30f;
+
+    /**
+     * Hidden states after the final norm, {@code [batch, time, hidden]}.
+     *
+     * @param ids token ids {@code [batch, time]} (int64)
+     * @param positions rotary positions {@code [batch, time]} (int64)
+     * @param keyBias additive key mask {@code [batch, cachedTime + time]} (0 or {@link #MASKED}), or null when
+     *     every key is valid
+     * @param cache the KV cache to read and extend, or null for a cache-free pass (training)
+     * @param rows the weight precision of each batch row
+     */
+    public static NDArray hidden(
+            LlamaWeights w, NDArray ids, NDArray positions, NDArray keyBias, KvCache cache, RowPrecisions rows) {
+        LlamaConfig c = w.config();
+        long batch = ids.getShape().get(0);
+        long time = ids.getShape().get(1);
+        long cached = cache == null ? 0 : cache.length();
+        int heads = c.numHeads();
+        int kvHeads = c.numKvHeads();
+        int headDim = c.headDim();
+        float eps = (float) c.rmsNormEps();
+
+        NDArray cos = w.ropeCos().get(positions).expandDims(1);
+        NDArray sin = w.ropeSin().get(positions).expandDims(1);
+        NDArray bias = attentionBias(ids.getManager(), keyBias, batch, time, cached);
+
+        NDArray x = w.embedding().get(ids);
+        for (int l = 0; l < c.numLayers(); l++) {
+            NDArray h = rmsNorm(x, w.inputNorm(l), eps);
+            NDArray q = heads(rows.linear(h, w, l, Linear.Q), batch, time, heads, headDim);
+            NDArray k = heads(rows.linear(h, w, l, Linear.K), batch, time, kvHeads, headDim);
+            NDArray v = heads(rows.linear(h, w, l, Linear.V), batch, time, kvHeads, headDim);
+            q = rotate(q, cos, sin, headDim / 2);
+            k = rotate(k, cos, sin, headDim / 2);
+            if (cache != null) {
+                NDArray[] kv = cache.append(l, k, v);
+                k = kv[0];
+                v = kv[1];
+            }
+            // Query head h reads key/value head h / groupSize: split the heads axis instead of copying K and V.
+            NDArray qg = q.reshape(batch, kvHeads, c.groupSize(), time, headDim);
+            NDArray scores = qg.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)).mul(1.0f / (float) Math.sqrt(headDim));
+            if (bias != null) {
+                scores = scores.add(bias);
+            }
+            NDArray attended = scores.softmax(-1).matMul(v.expandDims(2));
+            NDArray merged = attended.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
+                    .reshape(batch, time, (long) heads * headDim);
+            x = x.add(rows.linear(merged, w, l, Linear.O));
+
+            NDArray h2 = rmsNorm(x, w.postAttentionNorm(l), eps);
+            NDArray gate = rows.linear(h2, w, l, Linear.GATE);
+            NDArray up = rows.linear(h2, w, l, Linear.UP);
+            x = x.add(rows.linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, l, Linear.DOWN));
+        }
+        return rmsNorm(x, w.finalNorm(), eps);
+    }
+
+    /** Logits {@code [..., vocab]} of hidden states {@code [..., hidden]}. */
+    public static NDArray logits(LlamaWeights w, NDArray hidden) {
+        return hidden.matMul(w.lmHeadTransposed());
+    }
+
+    static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        return x.mul(inv).mul(weight);
+    }
+
+    /** {@code [batch, time, heads*headDim]} to {@code [batch, heads, time, headDim]}. */
+    private static NDArray heads(NDArray x, long batch, long time, int heads, int headDim) {
+        return x.reshape(batch, time, heads, headDim).transpose(0, 2, 1, 3);
+    }
+
+    /** Rotary embedding, rotate-half layout: dimension i pairs with i + half. */
+    static NDArray rotate(NDArray x, NDArray cos, NDArray sin, int half) {
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        return NDArrays.concat(new NDList(x1.mul(cos).sub(x2.mul(sin)), x2.mul(cos).add(x1.mul(sin))), -1);
+    }
+
+    /**
+     * The additive mask {@code [batch, 1, 1, time, keys]} combining causality (a query sees keys up to its own
+     * index) with the per-row key padding mask; null when nothing is masked.
+     */
+    private static NDArray attentionBias(NDManager m, NDArray keyBias, long batch, long time, long cached) {
+        long keys = cached + time;
+        NDArray bias = null;
+        if (time > 1) {
+            NDArray q = m.arange(cached, keys, 1, DataType.INT64).reshape(time, 1);
+            NDArray k = m.arange(0, keys, 1, DataType.INT64).reshape(1, keys);
+            bias = k.gt(q).toType(DataType.FLOAT32, false).mul(MASKED);
+        }
+        if (keyBias != null) {
+            NDArray pad = keyBias.reshape(batch, 1, 1, 1, keys);
+            bias = bias == null ? pad : pad.add(bias);
+        }
+        return bias;
+    }
+
+    private LlamaGraph() {}
+}

@@ -1,0 +1,37 @@
+package org.pmpdrepro.decode;
+
+import ai.djl.ndarray.NDArray;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * What the forward pass reads: the model's arrays on one device.
+ *
+ * <p>Decoding serves linear layers through a {@link WeightProvider}; training serves its trainable parameters. Both
+ * run the same {@link LlamaGraph}, so the decoder is exercised by every training step.
+ */
+public interface LlamaWeights {
+
+    LlamaConfig config();
+
+    /** Token embeddings {@code [vocab, hidden]}. */
+    NDArray embedding();
+
+    NDArray inputNorm(int layer);
+
+    NDArray postAttentionNorm(int layer);
+
+    NDArray finalNorm();
+
+    /** Output head transposed, {@code [hidden, vocab]}. */
+    NDArray lmHeadTransposed();
+
+    /** A linear projection's weight transposed, {@code [in, out]}, at {@code precision}. */
+    NDArray linearTransposed(int layer, Linear proj, Precision precision);
+
+    /** Rotary cosines {@code [maxPositions, headDim/2]}. */
+    NDArray ropeCos();
+
+    /** Rotary sines {@code [maxPositions, headDim/2]}. */
+    NDArray ropeSin();
+}

@@ -1,0 +1,24 @@
+package org.pmpdrepro.decode;
+
+import ai.djl.ndarray.NDArray;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * The precision-selecting source of every linear layer's weight.
+ *
+ * <p>The forward pass asks it for a projection's weight at the precision of the rows being computed; quantizers
+ * plug in here without the forward pass changing. Returned arrays are owned by the provider (the caller must not
+ * close them), live on the provider's device and are laid out transposed, {@code [in, out]}, so that
+ * {@code x.matMul(w)} computes {@code x W^T} of the Hugging Face {@code [out, in]} weight.
+ */
+public interface WeightProvider extends AutoCloseable {
+
+    /** The transposed weight {@code [in, out]} of {@code proj} in decoder block {@code layer} at {@code precision}. */
+    NDArray linearTransposed(int layer, Linear proj, Precision precision);
+
+    /** Whether this provider can serve {@code precision}; asking for another one is an error. */
+    boolean supports(Precision precision);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,181 @@
+package org.pmpdrepro.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tokenized text corpus: every document as {@code <bos> tokens <eos>}, concatenated, from which training draws
+ * fixed-length windows.
+ */
+final class TokenCorpus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCorpus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int[] tokens;
+    private final int documents;
+
+    private TokenCorpus(int[] tokens, int documents) {
+        this.tokens = tokens;
+        this.documents = documents;
+    }
+
+    /** A corpus over already tokenized text (tests, small experiments). */
+    static TokenCorpus of(int[] tokens, int documents) {
+        return new TokenCorpus(tokens.clone(), documents);
+    }
+
+    int size() {
+        return tokens.length;
+    }
+
+    int documents() {
+        return documents;
+    }
+
+    /**
+     * Reads a JSONL file of {@code {"text": ...}} documents and tokenizes it, caching the result beside
+     * {@code cache} (reused only while the source's hash, recorded in the cache's name, is unchanged).
+     */
+    static TokenCorpus load(Path jsonl, Function<List<String>, List<int[]>> encodeBatch, int bos, int eos,
+            Path cacheDir) throws IOException {
+        String hash = Hashing.sha256(jsonl).substring(0, 16);
+        Path cache = cacheDir.resolve(jsonl.getFileName() + "." + hash + ".tokens");
+        if (Files.exists(cache)) {
+            int[] tokens = readInts(cache);
+            int docs = 0;
+            for (int t : tokens) {
+                docs += t == bos ? 1 : 0;
+            }
+            LOG.info("corpus {}: {} tokens, {} documents (cached tokens {})", jsonl.getFileName(), tokens.length, docs,
+                    cache.getFileName());
+            return new TokenCorpus(tokens, docs);
+        }
+        List<String> batch = new ArrayList<>();
+        IntBuffer out = new IntBuffer();
+        int docs = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (IOException e) {
+                    throw new IOException(jsonl + ":" + lineNo + ": not a JSON object: " + e.getMessage(), e);
+                }
+                JsonNode text = node.get("text");
+                if (text == null || !text.isTextual()) {
+                    throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
+                }
+                batch.add(text.asText());
+                if (batch.size() == 1024) {
+                    docs += flush(batch, encodeBatch, bos, eos, out);
+                }
+            }
+        }
+        docs += flush(batch, encodeBatch, bos, eos, out);
+        int[] tokens = out.toArray();
+        Files.createDirectories(cacheDir);
+        writeInts(cache, tokens);
+        LOG.info("corpus {}: {} tokens, {} documents", jsonl.getFileName(), tokens.length, docs);
+        return new TokenCorpus(tokens, docs);
+    }
+
+    private static int flush(List<String> batch, Function<List<String>, List<int[]>> encodeBatch, int bos, int eos,
+            IntBuffer out) {
+        int n = batch.size();
+        for (int[] ids : encodeBatch.apply(batch)) {
+            out.add(bos);
+            for (int id : ids) {
+                out.add(id);
+            }
+            out.add(eos);
+        }
+        batch.clear();
+        return n;
+    }
+
+    /**
+     * {@code count} windows of {@code length + 1} tokens (inputs and shifted targets) at start positions drawn from
+     * {@code rng}; row-major {@code [count, length + 1]}.
+     */
+    long[] windows(SplittableRandom rng, int count, int length) {
+        if (tokens.length <= length + 1) {
+            throw new IllegalStateException("corpus of " + tokens.length + " tokens is shorter than a window of "
+                    + (length + 1));
+        }
+        long[] out = new long[count * (length + 1)];
+        for (int b = 0; b < count; b++) {
+            int start = rng.nextInt(tokens.length - length - 1);
+            for (int t = 0; t <= length; t++) {
+                out[b * (length + 1) + t] = tokens[start + t];
+            }
+        }
+        return out;
+    }
+
+    private static int[] readInts(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // keep reading until full
+            }
+            buf.flip();
+            int[] out = new int[buf.remaining() / 4];
+            buf.asIntBuffer().get(out);
+            return out;
+        }
+    }
+
+    private static void writeInts(Path file, int[] values) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(values);
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, buf.array());
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UncheckedIOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** A growable int array. */
+    private static final class IntBuffer {
+        private int[] data = new int[1 << 20];
+        private int size;
+
+        void add(int v) {
+            if (size == data.length) {
+                data = java.util.Arrays.copyOf(data, data.length * 2);
+            }
+            data[size++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package org.pmpdrepro.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.pmpdrepro.decode.LlamaGraph;
+import org.pmpdrepro.decode.LlamaWeights;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a Llama model from scratch on a token corpus with next-token cross-entropy, resumable from its last
+ * checkpoint. Each step draws its windows from a generator seeded by (seed, step), so a resumed run sees exactly
+ * the batches an uninterrupted one would.
+ */
+public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LlamaConfig model;
+    private final TrainConfig train;
+    private final Path checkpointDir;
+
+    public Trainer(LlamaConfig model, TrainConfig train, Path checkpointDir) {
+        this.model = model;
+        this.train = train;
+        this.checkpointDir = checkpointDir;
+    }
+
+    /** What a finished run reports. */
+    public record Result(int steps, double trainLoss, double validationLoss, Map<String, Tensor> weights) {}
+
+    public Result run(TokenCorpus trainCorpus, TokenCorpus validation) throws IOException {
+        return runUntil(trainCorpus, validation, train.steps());
+    }
+
+    /**
+     * Trains up to step {@code stop} of the configured schedule (the learning-rate schedule still spans all
+     * steps) and checkpoints there: a run can be stopped early and resumed exactly.
+     */
+    Result runUntil(TokenCorpus trainCorpus, TokenCorpus validation, int stop) throws IOException {
+        try (NDManager root = NDManager.newBaseManager()) {
+            Checkpoint resumed = Checkpoint.latest(checkpointDir, root);
+            TrainableLlama llama;
+            AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, train.weightDecay(), train.clipNorm());
+            int start;
+            if (resumed != null) {
+                llama = TrainableLlama.fromArrays(model, root, resumed.params());
+                adam.init(root, llama, resumed.moments(), resumed.step());
+                start = resumed.step();
+                LOG.info("resuming from step {} ({})", start, resumed.dir().getFileName());
+            } else {
+                llama = TrainableLlama.initialise(model, root, train.seed());
+                adam.init(root, llama, null, 0);
+                start = 0;
+            }
+            LOG.info("model {} parameters; {} steps of {} x {} tokens; train corpus {} tokens", model.parameterCount(),
+                    train.steps(), train.batchSize(), train.sequenceLength(), trainCorpus.size());
+
+            long begin = System.nanoTime();
+            double smoothed = Double.NaN;
+            double lastLoss = Double.NaN;
+            double valLoss = Double.NaN;
+            for (int step = start; step < stop; step++) {
+                float lr = train.learningRate(step);
+                double loss;
+                float gradNorm;
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    long[] windows = trainCorpus.windows(new SplittableRandom(train.seed() * 1_000_003L + step),
+                            train.batchSize(), train.sequenceLength());
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray lossArray = loss(llama, root, windows, train.batchSize());
+                        gc.backward(lossArray);
+                        loss = lossArray.getFloat();
+                    }
+                    gradNorm = adam.step(llama, lr);
+                }
+                lastLoss = loss;
+                smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
+                int done = step + 1;
+                if (done % train.logEvery() == 0 || done == train.steps()) {
+                    double secs = (System.nanoTime() - begin) / 1e9;
+                    int ran = done - start;
+                    double tokS = (double) ran * train.batchSize() * train.sequenceLength() / secs;
+                    double eta = secs / ran * (train.steps() - done);
+                    LOG.info(String.format("step %d/%d loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s elapsed %s ETA %s",
+                            done, train.steps(), loss, smoothed, lr, gradNorm, tokS, duration(secs), duration(eta)));
+                }
+                if (done % train.evalEvery() == 0 || done == stop) {
+                    valLoss = evaluate(llama, root, validation);
+                    LOG.info(String.format("step %d validation loss %.4f (ppl %.2f)", done, valLoss, Math.exp(valLoss)));
+                }
+                if (done % train.checkpointEvery() == 0 || done == stop) {
+                    Checkpoint.save(checkpointDir, done, llama, adam, lastLoss, valLoss);
+                }
+            }
+            if (Double.isNaN(valLoss)) {
+                valLoss = evaluate(llama, root, validation);
+            }
+            return new Result(stop, lastLoss, valLoss, llama.export());
+        }
+    }
+
+    /** Mean next-token cross-entropy of {@code count} windows. */
+    private NDArray loss(LlamaWeights w, NDManager m, long[] windows, int count) {
+        int len = train.sequenceLength();
+        NDArray all = m.create(windows, new Shape(count, len + 1));
+        NDArray inputs = all.get(":, :-1");
+        NDArray targets = all.get(":, 1:");
+        NDArray positions = m.arange(0, len, 1, DataType.INT64).reshape(1, len).repeat(0, count);
+        NDArray hidden = LlamaGraph.hidden(w, inputs, positions, null, null, RowPrecisions.uniform(Precision.FULL, count));
+        NDArray logp = LlamaGraph.logits(w, hidden).logSoftmax(-1);
+        return logp.gather(targets.expandDims(-1), -1).mean().neg();
+    }
+
+    /** Validation loss on fixed windows (seeded independently of training), without gradients. */
+    double evaluate(LlamaWeights w, NDManager m, TokenCorpus validation) {
+        SplittableRandom rng = new SplittableRandom(train.seed() ^ 0x5DEECE66DL);
+        double sum = 0;
+        int batches = 0;
+        for (int done = 0; done < train.evalWindows(); done += train.batchSize()) {
+            int n = Math.min(train.batchSize(), train.evalWindows() - done);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                sum += loss(w, m, validation.windows(rng, n, train.sequenceLength()), n).getFloat() * n;
+                batches += n;
+            }
+        }
+        return sum / batches;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    /** A saved training state: parameters, optimizer moments and the step they belong to. */
+    record Checkpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments) {
+
+        private static final String PREFIX = "step-";
+
+        static Checkpoint latest(Path root, NDManager manager) throws IOException {
+            if (!Files.isDirectory(root)) {
+                return null;
+            }
+            Path newest;
+            try (Stream<Path> dirs = Files.list(root)) {
+                newest = dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX))
+                        .filter(p -> !p.getFileName().toString().contains(".tmp"))
+                        .filter(p -> Files.exists(p.resolve("state.json")))
+                        .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+            }
+            if (newest == null) {
+                return null;
+            }
+            NDList params;
+            NDList moments;
+            try (InputStream in = Files.newInputStream(newest.resolve("params.safetensors"))) {
+                params = NDList.decode(manager, in);
+            }
+            try (InputStream in = Files.newInputStream(newest.resolve("moments.safetensors"))) {
+                moments = NDList.decode(manager, in);
+            }
+            int step = JSON.readTree(newest.resolve("state.json").toFile()).get("step").asInt();
+            return new Checkpoint(newest, step, byName(params), byName(moments));
+        }
+
+        private static Map<String, NDArray> byName(NDList arrays) {
+            Map<String, NDArray> out = new java.util.HashMap<>();
+            for (NDArray a : arrays) {
+                out.put(a.getName(), a);
+            }
+            return out;
+        }
+
+        /** Writes a complete checkpoint in a scratch directory, then renames it into place; keeps the last two. */
+        static void save(Path root, int step, TrainableLlama llama, AdamW adam, double trainLoss, double valLoss)
+                throws IOException {
+            Files.createDirectories(root);
+            String name = String.format("%s%07d", PREFIX, step);
+            Path scratch = Files.createTempDirectory(root, name + ".tmp");
+            List<String> names = llama.names();
+            NDList params = new NDList();
+            List<NDArray> arrays = llama.arrays();
+            for (int i = 0; i < arrays.size(); i++) {
+                arrays.get(i).setName(names.get(i));
+                params.add(arrays.get(i));
+            }
+            try (OutputStream out = Files.newOutputStream(scratch.resolve("params.safetensors"))) {
+                params.encode(out, NDList.Encoding.SAFETENSORS);
+            }
+            try (OutputStream out = Files.newOutputStream(scratch.resolve("moments.safetensors"))) {
+                adam.moments(names).encode(out, NDList.Encoding.SAFETENSORS);
+            }
+            ObjectNode state = JSON.createObjectNode();
+            state.put("step", step);
+            state.put("train_loss", trainLoss);
+            state.put("validation_loss", valLoss);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve("state.json").toFile(), state);
+            Path target = root.resolve(name);
+            deleteTree(target);
+            Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+            List<Path> old;
+            try (Stream<Path> dirs = Files.list(root)) {
+                old = dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX))
+                        .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                        .skip(2).toList();
+            }
+            for (Path p : old) {
+                deleteTree(p);
+            }
+        }
+
+        private static void deleteTree(Path p) throws IOException {
+            if (!Files.exists(p)) {
+                return;
+            }
+            try (Stream<Path> walk = Files.walk(p)) {
+                for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+}
