@@ -1,0 +1,108 @@
+package org.pmpdrepro.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.model.CheckpointWriter;
+import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.tokenizer.ProjectTokenizer;
+import org.pmpdrepro.train.TrainConfig;
+import org.pmpdrepro.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pmpd train}: trains the fixture model from scratch, resumably, and writes it in the Hugging Face layout. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains a Llama-architecture model on a JSONL text corpus ({\"text\": ...} per line) and writes",
+            "config.json, model.safetensors, tokenizer.json and training.json to --out.",
+            "Checkpoints go to --work; an interrupted run resumes from the newest one."
+        })
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training corpus (JSONL).")
+    Path trainFile;
+
+    @Option(names = "--validation", required = true, paramLabel = "FILE",
+            description = "Validation corpus (JSONL), disjoint from the training packages.")
+    Path validationFile;
+
+    @Option(names = "--tokenizer", required = true, paramLabel = "PATH", description = "tokenizer.json or its folder.")
+    Path tokenizerPath;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the trained model is written.")
+    Path out;
+
+    @Option(names = "--work", defaultValue = "work/train", paramLabel = "DIR",
+            description = "Checkpoints and token caches (default: ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Option(names = "--hidden", defaultValue = "256") int hidden;
+    @Option(names = "--intermediate", defaultValue = "688") int intermediate;
+    @Option(names = "--layers", defaultValue = "6") int layers;
+    @Option(names = "--heads", defaultValue = "8") int heads;
+    @Option(names = "--kv-heads", defaultValue = "4") int kvHeads;
+    @Option(names = "--max-positions", defaultValue = "512") int maxPositions;
+    @Option(names = "--untied", description = "Separate output head instead of tied embeddings.") boolean untied;
+
+    @Option(names = "--seq", defaultValue = "256", description = "Training window length.") int seq;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--steps", defaultValue = "3000") int steps;
+    @Option(names = "--warmup", defaultValue = "100") int warmup;
+    @Option(names = "--lr", defaultValue = "2e-3") float lr;
+    @Option(names = "--final-lr-ratio", defaultValue = "0.1") float finalLrRatio;
+    @Option(names = "--weight-decay", defaultValue = "0.1") float weightDecay;
+    @Option(names = "--clip", defaultValue = "1.0") float clip;
+    @Option(names = "--seed", defaultValue = "20241017") long seed;
+    @Option(names = "--log-every", defaultValue = "10") int logEvery;
+    @Option(names = "--eval-every", defaultValue = "200") int evalEvery;
+    @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
+    @Option(names = "--eval-windows", defaultValue = "64") int evalWindows;
+
+    @Override
+    public Integer call() throws IOException {
+        try (ProjectTokenizer tokenizer = ProjectTokenizer.load(tokenizerPath)) {
+            LlamaConfig config = new LlamaConfig(tokenizer.vocabSize(), hidden, intermediate, layers, heads, kvHeads,
+                    maxPositions, 1e-5, 10000.0, !untied, tokenizer.bosId(), tokenizer.eosId());
+            TrainConfig settings = new TrainConfig(seq, batch, steps, warmup, lr, finalLrRatio, weightDecay, clip, seed,
+                    logEvery, evalEvery, checkpointEvery, evalWindows);
+            TrainingRun.Outcome outcome = TrainingRun.run(config, settings, trainFile, validationFile,
+                    tokenizer::encodeBatch, tokenizer.bosId(), tokenizer.eosId(), work);
+
+            Files.createDirectories(out);
+            CheckpointWriter.write(out, config, outcome.weights(), DType.F32);
+            Path tokenizerFile = Files.isDirectory(tokenizerPath) ? tokenizerPath.resolve("tokenizer.json") : tokenizerPath;
+            Path target = out.resolve("tokenizer.json");
+            if (!Files.isSameFile(tokenizerFile.toAbsolutePath().getParent(), out.toAbsolutePath())) {
+                Path tmp = Files.createTempFile(out, "tokenizer", ".tmp");
+                Files.copy(tokenizerFile, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            ObjectNode record = outcome.provenance();
+            record.put("command", "pmpd train " + String.join(" ", commandLine()));
+            Path tmp = Files.createTempFile(out, "training", ".tmp");
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), record);
+            Files.move(tmp, out.resolve("training.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            System.out.printf("trained %d steps: train loss %.4f, validation loss %.4f; written to %s%n",
+                    outcome.steps(), outcome.trainLoss(), outcome.validationLoss(), out);
+        }
+        return 0;
+    }
+
+    private java.util.List<String> commandLine() {
+        return java.util.List.of("--train", trainFile.toString(), "--validation", validationFile.toString(),
+                "--tokenizer", tokenizerPath.toString(), "--out", out.toString(), "--hidden", "" + hidden,
+                "--intermediate", "" + intermediate, "--layers", "" + layers, "--heads", "" + heads, "--kv-heads",
+                "" + kvHeads, "--max-positions", "" + maxPositions, "--seq", "" + seq, "--batch", "" + batch,
+                "--steps", "" + steps, "--warmup", "" + warmup, "--lr", "" + lr, "--final-lr-ratio", "" + finalLrRatio,
+                "--weight-decay", "" + weightDecay, "--clip", "" + clip, "--seed", "" + seed);
+    }
+}

@@ -1,0 +1,42 @@
+package org.pmpdrepro.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+
+/** A complete training run from text files: tokenize (cached), train (resumable), report provenance. */
+public final class TrainingRun {
+
+    /** The trained weights and what a model card needs to state about them. */
+    public record Outcome(int steps, double trainLoss, double validationLoss, Map<String, Tensor> weights,
+            ObjectNode provenance) {}
+
+    public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
+            Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work) throws IOException {
+        TokenCorpus train = TokenCorpus.load(trainFile, encodeBatch, bos, eos, work.resolve("tokens"));
+        TokenCorpus validation = TokenCorpus.load(validationFile, encodeBatch, bos, eos, work.resolve("tokens"));
+        Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints")).run(train, validation);
+
+        ObjectNode p = new ObjectMapper().createObjectNode();
+        p.put("train_corpus_sha256", Hashing.sha256(trainFile));
+        p.put("train_corpus_tokens", train.size());
+        p.put("train_corpus_documents", train.documents());
+        p.put("validation_corpus_sha256", Hashing.sha256(validationFile));
+        p.put("validation_corpus_tokens", validation.size());
+        p.put("parameters", config.parameterCount());
+        p.put("steps", result.steps());
+        p.put("tokens_seen", (long) result.steps() * settings.batchSize() * settings.sequenceLength());
+        p.put("final_train_loss", result.trainLoss());
+        p.put("final_validation_loss", result.validationLoss());
+        p.putPOJO("settings", settings);
+        return new Outcome(result.steps(), result.trainLoss(), result.validationLoss(), result.weights(), p);
+    }
+
+    private TrainingRun() {}
+}
