@@ -19,16 +19,29 @@ final class OracleMath {
         return out;
     }
 
-    /** {@code y = W x} for a row-major {@code W} of {@code rows x cols}. */
+    /**
+     * {@code y = W x} for a row-major {@code W} of {@code rows x cols}. Four independent partial sums break the
+     * add-latency chain (several times faster); in double the changed summation order is immaterial.
+     */
     static float[] matVec(float[] w, int rows, int cols, float[] x) {
         float[] y = new float[rows];
+        int body = cols & ~3;
         for (int r = 0; r < rows; r++) {
-            double acc = 0;
             int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                acc += (double) w[base + c] * x[c];
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            for (int c = 0; c < body; c += 4) {
+                a0 += (double) w[base + c] * x[c];
+                a1 += (double) w[base + c + 1] * x[c + 1];
+                a2 += (double) w[base + c + 2] * x[c + 2];
+                a3 += (double) w[base + c + 3] * x[c + 3];
             }
-            y[r] = (float) acc;
+            for (int c = body; c < cols; c++) {
+                a0 += (double) w[base + c] * x[c];
+            }
+            y[r] = (float) ((a0 + a1) + (a2 + a3));
         }
         return y;
     }
