@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -68,6 +70,9 @@ public record LlamaConfig(
 
     /** Reads {@code config.json}; a missing or malformed field is reported with the file and field name. */
     public static LlamaConfig read(Path configJson) throws IOException {
+        if (!Files.isRegularFile(configJson)) {
+            throw new NoSuchFileException(configJson.toString(), null, "expected the model's Hugging Face config");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(configJson.toFile());
@@ -78,6 +83,7 @@ public record LlamaConfig(
             throw new IOException(configJson + ": expected a JSON object with the model's hyper-parameters");
         }
         try {
+            rejectUnsupported(root);
             int heads = intField(root, "num_attention_heads", configJson);
             return new LlamaConfig(
                     intField(root, "vocab_size", configJson),
@@ -117,6 +123,36 @@ public record LlamaConfig(
         o.put("hidden_act", "silu");
         o.put("torch_dtype", "float32");
         return o;
+    }
+
+    /**
+     * Fields whose non-default values change the architecture in ways this project does not implement; they
+     * are refused rather than silently ignored.
+     */
+    private static void rejectUnsupported(JsonNode root) {
+        JsonNode scaling = root.get("rope_scaling");
+        if (scaling != null && !scaling.isNull()) {
+            throw new IllegalArgumentException("field 'rope_scaling' is " + scaling
+                    + "; expected null (scaled rotary embeddings are not supported)");
+        }
+        JsonNode act = root.get("hidden_act");
+        if (act != null && !act.asText().equals("silu")) {
+            throw new IllegalArgumentException("field 'hidden_act' is " + act + "; expected \"silu\" (SwiGLU MLP)");
+        }
+        for (String bias : new String[] {"attention_bias", "mlp_bias"}) {
+            if (root.path(bias).asBoolean(false)) {
+                throw new IllegalArgumentException("field '" + bias + "' is true; expected false (Llama projections"
+                        + " have no bias)");
+            }
+        }
+        JsonNode headDim = root.get("head_dim");
+        JsonNode hidden = root.get("hidden_size");
+        JsonNode heads = root.get("num_attention_heads");
+        if (headDim != null && !headDim.isNull() && hidden != null && heads != null && heads.asInt() > 0
+                && headDim.asInt() != hidden.asInt() / heads.asInt()) {
+            throw new IllegalArgumentException("field 'head_dim' is " + headDim + "; expected hidden_size / "
+                    + "num_attention_heads = " + hidden.asInt() / heads.asInt());
+        }
     }
 
     private static int firstInt(JsonNode node) {

@@ -1,0 +1,139 @@
+package org.pmpdrepro.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes fp32 tensors as a safetensors file, stored as F32, F16 or BF16, in the order given and contiguous.
+ * The header is padded with spaces to an 8-byte boundary (as the reference implementation does) so the data
+ * region starts aligned. The file is written atomically.
+ */
+public final class SafetensorsWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    private SafetensorsWriter() {}
+
+    /**
+     * Writes {@code tensors} in list order, each stored as {@code dtype}, with {@code metadata} as the header's
+     * {@code __metadata__} (omitted when empty).
+     *
+     * @throws IllegalArgumentException for a duplicate or reserved name, a type that cannot be written, or a
+     *     finite value that would overflow to infinity in {@code dtype}
+     */
+    public static void write(Path target, List<Tensor> tensors, DType dtype, Map<String, String> metadata)
+            throws IOException {
+        if (!dtype.writable()) {
+            throw new IllegalArgumentException("cannot store fp32 values as " + dtype + "; expected F32, F16 or BF16");
+        }
+        byte[] header = header(tensors, dtype, metadata);
+        AtomicFiles.write(target, out -> {
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(header.length);
+            flush(out, buf);
+            drain(out, ByteBuffer.wrap(header));
+            for (Tensor t : tensors) {
+                float[] data = t.data();
+                for (int i = 0; i < data.length; i++) {
+                    if (buf.remaining() < dtype.bytes()) {
+                        flush(out, buf);
+                    }
+                    put(buf, dtype, t.name(), i, data[i]);
+                }
+            }
+            flush(out, buf);
+        });
+    }
+
+    /** Writes {@code tensors} as F32 with no metadata. */
+    public static void write(Path target, List<Tensor> tensors) throws IOException {
+        write(target, tensors, DType.F32, Map.of());
+    }
+
+    private static byte[] header(List<Tensor> tensors, DType dtype, Map<String, String> metadata) {
+        ObjectNode root = JSON.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
+            metadata.forEach(meta::put);
+        }
+        Set<String> seen = new HashSet<>();
+        long offset = 0;
+        for (Tensor t : tensors) {
+            if (t.name() == null || t.name().isEmpty() || t.name().equals(SafetensorsHeader.METADATA_KEY)) {
+                throw new IllegalArgumentException("tensor name '" + t.name() + "' is reserved or empty");
+            }
+            if (!seen.add(t.name())) {
+                throw new IllegalArgumentException("tensor '" + t.name() + "' is listed twice; names must be unique");
+            }
+            long bytes = t.size() * dtype.bytes();
+            ObjectNode entry = root.putObject(t.name());
+            entry.put("dtype", dtype.headerName());
+            ArrayNode shape = entry.putArray("shape");
+            for (int d : t.shape()) {
+                shape.add(d);
+            }
+            entry.putArray("data_offsets").add(offset).add(offset + bytes);
+            offset += bytes;
+        }
+        byte[] raw = root.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] padded = Arrays.copyOf(raw, (raw.length + 7) / 8 * 8);
+        Arrays.fill(padded, raw.length, padded.length, (byte) ' ');
+        return padded;
+    }
+
+    private static void put(ByteBuffer buf, DType dtype, String name, int index, float v) {
+        switch (dtype) {
+            case F32 -> buf.putFloat(v);
+            case F16 -> buf.putShort(checkFinite(Float.floatToFloat16(v), Float::float16ToFloat, name, index, v, dtype));
+            case BF16 -> buf.putShort(checkFinite(floatToBf16(v), FloatWidening::bf16ToFloat, name, index, v, dtype));
+            default -> throw new IllegalStateException("unwritable type " + dtype);
+        }
+    }
+
+    private interface HalfDecoder {
+        float decode(short bits);
+    }
+
+    private static short checkFinite(short bits, HalfDecoder decoder, String name, int index, float v, DType dtype) {
+        if (Float.isFinite(v) && Float.isInfinite(decoder.decode(bits))) {
+            throw new IllegalArgumentException("tensor '" + name + "' element " + index + " = " + v
+                    + " overflows " + dtype + "; expected a value inside its finite range");
+        }
+        return bits;
+    }
+
+    /** Rounds fp32 to bfloat16, to nearest with ties to even, keeping NaN a NaN. */
+    static short floatToBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x0040);
+        }
+        int roundingBias = 0x7fff + ((bits >>> 16) & 1);
+        return (short) ((bits + roundingBias) >>> 16);
+    }
+
+    private static void flush(FileChannel out, ByteBuffer buf) throws IOException {
+        buf.flip();
+        drain(out, buf);
+        buf.clear();
+    }
+
+    private static void drain(FileChannel out, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+    }
+}
