@@ -4,10 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDScope;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Function;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames;
+import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.model.WeightNames.Linear;
 
 /**
@@ -66,6 +70,47 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     public static DjlLlama withProvider(LlamaConfig config, Function<String, Tensor> weights, Device device,
             WeightProviderFactory factory) {
         return new DjlLlama(config, device, weights, factory);
+    }
+
+    /** The unquantized model of a checkpoint (or any weight source) on {@code device}. */
+    public static DjlLlama dense(WeightSource source, Device device) {
+        return dense(source.config(), reading(source), device);
+    }
+
+    /** A weight source as the function the constructor reads tensors through. */
+    public static Function<String, Tensor> reading(WeightSource source) {
+        return name -> {
+            try {
+                return source.tensor(name);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    /**
+     * Logits {@code [time][vocab]} of every position of one token sequence, computed without a cache at
+     * {@code precision}: the reference the cached decoder and the oracle are compared with.
+     */
+    public float[][] logits(int[] tokens, Precision precision) {
+        try (NDManager m = manager.newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int n = tokens.length;
+            long[] ids = new long[n];
+            long[] pos = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = tokens[i];
+                pos[i] = i;
+            }
+            NDArray hidden = LlamaGraph.hidden(this, m.create(ids, new Shape(1, n)), m.create(pos, new Shape(1, n)),
+                    null, null, RowPrecisions.uniform(precision, 1));
+            float[] flat = LlamaGraph.logits(this, hidden).toFloatArray();
+            float[][] out = new float[n][config.vocabSize()];
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(flat, t * config.vocabSize(), out[t], 0, config.vocabSize());
+            }
+            return out;
+        }
     }
 
     private NDArray create(Tensor t) {
