@@ -46,7 +46,9 @@ public record DebianDescription(
 
     /** The plain document the language model reads: package, synopsis and every paragraph. */
     public String document() {
-        return "Package: " + packageName + "\nSynopsis: " + synopsis + "\nDescription: "
-                + String.join("\n", paragraphs.stream().map(Paragraph::text).toList());
+        String head = "Package: " + packageName + "\nSynopsis: " + synopsis;
+        return paragraphs.isEmpty()
+                ? head
+                : head + "\nDescription: " + String.join("\n", paragraphs.stream().map(Paragraph::text).toList());
     }
 }

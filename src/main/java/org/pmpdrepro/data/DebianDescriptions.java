@@ -169,16 +169,16 @@ public final class DebianDescriptions {
             boolean verbatim = false;
             for (String raw : descriptionLines) {
                 String body = raw.substring(1);
-                if (body.stripTrailing().equals(".")) {
+                String text = TextNormalizer.normalize(body);
+                // A line that is empty after normalisation (translators sometimes write " \u00A0") can
+                // only have been meant as the " ." separator.
+                if (body.stripTrailing().equals(".") || text.isEmpty()) {
                     flush(out, lines, verbatim);
                     lines.clear();
                     verbatim = false;
                 } else {
-                    verbatim |= !body.isEmpty() && Character.isWhitespace(body.charAt(0));
-                    String text = TextNormalizer.normalize(body);
-                    if (!text.isEmpty()) {
-                        lines.add(text);
-                    }
+                    verbatim |= Character.isWhitespace(body.charAt(0));
+                    lines.add(text);
                 }
             }
             flush(out, lines, verbatim);
