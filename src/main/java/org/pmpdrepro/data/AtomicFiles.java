@@ -54,6 +54,7 @@ public final class AtomicFiles {
                 w.flush();
                 bytes = counting.count;
             }
+            readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             return new WrittenFile(target, HexFormat.of().formatHex(md.digest()), counts[0], bytes);
@@ -78,6 +79,15 @@ public final class AtomicFiles {
                 sink.line(line);
             }
         });
+    }
+
+    /** Temp files are created owner-only; outputs are ordinary shared files (rw-r--r--). */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // non-POSIX file systems keep their default permissions
+        }
     }
 
     private static final class CountingOutputStream extends java.io.FilterOutputStream {
