@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
         name = "pmpd",
         mixinStandardHelpOptions = true,
         description = "Progressive Mixed-Precision Decoding reproduction suite.",
-        subcommands = {CommandLine.HelpCommand.class, TrainTokenizerCommand.class, TrainCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            BuildFixturesCommand.class,
+            TrainTokenizerCommand.class,
+            TrainCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,0 +1,112 @@
+package org.pmpdrepro.data;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/** Writes text files atomically (temp file in the same directory, then an atomic rename). */
+public final class AtomicFiles {
+
+    /** Receives the lines of a file; each becomes one {@code \n}-terminated line. */
+    public interface LineSink {
+        void line(String line) throws IOException;
+    }
+
+    /** Produces a file's content line by line. */
+    @FunctionalInterface
+    public interface LineProducer {
+        void writeTo(LineSink sink) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    public static WrittenFile writeLines(Path target, LineProducer producer) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            MessageDigest md = Hashes.sha256();
+            long[] counts = new long[1];
+            long bytes;
+            try (OutputStream file = Files.newOutputStream(tmp);
+                    CountingOutputStream counting = new CountingOutputStream(new DigestOutputStream(file, md));
+                    Writer w = new BufferedWriter(new OutputStreamWriter(counting, StandardCharsets.UTF_8), 1 << 16)) {
+                producer.writeTo(line -> {
+                    if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+                        throw new IllegalArgumentException("line for " + target + " contains a line break: "
+                                + line.substring(0, Math.min(80, line.length())));
+                    }
+                    w.write(line);
+                    w.write('\n');
+                    counts[0]++;
+                });
+                w.flush();
+                bytes = counting.count;
+            }
+            readableByAll(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+            return new WrittenFile(target, HexFormat.of().formatHex(md.digest()), counts[0], bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure is the one worth reporting
+                }
+            }
+        }
+    }
+
+    /** Writes {@code content} (which should end with a newline) atomically. */
+    public static WrittenFile writeString(Path target, String content) {
+        String body = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        return writeLines(target, sink -> {
+            for (String line : body.split("\n", -1)) {
+                sink.line(line);
+            }
+        });
+    }
+
+    /** Temp files are created owner-only; outputs are ordinary shared files (rw-r--r--). */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException notPosix) {
+            // non-POSIX file systems keep their default permissions
+        }
+    }
+
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}
