@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "pmpd",
         mixinStandardHelpOptions = true,
         description = "Progressive Mixed-Precision Decoding reproduction suite.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ScoreCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
