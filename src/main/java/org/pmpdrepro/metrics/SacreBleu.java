@@ -2,15 +2,14 @@ package org.pmpdrepro.metrics;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * BLEU with sacrebleu 2.x semantics: corpus and sentence scores on 0-100, several reference streams with
- * the closest reference length, empty references dropped per segment (a segment left with none is an error,
- * as in sacrebleu), empty hypotheses kept.
+ * BLEU with the semantics of the sacrebleu 2.6.0 release: corpus and sentence scores on 0-100, several
+ * reference streams with the closest reference length (ties to the shorter), empty hypotheses and empty
+ * references kept (an empty reference is a reference of length 0, as the release treats it; only its
+ * unreleased development branch drops them).
  */
 public record SacreBleu(SacreBleuConfig config) implements Metric {
 
@@ -27,25 +26,26 @@ public record SacreBleu(SacreBleuConfig config) implements Metric {
     public BleuResult score(Corpus corpus) {
         List<NgramStatistics> stats = new ArrayList<>(corpus.size());
         List<Double> sentence = new ArrayList<>(corpus.size());
-        Set<Integer> refCounts = new HashSet<>();
         for (int i = 0; i < corpus.size(); i++) {
-            List<String> refs = nonEmptyReferences(corpus.references(i), i);
-            refCounts.add(refs.size());
-            NgramStatistics s = statistics(corpus.hypothesis(i), refs);
+            NgramStatistics s = statistics(corpus.hypothesis(i), corpus.references(i));
             stats.add(s);
             sentence.add(config.compute(s).score());
         }
-        int nrefs = refCounts.size() == 1 ? refCounts.iterator().next() : -1;
+        // Every segment has one reference per stream (a Corpus holds no missing references), so nrefs is fixed.
+        int nrefs = corpus.referenceStreams().size();
         BleuScore total = config.compute(NgramStatistics.sum(stats, NgramStatistics.allIndices(stats.size())));
         return new BleuResult(name(), config.signature(nrefs), config, total, stats, sentence);
     }
 
     /** sacrebleu's {@code sentence_score}: one hypothesis against its references, under this configuration. */
     public BleuScore sentenceScore(String hypothesis, List<String> references) {
-        return config.compute(statistics(hypothesis, nonEmptyReferences(references, 0)));
+        if (references.isEmpty()) {
+            throw new IllegalArgumentException("sentence BLEU needs at least one reference");
+        }
+        return config.compute(statistics(hypothesis, references));
     }
 
-    /** The sufficient statistics of one segment (references already filtered). */
+    /** The sufficient statistics of one segment. */
     NgramStatistics statistics(String hypothesis, List<String> references) {
         int order = config.maxNgramOrder();
         Map<String, Integer> refMax = new HashMap<>();
@@ -73,14 +73,5 @@ public record SacreBleu(SacreBleuConfig config) implements Metric {
             }
         }
         return best;
-    }
-
-    private static List<String> nonEmptyReferences(List<String> refs, int segment) {
-        List<String> kept = refs.stream().filter(r -> !r.isEmpty()).toList();
-        if (kept.isEmpty()) {
-            throw new IllegalArgumentException("segment " + segment + " has no non-empty reference (sacrebleu: "
-                    + "\"Empty or `None` reference sentence found\"); every segment needs at least one");
-        }
-        return kept;
     }
 }

@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads hypothesis and reference files the way sacrebleu's command line does: UTF-8, one segment per line,
- * lines ended by {@code \n}, {@code \r\n} or {@code \r} (Python's universal newlines). Input that would give
- * a meaningless score is refused with a message naming the file: undecodable bytes, an empty file, files
- * of different line counts.
+ * Reads hypothesis and reference files the way sacrebleu's command line does: UTF-8, one segment per
+ * {@code \n}-terminated line, trailing whitespace (including a {@code \r} of CRLF files) stripped from each
+ * line. Input that would give a meaningless score is refused with a message naming the file: undecodable
+ * bytes, an empty file, files of different line counts.
  */
 public final class SegmentFiles {
 
@@ -45,17 +45,14 @@ public final class SegmentFiles {
         int start = 0;
         int i = 0;
         while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                lines.add(text.substring(start, i));
-                i += (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') ? 2 : 1;
-                start = i;
-            } else {
-                i++;
+            if (text.charAt(i) == '\n') {
+                lines.add(PyText.rstrip(text.substring(start, i)));
+                start = i + 1;
             }
+            i++;
         }
         if (start < text.length()) {
-            lines.add(text.substring(start));
+            lines.add(PyText.rstrip(text.substring(start)));
         }
         if (lines.isEmpty()) {
             throw new IOException(file + ": is empty, expected one segment per line");
