@@ -9,10 +9,12 @@ import java.util.SplittableRandom;
  * statistics for BLEU, the mean for ROUGE and BERTScore).
  *
  * <p>Like sacrebleu: the p-value is {@code (c + 1) / (R + 1)} where {@code c} counts resamples whose
- * mean-centred absolute difference exceeds the observed absolute difference (two-sided), and 95% intervals
- * take the {@code R/40}-th smallest and largest resampled values. Unlike sacrebleu the resample indices come
- * from {@link SplittableRandom} rather than numpy's PCG64, so intervals agree with sacrebleu's in
- * distribution, not digit for digit.
+ * mean-centred absolute difference reaches the observed absolute difference (two-sided), and 95% intervals
+ * take the {@code R/40}-th smallest and largest resampled values. Two differences from sacrebleu: ties count
+ * ({@code >=} where sacrebleu has {@code >}), so two identical systems get p = 1 instead of sacrebleu's
+ * 1/(R+1), which would call a system significantly different from itself (with continuous scores ties
+ * otherwise have probability zero); and the resample indices come from {@link SplittableRandom} rather than
+ * numpy's PCG64, so intervals agree with sacrebleu's in distribution, not digit for digit.
  */
 public final class PairedBootstrap {
 
@@ -86,7 +88,7 @@ public final class PairedBootstrap {
         double absMean = mean(absDiffs);
         int exceed = 0;
         for (double d : absDiffs) {
-            if (d - absMean > Math.abs(observed)) {
+            if (d - absMean >= Math.abs(observed)) {
                 exceed++;
             }
         }

@@ -27,6 +27,9 @@ public final class SegmentFiles {
 
     /** The segments of one file. */
     public static List<String> read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, expected a text file with one segment per line");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -36,9 +39,6 @@ public final class SegmentFiles {
             throw new IOException(file + ": permission denied", e);
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
-        }
-        if (Files.isDirectory(file)) {
-            throw new IOException(file + ": is a directory, expected a text file with one segment per line");
         }
         String text = decode(file, bytes);
         List<String> lines = new ArrayList<>();
