@@ -182,5 +182,10 @@ class ScoreCommandTest {
         assertThat(j.get("encoder").asText()).isEqualTo("all-MiniLM-L6-v2");
         assertThat(j.get("layer").asInt()).isEqualTo(6);
         assertThat(List.of(j.get("signature").asText().split("\\|"))).contains("enc:all-MiniLM-L6-v2", "layer:6", "idf:no");
+        Run rescaled = run("score", "--metric", "bertscore", "--idf", "--rescale-with-baseline", "--json", "--hyp",
+                hyp.toString(), "--ref", hyp.toString());
+        JsonNode k = new ObjectMapper().readTree(rescaled.out());
+        assertThat(k.get("score").asDouble()).isCloseTo(1.0, within(1e-6));
+        assertThat(k.get("signature").asText()).contains("idf:yes", "rescale:yes");
     }
 }

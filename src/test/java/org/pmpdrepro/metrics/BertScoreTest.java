@@ -124,6 +124,19 @@ class BertScoreTest {
     }
 
     @Test
+    void theBuiltInMiniLmBaselineRescalesUnrelatedTextTowardsZero() {
+        BertScoreBaseline b = BertScoreBaseline.builtIn(MiniLmEncoder.NAME, 6).orElseThrow();
+        assertThat(b.f1()).isBetween(0.0, 0.5);
+        BertScore rescaled = new BertScore(MiniLmEncoder.shared(), BertScoreConfig.plain().withBaseline(b));
+        Corpus c = Corpus.singleReference(List.of("library for drawing vector graphics", "a text editor"),
+                List.of("command line tool for transferring data with URL syntax", "a text editor"));
+        List<PrfScore> s = rescaled.score(c).samples();
+        assertThat(s.get(0).fmeasure()).isLessThan(0.5);
+        assertThat(s.get(1).fmeasure()).isCloseTo(1.0, within(1e-6));
+        assertThat(BertScoreBaseline.builtIn("roberta-large", 17)).isEmpty();
+    }
+
+    @Test
     void aBaselineForAnotherEncoderIsRefused(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("baselines.csv");
         Files.writeString(csv, "encoder,layer,P,R,F\nother,3,0.5,0.5,0.5\n");
