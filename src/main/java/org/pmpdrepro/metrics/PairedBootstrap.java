@@ -1,6 +1,8 @@
 package org.pmpdrepro.metrics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -50,8 +52,17 @@ public final class PairedBootstrap {
             double systemScore, double observedDifference, double meanDifference, double ciLower, double ciUpper,
             double pValue, double baselineMean, double baselineCi, double systemMean, double systemCi) {
 
+        /** The metric signature with {@code bs:R|seed:S} after {@code nrefs}, where sacrebleu puts them. */
         public String signatureWithBootstrap() {
-            return signature + "|bs:" + resamples + "|seed:" + seed;
+            List<String> parts = new ArrayList<>(List.of(signature.split("\\|")));
+            int at = parts.size();
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).startsWith("nrefs:")) {
+                    at = i + 1;
+                }
+            }
+            parts.add(at, "bs:" + resamples + "|seed:" + seed);
+            return String.join("|", parts);
         }
     }
 

@@ -112,7 +112,7 @@ class ScoreCommandTest {
         assertThat(j.get("difference").asDouble()).isPositive();
         assertThat(j.get("ci_lower").asDouble()).isLessThanOrEqualTo(j.get("ci_upper").asDouble());
         assertThat(j.get("p_value").asDouble()).isBetween(0.0, 1.0);
-        assertThat(j.get("signature").asText()).endsWith("|bs:200|seed:12345");
+        assertThat(j.get("signature").asText()).startsWith("nrefs:1|bs:200|seed:12345|case:mixed|");
     }
 
     @Test

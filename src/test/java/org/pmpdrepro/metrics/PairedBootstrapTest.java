@@ -57,7 +57,7 @@ class PairedBootstrapTest {
         assertThat(r.observedDifference()).isBetween(r.ciLower(), r.ciUpper());
         assertThat(r.meanDifference()).isCloseTo(r.observedDifference(), within(0.2 * r.observedDifference()));
         assertThat(r.pValue()).isLessThan(0.01);
-        assertThat(r.signatureWithBootstrap()).endsWith("|bs:1000|seed:12345");
+        assertThat(r.signatureWithBootstrap()).startsWith("nrefs:1|bs:1000|seed:12345|case:mixed|eff:no|tok:13a");
     }
 
     @Test
