@@ -120,11 +120,13 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Metric m = buildMetric();
+        checkFlags();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            // Files first: a bad file is reported before the BERTScore encoder takes seconds to load.
             Corpus corpus = SegmentFiles.readCorpus(hyp, refs);
+            Metric m = buildMetric();
             MetricResult result = m.score(corpus);
             if (pairedBaseline != null) {
                 Corpus base = SegmentFiles.readCorpus(pairedBaseline, refs);
@@ -151,8 +153,8 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The configured metric; flags that do not apply to it are refused rather than ignored. */
-    Metric buildMetric() {
+    /** Flags that do not apply to the chosen metric are refused rather than ignored. */
+    private void checkFlags() {
         if (!METRICS.contains(metric)) {
             throw usage("--metric '" + metric + "' is not one of " + METRICS);
         }
@@ -174,32 +176,36 @@ public final class ScoreCommand implements Callable<Integer> {
         if (pairedBaseline != null && sentence) {
             throw usage("--paired-bs compares corpus scores; it cannot be combined with --sentence");
         }
+    }
+
+    private Metric buildMetric() {
         try {
-            if (isSacre) {
-                SacreBleuConfig c = SacreBleuConfig.defaults().withLowercase(lowercase)
-                        .withEffectiveOrder(effectiveOrder || sentence);
-                if (tokenize != null) {
-                    c = c.withTokenizer(BleuTokenizer.byName(tokenize));
-                }
-                if (smoothMethod != null || smoothValue != null) {
-                    Smoothing s = smoothMethod == null ? c.smoothing() : Smoothing.byName(smoothMethod);
-                    c = smoothValue == null ? c.withSmoothing(s) : c.withSmoothing(s, smoothValue);
-                }
-                if (maxNgramOrder != null) {
-                    c = c.withMaxNgramOrder(maxNgramOrder);
-                }
-                return new SacreBleu(c);
-            }
-            if (isBleu) {
-                return new Bleu(new BleuConfig(maxNgramOrder == null ? 4 : maxNgramOrder, smooth));
-            }
-            if (isRouge) {
-                return Rouge.of(RougeType.byName(metric), stemmer);
-            }
-            return bertScore();
+            return switch (metric) {
+                case "sacrebleu" -> sacreBleu();
+                case "bleu" -> new Bleu(new BleuConfig(maxNgramOrder == null ? 4 : maxNgramOrder, smooth));
+                case "bertscore" -> bertScore();
+                default -> Rouge.of(RougeType.byName(metric), stemmer);
+            };
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private SacreBleu sacreBleu() {
+        // Sentence-level scores use effective order, as sacrebleu's sentence_bleu and its -sl mode do.
+        SacreBleuConfig c = SacreBleuConfig.defaults().withLowercase(lowercase).withEffectiveOrder(effectiveOrder || sentence);
+        if (tokenize != null) {
+            c = c.withTokenizer(BleuTokenizer.byName(tokenize));
+        }
+        Smoothing s = smoothMethod == null ? c.smoothing() : Smoothing.byName(smoothMethod);
+        if (smoothValue != null && !s.takesValue()) {
+            throw new IllegalArgumentException("--smooth-value applies to floor and add-k, not to " + s.label());
+        }
+        c = smoothValue == null ? c.withSmoothing(s) : c.withSmoothing(s, smoothValue);
+        if (maxNgramOrder != null) {
+            c = c.withMaxNgramOrder(maxNgramOrder);
+        }
+        return new SacreBleu(c);
     }
 
     private BertScore bertScore() {

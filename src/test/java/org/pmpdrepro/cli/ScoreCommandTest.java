@@ -168,6 +168,10 @@ class ScoreCommandTest {
         Run bad = run("score", "--metric", "sacrebleu", "--tokenize", "moses", "--hyp", hyp.toString(), "--ref", hyp.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown BLEU tokenizer 'moses'");
+        Run ignored = run("score", "--metric", "sacrebleu", "--smooth-value", "0.5", "--hyp", hyp.toString(), "--ref",
+                hyp.toString());
+        assertThat(ignored.exitCode()).isEqualTo(2);
+        assertThat(ignored.err()).contains("--smooth-value applies to floor and add-k, not to exp");
         Run unknown = run("score", "--metric", "meteor", "--hyp", hyp.toString(), "--ref", hyp.toString());
         assertThat(unknown.err()).contains("--metric 'meteor' is not one of");
     }
