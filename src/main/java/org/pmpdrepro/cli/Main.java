@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             BuildFixturesCommand.class,
             TrainTokenizerCommand.class,
-            TrainCommand.class
+            TrainCommand.class,
+            ScoreCommand.class
         })
 public final class Main {
 

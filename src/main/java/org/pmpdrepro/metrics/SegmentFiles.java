@@ -1,0 +1,106 @@
+package org.pmpdrepro.metrics;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads hypothesis and reference files the way sacrebleu's command line does: UTF-8, one segment per
+ * {@code \n}-terminated line, trailing whitespace (including a {@code \r} of CRLF files) stripped from each
+ * line. Input that would give a meaningless score is refused with a message naming the file: undecodable
+ * bytes, an empty file, files of different line counts.
+ */
+public final class SegmentFiles {
+
+    private SegmentFiles() {}
+
+    /** The segments of one file. */
+    public static List<String> read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, expected a text file with one segment per line");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        String text = decode(file, bytes);
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int i = 0;
+        while (i < text.length()) {
+            if (text.charAt(i) == '\n') {
+                lines.add(PyText.rstrip(text.substring(start, i)));
+                start = i + 1;
+            }
+            i++;
+        }
+        if (start < text.length()) {
+            lines.add(PyText.rstrip(text.substring(start)));
+        }
+        if (lines.isEmpty()) {
+            throw new IOException(file + ": is empty, expected one segment per line");
+        }
+        return List.copyOf(lines);
+    }
+
+    /** A hypothesis file and its reference files (several files are several reference streams), checked for equal length. */
+    public static Corpus readCorpus(Path hypotheses, List<Path> references) throws IOException {
+        if (references.isEmpty()) {
+            throw new IOException("no reference file given; at least one is needed");
+        }
+        List<String> hyps = read(hypotheses);
+        List<List<String>> streams = new ArrayList<>();
+        for (Path ref : references) {
+            List<String> segs = read(ref);
+            if (segs.size() != hyps.size()) {
+                throw new IOException("line counts differ: " + hypotheses + " has " + hyps.size() + " lines but " + ref
+                        + " has " + segs.size() + "; every reference file needs one line per hypothesis");
+            }
+            streams.add(segs);
+        }
+        return new Corpus(hyps, streams);
+    }
+
+    private static String decode(Path file, byte[] bytes) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isUnderflow()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int k = 0; k < offset; k++) {
+                if (bytes[k] == '\n') {
+                    line++;
+                }
+            }
+            throw new IOException(file + ": not valid UTF-8 at byte offset " + offset + " (line " + line + "): byte 0x"
+                    + String.format("%02X", bytes[offset] & 0xFF) + "; re-encode the file as UTF-8",
+                    new CharacterCodingException());
+        }
+        out.flip();
+        return out.toString();
+    }
+}
