@@ -1,5 +1,6 @@
 package org.pmpdrepro.cli;
 
+import org.pmpdrepro.io.WrittenFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.stream.Collectors;
 import org.pmpdrepro.data.BuildOptions;
 import org.pmpdrepro.data.FixtureBuilder;
 import org.pmpdrepro.data.InputFormatException;
-import org.pmpdrepro.data.WrittenFile;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

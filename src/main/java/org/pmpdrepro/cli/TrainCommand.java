@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.LlamaConfig;
@@ -80,17 +80,13 @@ public final class TrainCommand implements Callable<Integer> {
             CheckpointWriter.write(out, config, outcome.weights(), DType.F32);
             Path tokenizerFile = Files.isDirectory(tokenizerPath) ? tokenizerPath.resolve("tokenizer.json") : tokenizerPath;
             Path target = out.resolve("tokenizer.json");
-            if (!Files.isSameFile(tokenizerFile.toAbsolutePath().getParent(), out.toAbsolutePath())) {
-                Path tmp = Files.createTempFile(out, "tokenizer", ".tmp");
-                Files.copy(tokenizerFile, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (!Files.exists(target) || !Files.isSameFile(tokenizerFile, target)) {
+                AtomicFiles.copy(tokenizerFile, target);
             }
             ObjectNode record = outcome.provenance();
             record.put("command", "pmpd train " + String.join(" ", commandLine()));
-            Path tmp = Files.createTempFile(out, "training", ".tmp");
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), record);
-            Files.move(tmp, out.resolve("training.json"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeText(out.resolve("training.json"),
+                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
             System.out.printf("trained %d steps: train loss %.4f, validation loss %.4f; written to %s%n",
                     outcome.steps(), outcome.trainLoss(), outcome.validationLoss(), out);
         }

@@ -1,5 +1,8 @@
 package org.pmpdrepro.data;
 
+import org.pmpdrepro.io.WrittenFile;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

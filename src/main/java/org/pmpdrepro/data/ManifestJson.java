@@ -1,5 +1,7 @@
 package org.pmpdrepro.data;
 
+import org.pmpdrepro.io.WrittenFile;
+import org.pmpdrepro.io.AtomicFiles;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,6 @@
 package org.pmpdrepro.data;
 
+import org.pmpdrepro.io.Hashes;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package org.pmpdrepro.model;
 
+import org.pmpdrepro.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class CheckpointWriter {
         }
         index.putObject("metadata").put("total_size", totalBytes);
         index.set("weight_map", weightMap);
-        AtomicFiles.writeString(dir.resolve(CheckpointDirectory.INDEX), JSON.writerWithDefaultPrettyPrinter()
+        AtomicFiles.writeText(dir.resolve(CheckpointDirectory.INDEX), JSON.writerWithDefaultPrettyPrinter()
                 .writeValueAsString(index) + "\n");
     }
 
@@ -69,7 +70,7 @@ public final class CheckpointWriter {
             case BF16 -> "bfloat16";
             default -> "float32";
         });
-        AtomicFiles.writeString(dir.resolve(CheckpointDirectory.CONFIG),
+        AtomicFiles.writeText(dir.resolve(CheckpointDirectory.CONFIG),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
     }
 

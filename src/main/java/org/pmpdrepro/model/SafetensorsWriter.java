@@ -1,5 +1,6 @@
 package org.pmpdrepro.model;
 
+import org.pmpdrepro.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

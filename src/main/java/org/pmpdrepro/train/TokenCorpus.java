@@ -1,17 +1,18 @@
 package org.pmpdrepro.train;
 
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Hashes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ final class TokenCorpus {
      */
     static TokenCorpus load(Path jsonl, Function<List<String>, List<int[]>> encodeBatch, int bos, int eos,
             Path cacheDir) throws IOException {
-        String hash = Hashing.sha256(jsonl).substring(0, 16);
+        String hash = Hashes.sha256Hex(jsonl).substring(0, 16);
         Path cache = cacheDir.resolve(jsonl.getFileName() + "." + hash + ".tokens");
         if (Files.exists(cache)) {
             int[] tokens = readInts(cache);
@@ -152,14 +153,7 @@ final class TokenCorpus {
     private static void writeInts(Path file, int[] values) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asIntBuffer().put(values);
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, buf.array());
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | UncheckedIOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        AtomicFiles.writeBytes(file, buf.array());
     }
 
     /** A growable int array. */

@@ -100,6 +100,10 @@ public final class Trainer {
                     }
                     gradNorm = adam.step(llama, lr);
                 }
+                if (!Double.isFinite(loss)) {
+                    throw new IllegalStateException("training diverged: loss " + loss + " at step " + (step + 1)
+                            + " (learning rate " + lr + "); resume from the last checkpoint with a lower --lr");
+                }
                 lastLoss = loss;
                 smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
                 int done = step + 1;

@@ -1,5 +1,7 @@
 package org.pmpdrepro.train;
 
+import org.pmpdrepro.io.Hashes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,10 +26,10 @@ public final class TrainingRun {
         Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints")).run(train, validation);
 
         ObjectNode p = new ObjectMapper().createObjectNode();
-        p.put("train_corpus_sha256", Hashing.sha256(trainFile));
+        p.put("train_corpus_sha256", Hashes.sha256Hex(trainFile));
         p.put("train_corpus_tokens", train.size());
         p.put("train_corpus_documents", train.documents());
-        p.put("validation_corpus_sha256", Hashing.sha256(validationFile));
+        p.put("validation_corpus_sha256", Hashes.sha256Hex(validationFile));
         p.put("validation_corpus_tokens", validation.size());
         p.put("parameters", config.parameterCount());
         p.put("steps", result.steps());

@@ -1,5 +1,6 @@
 package org.pmpdrepro.data;
 
+import org.pmpdrepro.io.Hashes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package org.pmpdrepro.data;
+package org.pmpdrepro.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.pmpdrepro.data;
+package org.pmpdrepro.io;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package org.pmpdrepro.data;
+package org.pmpdrepro.io;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -6,15 +6,22 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
-/** Writes text files atomically (temp file in the same directory, then an atomic rename). */
+/**
+ * Writes files so that readers see either the old content or the complete new one, never a partial file: the
+ * content goes to a temporary file in the target's directory (so the final move is a rename within one file
+ * system), is flushed, and then replaces the target atomically.
+ */
 public final class AtomicFiles {
 
     /** Receives the lines of a file; each becomes one {@code \n}-terminated line. */
@@ -28,7 +35,55 @@ public final class AtomicFiles {
         void writeTo(LineSink sink) throws IOException;
     }
 
+    /** What fills the temporary file before it replaces the target. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
     private AtomicFiles() {}
+
+    /** Writes {@code body} to a temporary file beside {@code target}, forces it to disk, then moves it into place. */
+    public static void write(Path target, Body body) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                body.writeTo(out);
+                out.force(true);
+            }
+            readableByAll(tmp);
+            Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /** Writes {@code bytes} atomically. */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        write(target, out -> {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+        });
+    }
+
+    /** Writes {@code text} as UTF-8, exactly as given, atomically. */
+    public static void writeText(Path target, String text) throws IOException {
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Copies {@code source} over {@code target} atomically. */
+    public static void copy(Path source, Path target) throws IOException {
+        writeBytes(target, Files.readAllBytes(source));
+    }
 
     public static WrittenFile writeLines(Path target, LineProducer producer) {
         Path dir = target.toAbsolutePath().getParent();
