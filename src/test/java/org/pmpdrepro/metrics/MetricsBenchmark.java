@@ -10,24 +10,38 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.data.TaskFixtures;
 
 /**
  * Prints the throughput of every metric (samples per second). Not a unit test: timings depend on the
  * machine and are never asserted.
  *
- * <p>Usage: {@code MetricsBenchmark [HYP_FILE REF_FILE]}. Without files it scores 200 deterministic
- * synthetic pairs: Debian synopses from the test resources as references, and as hypotheses the same
- * synopses with words dropped and neighbours swapped (seed 2410).
+ * <p>Usage: {@code MetricsBenchmark [HYP_FILE REF_FILE]}. Without files it scores the first 200 examples of the
+ * committed debsum test split (the lead sentence of each description against its synopsis), or, outside a
+ * checkout, 200 deterministic synthetic pairs: Debian synopses from the test resources as references, and as
+ * hypotheses the same synopses with words dropped and neighbours swapped (seed 2410).
  */
 public final class MetricsBenchmark {
 
     private MetricsBenchmark() {}
 
     public static void main(String[] args) throws IOException {
-        Corpus corpus = args.length >= 2
-                ? SegmentFiles.readCorpus(Path.of(args[0]), List.of(Path.of(args[1])))
-                : synthetic(200, 2410L);
-        System.out.printf(Locale.ROOT, "%d samples%s%n", corpus.size(), args.length >= 2 ? " from " + args[0] : " (synthetic)");
+        Corpus corpus;
+        String origin;
+        if (args.length >= 2) {
+            corpus = SegmentFiles.readCorpus(Path.of(args[0]), List.of(Path.of(args[1])));
+            origin = args[0];
+        } else if (java.nio.file.Files.isDirectory(TaskFixtures.DEFAULT_DIR)) {
+            corpus = testSplitLead(200);
+            origin = "the debsum test split (lead sentence vs synopsis)";
+        } else {
+            corpus = synthetic(200, 2410L);
+            origin = "synthetic pairs";
+        }
+        System.out.printf(Locale.ROOT, "%d samples from %s%n", corpus.size(), origin);
         List<Metric> metrics = List.of(Rouge.of(RougeType.ROUGE_1, true), Rouge.of(RougeType.ROUGE_2, true),
                 Rouge.of(RougeType.ROUGE_L, true), Rouge.of(RougeType.ROUGE_LSUM, true), Bleu.defaults(),
                 SacreBleu.defaults());
@@ -46,6 +60,18 @@ public final class MetricsBenchmark {
         long t1 = System.nanoTime();
         PairedBootstrap.compare(a, b, PairedBootstrap.Config.defaults());
         System.out.printf(Locale.ROOT, "paired bootstrap, sacrebleu, 1000 resamples: %.3f s%n", (System.nanoTime() - t1) / 1e9);
+    }
+
+    private static Corpus testSplitLead(int count) {
+        List<TaskExample> examples = TaskFixtures.load(TaskFixtures.DEFAULT_DIR, Task.DEBSUM, Split.TEST);
+        List<String> hyps = new ArrayList<>();
+        List<String> refs = new ArrayList<>();
+        for (TaskExample e : examples.subList(0, Math.min(count, examples.size()))) {
+            int end = e.source().indexOf(". ");
+            hyps.add(end < 0 ? e.source() : e.source().substring(0, end + 1));
+            refs.add(e.reference());
+        }
+        return Corpus.singleReference(hyps, refs);
     }
 
     private static void report(Metric m, Corpus corpus, int runs) {
