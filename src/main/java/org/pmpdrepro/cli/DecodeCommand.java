@@ -1,0 +1,170 @@
+package org.pmpdrepro.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DecodeResult;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.Generation;
+import org.pmpdrepro.decode.GreedyDecoder;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.eval.Reproduction;
+import org.pmpdrepro.eval.ResultsWriter;
+import org.pmpdrepro.eval.TaskResult;
+import org.pmpdrepro.eval.TaskRun;
+import org.pmpdrepro.eval.TaskScorer;
+import org.pmpdrepro.metrics.MetricResult;
+import org.pmpdrepro.metrics.ScoreFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code pmpd decode}: greedy full-precision decoding of one prompt, or of a task's fixtures with scores. */
+@Command(
+        name = "decode",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Greedy full-precision decoding with a model directory.",
+            "--prompt TEXT prints the continuation; --task ID decodes the task's fixtures, prints all metrics",
+            "and tokens/s, and with --out writes outputs.jsonl, scores.json and summary.md."
+        })
+public final class DecodeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "Continue this text (the model sees <s> + TEXT).")
+    String prompt;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64",
+            description = "With --prompt: at most this many new tokens (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Decode this task's fixtures: debsum, debtrans or debchat.")
+    String task;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "With --task: test or calibration (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "With --task: the first N examples only (default: all).")
+    int limit;
+
+    @Option(names = "--fixtures", paramLabel = "DIR", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
+    Path fixtures = TaskFixtures.DEFAULT_DIR;
+
+    @Option(names = "--no-bertscore", description = "With --task: skip BERTScore (the slow metric).")
+    boolean noBertScore;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "With --task: write the results here.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        DeviceChoice device = model.deviceChoice();
+        Reproduction.Settings settings = checkFlags();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
+            if (prompt != null) {
+                decodePrompt(bundle, stdout);
+            } else {
+                decodeTask(bundle, Task.fromId(task), settings, stdout);
+            }
+            stdout.flush();
+            return 0;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            err.println("pmpd decode: error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private Reproduction.Settings checkFlags() {
+        if ((prompt == null) == (task == null)) {
+            throw usage("give exactly one of --prompt TEXT and --task ID");
+        }
+        if (prompt != null) {
+            onlyWithTask(limit != 0, "--limit");
+            onlyWithTask(out != null, "--out");
+            onlyWithTask(noBertScore, "--no-bertscore");
+            onlyWithTask(!split.equals("test"), "--split");
+            if (maxNewTokens < 1) {
+                throw usage("--max-new-tokens " + maxNewTokens + ": expected at least 1");
+            }
+            return null;
+        }
+        if (limit < 0) {
+            throw usage("--limit " + limit + ": expected 0 (all) or a positive count");
+        }
+        Split s;
+        try {
+            Task.fromId(task);
+            s = Split.fromId(split);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (s == Split.TRAIN) {
+            throw usage("--split train: the train split is not a committed fixture; expected test or calibration");
+        }
+        return Reproduction.Settings.defaults().withFixturesDir(fixtures).withSplit(s).withLimit(limit)
+                .withBatchSize(model.batchSize).withScorer(TaskScorer.Config.defaults().withBertScore(!noBertScore));
+    }
+
+    private void decodePrompt(ModelBundle bundle, PrintWriter stdout) {
+        int[] encoded = bundle.tokenizer().encode(prompt);
+        int[] ids = new int[encoded.length + 1];
+        ids[0] = bundle.tokenizer().bosId();
+        System.arraycopy(encoded, 0, ids, 1, encoded.length);
+        DecodeResult result = new GreedyDecoder(bundle.model(), 1, bundle.tokenizer().padId())
+                .generate(List.of(ids), maxNewTokens, bundle.tokenizer().eosId(), PrecisionPlan.fixed(Precision.FULL));
+        Generation g = result.generations().get(0);
+        stdout.println(bundle.tokenizer().decode(g.tokens()));
+        stdout.println("--");
+        stdout.printf(Locale.ROOT, "%d tokens in %.2f s: %.1f tokens/s on %s (%s)%n", result.generatedTokens(),
+                result.seconds(), result.tokensPerSecond(), result.device(),
+                g.stoppedAtEos() ? "stopped at end-of-sequence" : "stopped at the token limit");
+    }
+
+    private void decodeTask(ModelBundle bundle, Task t, Reproduction.Settings settings, PrintWriter stdout) {
+        TaskResult r = Reproduction.evaluate(bundle, t, settings, false);
+        stdout.printf(Locale.ROOT, "%s: %d %s examples on %s, batch %d: %d tokens in %.2f s, %.1f tokens/s%n",
+                t.id(), r.outputs().size(), r.split().id(), r.outputs().device(), r.outputs().batchSize(),
+                r.outputs().generatedTokens(), r.outputs().seconds(), r.outputs().tokensPerSecond());
+        stdout.println("scored against the " + r.scores().scoredAgainst() + "; outputs " + TaskRun.POST_PROCESSING);
+        for (MetricResult m : r.scores().results()) {
+            stdout.println((r.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
+        }
+        if (out != null) {
+            ResultsWriter.write(out, Provenance.of(bundle, settings.fixturesDir()), List.of(r));
+            stdout.println("results written to " + out);
+        }
+    }
+
+    private void onlyWithTask(boolean given, String flag) {
+        if (given) {
+            throw usage(flag + " applies to --task only, not to --prompt");
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
