@@ -52,15 +52,17 @@ public final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "Continue this text (the model sees <s> + TEXT).")
     String prompt;
 
-    @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "64",
-            description = "With --prompt: at most this many new tokens (default: ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    /** Without {@code --max-new-tokens}, a prompt gets this many new tokens at most. */
+    static final int DEFAULT_MAX_NEW_TOKENS = 64;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N",
+            description = "With --prompt: at most this many new tokens (default: 64; a task sets its own).")
+    Integer maxNewTokens;
 
     @Option(names = "--task", paramLabel = "ID", description = "Decode this task's fixtures: debsum, debtrans or debchat.")
     String task;
 
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "With --task: test or calibration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "SPLIT", description = "With --task: test or calibration (default: test).")
     String split;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
@@ -105,11 +107,16 @@ public final class DecodeCommand implements Callable<Integer> {
             onlyWithTask(limit != 0, "--limit");
             onlyWithTask(out != null, "--out");
             onlyWithTask(noBertScore, "--no-bertscore");
-            onlyWithTask(!split.equals("test"), "--split");
-            if (maxNewTokens < 1) {
+            onlyWithTask(split != null, "--split");
+            if (maxNewTokens != null && maxNewTokens < 1) {
                 throw usage("--max-new-tokens " + maxNewTokens + ": expected at least 1");
             }
             return null;
+        }
+        if (maxNewTokens != null) {
+            throw usage("--max-new-tokens applies to --prompt only; a task decodes at most its own max new tokens"
+                    + " (" + String.join(", ", java.util.Arrays.stream(Task.values())
+                            .map(t -> t.id() + " " + t.maxNewTokens()).toList()) + ")");
         }
         if (limit < 0) {
             throw usage("--limit " + limit + ": expected 0 (all) or a positive count");
@@ -117,7 +124,7 @@ public final class DecodeCommand implements Callable<Integer> {
         Split s;
         try {
             Task.fromId(task);
-            s = Split.fromId(split);
+            s = Split.fromId(split == null ? Split.TEST.id() : split);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -134,7 +141,7 @@ public final class DecodeCommand implements Callable<Integer> {
         ids[0] = bundle.tokenizer().bosId();
         System.arraycopy(encoded, 0, ids, 1, encoded.length);
         DecodeResult result = new GreedyDecoder(bundle.model(), 1, bundle.tokenizer().padId())
-                .generate(List.of(ids), maxNewTokens, bundle.tokenizer().eosId(), PrecisionPlan.fixed(Precision.FULL));
+                .generate(List.of(ids), maxNewTokens == null ? DEFAULT_MAX_NEW_TOKENS : maxNewTokens, bundle.tokenizer().eosId(), PrecisionPlan.fixed(Precision.FULL));
         Generation g = result.generations().get(0);
         stdout.println(bundle.tokenizer().decode(g.tokens()));
         stdout.println("--");

@@ -97,5 +97,8 @@ class DecodeCommandTest {
         assertThat(run("decode").exitCode()).isEqualTo(2);
         assertThat(run("decode", "--prompt", "x", "--limit", "3").err()).contains("--limit applies to --task only");
         assertThat(run("decode", "--prompt", "x", "--device", "tpu").err()).contains("expected auto, cpu or gpu");
+        Run tokens = run("decode", "--task", "debsum", "--max-new-tokens", "5");
+        assertThat(tokens.exitCode()).isEqualTo(2);
+        assertThat(tokens.err()).contains("--max-new-tokens applies to --prompt only").contains("debsum 24");
     }
 }
