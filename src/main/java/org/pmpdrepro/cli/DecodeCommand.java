@@ -84,6 +84,16 @@ public final class DecodeCommand implements Callable<Integer> {
         Reproduction.Settings settings = checkFlags();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (settings != null) {
+                // Fixtures are checked before a model that may take minutes to load.
+                Provenance.manifestSha256(settings.fixturesDir());
+                settings.examples(Task.fromId(task));
+            }
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("pmpd decode: error: " + e.getMessage());
+            return 1;
+        }
         try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
             if (prompt != null) {
                 decodePrompt(bundle, stdout);

@@ -70,6 +70,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 TaskScorer.Config.defaults().withBertScore(!noBertScore), seed);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            // Fixtures are checked before a model that may take minutes to load.
+            Provenance.manifestSha256(fixtures);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("pmpd reproduce: error: " + e.getMessage());
+            return 1;
+        }
         try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
             Provenance provenance = Provenance.of(bundle, fixtures);
             List<TaskResult> results = Reproduction.run(bundle, settings);

@@ -23,11 +23,16 @@ public record Provenance(ModelIdentity model, String fixturesDirectory, String f
 
     /** The bundle's identity and the hash of the fixture manifest in {@code fixturesDir}. */
     public static Provenance of(ModelBundle bundle, Path fixturesDir) {
+        return new Provenance(bundle.identity(), fixturesDir.toString(), manifestSha256(fixturesDir));
+    }
+
+    /** SHA-256 of {@code fixturesDir/manifest.json}; a missing manifest is an error naming the directory. */
+    public static String manifestSha256(Path fixturesDir) {
         Path manifest = fixturesDir.resolve(FixtureBuilder.MANIFEST_FILE);
         if (!Files.isRegularFile(manifest)) {
             throw new IllegalArgumentException("fixture directory " + fixturesDir + " has no "
                     + FixtureBuilder.MANIFEST_FILE + "; build fixtures with 'pmpd build-fixtures'");
         }
-        return new Provenance(bundle.identity(), fixturesDir.toString(), Hashes.sha256Hex(manifest));
+        return Hashes.sha256Hex(manifest);
     }
 }

@@ -82,6 +82,18 @@ class DecodeCommandTest {
     }
 
     @Test
+    void missingFixturesAreReportedBeforeTheModelIsLoaded() {
+        Path noFixtures = dir.resolve("no-fixtures");
+        Run r = run("reproduce", "--model", dir.resolve("no-model").toString(), "--fixtures", noFixtures.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("pmpd reproduce: error: fixture directory " + noFixtures);
+        Run d = run("decode", "--model", dir.resolve("no-model").toString(), "--task", "debsum", "--fixtures",
+                noFixtures.toString());
+        assertThat(d.exitCode()).isEqualTo(1);
+        assertThat(d.err()).startsWith("pmpd decode: error: fixture directory " + noFixtures);
+    }
+
+    @Test
     void anUnknownTaskOrSplitIsAUsageError() {
         Run r = run("decode", "--model", model.toString(), "--task", "cnndm");
         assertThat(r.exitCode()).isEqualTo(2);

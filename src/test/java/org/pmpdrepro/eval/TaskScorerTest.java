@@ -61,6 +61,22 @@ class TaskScorerTest {
     }
 
     @Test
+    void aFullPrecisionRunScoredAgainstItsOwnOutputIsPerfectByDefinition() {
+        List<SampleOutput> samples = List.of(
+                new SampleOutput("debchat/a/00000000", "p", "human text one", "model text one", "model text one",
+                        List.of(5), List.of("fp16"), true),
+                new SampleOutput("debchat/b/00000000", "p", "human text two", "model text two", "model text two",
+                        List.of(6), List.of("fp16"), true));
+        TaskOutputs fp = new TaskOutputs(Task.DEBCHAT, samples, "fixed fp16", 1, "cpu()", 2, 1.0, 2.0, Double.NaN);
+        TaskScores own = FAST.score(fp, References.fullPrecision(fp));
+        assertThat(own.scoredAgainst()).isEqualTo(References.FULL_PRECISION);
+        assertThat(own.value("rougeL")).isCloseTo(1.0, within(1e-12));
+        TaskScores human = FAST.score(fp, References.dataset(fp));
+        assertThat(human.scoredAgainst()).isEqualTo(References.HUMAN_CONTINUATION);
+        assertThat(human.value("rougeL")).isLessThan(1.0);
+    }
+
+    @Test
     void outputsAndReferencesOfDifferentCountsAreRefused() {
         assertThatThrownBy(() -> FAST.score(Task.DEBSUM, REFS.subList(0, 2), new References("human", REFS)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 outputs but 3 references");
