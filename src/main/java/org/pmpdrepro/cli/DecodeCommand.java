@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -81,52 +82,79 @@ public final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DeviceChoice device = model.deviceChoice();
-        Reproduction.Settings settings = checkFlags();
+        if ((prompt == null) == (task == null)) {
+            throw usage("give exactly one of --prompt TEXT and --task ID");
+        }
+        return prompt != null ? decodePrompt(device) : decodeTask(device);
+    }
+
+    private int decodePrompt(DeviceChoice device) {
+        onlyWithTask(limit != 0, "--limit");
+        onlyWithTask(out != null, "--out");
+        onlyWithTask(noBertScore, "--no-bertscore");
+        onlyWithTask(split != null, "--split");
+        if (maxNewTokens != null && maxNewTokens < 1) {
+            throw usage("--max-new-tokens " + maxNewTokens + ": expected at least 1");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
+            int[] encoded = bundle.tokenizer().encode(prompt);
+            int[] ids = new int[encoded.length + 1];
+            ids[0] = bundle.tokenizer().bosId();
+            System.arraycopy(encoded, 0, ids, 1, encoded.length);
+            int newTokens = maxNewTokens == null ? DEFAULT_MAX_NEW_TOKENS : maxNewTokens;
+            DecodeResult result = new GreedyDecoder(bundle.model(), 1, bundle.tokenizer().padId())
+                    .generate(List.of(ids), newTokens, bundle.tokenizer().eosId(), PrecisionPlan.fixed(Precision.FULL));
+            Generation g = result.generations().get(0);
+            stdout.println(bundle.tokenizer().decode(g.tokens()));
+            stdout.println("--");
+            stdout.printf(Locale.ROOT, "%d tokens in %.2f s: %.1f tokens/s on %s (%s)%n", result.generatedTokens(),
+                    result.seconds(), result.tokensPerSecond(), result.device(),
+                    g.stoppedAtEos() ? "stopped at end-of-sequence" : "stopped at the token limit");
+            stdout.flush();
+            return 0;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            return fail(e);
+        }
+    }
+
+    private int decodeTask(DeviceChoice device) {
+        Reproduction.Settings settings = taskSettings();
+        Task t = Task.fromId(task);
+        PrintWriter stdout = spec.commandLine().getOut();
         try {
-            if (settings != null) {
-                // Fixtures are checked before a model that may take minutes to load.
-                Provenance.manifestSha256(settings.fixturesDir());
-                settings.examples(Task.fromId(task));
-            }
+            // Fixtures are checked before a model that may take minutes to load.
+            Provenance.manifestSha256(settings.fixturesDir());
+            settings.examples(t);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println("pmpd decode: error: " + e.getMessage());
-            return 1;
+            return fail(e);
         }
         try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
-            if (prompt != null) {
-                decodePrompt(bundle, stdout);
-            } else {
-                decodeTask(bundle, Task.fromId(task), settings, stdout);
+            TaskResult r = Reproduction.evaluate(bundle, t, settings, false);
+            stdout.printf(Locale.ROOT, "%s: %d %s examples on %s, batch %d: %d tokens in %.2f s, %.1f tokens/s%n",
+                    t.id(), r.outputs().size(), r.split().id(), r.outputs().device(), r.outputs().batchSize(),
+                    r.outputs().generatedTokens(), r.outputs().seconds(), r.outputs().tokensPerSecond());
+            stdout.println("scored against the " + r.scores().scoredAgainst() + "; outputs " + TaskRun.POST_PROCESSING);
+            for (MetricResult m : r.scores().results()) {
+                stdout.println((r.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
+            }
+            if (out != null) {
+                ResultsWriter.write(out, Provenance.of(bundle, settings.fixturesDir()), List.of(r));
+                stdout.println("results written to " + out);
             }
             stdout.flush();
             return 0;
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("pmpd decode: error: " + e.getMessage());
-            err.flush();
-            return 1;
+            return fail(e);
         }
     }
 
-    private Reproduction.Settings checkFlags() {
-        if ((prompt == null) == (task == null)) {
-            throw usage("give exactly one of --prompt TEXT and --task ID");
-        }
-        if (prompt != null) {
-            onlyWithTask(limit != 0, "--limit");
-            onlyWithTask(out != null, "--out");
-            onlyWithTask(noBertScore, "--no-bertscore");
-            onlyWithTask(split != null, "--split");
-            if (maxNewTokens != null && maxNewTokens < 1) {
-                throw usage("--max-new-tokens " + maxNewTokens + ": expected at least 1");
-            }
-            return null;
-        }
+    /** The settings of a --task run; flags that do not apply or do not parse are usage errors. */
+    private Reproduction.Settings taskSettings() {
         if (maxNewTokens != null) {
-            throw usage("--max-new-tokens applies to --prompt only; a task decodes at most its own max new tokens"
-                    + " (" + String.join(", ", java.util.Arrays.stream(Task.values())
-                            .map(t -> t.id() + " " + t.maxNewTokens()).toList()) + ")");
+            throw usage("--max-new-tokens applies to --prompt only; a task decodes at most its own max new tokens ("
+                    + String.join(", ", Arrays.stream(Task.values()).map(t -> t.id() + " " + t.maxNewTokens()).toList())
+                    + ")");
         }
         if (limit < 0) {
             throw usage("--limit " + limit + ": expected 0 (all) or a positive count");
@@ -145,34 +173,11 @@ public final class DecodeCommand implements Callable<Integer> {
                 .withBatchSize(model.batchSize).withScorer(TaskScorer.Config.defaults().withBertScore(!noBertScore));
     }
 
-    private void decodePrompt(ModelBundle bundle, PrintWriter stdout) {
-        int[] encoded = bundle.tokenizer().encode(prompt);
-        int[] ids = new int[encoded.length + 1];
-        ids[0] = bundle.tokenizer().bosId();
-        System.arraycopy(encoded, 0, ids, 1, encoded.length);
-        DecodeResult result = new GreedyDecoder(bundle.model(), 1, bundle.tokenizer().padId())
-                .generate(List.of(ids), maxNewTokens == null ? DEFAULT_MAX_NEW_TOKENS : maxNewTokens, bundle.tokenizer().eosId(), PrecisionPlan.fixed(Precision.FULL));
-        Generation g = result.generations().get(0);
-        stdout.println(bundle.tokenizer().decode(g.tokens()));
-        stdout.println("--");
-        stdout.printf(Locale.ROOT, "%d tokens in %.2f s: %.1f tokens/s on %s (%s)%n", result.generatedTokens(),
-                result.seconds(), result.tokensPerSecond(), result.device(),
-                g.stoppedAtEos() ? "stopped at end-of-sequence" : "stopped at the token limit");
-    }
-
-    private void decodeTask(ModelBundle bundle, Task t, Reproduction.Settings settings, PrintWriter stdout) {
-        TaskResult r = Reproduction.evaluate(bundle, t, settings, false);
-        stdout.printf(Locale.ROOT, "%s: %d %s examples on %s, batch %d: %d tokens in %.2f s, %.1f tokens/s%n",
-                t.id(), r.outputs().size(), r.split().id(), r.outputs().device(), r.outputs().batchSize(),
-                r.outputs().generatedTokens(), r.outputs().seconds(), r.outputs().tokensPerSecond());
-        stdout.println("scored against the " + r.scores().scoredAgainst() + "; outputs " + TaskRun.POST_PROCESSING);
-        for (MetricResult m : r.scores().results()) {
-            stdout.println((r.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
-        }
-        if (out != null) {
-            ResultsWriter.write(out, Provenance.of(bundle, settings.fixturesDir()), List.of(r));
-            stdout.println("results written to " + out);
-        }
+    private int fail(Exception e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pmpd decode: error: " + e.getMessage());
+        err.flush();
+        return 1;
     }
 
     private void onlyWithTask(boolean given, String flag) {
