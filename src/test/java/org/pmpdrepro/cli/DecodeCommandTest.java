@@ -61,7 +61,7 @@ class DecodeCommandTest {
     @Test
     void reproducePrintsOneTableOverTasksAndBaselines() throws IOException {
         Path out = dir.resolve("repro-out");
-        Run r = run("reproduce", "--model", model.toString(), "--device", "cpu", "--limit", "2", "--no-bertscore",
+        Run r = run("reproduce", "--model", model.toString(), "--device", "cpu", "--limit", "1", "--no-bertscore",
                 "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("tokens/s").contains("debsum    model, fixed fp16")
