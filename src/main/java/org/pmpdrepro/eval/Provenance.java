@@ -1,0 +1,38 @@
+package org.pmpdrepro.eval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.pmpdrepro.data.FixtureBuilder;
+import org.pmpdrepro.data.Hashes;
+
+/**
+ * What results were computed from, written beside them.
+ *
+ * @param model the model directory's identity
+ * @param fixturesDirectory the fixture directory as given
+ * @param fixturesManifestSha256 SHA-256 of its {@code manifest.json} (which lists the hash of every fixture file)
+ */
+public record Provenance(ModelIdentity model, String fixturesDirectory, String fixturesManifestSha256) {
+
+    public Provenance {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(fixturesDirectory, "fixturesDirectory");
+        Objects.requireNonNull(fixturesManifestSha256, "fixturesManifestSha256");
+    }
+
+    /** The bundle's identity and the hash of the fixture manifest in {@code fixturesDir}. */
+    public static Provenance of(ModelBundle bundle, Path fixturesDir) {
+        return new Provenance(bundle.identity(), fixturesDir.toString(), manifestSha256(fixturesDir));
+    }
+
+    /** SHA-256 of {@code fixturesDir/manifest.json}; a missing manifest is an error naming the directory. */
+    public static String manifestSha256(Path fixturesDir) {
+        Path manifest = fixturesDir.resolve(FixtureBuilder.MANIFEST_FILE);
+        if (!Files.isRegularFile(manifest)) {
+            throw new IllegalArgumentException("fixture directory " + fixturesDir + " has no "
+                    + FixtureBuilder.MANIFEST_FILE + "; build fixtures with 'pmpd build-fixtures'");
+        }
+        return Hashes.sha256Hex(manifest);
+    }
+}

@@ -1,0 +1,131 @@
+package org.pmpdrepro.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.decode.DecodeResult;
+import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.Generation;
+import org.pmpdrepro.decode.GreedyDecoder;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.tokenizer.ProjectTokenizer;
+
+/**
+ * Greedy decoding of a task's examples, in the format the fixture model was trained on.
+ *
+ * <p>Prompt tokens are {@code [bos] + encode(prompt)}: training documents are {@code <s> prompt " " reference </s>},
+ * so the model's continuation of the prompt is its reference. At most {@link Task#maxNewTokens()} tokens are
+ * generated per example.
+ *
+ * <p><b>Post-processing</b> ({@link #postProcess}): the decoded continuation is stripped of leading and trailing
+ * white space and cut at its first newline. References are single lines, while a model that misses the
+ * end-of-sequence token runs on into a new line of invented text (typically a next {@code Package:} record); what
+ * follows the first line is not an answer to the prompt.
+ *
+ * <p>A {@link PrecisionPlan} addresses prompts by their index in the example list given to {@link #run}.
+ */
+public final class TaskRun {
+
+    /** The default number of prompts decoded together. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    /** {@link #postProcess}, in words, for result files. */
+    public static final String POST_PROCESSING =
+            "decoded continuation stripped of leading/trailing white space and cut at its first newline";
+
+    private final DjlLlama model;
+    private final ProjectTokenizer tokenizer;
+    private final int batchSize;
+
+    public TaskRun(DjlLlama model, ProjectTokenizer tokenizer, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 1");
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.batchSize = batchSize;
+    }
+
+    /** A run over a bundle's model and tokenizer with the default batch size. */
+    public static TaskRun of(ModelBundle bundle) {
+        return of(bundle, DEFAULT_BATCH_SIZE);
+    }
+
+    public static TaskRun of(ModelBundle bundle, int batchSize) {
+        return new TaskRun(bundle.model(), bundle.tokenizer(), batchSize);
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Decodes {@code examples} at full precision. */
+    public TaskOutputs run(List<TaskExample> examples) {
+        return run(examples, PrecisionPlan.fixed(Precision.FULL), "fixed " + Precision.FULL);
+    }
+
+    /**
+     * Decodes {@code examples}, all of one task, with {@code plan}.
+     *
+     * @param planName how the plan is described in results
+     * @throws IllegalArgumentException for an empty list, mixed tasks, or a prompt that does not fit the model's
+     *     positions together with the task's new tokens
+     */
+    public TaskOutputs run(List<TaskExample> examples, PrecisionPlan plan, String planName) {
+        Task task = taskOf(examples);
+        List<int[]> prompts = new ArrayList<>(examples.size());
+        int limit = model.config().maxPositionEmbeddings();
+        for (TaskExample e : examples) {
+            int[] encoded = tokenizer.encode(e.prompt());
+            int[] prompt = new int[encoded.length + 1];
+            prompt[0] = tokenizer.bosId();
+            System.arraycopy(encoded, 0, prompt, 1, encoded.length);
+            if (prompt.length + task.maxNewTokens() > limit) {
+                throw new IllegalArgumentException("example " + e.id() + ": prompt of " + prompt.length
+                        + " tokens plus " + task.maxNewTokens() + " new tokens exceeds the model's " + limit
+                        + " positions");
+            }
+            prompts.add(prompt);
+        }
+        DecodeResult result = new GreedyDecoder(model, batchSize, tokenizer.padId())
+                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plan);
+        List<SampleOutput> samples = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            TaskExample e = examples.get(i);
+            Generation g = result.generations().get(i);
+            int[] ids = g.tokens();
+            String raw = tokenizer.decode(ids);
+            List<Integer> tokens = new ArrayList<>(ids.length);
+            for (int id : ids) {
+                tokens.add(id);
+            }
+            samples.add(new SampleOutput(e.id(), e.prompt(), e.reference(), postProcess(raw), raw, tokens,
+                    g.trace().stream().map(Precision::label).toList(), g.stoppedAtEos()));
+        }
+        return new TaskOutputs(task, samples, planName, batchSize, result.device(), result.generatedTokens(),
+                result.seconds(), result.tokensPerSecond(), result.averageBits());
+    }
+
+    /** The continuation metrics score: white space stripped at both ends, then cut at the first newline. */
+    public static String postProcess(String decoded) {
+        String s = decoded.strip();
+        int newline = s.indexOf('\n');
+        return newline < 0 ? s : s.substring(0, newline).strip();
+    }
+
+    static Task taskOf(List<TaskExample> examples) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no examples to decode");
+        }
+        Task task = examples.get(0).task();
+        for (TaskExample e : examples) {
+            if (e.task() != task) {
+                throw new IllegalArgumentException("example " + e.id() + " belongs to task " + e.task().id()
+                        + ", but the run decodes " + task.id() + " (example " + examples.get(0).id() + ")");
+            }
+        }
+        return task;
+    }
+}

@@ -1,0 +1,40 @@
+package org.pmpdrepro.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.DeviceChoice;
+
+/** The whole pipeline on a random model and a few examples per task. */
+class ReproductionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyTaskIsDecodedScoredAgainstItsDatasetReferencesAndComparedWithBaselines() throws IOException {
+        Reproduction.Settings settings = Reproduction.Settings.defaults().withLimit(4).withBatchSize(3)
+                .withScorer(TaskScorer.Config.defaults().withBertScore(false));
+        try (ModelBundle bundle = ModelBundle.open(RandomModelDirectory.write(dir.resolve("model"), 9L),
+                DeviceChoice.CPU)) {
+            List<TaskResult> results = Reproduction.run(bundle, settings);
+            assertThat(results).extracting(TaskResult::task).containsExactly(Task.values());
+            for (TaskResult r : results) {
+                assertThat(r.outputs().size()).isEqualTo(4);
+                assertThat(r.scores().values().keySet()).containsAll(List.of("rougeL", "bleu", "sacrebleu"));
+                assertThat(r.baselines()).hasSize(2);
+                assertThat(r.outputs().samples()).allSatisfy(s -> assertThat(s.tokens()).isNotEmpty());
+            }
+            assertThat(results.get(2).scores().scoredAgainst()).isEqualTo(References.HUMAN_CONTINUATION);
+            assertThat(results.get(0).scores().scoredAgainst()).isEqualTo(References.DATASET);
+            List<Path> written = ResultsWriter.write(dir.resolve("out"), Provenance.of(bundle, settings.fixturesDir()),
+                    results);
+            assertThat(written).contains(dir.resolve("out").resolve("debchat").resolve(ResultsWriter.SCORES));
+        }
+    }
+}
