@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             BuildFixturesCommand.class,
             TrainTokenizerCommand.class,
             TrainCommand.class,
-            DecodeCommand.class, ReproduceCommand.class,
+            DecodeCommand.class,
+            ReproduceCommand.class,
             ScoreCommand.class
         })
 public final class Main {
