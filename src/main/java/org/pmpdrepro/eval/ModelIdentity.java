@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
-import org.pmpdrepro.data.Hashes;
+import org.pmpdrepro.io.Hashes;
 
 /**
  * What a result was produced from: a model directory's files and their SHA-256, combined into one digest.

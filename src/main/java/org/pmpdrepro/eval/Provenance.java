@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.pmpdrepro.data.FixtureBuilder;
-import org.pmpdrepro.data.Hashes;
+import org.pmpdrepro.io.Hashes;
 
 /**
  * What results were computed from, written beside them.

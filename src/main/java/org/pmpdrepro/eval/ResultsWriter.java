@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pmpdrepro.data.AtomicFiles;
+import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.metrics.MetricResult;
 import org.pmpdrepro.metrics.ScoreFormat;
 

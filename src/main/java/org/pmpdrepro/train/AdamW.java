@@ -57,12 +57,11 @@ final class AdamW {
     /**
      * One update of every parameter of {@code model} from its gradient at learning rate {@code lr}.
      *
-     * @return the gradient's global norm before clipping
+     * @return the gradient's global norm before clipping; when it is not finite nothing is updated
      */
     float step(TrainableLlama model, float lr) {
         List<String> names = model.names();
         List<NDArray> params = model.arrays();
-        steps++;
         float norm;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -71,6 +70,10 @@ final class AdamW {
                 sq += p.getGradient().square().sum().getFloat();
             }
             norm = (float) Math.sqrt(sq);
+            if (!Float.isFinite(norm)) {
+                return norm;
+            }
+            steps++;
             float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
             float c1 = (float) (1 - Math.pow(beta1, steps));
             float c2 = (float) (1 - Math.pow(beta2, steps));
