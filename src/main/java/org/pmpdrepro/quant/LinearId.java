@@ -1,0 +1,44 @@
+package org.pmpdrepro.quant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * One quantized weight matrix: projection {@code proj} of decoder block {@code layer}.
+ *
+ * <p>Only the seven block projections are quantized; embeddings, norms and the language-model head stay at full
+ * precision, as in the paper's weight-only set-up.
+ */
+public record LinearId(int layer, Linear proj) {
+
+    public LinearId {
+        Objects.requireNonNull(proj, "proj");
+        if (layer < 0) {
+            throw new IllegalArgumentException("layer " + layer + " is negative; expected a block index >= 0");
+        }
+    }
+
+    /** The Hugging Face tensor name of this matrix. */
+    public String weightName() {
+        return proj.weight(layer);
+    }
+
+    /** Every quantized matrix of {@code config}, block by block, in forward order. */
+    public static List<LinearId> all(LlamaConfig config) {
+        List<LinearId> out = new ArrayList<>(config.numLayers() * Linear.values().length);
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (Linear p : Linear.values()) {
+                out.add(new LinearId(l, p));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return weightName();
+    }
+}

@@ -1,0 +1,37 @@
+package org.pmpdrepro.quant;
+
+import java.util.Set;
+import java.util.SortedSet;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * What a {@link Quantizer} returns: the quantized linear matrices of a model ({@link LinearId#all}), servable at
+ * each of {@link #bitWidths()}. Implementations are immutable and live in the method's sub-package.
+ */
+public interface QuantizedModel {
+
+    /** Name of the quantization method, such as {@code "rtn"} or {@code "any-precision"}. */
+    String method();
+
+    /** The architecture the matrices belong to. */
+    LlamaConfig config();
+
+    /** The uniform bit-widths this model serves. */
+    SortedSet<Integer> bitWidths();
+
+    /**
+     * The matrix {@code proj} of block {@code layer} as it is served at {@code bits}: fp32, Hugging Face layout
+     * {@code [out, in]}. Asking for a width outside {@link #bitWidths()} is an error.
+     */
+    Tensor dequantized(int layer, Linear proj, int bits);
+
+    /** Resident and per-token bytes of serving all of {@code precisions} (a subset of {@link #bitWidths()}). */
+    MemoryFootprint memory(Set<Integer> precisions);
+
+    /** Weight bytes one decode step reads at {@code bits}. */
+    default long bytesReadPerToken(int bits) {
+        return memory(Set.of(bits)).bytesReadPerToken(bits);
+    }
+}

@@ -1,0 +1,121 @@
+package org.pmpdrepro.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.pmpdrepro.decode.DenseWeightProvider;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.WeightProvider;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * Serves {@link Precision#FULL} from the dense weights and {@code Precision.bits(b)} from a {@link QuantizedModel}
+ * at each of its bit-widths. Dequantized matrices are transposed to {@code [in, out]} and cached per
+ * (layer, projection, bits), built when first asked for or up front for a chosen set of widths.
+ *
+ * <p>Plug it into the decoder with
+ * {@code DjlLlama.withProvider(config, weights, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q))}.
+ */
+public final class QuantizedWeightProvider implements WeightProvider {
+
+    private record Key(int layer, Linear proj, int bits) {}
+
+    private final DenseWeightProvider dense;
+    private final NDManager manager;
+    private final LlamaConfig config;
+    private final QuantizedModel quantized;
+    private final Map<Key, NDArray> cache = new HashMap<>();
+
+    /** Builds quantized matrices lazily, on first use. */
+    public QuantizedWeightProvider(NDManager parent, LlamaConfig config, Function<String, Tensor> weights,
+            QuantizedModel quantized) {
+        this(parent, config, weights, quantized, Set.of());
+    }
+
+    /** Builds the matrices of every width in {@code eagerBits} now, the others on first use. */
+    public QuantizedWeightProvider(NDManager parent, LlamaConfig config, Function<String, Tensor> weights,
+            QuantizedModel quantized, Set<Integer> eagerBits) {
+        if (!quantized.config().equals(config)) {
+            throw new IllegalArgumentException("the " + quantized.method() + " model was quantized for "
+                    + quantized.config() + "; the decoder is configured as " + config);
+        }
+        if (!quantized.bitWidths().containsAll(eagerBits)) {
+            throw new IllegalArgumentException("cannot prepare bit-widths " + new TreeSet<>(eagerBits) + ": the "
+                    + quantized.method() + " model serves " + quantized.bitWidths());
+        }
+        this.config = config;
+        this.quantized = quantized;
+        this.dense = new DenseWeightProvider(parent, config, weights);
+        this.manager = parent.newSubManager();
+        for (int b : new TreeSet<>(eagerBits)) {
+            for (LinearId id : LinearId.all(config)) {
+                lookup(id.layer(), id.proj(), b);
+            }
+        }
+    }
+
+    @Override
+    public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
+        if (precision.isFull()) {
+            return dense.linearTransposed(layer, proj, precision);
+        }
+        if (!supports(precision)) {
+            throw new IllegalArgumentException("the " + quantized.method() + " model serves " + Precision.FULL
+                    + " and uniform bit-widths " + quantized.bitWidths() + ", not " + precision + " (layer " + layer
+                    + ", " + proj + ")");
+        }
+        return lookup(layer, proj, precision.uniformBits());
+    }
+
+    @Override
+    public boolean supports(Precision precision) {
+        return precision.isFull() || quantized.bitWidths().contains(precision.uniformBits());
+    }
+
+    /** The quantized model this provider serves. */
+    public QuantizedModel quantized() {
+        return quantized;
+    }
+
+    private synchronized NDArray lookup(int layer, Linear proj, int bits) {
+        if (layer < 0 || layer >= config.numLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (config.numLayers() - 1));
+        }
+        return cache.computeIfAbsent(new Key(layer, proj, bits), k -> transposed(layer, proj, bits));
+    }
+
+    private NDArray transposed(int layer, Linear proj, int bits) {
+        Tensor t = quantized.dequantized(layer, proj, bits);
+        long[] denseShape = dense.linearTransposed(layer, proj, Precision.FULL).getShape().getShape();
+        if (t.rank() != 2 || t.dim(0) != denseShape[1] || t.dim(1) != denseShape[0]) {
+            throw new IllegalStateException(quantized.method() + " matrix '" + t.name() + "' at " + bits
+                    + " bits has shape " + Arrays.toString(t.shape()) + "; the dense weight is ["
+                    + denseShape[1] + ", " + denseShape[0] + "]");
+        }
+        int out = t.dim(0);
+        int in = t.dim(1);
+        float[] src = t.data();
+        float[] dst = new float[src.length];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                dst[i * out + o] = src[o * in + i];
+            }
+        }
+        return manager.create(dst, new Shape(in, out));
+    }
+
+    @Override
+    public synchronized void close() {
+        cache.clear();
+        manager.close();
+        dense.close();
+    }
+}

@@ -1,0 +1,222 @@
+package org.pmpdrepro.quant.anyprec;
+
+import java.util.Arrays;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.quant.Fp16;
+import org.pmpdrepro.quant.MatrixCost;
+
+/**
+ * One matrix {@code [rows, cols]} quantized the Any-Precision way: parent codes stored as {@link BitPlanes} and,
+ * per row and per width {@code b} in {@code seedBits..parentBits}, an fp16 table of the {@code 2^b} centroids
+ * (each the sensitivity-weighted mean of its cluster's members). Immutable.
+ */
+public final class AnyPrecisionLinear implements MatrixCost {
+
+    private final int rows;
+    private final int cols;
+    private final int seedBits;
+    private final BitPlanes planes;
+    /** {@code tables[b - seedBits][row << b | code]}. */
+    private final short[][] tables;
+
+    private AnyPrecisionLinear(int rows, int cols, int seedBits, BitPlanes planes, short[][] tables) {
+        this.rows = rows;
+        this.cols = cols;
+        this.seedBits = seedBits;
+        this.planes = planes;
+        this.tables = tables;
+    }
+
+    /**
+     * Quantizes {@code weight} row by row with per-weight importance {@code sensitivity} (same shape, finite,
+     * non-negative; a row whose sensitivities are all zero is clustered unweighted): a weighted k-means seed of
+     * {@code 2^seedBits} clusters, then each cluster split in two by weighted 2-means, one bit at a time, up to
+     * {@code parentBits}.
+     */
+    public static AnyPrecisionLinear quantize(Tensor weight, Tensor sensitivity, int seedBits, int parentBits,
+            int maxIterations) {
+        if (!Arrays.equals(weight.shape(), sensitivity.shape())) {
+            throw new IllegalArgumentException("sensitivity of '" + weight.name() + "' has shape "
+                    + Arrays.toString(sensitivity.shape()) + "; expected the weight's " + Arrays.toString(weight.shape()));
+        }
+        int rows = weight.dim(0);
+        int cols = weight.dim(1);
+        int[] codes = new int[rows * cols];
+        short[][] tables = new short[parentBits - seedBits + 1][];
+        for (int b = seedBits; b <= parentBits; b++) {
+            tables[b - seedBits] = new short[rows << b];
+        }
+        double[] v = new double[cols];
+        double[] f = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            readRow(weight, sensitivity, r, v, f);
+            RowCodes row = quantizeRow(v, f, seedBits, parentBits, maxIterations);
+            System.arraycopy(row.codes(), 0, codes, r * cols, cols);
+            for (int b = seedBits; b <= parentBits; b++) {
+                double[] centres = row.centres()[b - seedBits];
+                for (int c = 0; c < centres.length; c++) {
+                    tables[b - seedBits][r << b | c] = Fp16.encode(centres[c],
+                            "'" + weight.name() + "' row " + r + " " + b + "-bit centroid " + c);
+                }
+            }
+        }
+        return new AnyPrecisionLinear(rows, cols, seedBits, BitPlanes.pack(codes, parentBits), tables);
+    }
+
+    private static void readRow(Tensor weight, Tensor sensitivity, int r, double[] v, double[] f) {
+        int cols = v.length;
+        float[] w = weight.data();
+        float[] s = sensitivity.data();
+        double total = 0;
+        for (int c = 0; c < cols; c++) {
+            v[c] = w[r * cols + c];
+            f[c] = s[r * cols + c];
+            if (!Double.isFinite(v[c])) {
+                throw new IllegalArgumentException("'" + weight.name() + "' row " + r + " column " + c + ": value "
+                        + v[c] + " is not finite");
+            }
+            if (!(f[c] >= 0) || !Double.isFinite(f[c])) {
+                throw new IllegalArgumentException("sensitivity of '" + weight.name() + "' row " + r + " column "
+                        + c + ": " + f[c] + "; expected a finite value >= 0");
+            }
+            total += f[c];
+        }
+        if (total == 0) {
+            Arrays.fill(f, 1.0);
+        }
+    }
+
+    /** Parent codes of one row and its centroid tables, {@code centres[b - seed][code]}. */
+    record RowCodes(int[] codes, double[][] centres) {}
+
+    static RowCodes quantizeRow(double[] v, double[] f, int seedBits, int parentBits, int maxIterations) {
+        int n = v.length;
+        WeightedKMeans.Clustering seed = WeightedKMeans.kMeans(v, f, 1 << seedBits, maxIterations);
+        int[] codes = seed.assignment().clone();
+        double[][] centres = new double[parentBits - seedBits + 1][];
+        centres[0] = seed.centres().clone();
+        int[] members = new int[n];
+        for (int b = seedBits; b < parentBits; b++) {
+            double[] parent = centres[b - seedBits];
+            double[] children = new double[2 << b];
+            int[] next = new int[n];
+            for (int c = 0; c < 1 << b; c++) {
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (codes[i] == c) {
+                        members[count++] = i;
+                    }
+                }
+                // An empty cluster's children are never referenced; they inherit the parent centre.
+                children[2 * c] = parent[c];
+                children[2 * c + 1] = parent[c];
+                if (count == 0) {
+                    continue;
+                }
+                boolean[] upper = WeightedKMeans.split(v, f, members, count, maxIterations);
+                int[] low = new int[count];
+                int[] high = new int[count];
+                int nl = 0;
+                int nh = 0;
+                for (int j = 0; j < count; j++) {
+                    int i = members[j];
+                    next[i] = 2 * c + (upper[j] ? 1 : 0);
+                    if (upper[j]) {
+                        high[nh++] = i;
+                    } else {
+                        low[nl++] = i;
+                    }
+                }
+                if (nl > 0) {
+                    children[2 * c] = WeightedKMeans.mean(v, f, low, nl);
+                }
+                if (nh > 0) {
+                    children[2 * c + 1] = WeightedKMeans.mean(v, f, high, nh);
+                }
+            }
+            codes = next;
+            centres[b + 1 - seedBits] = children;
+        }
+        return new RowCodes(codes, centres);
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public long tableEntries(int bits) {
+        return (long) rows << bits;
+    }
+
+    public int seedBits() {
+        return seedBits;
+    }
+
+    public int parentBits() {
+        return planes.bits();
+    }
+
+    public BitPlanes planes() {
+        return planes;
+    }
+
+    /** A copy of the fp16 centroid table at {@code bits}, indexed {@code row << bits | code}. */
+    public short[] table(int bits) {
+        requireServed(bits);
+        return tables[bits - seedBits].clone();
+    }
+
+    /** The {@code bits}-bit code of every weight, row-major. */
+    public int[] codes(int bits) {
+        requireServed(bits);
+        return planes.codes(bits);
+    }
+
+    /** The fp32 {@code [rows, cols]} matrix at {@code bits}, read from the first {@code bits} planes only. */
+    public float[] dequantize(int bits) {
+        int[] codes = codes(bits);
+        short[] table = tables[bits - seedBits];
+        float[] out = new float[codes.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r * cols + c] = Fp16.decode(table[r << bits | codes[r * cols + c]]);
+            }
+        }
+        return out;
+    }
+
+    /** This matrix keeping only what serves widths up to {@code bits}: the first planes and their tables. */
+    public AnyPrecisionLinear truncatedTo(int bits) {
+        requireServed(bits);
+        short[][] kept = new short[bits - seedBits + 1][];
+        for (int b = seedBits; b <= bits; b++) {
+            kept[b - seedBits] = tables[b - seedBits].clone();
+        }
+        return new AnyPrecisionLinear(rows, cols, seedBits, planes.truncated(bits), kept);
+    }
+
+    private void requireServed(int bits) {
+        if (bits < seedBits || bits > planes.bits()) {
+            throw new IllegalArgumentException("any-precision matrix serves bit-widths " + seedBits + ".."
+                    + planes.bits() + ", not " + bits);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AnyPrecisionLinear other && rows == other.rows && cols == other.cols
+                && seedBits == other.seedBits && planes.equals(other.planes) && Arrays.deepEquals(tables, other.tables);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * planes.hashCode() + Arrays.deepHashCode(tables);
+    }
+}

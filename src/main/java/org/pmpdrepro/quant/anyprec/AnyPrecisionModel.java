@@ -1,0 +1,61 @@
+package org.pmpdrepro.quant.anyprec;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.quant.MemoryFootprint;
+import org.pmpdrepro.quant.QuantizedMatrices;
+import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.StorageLayout;
+
+/** An Any-Precision model: one set of nested bit-planes per matrix serves every width from seed to parent. */
+public final class AnyPrecisionModel implements QuantizedModel {
+
+    private final QuantizedMatrices<AnyPrecisionLinear> matrices;
+    private final SortedSet<Integer> bitWidths;
+
+    AnyPrecisionModel(QuantizedMatrices<AnyPrecisionLinear> matrices, int seedBits, int parentBits) {
+        this.matrices = matrices;
+        SortedSet<Integer> widths = new TreeSet<>();
+        for (int b = seedBits; b <= parentBits; b++) {
+            widths.add(b);
+        }
+        this.bitWidths = Collections.unmodifiableSortedSet(widths);
+    }
+
+    @Override
+    public String method() {
+        return AnyPrecisionQuantizer.METHOD;
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return matrices.config();
+    }
+
+    @Override
+    public SortedSet<Integer> bitWidths() {
+        return bitWidths;
+    }
+
+    @Override
+    public Tensor dequantized(int layer, Linear proj, int bits) {
+        matrices.requireServed(bits, bitWidths);
+        AnyPrecisionLinear m = matrices.get(layer, proj);
+        return new Tensor(proj.weight(layer), new int[] {m.rows(), m.cols()}, m.dequantize(bits));
+    }
+
+    /** The stored planes and tables of one matrix. */
+    public AnyPrecisionLinear matrix(int layer, Linear proj) {
+        return matrices.get(layer, proj);
+    }
+
+    @Override
+    public MemoryFootprint memory(Set<Integer> precisions) {
+        return MemoryFootprint.of(method(), StorageLayout.NESTED_BIT_PLANES, matrices.all(), precisions, bitWidths);
+    }
+}

@@ -1,0 +1,154 @@
+package org.pmpdrepro.quant.anyprec;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Weighted one-dimensional clustering of the weights of one row: the k-means seed and the two-way splits of
+ * incremental upscaling. Everything is deterministic: initialisation from weighted quantiles, ties broken towards
+ * the lower cluster, an iteration cap as well as the convergence check.
+ *
+ * <p>A cluster's centre is the weighted mean of its members; when their weights are all zero the plain mean is
+ * used instead (it cannot affect the weighted error, and keeps the centre among the members).
+ */
+final class WeightedKMeans {
+
+    private WeightedKMeans() {}
+
+    /** Weighted mean of {@code values[members[i]]}, or their plain mean when the weights sum to zero. */
+    static double mean(double[] values, double[] weights, int[] members, int count) {
+        double sw = 0;
+        double swv = 0;
+        double sv = 0;
+        for (int j = 0; j < count; j++) {
+            int i = members[j];
+            sw += weights[i];
+            swv += weights[i] * values[i];
+            sv += values[i];
+        }
+        return sw > 0 ? swv / sw : sv / count;
+    }
+
+    /** Result of the seed: the cluster of every value and the centre of every cluster. */
+    record Clustering(int[] assignment, double[] centres) {}
+
+    /**
+     * Weighted k-means with {@code k} clusters. Centres start at the weighted {@code (j + 1/2) / k} quantiles;
+     * an empty cluster keeps its previous centre. On return the centres are the means of the returned assignment.
+     */
+    static Clustering kMeans(double[] values, double[] weights, int k, int maxIterations) {
+        int n = values.length;
+        double[] centres = weightedQuantiles(values, weights, k);
+        int[] assignment = new int[n];
+        Arrays.fill(assignment, -1);
+        int[] members = new int[n];
+        for (int iter = 0; iter < maxIterations; iter++) {
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                int best = nearest(centres, values[i]);
+                if (best != assignment[i]) {
+                    assignment[i] = best;
+                    changed = true;
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (assignment[i] == c) {
+                        members[count++] = i;
+                    }
+                }
+                if (count > 0) {
+                    centres[c] = mean(values, weights, members, count);
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return new Clustering(assignment, centres);
+    }
+
+    private static int nearest(double[] centres, double v) {
+        int best = 0;
+        double bestDist = Math.abs(v - centres[0]);
+        for (int c = 1; c < centres.length; c++) {
+            double d = Math.abs(v - centres[c]);
+            if (d < bestDist) {
+                best = c;
+                bestDist = d;
+            }
+        }
+        return best;
+    }
+
+    /** The values at cumulative weight {@code (j + 1/2) / k} of the total, in increasing order. */
+    static double[] weightedQuantiles(double[] values, double[] weights, int k) {
+        int n = values.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> values[i]).thenComparingInt(i -> i));
+        double total = 0;
+        for (double w : weights) {
+            total += w;
+        }
+        double[] out = new double[k];
+        double cumulative = 0;
+        int pos = 0;
+        for (int j = 0; j < k; j++) {
+            double target = (j + 0.5) / k * total;
+            while (pos < n - 1 && cumulative + weights[order[pos]] < target) {
+                cumulative += weights[order[pos]];
+                pos++;
+            }
+            out[j] = values[order[pos]];
+        }
+        return out;
+    }
+
+    /**
+     * Splits the cluster {@code members[0..count)} into a lower and an upper child by weighted 2-means, starting
+     * from a cut at the cluster's mean. Returns, per member, whether it goes to the upper child; when every member
+     * has the same value the upper child stays empty.
+     */
+    static boolean[] split(double[] values, double[] weights, int[] members, int count, int maxIterations) {
+        boolean[] upper = new boolean[count];
+        double cut = mean(values, weights, members, count);
+        for (int j = 0; j < count; j++) {
+            upper[j] = values[members[j]] > cut;
+        }
+        int[] lowerIdx = new int[count];
+        int[] upperIdx = new int[count];
+        for (int iter = 0; iter < maxIterations; iter++) {
+            int nl = 0;
+            int nu = 0;
+            for (int j = 0; j < count; j++) {
+                if (upper[j]) {
+                    upperIdx[nu++] = members[j];
+                } else {
+                    lowerIdx[nl++] = members[j];
+                }
+            }
+            if (nl == 0 || nu == 0) {
+                break;
+            }
+            double lowCentre = mean(values, weights, lowerIdx, nl);
+            double highCentre = mean(values, weights, upperIdx, nu);
+            boolean changed = false;
+            for (int j = 0; j < count; j++) {
+                double v = values[members[j]];
+                boolean u = Math.abs(v - highCentre) < Math.abs(v - lowCentre);
+                if (u != upper[j]) {
+                    upper[j] = u;
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                break;
+            }
+        }
+        return upper;
+    }
+}

@@ -1,0 +1,99 @@
+package org.pmpdrepro.quant.rtn;
+
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.quant.Fp16;
+
+/**
+ * One matrix {@code [rows, cols]} round-to-nearest quantized at one bit-width: per row and group of
+ * {@code groupSize} input columns, an fp16 offset (the group minimum) and scale ({@code (max - min) / (2^bits - 1)}),
+ * and one code per weight. Codes are held one per byte here; memory is accounted as packed.
+ */
+final class RtnCodes {
+
+    private final int rows;
+    private final int cols;
+    private final int bits;
+    private final int groupSize;
+    private final byte[] codes;
+    private final short[] offsets;
+    private final short[] scales;
+
+    private RtnCodes(int rows, int cols, int bits, int groupSize, byte[] codes, short[] offsets, short[] scales) {
+        this.rows = rows;
+        this.cols = cols;
+        this.bits = bits;
+        this.groupSize = groupSize;
+        this.codes = codes;
+        this.offsets = offsets;
+        this.scales = scales;
+    }
+
+    static int groups(int cols, int groupSize) {
+        return Math.ceilDiv(cols, groupSize);
+    }
+
+    static RtnCodes quantize(Tensor weight, int bits, int groupSize) {
+        int rows = weight.dim(0);
+        int cols = weight.dim(1);
+        int groups = groups(cols, groupSize);
+        float[] w = weight.data();
+        int maxCode = (1 << bits) - 1;
+        byte[] codes = new byte[w.length];
+        short[] offsets = new short[rows * groups];
+        short[] scales = new short[rows * groups];
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < groups; g++) {
+                int from = r * cols + g * groupSize;
+                int to = r * cols + Math.min(cols, (g + 1) * groupSize);
+                float min = Float.POSITIVE_INFINITY;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int i = from; i < to; i++) {
+                    if (!Float.isFinite(w[i])) {
+                        throw new IllegalArgumentException("tensor '" + weight.name() + "' row " + r + " column "
+                                + (i - r * cols) + ": value " + w[i] + " is not finite");
+                    }
+                    min = Math.min(min, w[i]);
+                    max = Math.max(max, w[i]);
+                }
+                String where = "tensor '" + weight.name() + "' row " + r + " group " + g;
+                short offset = Fp16.encode(min, where + " offset");
+                short scale = Fp16.encode((max - min) / maxCode, where + " scale");
+                offsets[r * groups + g] = offset;
+                scales[r * groups + g] = scale;
+                float o = Fp16.decode(offset);
+                float s = Fp16.decode(scale);
+                for (int i = from; i < to; i++) {
+                    int q = s > 0 ? Math.round((w[i] - o) / s) : 0;
+                    codes[i] = (byte) Math.max(0, Math.min(maxCode, q));
+                }
+            }
+        }
+        return new RtnCodes(rows, cols, bits, groupSize, codes, offsets, scales);
+    }
+
+    int bits() {
+        return bits;
+    }
+
+    /** The fp32 {@code [rows, cols]} matrix the codes stand for. */
+    float[] dequantize() {
+        int groups = groups(cols, groupSize);
+        float[] out = new float[codes.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                int g = r * groups + c / groupSize;
+                out[r * cols + c] = Fp16.decode(offsets[g]) + (codes[r * cols + c] & 0xff) * Fp16.decode(scales[g]);
+            }
+        }
+        return out;
+    }
+
+    /** The code of every weight, row-major. */
+    int[] codes() {
+        int[] out = new int[codes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = codes[i] & 0xff;
+        }
+        return out;
+    }
+}

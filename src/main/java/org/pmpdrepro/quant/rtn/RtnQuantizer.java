@@ -1,0 +1,66 @@
+package org.pmpdrepro.quant.rtn;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.QuantizedMatrices;
+import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.Quantizer;
+
+/**
+ * Uniform asymmetric min-max round-to-nearest per output row, or per group of input columns of each row: the
+ * sanity baseline. Each bit-width is quantized on its own (the codes are not nested).
+ *
+ * @param bitWidths the widths to produce, each in 2..8
+ * @param groupSize input columns sharing one scale and offset; 0 for the whole row
+ */
+public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implements Quantizer {
+
+    static final String METHOD = "rtn";
+
+    public RtnQuantizer {
+        bitWidths = Collections.unmodifiableSortedSet(new TreeSet<>(bitWidths));
+        if (bitWidths.isEmpty()) {
+            throw new IllegalArgumentException("rtn: no bit-width given; expected some of 2..8");
+        }
+        for (int b : bitWidths) {
+            if (b < 2 || b > 8) {
+                throw new IllegalArgumentException("rtn: bit-width " + b + " outside 2..8");
+            }
+        }
+        if (groupSize < 0) {
+            throw new IllegalArgumentException("rtn: group size " + groupSize + " is negative; expected 0 (whole"
+                    + " row) or a positive number of columns");
+        }
+    }
+
+    /** Whole-row quantization at {@code bitWidths}. */
+    public static RtnQuantizer perRow(Set<Integer> bitWidths) {
+        return new RtnQuantizer(new TreeSet<>(bitWidths), 0);
+    }
+
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    @Override
+    public QuantizedModel quantize(WeightSource model, QuantizationInputs inputs) throws IOException {
+        QuantizedMatrices<RtnLinear> matrices = QuantizedMatrices.quantizeAll(METHOD, model, (id, w) -> {
+            int cols = w.dim(1);
+            int g = groupSize == 0 ? cols : Math.min(groupSize, cols);
+            SortedMap<Integer, RtnCodes> byBits = new TreeMap<>();
+            for (int b : bitWidths) {
+                byBits.put(b, RtnCodes.quantize(w, b, g));
+            }
+            return new RtnLinear(w.dim(0), cols, g, byBits);
+        });
+        return new RtnModel(matrices, bitWidths);
+    }
+}
