@@ -2,6 +2,7 @@ package org.pmpdrepro.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -109,7 +110,10 @@ public final class QuantizedWeightProvider implements WeightProvider {
                 dst[i * out + o] = src[o * in + i];
             }
         }
-        return manager.create(dst, new Shape(in, out));
+        NDArray array = manager.create(dst, new Shape(in, out));
+        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
+        NDScope.unregister(array);
+        return array;
     }
 
     @Override

@@ -33,15 +33,16 @@ final class WeightedKMeans {
     record Clustering(int[] assignment, double[] centres) {}
 
     /**
-     * Weighted k-means with {@code k} clusters. Centres start at the weighted {@code (j + 1/2) / k} quantiles;
-     * an empty cluster keeps its previous centre. On return the centres are the means of the returned assignment.
+     * Weighted k-means with {@code k} clusters, numbered by increasing centre. Centres start at the weighted
+     * {@code (j + 1/2) / k} quantiles; an empty cluster is re-seeded at the worst-served value, or keeps its centre
+     * when every value is served exactly. On return the centres of non-empty clusters are the means of the
+     * returned assignment.
      */
     static Clustering kMeans(double[] values, double[] weights, int k, int maxIterations) {
         int n = values.length;
         double[] centres = weightedQuantiles(values, weights, k);
         int[] assignment = new int[n];
         Arrays.fill(assignment, -1);
-        int[] members = new int[n];
         for (int iter = 0; iter < maxIterations; iter++) {
             boolean changed = false;
             for (int i = 0; i < n; i++) {
@@ -51,22 +52,89 @@ final class WeightedKMeans {
                     changed = true;
                 }
             }
+            boolean reseeded = false;
+            updateMeans(values, weights, assignment, centres);
             for (int c = 0; c < k; c++) {
-                int count = 0;
-                for (int i = 0; i < n; i++) {
-                    if (assignment[i] == c) {
-                        members[count++] = i;
-                    }
-                }
-                if (count > 0) {
-                    centres[c] = mean(values, weights, members, count);
+                if (!contains(assignment, c)) {
+                    reseeded |= reseed(values, weights, assignment, centres, c);
                 }
             }
-            if (!changed) {
+            if (!changed && !reseeded) {
                 break;
             }
         }
-        return new Clustering(assignment, centres);
+        updateMeans(values, weights, assignment, centres);
+        return relabelInOrder(assignment, centres);
+    }
+
+    /** Sets the centre of every non-empty cluster to the mean of its members. */
+    private static void updateMeans(double[] values, double[] weights, int[] assignment, double[] centres) {
+        int[] members = new int[values.length];
+        for (int c = 0; c < centres.length; c++) {
+            int count = 0;
+            for (int i = 0; i < values.length; i++) {
+                if (assignment[i] == c) {
+                    members[count++] = i;
+                }
+            }
+            if (count > 0) {
+                centres[c] = mean(values, weights, members, count);
+            }
+        }
+    }
+
+    private static boolean contains(int[] assignment, int c) {
+        for (int a : assignment) {
+            if (a == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves the empty cluster {@code c} onto the value that contributes most weighted error where it is (the
+     * lowest index among ties), which coinciding quantiles of a concentrated weight distribution otherwise leave
+     * unused. Returns false, leaving it empty, when no value has any error left.
+     */
+    private static boolean reseed(double[] values, double[] weights, int[] assignment, double[] centres, int c) {
+        int worst = -1;
+        double worstError = 0;
+        for (int i = 0; i < values.length; i++) {
+            double d = values[i] - centres[assignment[i]];
+            double e = weights[i] * d * d;
+            if (e > worstError) {
+                worst = i;
+                worstError = e;
+            }
+        }
+        if (worst < 0) {
+            return false;
+        }
+        centres[c] = values[worst];
+        assignment[worst] = c;
+        return true;
+    }
+
+    /** Renumbers clusters by increasing centre, so codes grow with the values they stand for. */
+    private static Clustering relabelInOrder(int[] assignment, double[] centres) {
+        int k = centres.length;
+        Integer[] order = new Integer[k];
+        for (int c = 0; c < k; c++) {
+            order[c] = c;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(c -> centres[c]).thenComparingInt(c -> c));
+        int[] rank = new int[k];
+        double[] sorted = new double[k];
+        for (int j = 0; j < k; j++) {
+            rank[order[j]] = j;
+            sorted[j] = centres[order[j]];
+        }
+        int[] relabelled = new int[assignment.length];
+        for (int i = 0; i < assignment.length; i++) {
+            relabelled[i] = rank[assignment[i]];
+        }
+        return new Clustering(relabelled, sorted);
     }
 
     private static int nearest(double[] centres, double v) {

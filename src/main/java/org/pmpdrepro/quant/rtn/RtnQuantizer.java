@@ -7,6 +7,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedMatrices;
@@ -30,10 +31,18 @@ public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implemen
             throw new IllegalArgumentException("rtn: no bit-width given; expected some of 2..8");
         }
         for (int b : bitWidths) {
-            if (b < 2 || b > 8) {
-                throw new IllegalArgumentException("rtn: bit-width " + b + " outside 2..8");
-            }
+            requireBits(b);
         }
+        requireGroupSize(groupSize);
+    }
+
+    private static void requireBits(int b) {
+        if (b < 2 || b > 8) {
+            throw new IllegalArgumentException("rtn: bit-width " + b + " outside 2..8");
+        }
+    }
+
+    private static void requireGroupSize(int groupSize) {
         if (groupSize < 0) {
             throw new IllegalArgumentException("rtn: group size " + groupSize + " is negative; expected 0 (whole"
                     + " row) or a positive number of columns");
@@ -43,6 +52,22 @@ public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implemen
     /** Whole-row quantization at {@code bitWidths}. */
     public static RtnQuantizer perRow(Set<Integer> bitWidths) {
         return new RtnQuantizer(new TreeSet<>(bitWidths), 0);
+    }
+
+    /**
+     * One matrix {@code [out, in]} quantized at {@code bits} and dequantized again: what this method serves for it
+     * ({@code groupSize} 0 means the whole row).
+     */
+    public static Tensor roundTrip(Tensor weight, int bits, int groupSize) {
+        requireBits(bits);
+        requireGroupSize(groupSize);
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("rtn: tensor '" + weight.name() + "' has rank " + weight.rank()
+                    + "; expected a matrix [out, in]");
+        }
+        int cols = weight.dim(1);
+        int g = groupSize == 0 ? cols : Math.min(groupSize, cols);
+        return new Tensor(weight.name(), weight.shape(), RtnCodes.quantize(weight, bits, g).dequantize());
     }
 
     @Override
