@@ -76,6 +76,17 @@ class QuantizedDecodingTest {
     }
 
     @Test
+    void matricesAreBuiltOnceAndServedFromTheCacheAfterwards() {
+        try (DjlLlama model = DjlLlama.withProvider(CONFIG, weights::get, Device.cpu(),
+                (m, c, w) -> new QuantizedWeightProvider(m, c, w, rtn, Set.of(8)))) {
+            assertThat(model.provider().linearTransposed(0, Linear.V, Precision.bits(8)))
+                    .isSameAs(model.provider().linearTransposed(0, Linear.V, Precision.bits(8)));
+            assertThat(model.provider().linearTransposed(1, Linear.O, Precision.bits(2)))
+                    .isSameAs(model.provider().linearTransposed(1, Linear.O, Precision.bits(2)));
+        }
+    }
+
+    @Test
     void eightBitRoundToNearestLogitsStayCloseToFullPrecisionAndTwoBitOnesDoNot() {
         int[] tokens = {3, 9, 14, 5, 22, 17};
         try (DjlLlama model = load(rtn)) {

@@ -36,4 +36,14 @@ class WeightedKMeansTest {
         assertThat(WeightedKMeans.split(v, w, new int[] {0, 1, 2, 3, 4}, 5, 10))
                 .containsExactly(false, false, false, true, true);
     }
+
+    @Test
+    void clustersLeftEmptyByCoincidingQuantilesAreReseededSoEveryCentroidIsUsed() {
+        // Nearly all the weight sits on one value, so all four initial quantiles coincide there.
+        double[] v = {1, 2, 3, 4};
+        double[] w = {0.01, 0.01, 0.01, 10};
+        WeightedKMeans.Clustering c = WeightedKMeans.kMeans(v, w, 4, 50);
+        assertThat(c.assignment()).containsExactly(0, 1, 2, 3);
+        assertThat(c.centres()).containsExactly(1.0, 2.0, 3.0, 4.0);
+    }
 }
