@@ -1,5 +1,6 @@
 package org.pmpdrepro.quant;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.pmpdrepro.model.Tensor;
 
@@ -30,7 +31,7 @@ public final class RandomMatrices {
 
     public static Tensor ones(int rows, int cols) {
         float[] data = new float[rows * cols];
-        java.util.Arrays.fill(data, 1f);
+        Arrays.fill(data, 1f);
         return new Tensor("f", new int[] {rows, cols}, data);
     }
 

@@ -100,13 +100,22 @@ public final class AnyPrecisionLinear implements MatrixCost {
             double[] parent = centres[b - seedBits];
             double[] children = new double[2 << b];
             int[] next = new int[n];
+            // Members listed cluster by cluster (a counting sort of the codes), so each split sees only its own.
+            int[] start = new int[(1 << b) + 1];
+            for (int code : codes) {
+                start[code + 1]++;
+            }
             for (int c = 0; c < 1 << b; c++) {
-                int count = 0;
-                for (int i = 0; i < n; i++) {
-                    if (codes[i] == c) {
-                        members[count++] = i;
-                    }
-                }
+                start[c + 1] += start[c];
+            }
+            int[] fill = start.clone();
+            int[] sorted = new int[n];
+            for (int i = 0; i < n; i++) {
+                sorted[fill[codes[i]]++] = i;
+            }
+            for (int c = 0; c < 1 << b; c++) {
+                int count = start[c + 1] - start[c];
+                System.arraycopy(sorted, start[c], members, 0, count);
                 // An empty cluster's children are never referenced; they inherit the parent centre.
                 children[2 * c] = parent[c];
                 children[2 * c + 1] = parent[c];

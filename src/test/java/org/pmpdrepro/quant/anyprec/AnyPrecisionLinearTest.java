@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.anyprec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 import static org.pmpdrepro.quant.RandomMatrices.exponentialSensitivity;
 import static org.pmpdrepro.quant.RandomMatrices.gaussian;
 import static org.pmpdrepro.quant.RandomMatrices.ones;
@@ -87,8 +88,7 @@ class AnyPrecisionLinearTest {
         AnyPrecisionLinear m = AnyPrecisionLinear.quantize(w, new Tensor("f", new int[] {1, 64}, f), 2, 4, 100);
         for (int b = 2; b <= 4; b++) {
             // Within fp16 rounding of the centroid, not the spacing of a 2^b-level grid.
-            assertThat(m.dequantize(b)[17]).as("%d bits", b).isCloseTo(heavy, org.assertj.core.data.Offset.offset(
-                    Math.abs(heavy) * 1e-3f + 1e-4f));
+            assertThat(m.dequantize(b)[17]).as("%d bits", b).isCloseTo(heavy, offset(Math.abs(heavy) * 1e-3f + 1e-4f));
         }
     }
 

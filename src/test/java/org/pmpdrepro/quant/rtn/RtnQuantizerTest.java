@@ -66,6 +66,8 @@ class RtnQuantizerTest {
         assertThat(q.dequantized(1, Linear.UP, 3).data()).containsExactly(RtnQuantizer.roundTrip(w, 3, 0).data());
         assertThat(q.dequantized(1, Linear.UP, 3).shape()).containsExactly(config.intermediateSize(),
                 config.hiddenSize());
+        RtnModel model = (RtnModel) q;
+        assertThat(model.codes(0, Linear.K, 3)).containsOnly(0, 1, 2, 3, 4, 5, 6, 7).contains(0, 7);
         assertThatThrownBy(() -> q.dequantized(1, Linear.UP, 5)).hasMessageContaining("serves bit-widths [3, 4]")
                 .hasMessageContaining("not 5");
         assertThatThrownBy(() -> q.dequantized(2, Linear.UP, 3)).hasMessageContaining("layer 2 outside 0..1");
