@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record Precision(String label, double averageBits) {
 
-    public static final Precision FULL = new Precision("fp16", 16.0);
+    public static final Precision FULL = new Precision("full", 16.0);
 
     public Precision {
         Objects.requireNonNull(label, "label");

@@ -8,7 +8,7 @@ import org.pmpdrepro.data.Task;
  * A model's outputs on a list of examples of one task, with how they were produced.
  *
  * @param samples one per example, in the order the examples were given
- * @param plan a description of the precision plan (e.g. {@code fixed fp16})
+ * @param plan a description of the precision plan (e.g. {@code fixed full})
  * @param batchSize prompts decoded together
  * @param device where the model ran, as DJL names it
  * @param generatedTokens tokens produced over all samples, end-of-sequence tokens included

@@ -64,10 +64,10 @@ class DecodeCommandTest {
         Run r = run("reproduce", "--model", model.toString(), "--device", "cpu", "--limit", "1", "--no-bertscore",
                 "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("tokens/s").contains("debsum    model, fixed fp16")
+        assertThat(r.out()).contains("tokens/s").contains("debsum    model, fixed full")
                 .contains("baseline lead").contains("baseline echo").contains("human continuation")
                 .contains("results written to " + out);
-        assertThat(Files.readString(out.resolve("summary.md"))).contains("| debchat | model, fixed fp16 |");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("| debchat | model, fixed full |");
     }
 
     @Test

@@ -169,7 +169,7 @@ class MixedPrecisionDecodingTest {
         try (DjlLlama dense = DjlLlama.dense(CONFIG, weights::get, Device.cpu())) {
             assertThat(dense.provider().supports(LOW)).isFalse();
             assertThatThrownBy(() -> dense.linearTransposed(0, Linear.Q, LOW))
-                    .hasMessageContaining("serves only fp16").hasMessageContaining("3bit");
+                    .hasMessageContaining("serves only full").hasMessageContaining("3bit");
         }
     }
 }

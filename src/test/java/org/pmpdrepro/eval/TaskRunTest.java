@@ -73,7 +73,7 @@ class TaskRunTest {
             assertThat(s.rawOutput()).isEqualTo(bundle.tokenizer().decode(ids));
             assertThat(s.output()).isEqualTo(TaskRun.postProcess(s.rawOutput())).doesNotContain("\n");
             assertThat(s.tokens()).hasSizeLessThanOrEqualTo(Task.DEBSUM.maxNewTokens());
-            assertThat(s.trace()).hasSize(s.tokens().size() + (s.stoppedAtEos() ? 1 : 0)).containsOnly("fp16");
+            assertThat(s.trace()).hasSize(s.tokens().size() + (s.stoppedAtEos() ? 1 : 0)).containsOnly("full");
         }
     }
 
@@ -84,7 +84,7 @@ class TaskRunTest {
         assertThat(out.generatedTokens()).isEqualTo(tokens);
         assertThat(out.averageBits()).isEqualTo(16.0);
         assertThat(out.device()).isEqualTo("cpu()");
-        assertThat(out.plan()).isEqualTo("fixed fp16");
+        assertThat(out.plan()).isEqualTo("fixed full");
         assertThat(out.tokensPerSecond()).isPositive();
     }
 
