@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
@@ -44,6 +50,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Checkpoints and token caches (default: ${DEFAULT-VALUE}).")
     Path work;
 
+    @Option(names = "--init-from", paramLabel = "DIR",
+            description = {"Continue training this model directory's weights under the new schedule (its config.json",
+                "sets the architecture; the architecture options are then ignored). Its training.json is kept as",
+                "the record of the earlier stage."})
+    Path initFrom;
+
     @Option(names = "--hidden", defaultValue = "256") int hidden;
     @Option(names = "--intermediate", defaultValue = "688") int intermediate;
     @Option(names = "--layers", defaultValue = "6") int layers;
@@ -71,10 +83,29 @@ public final class TrainCommand implements Callable<Integer> {
         try (ProjectTokenizer tokenizer = ProjectTokenizer.load(tokenizerPath)) {
             LlamaConfig config = new LlamaConfig(tokenizer.vocabSize(), hidden, intermediate, layers, heads, kvHeads,
                     maxPositions, 1e-5, 10000.0, !untied, tokenizer.bosId(), tokenizer.eosId());
+            Map<String, Tensor> initial = null;
+            JsonNode previousStage = null;
+            if (initFrom != null) {
+                try (CheckpointDirectory start = CheckpointDirectory.open(initFrom)) {
+                    start.validate();
+                    config = start.config();
+                    initial = new LinkedHashMap<>();
+                    for (String name : start.names()) {
+                        initial.put(name, start.tensor(name));
+                    }
+                }
+                Path record = initFrom.resolve("training.json");
+                ObjectNode stage = new ObjectMapper().createObjectNode();
+                stage.put("weights_sha256", Hashes.sha256Hex(initFrom.resolve("model.safetensors")));
+                if (Files.exists(record)) {
+                    stage.set("training", new ObjectMapper().readTree(record.toFile()));
+                }
+                previousStage = stage;
+            }
             TrainConfig settings = new TrainConfig(seq, batch, steps, warmup, lr, finalLrRatio, weightDecay, clip, seed,
                     logEvery, evalEvery, checkpointEvery, evalWindows);
             TrainingRun.Outcome outcome = TrainingRun.run(config, settings, trainFile, validationFile,
-                    tokenizer::encodeBatch, tokenizer.bosId(), tokenizer.eosId(), work);
+                    tokenizer::encodeBatch, tokenizer.bosId(), tokenizer.eosId(), work, initial);
 
             Files.createDirectories(out);
             CheckpointWriter.write(out, config, outcome.weights(), DType.F32);
@@ -85,6 +116,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             ObjectNode record = outcome.provenance();
             record.put("command", "pmpd train " + String.join(" ", commandLine()));
+            if (previousStage != null) {
+                record.set("initialised_from", previousStage);
+            }
             AtomicFiles.writeText(out.resolve("training.json"),
                     new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
             System.out.printf("trained %d steps: train loss %.4f, validation loss %.4f; written to %s%n",
@@ -94,11 +128,16 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private java.util.List<String> commandLine() {
-        return java.util.List.of("--train", trainFile.toString(), "--validation", validationFile.toString(),
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (initFrom != null) {
+            args.addAll(java.util.List.of("--init-from", initFrom.toString()));
+        }
+        args.addAll(java.util.List.of("--train", trainFile.toString(), "--validation", validationFile.toString(),
                 "--tokenizer", tokenizerPath.toString(), "--out", out.toString(), "--hidden", "" + hidden,
                 "--intermediate", "" + intermediate, "--layers", "" + layers, "--heads", "" + heads, "--kv-heads",
                 "" + kvHeads, "--max-positions", "" + maxPositions, "--seq", "" + seq, "--batch", "" + batch,
                 "--steps", "" + steps, "--warmup", "" + warmup, "--lr", "" + lr, "--final-lr-ratio", "" + finalLrRatio,
-                "--weight-decay", "" + weightDecay, "--clip", "" + clip, "--seed", "" + seed);
+                "--weight-decay", "" + weightDecay, "--clip", "" + clip, "--seed", "" + seed));
+        return args;
     }
 }

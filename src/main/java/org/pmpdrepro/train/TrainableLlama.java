@@ -79,6 +79,45 @@ final class TrainableLlama implements LlamaWeights, AutoCloseable {
         return m;
     }
 
+    /**
+     * Parameters initialised from a trained model's Hugging Face tensors ({@code [out, in]} linear weights), to
+     * continue training it under a new schedule.
+     */
+    static TrainableLlama fromTensors(LlamaConfig config, NDManager manager, Map<String, Tensor> tensors) {
+        TrainableLlama m = new TrainableLlama(config, manager);
+        for (String name : canonicalNames(config)) {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException("initial weights lack tensor '" + name + "'");
+            }
+            if (isTransposed(name)) {
+                int out = t.dim(0);
+                int in = t.dim(1);
+                float[] src = t.data();
+                float[] dst = new float[src.length];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        dst[i * out + o] = src[o * in + i];
+                    }
+                }
+                m.put(name, dst, in, out);
+            } else {
+                int[] shape = t.shape();
+                long[] dims = new long[shape.length];
+                for (int i = 0; i < shape.length; i++) {
+                    dims[i] = shape[i];
+                }
+                m.put(name, t.data(), dims);
+            }
+        }
+        return m;
+    }
+
+    /** Held here as {@code [in, out]}: the linear projections and an untied output head. */
+    private static boolean isTransposed(String name) {
+        return name.endsWith("_proj.weight") || name.equals(WeightNames.LM_HEAD);
+    }
+
     /** Parameter names in the fixed order used by the optimizer and checkpoints. */
     static List<String> canonicalNames(LlamaConfig config) {
         List<String> names = new ArrayList<>();
@@ -164,8 +203,7 @@ final class TrainableLlama implements LlamaWeights, AutoCloseable {
             NDArray a = e.getValue();
             float[] data = a.toFloatArray();
             long[] s = a.getShape().getShape();
-            boolean transposed = name.endsWith("_proj.weight") || name.equals(WeightNames.LM_HEAD);
-            if (transposed) {
+            if (isTransposed(name)) {
                 int in = (int) s[0];
                 int outDim = (int) s[1];
                 float[] t = new float[data.length];

@@ -44,11 +44,21 @@ public final class Trainer {
     private final LlamaConfig model;
     private final TrainConfig train;
     private final Path checkpointDir;
+    private final Map<String, Tensor> initial;
 
     public Trainer(LlamaConfig model, TrainConfig train, Path checkpointDir) {
+        this(model, train, checkpointDir, null);
+    }
+
+    /**
+     * A trainer whose step 0 starts from {@code initial} (a trained model's tensors) instead of a random
+     * initialisation; null for a fresh model.
+     */
+    public Trainer(LlamaConfig model, TrainConfig train, Path checkpointDir, Map<String, Tensor> initial) {
         this.model = model;
         this.train = train;
         this.checkpointDir = checkpointDir;
+        this.initial = initial;
     }
 
     /** What a finished run reports. */
@@ -73,6 +83,11 @@ public final class Trainer {
                 adam.init(root, llama, resumed.moments(), resumed.step());
                 start = resumed.step();
                 LOG.info("resuming from step {} ({})", start, resumed.dir().getFileName());
+            } else if (initial != null) {
+                llama = TrainableLlama.fromTensors(model, root, initial);
+                adam.init(root, llama, null, 0);
+                start = 0;
+                LOG.info("starting from the given trained weights");
             } else {
                 llama = TrainableLlama.initialise(model, root, train.seed());
                 adam.init(root, llama, null, 0);

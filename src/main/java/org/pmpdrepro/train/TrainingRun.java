@@ -21,9 +21,17 @@ public final class TrainingRun {
 
     public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
             Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work) throws IOException {
+        return run(config, settings, trainFile, validationFile, encodeBatch, bos, eos, work, null);
+    }
+
+    /** As {@link #run}, continuing from {@code initial} weights (null: a fresh model). */
+    public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
+            Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work,
+            Map<String, Tensor> initial) throws IOException {
         TokenCorpus train = TokenCorpus.load(trainFile, encodeBatch, bos, eos, work.resolve("tokens"));
         TokenCorpus validation = TokenCorpus.load(validationFile, encodeBatch, bos, eos, work.resolve("tokens"));
-        Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints")).run(train, validation);
+        Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints"), initial)
+                .run(train, validation);
 
         ObjectNode p = new ObjectMapper().createObjectNode();
         p.put("train_corpus_sha256", Hashes.sha256Hex(trainFile));
