@@ -133,11 +133,15 @@ public final class TrainCommand implements Callable<Integer> {
             args.addAll(java.util.List.of("--init-from", initFrom.toString()));
         }
         args.addAll(java.util.List.of("--train", trainFile.toString(), "--validation", validationFile.toString(),
-                "--tokenizer", tokenizerPath.toString(), "--out", out.toString(), "--hidden", "" + hidden,
-                "--intermediate", "" + intermediate, "--layers", "" + layers, "--heads", "" + heads, "--kv-heads",
-                "" + kvHeads, "--max-positions", "" + maxPositions, "--seq", "" + seq, "--batch", "" + batch,
-                "--steps", "" + steps, "--warmup", "" + warmup, "--lr", "" + lr, "--final-lr-ratio", "" + finalLrRatio,
-                "--weight-decay", "" + weightDecay, "--clip", "" + clip, "--seed", "" + seed));
+                "--tokenizer", tokenizerPath.toString(), "--out", out.toString()));
+        if (initFrom == null) {
+            // With --init-from the architecture comes from the starting model, so these flags would mislead.
+            args.addAll(java.util.List.of("--hidden", "" + hidden, "--intermediate", "" + intermediate, "--layers",
+                    "" + layers, "--heads", "" + heads, "--kv-heads", "" + kvHeads, "--max-positions", "" + maxPositions));
+        }
+        args.addAll(java.util.List.of("--seq", "" + seq, "--batch", "" + batch, "--steps", "" + steps, "--warmup",
+                "" + warmup, "--lr", "" + lr, "--final-lr-ratio", "" + finalLrRatio, "--weight-decay", "" + weightDecay,
+                "--clip", "" + clip, "--seed", "" + seed));
         return args;
     }
 }
