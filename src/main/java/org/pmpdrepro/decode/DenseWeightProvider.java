@@ -30,19 +30,8 @@ public final class DenseWeightProvider implements WeightProvider {
 
     /** A Hugging Face {@code [out, in]} tensor as a contiguous {@code [in, out]} array. */
     static NDArray transposedOnDevice(NDManager manager, Tensor t) {
-        if (t.rank() != 2) {
-            throw new IllegalArgumentException("tensor '" + t.name() + "': expected a matrix, got rank " + t.rank());
-        }
-        int out = t.dim(0);
-        int in = t.dim(1);
-        float[] src = t.data();
-        float[] dst = new float[src.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                dst[i * out + o] = src[o * in + i];
-            }
-        }
-        return manager.create(dst, new ai.djl.ndarray.types.Shape(in, out));
+        Tensor transposed = t.transposed();
+        return manager.create(transposed.data(), new ai.djl.ndarray.types.Shape(transposed.dims()));
     }
 
     @Override

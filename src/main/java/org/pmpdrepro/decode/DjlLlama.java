@@ -114,12 +114,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     }
 
     private NDArray create(Tensor t) {
-        int[] s = t.shape();
-        long[] dims = new long[s.length];
-        for (int i = 0; i < s.length; i++) {
-            dims[i] = s[i];
-        }
-        return manager.create(t.data(), new Shape(dims));
+        return manager.create(t.data(), new Shape(t.dims()));
     }
 
     public Device device() {

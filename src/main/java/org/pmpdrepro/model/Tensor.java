@@ -36,4 +36,30 @@ public record Tensor(String name, int[] shape, float[] data) {
     public long size() {
         return data.length;
     }
+
+    /** The transpose of a matrix, same name: {@code [rows, cols]} becomes {@code [cols, rows]}, row-major. */
+    public Tensor transposed() {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("tensor '" + name + "': expected a matrix to transpose, got shape "
+                    + Arrays.toString(shape));
+        }
+        int rows = shape[0];
+        int cols = shape[1];
+        float[] t = new float[data.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = data[r * cols + c];
+            }
+        }
+        return new Tensor(name, new int[] {cols, rows}, t);
+    }
+
+    /** The shape as DJL-style {@code long} dimensions. */
+    public long[] dims() {
+        long[] d = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            d[i] = shape[i];
+        }
+        return d;
+    }
 }

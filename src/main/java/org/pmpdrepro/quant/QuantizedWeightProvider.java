@@ -101,16 +101,8 @@ public final class QuantizedWeightProvider implements WeightProvider {
                     + " bits has shape " + Arrays.toString(t.shape()) + "; the dense weight is ["
                     + denseShape[1] + ", " + denseShape[0] + "]");
         }
-        int out = t.dim(0);
-        int in = t.dim(1);
-        float[] src = t.data();
-        float[] dst = new float[src.length];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                dst[i * out + o] = src[o * in + i];
-            }
-        }
-        NDArray array = manager.create(dst, new Shape(in, out));
+        Tensor transposed = t.transposed();
+        NDArray array = manager.create(transposed.data(), new Shape(transposed.dims()));
         // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
         NDScope.unregister(array);
         return array;

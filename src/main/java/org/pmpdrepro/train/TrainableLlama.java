@@ -90,25 +90,8 @@ final class TrainableLlama implements LlamaWeights, AutoCloseable {
             if (t == null) {
                 throw new IllegalArgumentException("initial weights lack tensor '" + name + "'");
             }
-            if (isTransposed(name)) {
-                int out = t.dim(0);
-                int in = t.dim(1);
-                float[] src = t.data();
-                float[] dst = new float[src.length];
-                for (int o = 0; o < out; o++) {
-                    for (int i = 0; i < in; i++) {
-                        dst[i * out + o] = src[o * in + i];
-                    }
-                }
-                m.put(name, dst, in, out);
-            } else {
-                int[] shape = t.shape();
-                long[] dims = new long[shape.length];
-                for (int i = 0; i < shape.length; i++) {
-                    dims[i] = shape[i];
-                }
-                m.put(name, t.data(), dims);
-            }
+            Tensor held = isTransposed(name) ? t.transposed() : t;
+            m.put(name, held.data(), held.dims());
         }
         return m;
     }
@@ -201,25 +184,13 @@ final class TrainableLlama implements LlamaWeights, AutoCloseable {
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
             NDArray a = e.getValue();
-            float[] data = a.toFloatArray();
             long[] s = a.getShape().getShape();
-            if (isTransposed(name)) {
-                int in = (int) s[0];
-                int outDim = (int) s[1];
-                float[] t = new float[data.length];
-                for (int i = 0; i < in; i++) {
-                    for (int o = 0; o < outDim; o++) {
-                        t[o * in + i] = data[i * outDim + o];
-                    }
-                }
-                out.put(name, new Tensor(name, new int[] {outDim, in}, t));
-            } else {
-                int[] shape = new int[s.length];
-                for (int i = 0; i < s.length; i++) {
-                    shape[i] = (int) s[i];
-                }
-                out.put(name, new Tensor(name, shape, data));
+            int[] shape = new int[s.length];
+            for (int i = 0; i < s.length; i++) {
+                shape[i] = (int) s[i];
             }
+            Tensor held = new Tensor(name, shape, a.toFloatArray());
+            out.put(name, isTransposed(name) ? held.transposed() : held);
         }
         return out;
     }
