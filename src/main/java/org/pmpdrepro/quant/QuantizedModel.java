@@ -1,5 +1,6 @@
 package org.pmpdrepro.quant;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import org.pmpdrepro.model.LlamaConfig;
@@ -26,6 +27,14 @@ public interface QuantizedModel {
      * {@code [out, in]}. Asking for a width outside {@link #bitWidths()} is an error.
      */
     Tensor dequantized(int layer, Linear proj, int bits);
+
+    /**
+     * Named per-matrix bit-width policies this model serves besides its uniform widths (mixed-precision methods);
+     * every width a policy uses is one of {@link #bitWidths()}, so {@link #dequantized} serves each matrix of it.
+     */
+    default Map<String, BitPolicy> policies() {
+        return Map.of();
+    }
 
     /** Resident and per-token bytes of serving all of {@code precisions} (a subset of {@link #bitWidths()}). */
     MemoryFootprint memory(Set<Integer> precisions);

@@ -70,15 +70,22 @@ public final class QuantizedWeightProvider implements WeightProvider {
         }
         if (!supports(precision)) {
             throw new IllegalArgumentException("the " + quantized.method() + " model serves " + Precision.FULL
-                    + " and uniform bit-widths " + quantized.bitWidths() + ", not " + precision + " (layer " + layer
-                    + ", " + proj + ")");
+                    + ", uniform bit-widths " + quantized.bitWidths() + " and policies "
+                    + quantized.policies().keySet() + ", not " + precision + " (layer " + layer + ", " + proj + ")");
         }
-        return lookup(layer, proj, precision.uniformBits());
+        BitPolicy policy = quantized.policies().get(precision.label());
+        int bits = policy != null ? policy.bitsFor(new LinearId(layer, proj)) : precision.uniformBits();
+        return lookup(layer, proj, bits);
     }
 
     @Override
     public boolean supports(Precision precision) {
-        return precision.isFull() || quantized.bitWidths().contains(precision.uniformBits());
+        if (precision.isFull() || quantized.bitWidths().contains(precision.uniformBits())) {
+            return true;
+        }
+        BitPolicy policy = quantized.policies().get(precision.label());
+        // A label alone is not enough: the average bits must be the policy's, or reported bit-widths would lie.
+        return policy != null && Math.abs(policy.averageBits(config) - precision.averageBits()) < 1e-9;
     }
 
     /** The quantized model this provider serves. */

@@ -1,0 +1,40 @@
+package org.pmpdrepro.quant.store;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.pmpdrepro.model.Tensor;
+
+/**
+ * A quantized model in the form it is saved: named fp32 tensors (integer codes are stored as exact fp32 values,
+ * which hold every integer below 2^24) and the method's parameters as strings.
+ *
+ * @param method the quantization method, as {@code QuantizedModel.method()}
+ * @param parameters everything besides the tensors needed to rebuild the model (bit-widths, group size, ...)
+ * @param tensors the model's arrays, names unique
+ */
+public record StoredQuantization(String method, SortedMap<String, String> parameters, List<Tensor> tensors) {
+
+    public StoredQuantization {
+        Objects.requireNonNull(method, "method");
+        parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
+        tensors = List.copyOf(tensors);
+    }
+
+    public static StoredQuantization of(String method, Map<String, String> parameters, List<Tensor> tensors) {
+        return new StoredQuantization(method, new TreeMap<>(parameters), tensors);
+    }
+
+    /** The parameter {@code key}; a missing one is an error naming it. */
+    public String parameter(String key) {
+        String v = parameters.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(method + " artefact has no parameter '" + key + "'; it has "
+                    + parameters.keySet());
+        }
+        return v;
+    }
+}
