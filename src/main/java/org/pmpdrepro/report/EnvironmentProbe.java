@@ -1,7 +1,7 @@
 package org.pmpdrepro.report;
 
 import ai.djl.engine.Engine;
-import JsonProcessingException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
