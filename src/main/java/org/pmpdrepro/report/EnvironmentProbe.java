@@ -133,8 +133,10 @@ public final class EnvironmentProbe {
         command.add("git");
         command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).directory(repository.toFile()).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(repository.toAbsolutePath().toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
