@@ -1,0 +1,120 @@
+package org.pmpdrepro.report;
+
+import io.qameta.allure.Allure;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Label;
+import io.qameta.allure.model.Link;
+import io.qameta.allure.model.Parameter;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StepResult;
+import io.qameta.allure.util.ResultsUtils;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@link CellReporter} that writes into the Allure result of the test now running: parameters and labels,
+ * steps, attachments (outcome table, samples, trace chart, score CSV, findings) and links to golden rows.
+ *
+ * <p>It talks to an {@link AllureLifecycle} rather than the static {@code Allure} facade so that a test can give
+ * it a lifecycle of its own and read back what it recorded.
+ */
+public final class AllureCellReporter implements CellReporter {
+
+    /**
+     * Prefix of a golden row's link. The default climbs from {@code target/site/allure-maven-plugin/} to the
+     * repository root, which works for a report opened from disk; CI sets the repository's file-view address.
+     */
+    public static final String GOLDEN_URL_BASE_PROPERTY = "pmpd.golden.url.base";
+
+    private static final String DEFAULT_GOLDEN_URL_BASE = "../../../";
+    private static final int SAMPLE_LIMIT_DEFAULT = 5;
+
+    private final AllureLifecycle lifecycle;
+    private final String goldenUrlBase;
+
+    public AllureCellReporter(AllureLifecycle lifecycle, String goldenUrlBase) {
+        this.lifecycle = lifecycle;
+        this.goldenUrlBase = goldenUrlBase;
+    }
+
+    /** The reporter of the running test, with the golden link base from {@value #GOLDEN_URL_BASE_PROPERTY}. */
+    public static AllureCellReporter current() {
+        return new AllureCellReporter(Allure.getLifecycle(),
+                System.getProperty(GOLDEN_URL_BASE_PROPERTY, DEFAULT_GOLDEN_URL_BASE));
+    }
+
+    /** How many samples {@link #attachSamples} shows when the suite has no preference. */
+    public static int defaultSampleLimit() {
+        return SAMPLE_LIMIT_DEFAULT;
+    }
+
+    @Override
+    public void parameters(CellParameters cell) {
+        lifecycle.updateTestCase(result -> {
+            cell.asMap().forEach((name, value) ->
+                    result.getParameters().add(new Parameter().setName(name).setValue(value)));
+            // The Behaviors tab groups by these: ablation, then task.
+            result.getLabels().add(new Label().setName("epic").setValue("PMPD ablations"));
+            result.getLabels().add(new Label().setName("feature").setValue(cell.ablation()));
+            result.getLabels().add(new Label().setName("story").setValue(cell.task()));
+        });
+    }
+
+    @Override
+    public <T> T step(String name, Callable<T> body) throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        lifecycle.startStep(uuid, new StepResult().setName(name));
+        try {
+            T value = body.call();
+            lifecycle.updateStep(uuid, s -> s.setStatus(Status.PASSED));
+            return value;
+        } catch (Throwable failure) {
+            lifecycle.updateStep(uuid, s -> s
+                    .setStatus(ResultsUtils.getStatus(failure).orElse(Status.BROKEN))
+                    .setStatusDetails(ResultsUtils.getStatusDetails(failure).orElse(null)));
+            throw failure;
+        } finally {
+            lifecycle.stopStep(uuid);
+        }
+    }
+
+    @Override
+    public void attachOutcome(List<MetricOutcome> outcomes) {
+        attach("metrics vs golden", "text/html", "html", OutcomeTable.html("Metrics against golden rows", outcomes));
+        Set<GoldenRef> rows = new LinkedHashSet<>();
+        outcomes.stream().filter(o -> o.goldenRow() != null).forEach(o -> rows.add(o.goldenRow()));
+        if (!rows.isEmpty()) {
+            lifecycle.updateTestCase(result -> rows.forEach(row -> result.getLinks().add(
+                    new Link().setName("golden " + row.label()).setType("golden").setUrl(row.url(goldenUrlBase)))));
+        }
+    }
+
+    @Override
+    public void attachSamples(List<SampleText> samples, int limit) {
+        attach("samples", "text/html", "html", SampleSheet.html("Prompts, outputs and references", samples, limit));
+    }
+
+    @Override
+    public void attachTraces(String title, List<PrecisionTrace> traces) {
+        attach("precision traces", "image/svg+xml", "svg", PrecisionTraceChart.svg(title, traces));
+    }
+
+    @Override
+    public void attachScores(SampleScoreTable scores) {
+        attach("per-sample scores", "text/csv", "csv", scores.toCsv());
+    }
+
+    @Override
+    public void attachFindings(String ablation, List<Finding> findings) {
+        attach("findings " + ablation, "text/html", "html", FindingsTable.html("Findings of " + ablation, findings));
+        attach("findings " + ablation + " (markdown)", "text/markdown", "md", FindingsTable.markdown(findings));
+    }
+
+    private void attach(String name, String type, String extension, String content) {
+        lifecycle.addAttachment(name, type, extension, content.getBytes(StandardCharsets.UTF_8));
+    }
+}

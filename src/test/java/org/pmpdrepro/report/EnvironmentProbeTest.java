@@ -1,0 +1,98 @@
+package org.pmpdrepro.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.eval.ModelBundle;
+
+class EnvironmentProbeTest {
+
+    @Test
+    void environmentFileNamesJdkEngineDeviceModelFixturesAndCommit(@TempDir Path results) throws Exception {
+        RunEnvironment env = EnvironmentProbe.collect(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR,
+                DeviceChoice.CPU, Path.of(""), Map.of());
+        EnvironmentProbe.write(results, env, ExecutorInfo.fromEnvironment(Map.of()));
+
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(results.resolve("environment.properties"))) {
+            p.load(in);
+        }
+        assertThat(p.getProperty("java.runtime")).startsWith(System.getProperty("java.runtime.version"));
+        assertThat(p.getProperty("djl.version")).isEqualTo(ai.djl.engine.Engine.getDjlVersion());
+        assertThat(p.getProperty("djl.engine")).startsWith("PyTorch ");
+        assertThat(p.getProperty("device")).isEqualTo("cpu -> cpu()");
+        assertThat(p.getProperty("model.dir")).isEqualTo(ModelBundle.DEFAULT_DIR.toString());
+        assertThat(p.getProperty("model.sha256")).matches("[0-9a-f]{64}");
+        assertThat(p.getProperty("fixtures.manifest.sha256")).matches("[0-9a-f]{64}");
+        assertThat(p.stringPropertyNames()).anyMatch(k -> k.startsWith("fixtures.debsum") && k.endsWith(".sha256"));
+        assertThat(p.getProperty("commit")).matches("[0-9a-f]{40}(\\+dirty)?|unknown");
+    }
+
+    @Test
+    void modelHashIsTheOneTheModelBundleReports() throws Exception {
+        try (ModelBundle bundle = ModelBundle.open(ModelBundle.DEFAULT_DIR, DeviceChoice.CPU)) {
+            assertThat(EnvironmentProbe.modelIdentity(ModelBundle.DEFAULT_DIR)).isEqualTo(bundle.identity());
+        }
+    }
+
+    @Test
+    void aMissingModelOrFixtureDirectoryIsRecordedAsUnavailableNotThrown(@TempDir Path empty) {
+        RunEnvironment env = EnvironmentProbe.collect(empty.resolve("model"), empty.resolve("tasks"),
+                DeviceChoice.CPU, empty, Map.of());
+        assertThat(env.entries().get("model.sha256")).startsWith("unavailable (");
+        assertThat(env.entries().get("fixtures.manifest.sha256")).startsWith("unavailable (");
+        assertThat(env.entries().get("commit")).isEqualTo("unknown");
+    }
+
+    @Test
+    void commitComesFromGithubShaWhenCiSetsIt(@TempDir Path notARepository) {
+        assertThat(EnvironmentProbe.commit(notARepository, Map.of("GITHUB_SHA", "abc123"))).isEqualTo("abc123");
+    }
+
+    @Test
+    void propertiesSyntaxRoundTripsSeparatorsBlanksAndNonAscii() throws Exception {
+        Map<String, String> entries = new LinkedHashMap<>();
+        entries.put("key with=sep:colon", " leading blank, a=b: c # d ! e \\ f");
+        entries.put("model", "Llama · fixture ∑ \t\n");
+        String text = new RunEnvironment(entries).toProperties();
+
+        Properties p = new Properties();
+        p.load(new StringReader(text));
+        assertThat(p).containsExactlyInAnyOrderEntriesOf(entries);
+        assertThat(text).isEqualTo(new RunEnvironment(entries).toProperties()).doesNotContain("·");
+    }
+
+    @Test
+    void executorIsAGithubRunWithLinksWhenActionsSetsItsVariables(@TempDir Path results) throws Exception {
+        Map<String, String> env = Map.of("GITHUB_ACTIONS", "true", "GITHUB_SERVER_URL", "https://github.example",
+                "GITHUB_REPOSITORY", "org/pmpd-repro", "GITHUB_RUN_ID", "991", "GITHUB_RUN_NUMBER", "17",
+                "GITHUB_WORKFLOW", "reproduce", "PMPD_REPORT_URL", "https://org.github.example/pmpd-repro/");
+        EnvironmentProbe.write(results, new RunEnvironment(Map.of("k", "v")), ExecutorInfo.fromEnvironment(env));
+
+        JsonNode json = new ObjectMapper().readTree(results.resolve("executor.json").toFile());
+        assertThat(json.get("type").asText()).isEqualTo("github");
+        assertThat(json.get("buildOrder").asLong()).isEqualTo(17);
+        assertThat(json.get("buildName").asText()).isEqualTo("reproduce #17");
+        assertThat(json.get("buildUrl").asText()).isEqualTo("https://github.example/org/pmpd-repro/actions/runs/991");
+        assertThat(json.get("reportUrl").asText()).isEqualTo("https://org.github.example/pmpd-repro/");
+    }
+
+    @Test
+    void executorIsLocalOutsideCi() {
+        ExecutorInfo local = ExecutorInfo.fromEnvironment(Map.of());
+        assertThat(local.type()).isEqualTo("local");
+        assertThat(local.buildUrl()).isNull();
+    }
+}
