@@ -2,8 +2,11 @@ package org.pmpdrepro.container;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
@@ -41,6 +44,9 @@ public final class ContainerCellRunner {
     static final String SPEC = "/job/" + JobSpec.FILE_NAME;
     static final String OUT = "/job/out";
     static final List<String> COMMAND = List.of("run-job", "--spec", SPEC, "--out", OUT);
+
+    /** How long a container may take to start (image present); its job's own time is {@code timeout}. */
+    static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
     /** Log lines kept for a failure message. */
     static final int LOG_TAIL_LINES = 40;
@@ -102,15 +108,21 @@ public final class ContainerCellRunner {
                         .withLabel(LABEL, jobId)
                         .withCopyToContainer(Transferable.of(specJson), SPEC)
                         .withCommand(COMMAND.toArray(String[]::new))
-                        .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(timeout));
+                        .withStartupCheckStrategy(new StartedStartupCheck().withTimeout(START_TIMEOUT));
                 gpu.ifPresent(id -> container.withCreateContainerCmdModifier(GpuPool.deviceRequest(id)));
                 try {
                     container.start();
                 } catch (RuntimeException e) {
                     containerId = container.getContainerId();
-                    throw failure(container, jobId, e);
+                    throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), false,
+                            "the container could not be started (" + e.getMessage() + ")", logTail(container), e);
                 }
                 containerId = container.getContainerId();
+                int exit = awaitExit(container, jobId, start);
+                if (exit != JobExitCodes.OK) {
+                    throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.of(exit), false, "container "
+                            + shortId(containerId) + " exited" + oomNote(containerId), logTail(container), null);
+                }
                 for (String cell : cellIds) {
                     Path dir = hostOut.resolve(cell);
                     Files.createDirectories(dir);
@@ -124,43 +136,44 @@ public final class ContainerCellRunner {
             }
         } finally {
             gpus.release(gpu);
-            // close() has stopped and removed it; this only matters if the engine refused that removal.
+            // close() has stopped (killed, if need be) and removed it; this matters only if the engine refused.
             if (containerId != null) {
                 forceRemove(containerId);
             }
         }
     }
 
-    /** What went wrong, read from the container before try-with-resources stops and removes it. */
-    private ContainerJobException failure(GenericContainer<?> container, String jobId, RuntimeException e) {
-        String id = container.getContainerId();
-        if (id == null) {
-            return new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), false,
-                    "the container could not be created (" + e.getMessage() + ")", List.of(), e);
-        }
+    /** The container's exit code; past the timeout, a timed-out failure (the caller's close() then kills it). */
+    private int awaitExit(GenericContainer<?> container, String jobId, long startNanos)
+            throws ContainerJobException {
+        long left = timeout.toNanos() - (System.nanoTime() - startNanos);
         DockerClient docker = DockerClientFactory.instance().client();
-        InspectContainerResponse.ContainerState state;
+        try (WaitContainerResultCallback callback = docker.waitContainerCmd(container.getContainerId())
+                .exec(new WaitContainerResultCallback())) {
+            return callback.awaitStatusCode(Math.max(1, left), TimeUnit.NANOSECONDS);
+        } catch (DockerClientException e) {
+            throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), true, "container "
+                    + shortId(container.getContainerId()) + " still ran after the timeout of " + timeout
+                    + "; it was killed", logTail(container), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the wait on container " + container.getContainerId(), e);
+        }
+    }
+
+    private static String oomNote(String containerId) {
         try {
-            state = docker.inspectContainerCmd(id).exec().getState();
+            InspectContainerResponse.ContainerState state = DockerClientFactory.instance().client()
+                    .inspectContainerCmd(containerId).exec().getState();
+            return Boolean.TRUE.equals(state.getOOMKilled()) ? " (killed: out of memory)" : "";
         } catch (NotFoundException gone) {
-            return new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), false, "container "
-                    + shortId(id) + " vanished before it could be inspected (" + e.getMessage() + ")", List.of(), e);
+            return "";
         }
-        boolean running = Boolean.TRUE.equals(state.getRunning());
-        List<String> tail = logTail(container);
-        if (running) {
-            return new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), true,
-                    "container " + shortId(id) + " still ran after the timeout of " + timeout + "; it was killed", tail,
-                    e);
-        }
-        Integer exit = state.getExitCode();
-        String oom = Boolean.TRUE.equals(state.getOOMKilled()) ? " (killed: out of memory)" : "";
-        return new ContainerJobException(jobId, image, COMMAND,
-                exit == null ? OptionalInt.empty() : OptionalInt.of(exit), false,
-                "container " + shortId(id) + " exited" + oom, tail, e);
     }
 
     private static List<String> logTail(GenericContainer<?> container) {
+        if (container.getContainerId() == null) {
+            return List.of();
+        }
         try {
             List<String> lines = Arrays.asList(container.getLogs().split("\n"));
             return lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size());
