@@ -12,10 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +97,58 @@ public final class ContainerCellRunner {
             runs.add(CellFiles.read(hostOut, cell));
         }
         return runs;
+    }
+
+    /**
+     * Runs {@code cells} as up to {@code shards} concurrent containers (one per GPU on a GPU engine) and returns
+     * their runs in the order of {@code cells}. Cells of one back-bone and pair stay together, so that each
+     * container quantizes a back-bone once; shard {@code i} is the job {@code <template id>-<i>}.
+     */
+    public List<CellRun> runSharded(JobSpec template, int shards, Path hostOut) throws ContainerJobException,
+            IOException, InterruptedException {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards " + shards + ": expected at least 1");
+        }
+        List<JobCell> ordered = template.cells().stream()
+                .sorted(Comparator.comparing((JobCell c) -> c.backbone()).thenComparing(c -> c.pair().toString()))
+                .toList();
+        int k = Math.min(shards, ordered.size());
+        List<JobSpec> jobs = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            List<JobCell> part = ordered.subList(i * ordered.size() / k, (i + 1) * ordered.size() / k);
+            jobs.add(new JobSpec(template.jobId() + "-" + i, part, template.limit(), template.device(),
+                    template.batchSize()));
+        }
+        Map<JobCell, CellRun> byCell = new HashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(k);
+        try {
+            List<Future<List<CellRun>>> futures = new ArrayList<>();
+            for (JobSpec job : jobs) {
+                futures.add(pool.submit(() -> run(job, hostOut)));
+            }
+            for (Future<List<CellRun>> f : futures) {
+                try {
+                    f.get().forEach(r -> byCell.put(r.cell(), r));
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case ContainerJobException c -> throw c;
+                        case IOException io -> throw io;
+                        case RuntimeException r -> throw r;
+                        default -> throw new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+        } finally {
+            // Waits for the other shards, each of which removes its own container.
+            pool.shutdown();
+            pool.awaitTermination(timeout.toNanos() + START_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return template.cells().stream().map(byCell::get).toList();
+    }
+
+    /** Concurrent containers this runner's engine supports well: one per GPU, else 1 on a CPU engine. */
+    public int defaultShards() {
+        return gpus.isEmpty() ? 1 : gpus.size();
     }
 
     /**

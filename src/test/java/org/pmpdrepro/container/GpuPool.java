@@ -61,6 +61,11 @@ public final class GpuPool {
         return ids.isEmpty();
     }
 
+    /** How many GPUs the pool holds (leased or free). */
+    public int size() {
+        return ids.size();
+    }
+
     /** Takes a free GPU, waiting for one; empty for an empty pool. */
     public Optional<String> lease() throws InterruptedException {
         return ids.isEmpty() ? Optional.empty() : Optional.of(free.take());
