@@ -1,0 +1,155 @@
+package org.pmpdrepro.container;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.TaskOutputs;
+import org.pmpdrepro.eval.TaskRun;
+import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.QuantizedWeightProvider;
+import org.pmpdrepro.quant.SensitivitySource;
+import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
+import org.pmpdrepro.quant.rtn.RtnQuantizer;
+
+/**
+ * The cells that need nothing beyond the quantizers and fixed precision plans: back-bones {@code rtn} and
+ * {@code any-precision}, schedulers {@code none-high}, {@code none-low} and {@code phase-aware-only}, decoded on
+ * the test split of the committed task fixtures with a model directory (the fixture model by default).
+ *
+ * <p>Any-Precision is quantized here with {@link SensitivitySource#uniform() uniform} sensitivities (plain
+ * k-means), because the Fisher sensitivities are an artefact of the suite, not of this package; executors that
+ * serve the suite's full cells replace this one. Quantized back-bones are kept for the later cells of a job.
+ */
+public final class FixtureCellExecutor implements JobCellExecutor {
+
+    /** The back-bones this executor quantizes. */
+    public static final Set<String> BACKBONES = Set.of("any-precision", "rtn");
+
+    /** The schedulers this executor turns into precision plans. */
+    public static final Set<String> SCHEDULERS = Set.of("none-high", "none-low", "phase-aware-only");
+
+    private final ModelBundle bundle;
+    private final Path fixturesDir;
+    private final int batchSize;
+    private final Map<String, DjlLlama> backbones = new HashMap<>();
+
+    private FixtureCellExecutor(ModelBundle bundle, Path fixturesDir, int batchSize) {
+        this.bundle = bundle;
+        this.fixturesDir = fixturesDir;
+        this.batchSize = batchSize;
+    }
+
+    /** Opens the model in {@code modelDir} on {@code device}; cells decode {@code batchSize} prompts together. */
+    public static FixtureCellExecutor open(Path modelDir, Path fixturesDir, DeviceChoice device, int batchSize)
+            throws IOException {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 1");
+        }
+        return new FixtureCellExecutor(ModelBundle.open(modelDir, device), fixturesDir, batchSize);
+    }
+
+    @Override
+    public Optional<String> unsupported(JobCell cell) {
+        if (!BACKBONES.contains(cell.backbone())) {
+            return Optional.of("cell " + cell.id() + ": back-bone '" + cell.backbone() + "' is not served by "
+                    + getClass().getSimpleName() + "; expected one of " + new TreeSet<>(BACKBONES));
+        }
+        if (!SCHEDULERS.contains(cell.scheduler())) {
+            return Optional.of("cell " + cell.id() + ": scheduler '" + cell.scheduler() + "' is not served by "
+                    + getClass().getSimpleName() + "; expected one of " + new TreeSet<>(SCHEDULERS));
+        }
+        AnyPrecisionQuantizer anyPrecision = AnyPrecisionQuantizer.defaults();
+        Set<Integer> anyPrecisionWidths = IntStream.rangeClosed(anyPrecision.seedBits(), anyPrecision.parentBits())
+                .boxed().collect(Collectors.toSet());
+        if (cell.backbone().equals("any-precision")
+                && !anyPrecisionWidths.containsAll(Set.of(cell.pair().high(), cell.pair().low()))) {
+            return Optional.of("cell " + cell.id() + ": pair " + cell.pair() + " is outside the widths "
+                    + new TreeSet<>(anyPrecisionWidths) + " the default Any-Precision model serves");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public CellRun run(JobCell cell, int limit) throws IOException {
+        Optional<String> why = unsupported(cell);
+        if (why.isPresent()) {
+            throw new UnsupportedCellException(why.get());
+        }
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit " + limit + ": expected 0 (all) or a positive count");
+        }
+        List<TaskExample> all = TaskFixtures.load(fixturesDir, cell.task(), Split.TEST);
+        List<TaskExample> examples = limit == 0 || limit >= all.size() ? all : new ArrayList<>(all.subList(0, limit));
+        long start = System.nanoTime();
+        DjlLlama model = backbone(cell);
+        double prepareSeconds = (System.nanoTime() - start) / 1e9;
+        PrecisionPlan plan = switch (cell.scheduler()) {
+            case "none-high" -> PrecisionPlan.fixed(cell.pair().highPrecision());
+            case "none-low" -> PrecisionPlan.fixed(cell.pair().lowPrecision());
+            case "phase-aware-only" -> PrecisionPlan.phaseAware(cell.pair().highPrecision(),
+                    cell.pair().lowPrecision());
+            default -> throw new IllegalStateException("scheduler " + cell.scheduler() + " passed the check");
+        };
+        TaskOutputs outputs = new TaskRun(model, bundle.tokenizer(), batchSize)
+                .run(examples, plan, cell.scheduler() + " " + cell.pair());
+        return new CellRun(cell, outputs, prepareSeconds);
+    }
+
+    /** The decoder over the cell's quantized back-bone, quantized on first use. */
+    private DjlLlama backbone(JobCell cell) throws IOException {
+        // One Any-Precision model serves every pair; round-to-nearest quantizes just the pair's two widths.
+        String key = cell.backbone().equals("rtn") ? "rtn:" + cell.pair() : cell.backbone();
+        DjlLlama model = backbones.get(key);
+        if (model == null) {
+            QuantizedModel quantized = switch (cell.backbone()) {
+                case "rtn" -> RtnQuantizer.perRow(Set.of(cell.pair().high(), cell.pair().low()))
+                        .quantize(bundle.checkpoint(), QuantizationInputs.none());
+                case "any-precision" -> AnyPrecisionQuantizer.defaults().quantize(bundle.checkpoint(),
+                        QuantizationInputs.withSensitivities(SensitivitySource.uniform()));
+                default -> throw new IllegalStateException("back-bone " + cell.backbone() + " passed the check");
+            };
+            model = DjlLlama.withProvider(bundle.config(), DjlLlama.reading(bundle.checkpoint()),
+                    bundle.model().device(), (m, c, w) -> new QuantizedWeightProvider(m, c, w, quantized));
+            backbones.put(key, model);
+        }
+        return model;
+    }
+
+    /** Where the model runs, as DJL names it. */
+    public String device() {
+        return bundle.device();
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (DjlLlama model : backbones.values()) {
+            try {
+                model.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        backbones.clear();
+        bundle.close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

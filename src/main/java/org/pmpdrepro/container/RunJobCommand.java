@@ -1,0 +1,125 @@
+package org.pmpdrepro.container;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.eval.ModelBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pmpd run-job}: the container's entry point. Reads a {@link JobSpec}, runs every cell through a
+ * {@link JobCellExecutor} and leaves each cell's {@link CellFiles} under {@code --out}. Exit codes are
+ * {@link JobExitCodes}: 64 for a malformed specification, 2 for a cell the executor cannot run (checked for every
+ * cell before any is decoded), 1 for a failure while running.
+ */
+@Command(
+        name = "run-job",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the cells of a job specification (JSON) and write outputs, precision traces and timings per cell.",
+            "Exit codes: 0 done, 1 a cell failed, 2 a cell is not supported, 64 the specification is malformed."
+        })
+public final class RunJobCommand implements Callable<Integer> {
+
+    /** The executors {@code --executor} names. */
+    static final List<String> EXECUTORS = List.of("fixture");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The job specification (JSON).")
+    Path specFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Write one directory per cell here.")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: ${DEFAULT-VALUE}).")
+    Path modelDir = ModelBundle.DEFAULT_DIR;
+
+    @Option(names = "--fixtures", paramLabel = "DIR", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
+    Path fixtures = TaskFixtures.DEFAULT_DIR;
+
+    @Option(names = "--executor", paramLabel = "NAME", defaultValue = "fixture",
+            description = "What runs the cells: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = ExecutorNames.class)
+    String executor;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        JobSpec job;
+        try {
+            job = JobSpec.read(specFile);
+        } catch (JobSpecException e) {
+            return fail(JobExitCodes.BAD_SPEC, e.getMessage());
+        } catch (NoSuchFileException e) {
+            return fail(JobExitCodes.BAD_SPEC, "job specification " + specFile + " does not exist");
+        } catch (IOException e) {
+            return fail(JobExitCodes.BAD_SPEC, "cannot read job specification " + specFile + ": " + e.getMessage());
+        }
+        if (!EXECUTORS.contains(executor)) {
+            return fail(JobExitCodes.BAD_SPEC, "--executor '" + executor + "': expected one of " + EXECUTORS);
+        }
+        long start = System.nanoTime();
+        try (JobCellExecutor cells = open(job)) {
+            List<String> unsupported = new ArrayList<>();
+            for (JobCell cell : job.cells()) {
+                cells.unsupported(cell).ifPresent(unsupported::add);
+            }
+            if (!unsupported.isEmpty()) {
+                return fail(JobExitCodes.UNSUPPORTED, String.join("\n", unsupported));
+            }
+            for (int i = 0; i < job.cells().size(); i++) {
+                JobCell cell = job.cells().get(i);
+                CellRun run = cells.run(cell, job.limit());
+                Path dir = CellFiles.write(out, run);
+                stdout.printf(Locale.ROOT, "job %s: cell %d/%d %s: %d samples, %d tokens on %s, prepared in %.2f s,"
+                        + " decoded in %.2f s (%.1f tokens/s) -> %s%n", job.jobId(), i + 1, job.cells().size(),
+                        cell.id(), run.outputs().size(), run.outputs().generatedTokens(), run.outputs().device(),
+                        run.prepareSeconds(), run.outputs().seconds(), run.outputs().tokensPerSecond(), dir);
+                stdout.flush();
+            }
+        } catch (UnsupportedCellException e) {
+            return fail(JobExitCodes.UNSUPPORTED, e.getMessage());
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            return fail(JobExitCodes.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        stdout.printf(Locale.ROOT, "job %s: %d cells done in %.2f s%n", job.jobId(), job.cells().size(),
+                (System.nanoTime() - start) / 1e9);
+        stdout.flush();
+        return JobExitCodes.OK;
+    }
+
+    private JobCellExecutor open(JobSpec job) throws IOException {
+        return switch (executor) {
+            case "fixture" -> FixtureCellExecutor.open(modelDir, fixtures, job.device(), job.batchSize());
+            default -> throw new IllegalStateException("executor " + executor + " passed the check");
+        };
+    }
+
+    private int fail(int code, String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pmpd run-job: error: " + message);
+        err.flush();
+        return code;
+    }
+
+    /** Completion candidates for {@code --executor}. */
+    static final class ExecutorNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        ExecutorNames() {
+            super(EXECUTORS);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.pmpdrepro.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.cli.Main;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.SampleOutput;
+
+/** {@code pmpd run-job} on the host, the same code path the container runs. */
+class RunJobCommandTest {
+
+    record Result(int exitCode, String out, String err) {}
+
+    static Result runJob(Path spec, Path out) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = Main.run("run-job", "--spec", spec.toString(), "--out", out.toString());
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void aPhaseAwareCellWritesItsFilesAndEqualsTheInProcessExecutor(@TempDir Path dir) throws Exception {
+        JobCell cell = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "phase-aware-only");
+        JobSpec spec = JobSpec.of("host", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2);
+        spec.write(dir.resolve(JobSpec.FILE_NAME));
+
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(JobExitCodes.OK);
+        assertThat(r.out()).contains("cell 1/1 A1-debsum-rtn-4-3-phase-aware-only: 2 samples");
+        CellRun fromFiles = CellFiles.read(dir.resolve("out"), cell);
+        for (SampleOutput s : fromFiles.outputs().samples()) {
+            // The prefill runs at the high width, every decode step at the low one.
+            assertThat(s.trace()).first().isEqualTo("4bit");
+            assertThat(s.trace().subList(1, s.trace().size())).containsOnly("3bit");
+        }
+        try (FixtureCellExecutor executor = FixtureCellExecutor.open(ModelBundle.DEFAULT_DIR,
+                TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2)) {
+            CellRun inProcess = executor.run(cell, 2);
+            assertThat(fromFiles.outputs().samples()).isEqualTo(inProcess.outputs().samples());
+        }
+    }
+
+    @Test
+    void aMalformedSpecificationExitsWith64NamingTheField(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("bad.json");
+        Files.writeString(spec, "{\"jobId\": \"j\", \"cells\": [{\"ablation\": \"A1\", \"task\": \"debsum\","
+                + " \"backbone\": \"rtn\", \"pair\": \"3-4\", \"scheduler\": \"none-high\"}]}");
+        Result r = runJob(spec, dir.resolve("out"));
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
+        assertThat(r.err()).contains("bad.json: cells[0].pair: ").contains("HIGH > LOW");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aMissingSpecificationFileExitsWith64(@TempDir Path dir) {
+        Result r = runJob(dir.resolve("absent.json"), dir.resolve("out"));
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
+        assertThat(r.err()).contains("absent.json does not exist");
+    }
+
+    @Test
+    void anUnknownSchedulerExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
+        JobCell fine = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high");
+        JobCell learned = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "learned");
+        JobCell gptq = new JobCell("A2", Task.DEBSUM, "gptq", new PrecisionPair(4, 3), "none-high");
+        JobSpec.of("unsupported", List.of(fine, learned, gptq)).withLimit(1).withDevice(DeviceChoice.CPU)
+                .write(dir.resolve(JobSpec.FILE_NAME));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.UNSUPPORTED);
+        assertThat(r.err()).contains("scheduler 'learned' is not served")
+                .contains("back-bone 'gptq' is not served").contains("[any-precision, rtn]");
+        assertThat(dir.resolve("out").resolve(fine.id())).doesNotExist();
+    }
+}
