@@ -172,7 +172,7 @@ public final class FisherSensitivities implements SensitivitySource {
                             + " layers");
                 }
                 Tensor t = st.read(name);
-                int[] expected = expectedShape(config, id);
+                int[] expected = id.shape(config);
                 if (!Arrays.equals(t.shape(), expected)) {
                     throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                             + "; the model needs " + Arrays.toString(expected));
@@ -205,17 +205,6 @@ public final class FisherSensitivities implements SensitivitySource {
                     + "; expected model " + modelSha256 + " (regenerate it for this model)");
         }
         return f;
-    }
-
-    /** {@code [out, in]} of a quantized matrix of {@code config}. */
-    static int[] expectedShape(LlamaConfig c, LinearId id) {
-        int h = c.hiddenSize();
-        return switch (id.proj()) {
-            case Q, O -> new int[] {h, h};
-            case K, V -> new int[] {c.kvDim(), h};
-            case GATE, UP -> new int[] {c.intermediateSize(), h};
-            case DOWN -> new int[] {h, c.intermediateSize()};
-        };
     }
 
     private static String required(Path file, Map<String, String> meta, String key) throws IOException {
