@@ -80,11 +80,11 @@ public final class QuantTableCommand implements Callable<Integer> {
 
     @Option(names = "--calibration-sequences", paramLabel = "N",
             description = "Calibration documents for calibration perplexity (default: ${DEFAULT-VALUE}).")
-    int calibrationSequences = 128;
+    int calibrationSequences = 64;
 
     @Option(names = "--test-limit", paramLabel = "N",
-            description = "Test examples per task for test perplexity; 0 for all (default: ${DEFAULT-VALUE}).")
-    int testLimit;
+            description = "First N test examples per task for test perplexity; 0 for all (default: ${DEFAULT-VALUE}).")
+    int testLimit = 32;
 
     @Option(names = "--fisher", paramLabel = "FILE",
             description = "Fisher sensitivities to use when they match the model and calibration"
@@ -93,7 +93,7 @@ public final class QuantTableCommand implements Callable<Integer> {
 
     @Option(names = "--fisher-sequences", paramLabel = "N",
             description = "Calibration documents the Fisher sensitivities sum over; 0 for all (default: ${DEFAULT-VALUE}).")
-    int fisherSequences;
+    int fisherSequences = 64;
 
     @Option(names = "--regenerate-fisher", description = "Compute the Fisher sensitivities and write them to --fisher.")
     boolean regenerateFisher;
