@@ -72,12 +72,33 @@ final class FisherGradients implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds one sequence's squared gradients to {@code sums}. A non-finite gradient is recomputed once (the CPU
+     * back-end has produced rare transient NaNs that a recomputation does not reproduce, see the trainer); a second
+     * non-finite result is an error naming the sequence, never a NaN summed into every later value.
+     */
     private void accumulate(int[] sequence, int index, Map<LinearId, NDArray> sums) {
         int n = sequence.length;
         if (n < 2 || n > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("calibration sequence " + index + " has " + n + " tokens; expected 2.."
                     + config.maxPositionEmbeddings());
         }
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            if (tryAccumulate(sequence, sums)) {
+                if (attempt > 1) {
+                    LOG.warn("fisher: sequence {} ({} tokens) gave a non-finite gradient once; the recomputation was"
+                            + " finite and is used", index, n);
+                }
+                return;
+            }
+        }
+        throw new IllegalStateException("fisher: calibration sequence " + index + " (" + n + " tokens) gives a"
+                + " non-finite loss gradient twice; check the model's weights and that sequence");
+    }
+
+    /** Adds the squared gradients of one sequence when they are all finite; returns whether it did. */
+    private boolean tryAccumulate(int[] sequence, Map<LinearId, NDArray> sums) {
+        int n = sequence.length;
         try (NDManager m = dense.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             Map<LinearId, NDArray> leaves = new HashMap<>();
@@ -103,11 +124,19 @@ final class FisherGradients implements AutoCloseable {
                 NDArray loss = logp.gather(m.create(targets, new Shape(1, n - 1)).expandDims(-1), -1).mean().neg();
                 gc.backward(loss);
             }
+            Map<LinearId, NDArray> squares = new HashMap<>();
+            NDArray total = m.zeros(new Shape());
             for (Map.Entry<LinearId, NDArray> e : leaves.entrySet()) {
-                NDArray sum = sums.get(e.getKey());
-                // In place on the accumulator, which lives outside this step's scope.
-                sum.addi(e.getValue().getGradient().square());
+                NDArray sq = e.getValue().getGradient().square();
+                squares.put(e.getKey(), sq);
+                total = total.add(sq.sum());
             }
+            if (!Float.isFinite(total.getFloat())) {
+                return false;
+            }
+            // In place on the accumulators, which live outside this step's scope.
+            squares.forEach((id, sq) -> sums.get(id).addi(sq));
+            return true;
         }
     }
 

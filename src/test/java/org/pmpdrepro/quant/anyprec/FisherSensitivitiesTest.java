@@ -136,6 +136,19 @@ class FisherSensitivitiesTest {
     }
 
     @Test
+    void aNonFiniteGradientIsAnErrorNamingTheSequenceNotANanSum() {
+        Map<String, Tensor> weights = new HashMap<>(MODEL.tensors());
+        Tensor w = weights.get(new LinearId(1, Linear.UP).weightName());
+        float[] poisoned = w.data().clone();
+        poisoned[0] = Float.NaN;
+        weights.put(w.name(), new Tensor(w.name(), w.shape(), poisoned));
+        InMemoryWeights broken = new InMemoryWeights(CONFIG, weights);
+        assertThatThrownBy(() -> FisherSensitivities.compute(broken, "broken", CalibrationSet.of("ab", List.of(SEQ_A, SEQ_B))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sequence 0 (12 tokens)")
+                .hasMessageContaining("non-finite");
+    }
+
+    @Test
     void computingTwiceGivesIdenticalValues() {
         FisherSensitivities again = FisherSensitivities.compute(MODEL, "model-21", CalibrationSet.of("a", List.of(SEQ_A)));
         assertThat(again.contentSha256()).isEqualTo(fisherA.contentSha256());
