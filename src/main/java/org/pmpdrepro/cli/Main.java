@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             DecodeCommand.class,
             ReproduceCommand.class,
             ScoreCommand.class,
-            org.pmpdrepro.container.RunJobCommand.class
+            org.pmpdrepro.container.RunJobCommand.class,
+            QuantTableCommand.class
         })
 public final class Main {
 

@@ -26,6 +26,17 @@ public record LinearId(int layer, Linear proj) {
         return proj.weight(layer);
     }
 
+    /** The Hugging Face shape {@code [out, in]} of this matrix in a model of {@code config}. */
+    public int[] shape(LlamaConfig config) {
+        int h = config.hiddenSize();
+        return switch (proj) {
+            case Q, O -> new int[] {h, h};
+            case K, V -> new int[] {config.kvDim(), h};
+            case GATE, UP -> new int[] {config.intermediateSize(), h};
+            case DOWN -> new int[] {h, config.intermediateSize()};
+        };
+    }
+
     /** Every quantized matrix of {@code config}, block by block, in forward order. */
     public static List<LinearId> all(LlamaConfig config) {
         List<LinearId> out = new ArrayList<>(config.numLayers() * Linear.values().length);

@@ -50,6 +50,23 @@ public final class QuantizedMatrices<T extends MatrixCost> {
         return new QuantizedMatrices<>(method, source.config(), Map.copyOf(out));
     }
 
+    /**
+     * Matrices already quantized (a decoded artefact, say): {@code byId} must hold exactly the matrices of
+     * {@link LinearId#all} of {@code config}.
+     */
+    public static <T extends MatrixCost> QuantizedMatrices<T> of(String method, LlamaConfig config, Map<LinearId, T> byId) {
+        for (LinearId id : LinearId.all(config)) {
+            if (byId.get(id) == null) {
+                throw new IllegalArgumentException(method + ": no quantized matrix " + id);
+            }
+        }
+        if (byId.size() != LinearId.all(config).size()) {
+            throw new IllegalArgumentException(method + ": " + byId.size() + " quantized matrices given; the model has "
+                    + LinearId.all(config).size());
+        }
+        return new QuantizedMatrices<>(method, config, Map.copyOf(byId));
+    }
+
     public LlamaConfig config() {
         return config;
     }

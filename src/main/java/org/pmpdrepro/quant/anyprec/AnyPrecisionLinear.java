@@ -63,6 +63,29 @@ public final class AnyPrecisionLinear implements MatrixCost {
         return new AnyPrecisionLinear(rows, cols, seedBits, BitPlanes.pack(codes, parentBits), tables);
     }
 
+    /**
+     * A matrix as stored (a decoded artefact): parent {@code planes} and the fp16 tables of widths
+     * {@code seedBits..planes.bits()}, {@code tables[b - seedBits][row << b | code]}.
+     */
+    static AnyPrecisionLinear of(String what, int rows, int cols, int seedBits, BitPlanes planes, short[][] tables) {
+        if (planes.count() != rows * cols) {
+            throw new IllegalArgumentException(what + ": " + planes.count() + " codes; expected " + rows * cols);
+        }
+        if (seedBits < 1 || seedBits > planes.bits() || tables.length != planes.bits() - seedBits + 1) {
+            throw new IllegalArgumentException(what + ": " + tables.length + " centroid tables for seed width "
+                    + seedBits + " and parent width " + planes.bits());
+        }
+        short[][] copy = new short[tables.length][];
+        for (int b = seedBits; b <= planes.bits(); b++) {
+            if (tables[b - seedBits].length != rows << b) {
+                throw new IllegalArgumentException(what + ": " + b + "-bit table has " + tables[b - seedBits].length
+                        + " centroids; expected " + (rows << b));
+            }
+            copy[b - seedBits] = tables[b - seedBits].clone();
+        }
+        return new AnyPrecisionLinear(rows, cols, seedBits, planes, copy);
+    }
+
     private static void readRow(Tensor weight, Tensor sensitivity, int r, double[] v, double[] f) {
         int cols = v.length;
         float[] w = weight.data();

@@ -27,6 +27,14 @@ public final class AnyPrecisionModel implements QuantizedModel {
         this.bitWidths = Collections.unmodifiableSortedSet(widths);
     }
 
+    int seedBits() {
+        return bitWidths.first();
+    }
+
+    int parentBits() {
+        return bitWidths.last();
+    }
+
     @Override
     public String method() {
         return AnyPrecisionQuantizer.METHOD;

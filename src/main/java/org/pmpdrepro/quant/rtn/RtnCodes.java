@@ -71,8 +71,42 @@ final class RtnCodes {
         return new RtnCodes(rows, cols, bits, groupSize, codes, offsets, scales);
     }
 
+    /**
+     * Codes and tables as stored (a decoded artefact); codes outside {@code [0, 2^bits)} or side tables of the
+     * wrong length are an error naming {@code what}.
+     */
+    static RtnCodes of(String what, int rows, int cols, int bits, int groupSize, byte[] codes, short[] offsets,
+            short[] scales) {
+        int tables = rows * groups(cols, groupSize);
+        if (codes.length != rows * cols || offsets.length != tables || scales.length != tables) {
+            throw new IllegalArgumentException(what + ": " + codes.length + " codes, " + offsets.length + " offsets, "
+                    + scales.length + " scales; expected " + rows * cols + ", " + tables + ", " + tables);
+        }
+        for (int i = 0; i < codes.length; i++) {
+            if ((codes[i] & 0xff) >= 1 << bits) {
+                throw new IllegalArgumentException(what + ": code " + (codes[i] & 0xff) + " at index " + i
+                        + " outside [0, " + (1 << bits) + ")");
+            }
+        }
+        return new RtnCodes(rows, cols, bits, groupSize, codes.clone(), offsets.clone(), scales.clone());
+    }
+
     int bits() {
         return bits;
+    }
+
+    int groupSize() {
+        return groupSize;
+    }
+
+    /** fp16 offsets, {@code [rows, groups]}. */
+    short[] offsets() {
+        return offsets.clone();
+    }
+
+    /** fp16 scales, {@code [rows, groups]}. */
+    short[] scales() {
+        return scales.clone();
     }
 
     /** The fp32 {@code [rows, cols]} matrix the codes stand for. */

@@ -23,6 +23,10 @@ public final class RtnModel implements QuantizedModel {
         this.bitWidths = Collections.unmodifiableSortedSet(new TreeSet<>(bitWidths));
     }
 
+    QuantizedMatrices<RtnLinear> matrices() {
+        return matrices;
+    }
+
     @Override
     public String method() {
         return RtnQuantizer.METHOD;

@@ -28,6 +28,24 @@ public record StoredQuantization(String method, SortedMap<String, String> parame
         return new StoredQuantization(method, new TreeMap<>(parameters), tensors);
     }
 
+    /**
+     * The tensor {@code name}, which must have {@code shape}; a missing tensor or another shape is an error naming
+     * both.
+     */
+    public Tensor tensor(String name, int[] shape) {
+        for (Tensor t : tensors) {
+            if (t.name().equals(name)) {
+                if (!java.util.Arrays.equals(t.shape(), shape)) {
+                    throw new IllegalArgumentException(method + " artefact: tensor '" + name + "' has shape "
+                            + java.util.Arrays.toString(t.shape()) + "; expected " + java.util.Arrays.toString(shape));
+                }
+                return t;
+            }
+        }
+        throw new IllegalArgumentException(method + " artefact has no tensor '" + name + "' (expected shape "
+                + java.util.Arrays.toString(shape) + "); it has " + tensors.size() + " tensors");
+    }
+
     /** The parameter {@code key}; a missing one is an error naming it. */
     public String parameter(String key) {
         String v = parameters.get(key);

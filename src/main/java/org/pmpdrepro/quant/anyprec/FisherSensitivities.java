@@ -1,0 +1,229 @@
+package org.pmpdrepro.quant.anyprec;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.SafetensorsFile;
+import org.pmpdrepro.model.SafetensorsWriter;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.quant.SensitivitySource;
+import org.pmpdrepro.quant.store.CalibrationSet;
+
+/**
+ * Any-Precision's sensitivities: the diagonal Fisher information {@code F = sum over calibration sequences s of
+ * (dL_s/dW)^2} of every quantized matrix, as in SqueezeLLM. {@code L_s} is the mean next-token cross-entropy of
+ * sequence {@code s}; each sequence has its own backward pass and its gradient is squared before summing (the square
+ * of a batch gradient would let gradients of different sequences cancel).
+ *
+ * <p>Saved as safetensors ({@code [out, in]} per matrix, under the matrix's Hugging Face name) whose metadata names
+ * the model hash, the calibration hash and the number of sequences, so a stale file is recognised.
+ */
+public final class FisherSensitivities implements SensitivitySource {
+
+    /** Metadata keys of the saved file. */
+    public static final String FORMAT = "pmpd-fisher-v1";
+    static final String KEY_FORMAT = "format";
+    static final String KEY_MODEL = "model_sha256";
+    static final String KEY_CALIBRATION = "calibration_sha256";
+    static final String KEY_SEQUENCES = "sequences";
+    static final String KEY_LOSS = "loss";
+    static final String LOSS = "mean next-token cross-entropy per sequence; gradients squared per sequence, summed";
+
+    /**
+     * What the sensitivities were computed from.
+     *
+     * @param modelSha256 identity of the model whose gradients were taken
+     * @param calibrationSha256 {@link CalibrationSet#sha256()} of the sequences
+     * @param sequences how many sequences were summed
+     */
+    public record Provenance(String modelSha256, String calibrationSha256, int sequences) {
+        public Provenance {
+            Objects.requireNonNull(modelSha256, "modelSha256");
+            Objects.requireNonNull(calibrationSha256, "calibrationSha256");
+        }
+    }
+
+    private final LlamaConfig config;
+    private final Provenance provenance;
+    private final Map<LinearId, Tensor> byId;
+    private String contentSha256;
+
+    private FisherSensitivities(LlamaConfig config, Provenance provenance, Map<LinearId, Tensor> byId) {
+        this.config = config;
+        this.provenance = provenance;
+        this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
+    }
+
+    /** Computes the sensitivities of {@code model} (identified by {@code modelSha256}) over {@code calibration} on the CPU. */
+    public static FisherSensitivities compute(WeightSource model, String modelSha256, CalibrationSet calibration) {
+        return compute(model, modelSha256, calibration, Device.cpu());
+    }
+
+    public static FisherSensitivities compute(WeightSource model, String modelSha256, CalibrationSet calibration,
+            Device device) {
+        if (calibration.size() == 0) {
+            throw new IllegalArgumentException("fisher: calibration set '" + calibration.label()
+                    + "' is empty; expected at least one sequence");
+        }
+        Map<LinearId, Tensor> sums;
+        try (FisherGradients gradients = new FisherGradients(model, device)) {
+            sums = gradients.squaredGradientSums(calibration.sequences());
+        }
+        return new FisherSensitivities(model.config(),
+                new Provenance(modelSha256, calibration.sha256(), calibration.size()), sums);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** The summed squared gradients of {@code matrix}, {@code [out, in]}. */
+    public Tensor of(LinearId matrix) {
+        Tensor t = byId.get(matrix);
+        if (t == null) {
+            throw new IllegalArgumentException("fisher sensitivities hold no matrix " + matrix + "; the model has "
+                    + config.numLayers() + " layers");
+        }
+        return new Tensor(t.name(), t.shape(), t.data().clone());
+    }
+
+    @Override
+    public Tensor sensitivity(LinearId matrix, Tensor weight) {
+        Tensor t = of(matrix);
+        if (!Arrays.equals(t.shape(), weight.shape())) {
+            throw new IllegalArgumentException("fisher sensitivity of " + matrix + " has shape "
+                    + Arrays.toString(t.shape()) + "; the weight '" + weight.name() + "' has "
+                    + Arrays.toString(weight.shape()));
+        }
+        return new Tensor(weight.name(), t.shape(), t.data());
+    }
+
+    /**
+     * SHA-256 over the provenance and every value: what a quantization cache keys an Any-Precision model on (two
+     * sets with equal values quantize identically).
+     */
+    public synchronized String contentSha256() {
+        if (contentSha256 == null) {
+            MessageDigest md = Hashes.sha256();
+            md.update((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Map.Entry<LinearId, Tensor> e : byId.entrySet()) {
+                md.update((e.getKey().weightName() + Arrays.toString(e.getValue().shape()) + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                float[] d = e.getValue().data();
+                ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(d);
+                md.update(buf.array());
+            }
+            contentSha256 = HexFormat.of().formatHex(md.digest());
+        }
+        return contentSha256;
+    }
+
+    /** Writes the sensitivities (fp32) with their provenance as metadata, atomically. */
+    public void save(Path file) throws IOException {
+        List<Tensor> tensors = new ArrayList<>(byId.values());
+        SafetensorsWriter.write(file, tensors, DType.F32, Map.of(
+                KEY_FORMAT, FORMAT,
+                KEY_MODEL, provenance.modelSha256(),
+                KEY_CALIBRATION, provenance.calibrationSha256(),
+                KEY_SEQUENCES, Integer.toString(provenance.sequences()),
+                KEY_LOSS, LOSS));
+    }
+
+    /**
+     * Reads sensitivities saved by {@link #save} for a model of {@code config}. A file of another format, a missing
+     * matrix, a wrong shape or a negative or non-finite value is an {@link IOException} naming the file and what is
+     * wrong.
+     */
+    public static FisherSensitivities load(Path file, LlamaConfig config) throws IOException {
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            Map<String, String> meta = st.metadata();
+            if (!FORMAT.equals(meta.get(KEY_FORMAT))) {
+                throw new IOException(file + ": metadata '" + KEY_FORMAT + "' is " + meta.get(KEY_FORMAT)
+                        + "; expected '" + FORMAT + "'");
+            }
+            Provenance p = new Provenance(required(file, meta, KEY_MODEL), required(file, meta, KEY_CALIBRATION),
+                    parseCount(file, required(file, meta, KEY_SEQUENCES)));
+            Map<LinearId, Tensor> byId = new LinkedHashMap<>();
+            for (LinearId id : LinearId.all(config)) {
+                String name = id.weightName();
+                if (!st.contains(name)) {
+                    throw new IOException(file + ": no tensor '" + name + "'; the model has " + config.numLayers()
+                            + " layers");
+                }
+                Tensor t = st.read(name);
+                int[] expected = id.shape(config);
+                if (!Arrays.equals(t.shape(), expected)) {
+                    throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                            + "; the model needs " + Arrays.toString(expected));
+                }
+                float[] d = t.data();
+                for (int i = 0; i < d.length; i++) {
+                    if (!(d[i] >= 0) || !Float.isFinite(d[i])) {
+                        throw new IOException(file + ": tensor '" + name + "' element " + i + " is " + d[i]
+                                + "; expected a finite value >= 0");
+                    }
+                }
+                byId.put(id, t);
+            }
+            if (st.names().size() != byId.size()) {
+                throw new IOException(file + ": holds " + st.names().size() + " tensors; the model has "
+                        + byId.size() + " quantized matrices");
+            }
+            return new FisherSensitivities(config, p, byId);
+        }
+    }
+
+    /**
+     * As {@link #load(Path, LlamaConfig)}, also requiring that the file was computed from the model
+     * {@code modelSha256}.
+     */
+    public static FisherSensitivities load(Path file, LlamaConfig config, String modelSha256) throws IOException {
+        FisherSensitivities f = load(file, config);
+        if (!f.provenance.modelSha256().equals(modelSha256)) {
+            throw new IOException(file + ": computed from model " + f.provenance.modelSha256()
+                    + "; expected model " + modelSha256 + " (regenerate it for this model)");
+        }
+        return f;
+    }
+
+    private static String required(Path file, Map<String, String> meta, String key) throws IOException {
+        String v = meta.get(key);
+        if (v == null || v.isBlank()) {
+            throw new IOException(file + ": metadata lacks '" + key + "'; it has " + meta.keySet());
+        }
+        return v;
+    }
+
+    private static int parseCount(Path file, String value) throws IOException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the value
+        }
+        throw new IOException(file + ": metadata '" + KEY_SEQUENCES + "' is '" + value + "'; expected a positive count");
+    }
+}

@@ -1,0 +1,139 @@
+package org.pmpdrepro.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.eval.RandomModelDirectory;
+import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.anyprec.FisherSensitivities;
+import org.pmpdrepro.quant.rtn.RtnQuantizer;
+import picocli.CommandLine;
+
+/** {@code pmpd quant-table} on a random model directory with a few lines of each fixture file. */
+class QuantTableCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path model;
+    static Path fixtures;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    @BeforeAll
+    static void writeInputs() throws IOException {
+        model = RandomModelDirectory.write(dir.resolve("model"), 6L);
+        fixtures = dir.resolve("tasks");
+        Path committed = Path.of("fixtures", "tasks");
+        for (Task t : Task.values()) {
+            copyHead(committed.resolve(t.id()).resolve("test.jsonl"), fixtures.resolve(t.id()).resolve("test.jsonl"), 2);
+        }
+        copyHead(committed.resolve("calibration-text.jsonl"), fixtures.resolve("calibration-text.jsonl"), 4);
+    }
+
+    static void copyHead(Path from, Path to, int lines) throws IOException {
+        Files.createDirectories(to.getParent());
+        try (var in = Files.lines(from)) {
+            Files.write(to, in.limit(lines).toList());
+        }
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Run table(Path out, Path cache, String... extra) {
+        return table(out, cache, dir.resolve("no-such-fisher.safetensors"), extra);
+    }
+
+    static Run table(Path out, Path cache, Path fisher, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("quant-table", "--model", model.toString(), "--device",
+                "cpu", "--fixtures", fixtures.toString(), "--calibration-sequences", "3", "--fisher-sequences", "2",
+                "--fisher", fisher.toString(), "--batch-size", "4",
+                "--cache", cache.toString(), "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void theTableHasFullPrecisionAndEveryMethodAtEachBitWidthWithResidentBytes() throws IOException {
+        Path out = dir.resolve("out");
+        Path cache = dir.resolve("cache");
+        Run r = table(out, cache);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("quant-table.csv"));
+        assertThat(csv.get(0)).isEqualTo("method,precision,calibration_ppl,test_ppl,read_bytes_per_token,"
+                + "resident_bytes_4_3,resident_bytes_3_2");
+        assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
+                .containsExactly("full,full", "rtn,2", "rtn,3", "rtn,4", "any-precision,2", "any-precision,3",
+                        "any-precision,4");
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            assertThat(Double.parseDouble(f[2])).as(line).isGreaterThan(1.0).isFinite();
+            assertThat(Double.parseDouble(f[3])).as(line).isGreaterThan(1.0).isFinite();
+        }
+        // Resident bytes as the back-bone's own accounting gives them.
+        try (CheckpointDirectory ckpt = CheckpointDirectory.open(model)) {
+            QuantizedModel rtn = RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(ckpt, QuantizationInputs.none());
+            assertThat(csv.get(2).split(",", -1)[5]).isEqualTo(Long.toString(rtn.memory(Set.of(4, 3)).residentBytes()));
+            assertThat(csv.get(2).split(",", -1)[6]).isEqualTo(Long.toString(rtn.memory(Set.of(3, 2)).residentBytes()));
+            assertThat(csv.get(2).split(",", -1)[4]).isEqualTo(Long.toString(rtn.bytesReadPerToken(2)));
+        }
+        assertThat(Files.readString(out.resolve("quant-table.md"))).contains("| rtn | 3 |")
+                .contains("resident bytes {4,3}").contains("Fisher sensitivities: 2 sequences");
+        assertThat(r.out()).contains("| any-precision | 4 |");
+        assertThat(cache.resolve("fisher")).isDirectory();
+    }
+
+    @Test
+    void aSecondRunReusesTheCacheAndWritesTheSameTable() throws IOException {
+        Path cache = dir.resolve("cache-twice");
+        Run first = table(dir.resolve("first"), cache);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        long entries;
+        try (var files = Files.list(cache)) {
+            entries = files.count();
+        }
+        Run second = table(dir.resolve("second"), cache);
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(Files.readString(dir.resolve("second").resolve("quant-table.csv")))
+                .isEqualTo(Files.readString(dir.resolve("first").resolve("quant-table.csv")));
+        try (var files = Files.list(cache)) {
+            assertThat(files.count()).as("no new cache entries").isEqualTo(entries);
+        }
+    }
+
+    @Test
+    void regeneratingTheFisherSensitivitiesWritesThemWithTheirProvenance() throws IOException {
+        Path fisher = dir.resolve("regenerated").resolve("fisher.safetensors");
+        Run r = table(dir.resolve("out-regen"), dir.resolve("cache-regen"), fisher, "--methods", "any-precision",
+                "--bits", "3", "--regenerate-fisher");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        FisherSensitivities f = FisherSensitivities.load(fisher, RandomModelDirectory.CONFIG);
+        assertThat(f.provenance().sequences()).isEqualTo(2);
+        assertThat(Files.readAllLines(dir.resolve("out-regen").resolve("quant-table.csv"))).hasSize(3);
+    }
+
+    @Test
+    void anUnknownMethodIsAUsageErrorListingTheKnownOnes() {
+        Run r = table(dir.resolve("out-bad"), dir.resolve("cache-bad"), "--methods", "gptq-nope");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("gptq-nope").contains("rtn").contains("any-precision");
+    }
+}
