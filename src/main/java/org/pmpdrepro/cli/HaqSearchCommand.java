@@ -63,7 +63,7 @@ public final class HaqSearchCommand implements Callable<Integer> {
             description = "Average-bit budgets; policy haq-<budget> is searched for each (default: ${DEFAULT-VALUE}).")
     List<BigDecimal> budgets;
 
-    @Option(names = "--episodes", defaultValue = "150", paramLabel = "N",
+    @Option(names = "--episodes", defaultValue = "200", paramLabel = "N",
             description = "Episodes per budget, warm-up included (default: ${DEFAULT-VALUE}).")
     int episodes;
 
@@ -75,7 +75,10 @@ public final class HaqSearchCommand implements Callable<Integer> {
             description = "Hidden units per layer of actor and critic (default: ${DEFAULT-VALUE}; the original: 300).")
     int hidden;
 
-    @Option(names = "--min-bits", defaultValue = "1", paramLabel = "B", description = "Lowest width (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-bits", defaultValue = "2", paramLabel = "B",
+            description = {"Lowest width (default: ${DEFAULT-VALUE}; the original allows 1, but without its fine-tuning",
+                "a 1-bit matrix wrecks the model, and searches that could use 1 bit lost to uniform widths).",
+                "A budget equal to it leaves one feasible policy: every matrix at this width."})
     int minBits;
 
     @Option(names = "--max-bits", defaultValue = "8", paramLabel = "B", description = "Highest width (default: ${DEFAULT-VALUE}).")

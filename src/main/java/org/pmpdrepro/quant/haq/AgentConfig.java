@@ -1,8 +1,8 @@
 package org.pmpdrepro.quant.haq;
 
 /**
- * Hyper-parameters of the DDPG agent. {@link #original()} holds the HAQ/AMC code's defaults; the fixture model's
- * searches use {@link #forSmallModels()}, which keeps everything but the hidden width and the warm-up (see there).
+ * Hyper-parameters of the DDPG agent. {@link #original(int)} holds the HAQ code's defaults; the fixture model's
+ * searches use {@link #forSmallModels()}, which differs in hidden width, warm-up and replay size (see there).
  *
  * @param hidden units in each of the two hidden layers of actor and critic
  * @param actorLr Adam learning rate of the actor
@@ -34,15 +34,19 @@ public record AgentConfig(int hidden, double actorLr, double criticLr, double ta
         }
     }
 
-    /** The original's settings: 300 hidden units, 20 warm-up episodes, 64 per batch. */
-    public static AgentConfig original() {
-        return new AgentConfig(300, 1e-4, 1e-3, 0.01, 1.0, 64, 2000, 20, 0.5, 0.99, 0.5);
+    /**
+     * The original's settings for a model of {@code matrices} quantized matrices: 300 hidden units, 20 warm-up
+     * episodes, 64 per batch, 128 transitions per matrix in the replay buffer.
+     */
+    public static AgentConfig original(int matrices) {
+        return new AgentConfig(300, 1e-4, 1e-3, 0.01, 1.0, 64, 128 * matrices, 20, 0.5, 0.99, 0.5);
     }
 
     /**
      * For a model of a few dozen matrices: 64 hidden units (the state has 12 features and an episode 28 steps, so
-     * 300 units only slow every update by 20x on a shared CPU) and a 10-episode warm-up (the search affords some
-     * 150 episodes per budget rather than the original's 600).
+     * 300 units would only make every update some 20 times slower on a shared CPU) and a 10-episode warm-up (the
+     * fixture search affords 200 episodes per budget rather than the original's 600). The replay buffer keeps 2000
+     * transitions (the original: 128 per layer).
      */
     public static AgentConfig forSmallModels() {
         return new AgentConfig(64, 1e-4, 1e-3, 0.01, 1.0, 64, 2000, 10, 0.5, 0.99, 0.5);
