@@ -47,10 +47,6 @@ final class DdpgAgent implements Serializable {
         this.criticOptimizer = new Adam(critic, config.criticLr());
     }
 
-    AgentConfig config() {
-        return config;
-    }
-
     /** The noise's standard deviation in {@code episode} (0-based); undefined during warm-up. */
     double noise(int episode) {
         return config.initDelta() * Math.pow(config.deltaDecay(), episode - config.warmup());
@@ -67,11 +63,6 @@ final class DdpgAgent implements Serializable {
         }
         double mu = actor.output(state)[0];
         return truncatedNormal(mu, noise(episode), random);
-    }
-
-    /** The actor's action without noise. */
-    double greedy(double[] state) {
-        return actor.output(state)[0];
     }
 
     /** A draw from N(mu, sigma) restricted to [0, 1], by rejection (clipped if that keeps failing). */
@@ -93,10 +84,6 @@ final class DdpgAgent implements Serializable {
         while (replay.size() > config.replayCapacity()) {
             replay.removeFirst();
         }
-    }
-
-    int replaySize() {
-        return replay.size();
     }
 
     /** One DDPG update from a batch drawn (with replacement) from the replay buffer. */
@@ -144,11 +131,6 @@ final class DdpgAgent implements Serializable {
 
         actorTarget.softUpdateFrom(actor, config.tau());
         criticTarget.softUpdateFrom(critic, config.tau());
-    }
-
-    /** The moving-average reward baseline, or NaN before the first update. */
-    double baseline() {
-        return movingAverage == null ? Double.NaN : movingAverage;
     }
 
     static double[] withAction(double[] state, double action) {

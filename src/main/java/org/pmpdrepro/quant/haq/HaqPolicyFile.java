@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.quant.BitPolicy;
@@ -83,7 +85,7 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
         root.put("seed", seed);
         root.put("modelSha256", modelSha256);
         ObjectNode cal = root.putObject("calibration");
-        new java.util.TreeMap<>(calibration).forEach(cal::put);
+        new TreeMap<>(calibration).forEach(cal::put);
         root.put("fullPrecisionPerplexity", fullPrecisionPerplexity);
         root.put("command", command);
         ArrayNode list = root.putArray("policies");
@@ -107,7 +109,7 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
         JsonNode root = new ObjectMapper().readTree(Files.readString(file));
         Map<String, LinearId> byName = new HashMap<>();
         LinearId.all(config).forEach(id -> byName.put(id.weightName(), id));
-        List<Entry> entries = new java.util.ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
         JsonNode list = field(root, "policies", file);
         for (int i = 0; i < list.size(); i++) {
             JsonNode p = list.get(i);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -172,7 +173,7 @@ public final class HaqSearch {
         int done = state.log.size() - resumedAt;
         double perEpisode = (System.nanoTime() - started) / 1e9 / Math.max(1, done);
         long eta = Math.round(perEpisode * (search.episodes() - state.log.size()));
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%s episode %d/%d%s: reward %.4f, ppl %.3f, avg bits %.3f (proposed %.3f); best %.4f at episode %d;"
                         + " %.1f s/episode, ETA %dm%02ds",
                 search.policyName(), last.episode() + 1, search.episodes(), last.warmup() ? " (warm-up)" : "",

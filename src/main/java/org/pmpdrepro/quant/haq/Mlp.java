@@ -29,13 +29,6 @@ final class Mlp implements Serializable {
                 b[l] = new double[sizes[l + 1]];
             }
         }
-
-        void clear() {
-            for (int l = 0; l < w.length; l++) {
-                java.util.Arrays.fill(w[l], 0);
-                java.util.Arrays.fill(b[l], 0);
-            }
-        }
     }
 
     private final int[] sizes;
@@ -61,10 +54,6 @@ final class Mlp implements Serializable {
                 params.b[l][i] = (2 * random.nextDouble() - 1) * biasBound;
             }
         }
-    }
-
-    int inputSize() {
-        return sizes[0];
     }
 
     /** A fresh zeroed gradient of this network's shape. */

@@ -1,5 +1,7 @@
 package org.pmpdrepro.quant.haq;
 
+import java.util.Locale;
+
 /**
  * How HAQ quantizes one matrix at the bit-width its policy gives it. Both are per output row and keep an fp16
  * table per row; they differ in what the table holds.
@@ -20,7 +22,7 @@ public enum QuantScheme {
 
     /** The lower-case name used on the command line and in stored artefacts. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The scheme named {@code id} ({@code kmeans} or {@code linear}); anything else is an error naming it. */

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.pmpdrepro.io.AtomicFiles;
@@ -86,9 +85,5 @@ final class SearchState implements Serializable {
         }
         progress.accept("resuming from " + file + " after episode " + state.log.size());
         return state;
-    }
-
-    List<EpisodeRecord> log() {
-        return List.copyOf(log);
     }
 }
