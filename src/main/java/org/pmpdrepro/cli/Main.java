@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             ReproduceCommand.class,
             ScoreCommand.class,
             org.pmpdrepro.container.RunJobCommand.class,
-            QuantTableCommand.class
+            QuantTableCommand.class,
+            HaqSearchCommand.class
         })
 public final class Main {
 
