@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionCodec;
+import org.pmpdrepro.quant.haq.HaqCodec;
 import org.pmpdrepro.quant.rtn.RtnCodec;
 
 /** The codec of every quantization method whose models the store can save, by method name. */
@@ -14,7 +15,8 @@ public final class QuantizationCodecs {
     /** One line per method; a method's codec lives in its own sub-package. */
     private static final List<QuantizationCodec> ALL = List.of(
             new RtnCodec(),
-            new AnyPrecisionCodec());
+            new AnyPrecisionCodec(),
+            new HaqCodec());
 
     private static final SortedMap<String, QuantizationCodec> BY_METHOD = index();
 
