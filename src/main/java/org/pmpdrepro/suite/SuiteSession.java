@@ -151,8 +151,29 @@ public final class SuiteSession {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results of " + ablation.id(), e);
         }
+        logTimings(ablation);
         reporter.ablationFinished(ablation, all, csv);
         return csv;
+    }
+
+    /** Where this session's time went for one ablation: each decode and back-bone is charged to its first cell. */
+    private void logTimings(Ablation ablation) {
+        double build = 0;
+        double decode = 0;
+        double score = 0;
+        int cells = 0;
+        int shared = 0;
+        for (CellOutcome o : outcomes.values()) {
+            if (o.cell().ablation() == ablation) {
+                build += o.timings().buildSeconds();
+                decode += o.timings().decodeSeconds();
+                score += o.timings().scoreSeconds();
+                cells++;
+                shared += o.timings().decodeShared() ? 1 : 0;
+            }
+        }
+        LOG.info(String.format(Locale.ROOT, "%s: %d cells ran (%d reused an earlier decode); back-bone builds %.1f s,"
+                + " decoding %.1f s, scoring %.1f s", ablation.id(), cells, shared, build, decode, score));
     }
 
     private void updateGoldens(Ablation ablation) throws IOException {
