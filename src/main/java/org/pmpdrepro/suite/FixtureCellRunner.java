@@ -213,6 +213,9 @@ public final class FixtureCellRunner implements CellRunner {
         if (bundle == null) {
             try {
                 bundle = ModelBundle.open(settings.modelDir(), settings.device());
+                if (settings.intraOpThreads() > 0) {
+                    IntraOpThreads.set(settings.intraOpThreads());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open model " + settings.modelDir(), e);
             }
