@@ -12,13 +12,13 @@ public interface CellRunner extends AutoCloseable {
     CellOutcome run(Cell cell);
 
     /**
-     * The same cell decoded again under another numerical configuration (another intra-op thread count for the
-     * in-process runner), never from a cache: the difference to {@link #run} is the numerical spread a golden
+     * The same cell decoded again under another numerical configuration (another batch size or intra-op thread
+     * count for the in-process runner), never from a cache: the difference to {@link #run} is the numerical spread a golden
      * band has to tolerate. Returns a description of the variant with the outcome.
      */
     Variant runVariant(Cell cell);
 
-    /** A rerun and how its numerics differed from the main run ({@code intra-op threads 2 -> 1}). */
+    /** A rerun and how its numerics differed from the main run ({@code batch size 32 -> 17}). */
     record Variant(String description, CellOutcome outcome) {}
 
     /** What ran the cells, for golden provenance: device, back-end, model and fixture hashes. */

@@ -69,7 +69,7 @@ public final class FixtureCellRunner implements CellRunner {
         Decoded decoded = decodes.get(key);
         boolean shared = decoded != null;
         if (!shared) {
-            decoded = decodeAndScore(cell, built, plan);
+            decoded = decodeAndScore(cell, built, plan, settings.batchSize());
             decodes.put(key, decoded);
         }
         return outcome(cell, backbone, built, decoded, new CellOutcome.Timings(firstBuild ? built.seconds() : 0,
@@ -82,17 +82,32 @@ public final class FixtureCellRunner implements CellRunner {
         SchedulerFactory scheduler = registry.scheduler(cell.scheduler());
         Built built = built(cell.backbone(), backbone);
         SchedulerFactory.Scheduled plan = schedule(cell, backbone, scheduler, built);
-        int threads = IntraOpThreads.current();
-        int other = threads == 1 ? 2 : 1;
-        IntraOpThreads.set(other);
-        try {
-            Decoded decoded = decodeAndScore(cell, built, plan);
-            CellOutcome outcome = outcome(cell, backbone, built, decoded, new CellOutcome.Timings(0,
-                    decoded.outputs().seconds(), decoded.scoreSeconds(), false));
-            return new Variant("intra-op threads " + threads + " -> " + other, outcome);
-        } finally {
-            IntraOpThreads.set(threads);
-        }
+        return switch (settings.variant()) {
+            case BATCH -> {
+                // Other batch compositions change padding and matrix shapes, hence the order of floating-point sums.
+                int batch = Math.max(1, settings.batchSize() / 2 + 1);
+                Decoded d = decodeAndScore(cell, built, plan, batch);
+                yield new Variant("batch size " + settings.batchSize() + " -> " + batch, variantOutcome(cell,
+                        backbone, built, d));
+            }
+            case THREADS -> {
+                int threads = IntraOpThreads.current();
+                int other = threads == 1 ? 2 : 1;
+                IntraOpThreads.set(other);
+                try {
+                    Decoded d = decodeAndScore(cell, built, plan, settings.batchSize());
+                    yield new Variant("intra-op threads " + threads + " -> " + other, variantOutcome(cell, backbone,
+                            built, d));
+                } finally {
+                    IntraOpThreads.set(threads);
+                }
+            }
+        };
+    }
+
+    private CellOutcome variantOutcome(Cell cell, Backbone backbone, Built built, Decoded d) {
+        return outcome(cell, backbone, built, d, new CellOutcome.Timings(0, d.outputs().seconds(), d.scoreSeconds(),
+                false));
     }
 
     @Override
@@ -114,10 +129,10 @@ public final class FixtureCellRunner implements CellRunner {
                 bundle().tokenizer(), b.quantized()));
     }
 
-    private Decoded decodeAndScore(Cell cell, Built built, SchedulerFactory.Scheduled plan) {
+    private Decoded decodeAndScore(Cell cell, Built built, SchedulerFactory.Scheduled plan, int batchSize) {
         List<TaskExample> ex = examples(cell.task());
         LOG.info("{}: decoding {} prompts with {} on {}", cell.displayName(), ex.size(), plan.key(), cell.backbone());
-        TaskOutputs outputs = new TaskRun(built.model(), bundle().tokenizer(), settings.batchSize())
+        TaskOutputs outputs = new TaskRun(built.model(), bundle().tokenizer(), batchSize)
                 .run(ex, plan.plan(), plan.key());
         References references = references(cell.task(), outputs);
         long start = System.nanoTime();

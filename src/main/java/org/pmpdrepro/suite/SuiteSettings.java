@@ -20,12 +20,32 @@ import org.pmpdrepro.eval.TaskRun;
  *     slower (measured: more than 8 minutes against 55 s with one thread at a load of about 20)
  */
 public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device, int batchSize, int samples,
-        int calibrationSequences, int intraOpThreads) {
+        int calibrationSequences, int intraOpThreads, NumericsVariant variant) {
+
+    /**
+     * The second numerical configuration update mode decodes each cell with, to measure numerical spread:
+     * another batch size (padding and matrix shapes change, so does the order of floating-point sums), or another
+     * intra-op thread count. Batch is the default because a second thread on a CPU shared with other jobs slows
+     * decoding by an order of magnitude.
+     */
+    public enum NumericsVariant {
+        BATCH,
+        THREADS;
+
+        static NumericsVariant parse(String v) {
+            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "batch" -> BATCH;
+                case "threads" -> THREADS;
+                default -> throw new IllegalArgumentException("pmpd.variant '" + v + "': expected batch or threads");
+            };
+        }
+    }
 
     public SuiteSettings {
         Objects.requireNonNull(modelDir, "modelDir");
         Objects.requireNonNull(fixturesDir, "fixturesDir");
         Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(variant, "variant");
         if (batchSize < 1) {
             throw new IllegalArgumentException("pmpd.batch " + batchSize + ": expected at least 1");
         }
@@ -45,12 +65,12 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
     /** The committed fixture model and fixtures, every test prompt, batch 32, the device DJL picks. */
     public static SuiteSettings defaults() {
         return new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.AUTO,
-                TaskRun.DEFAULT_BATCH_SIZE, 0, 128, 1);
+                TaskRun.DEFAULT_BATCH_SIZE, 0, 128, 1, NumericsVariant.BATCH);
     }
 
     /**
      * Defaults overridden by {@code pmpd.model.dir}, {@code pmpd.fixtures.dir}, {@code pmpd.device}
-     * ({@code auto|cpu|gpu}), {@code pmpd.batch}, {@code pmpd.samples} and {@code pmpd.threads}.
+     * ({@code auto|cpu|gpu}), {@code pmpd.batch}, {@code pmpd.samples}, {@code pmpd.threads} and {@code pmpd.variant}.
      */
     public static SuiteSettings fromProperties(Properties p) {
         SuiteSettings d = defaults();
@@ -58,7 +78,8 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
                 Path.of(p.getProperty("pmpd.fixtures.dir", d.fixturesDir.toString())),
                 DeviceChoice.parse(p.getProperty("pmpd.device", "auto")),
                 integer(p, "pmpd.batch", d.batchSize), integer(p, "pmpd.samples", d.samples),
-                d.calibrationSequences, integer(p, "pmpd.threads", d.intraOpThreads));
+                d.calibrationSequences, integer(p, "pmpd.threads", d.intraOpThreads),
+                NumericsVariant.parse(p.getProperty("pmpd.variant", "batch")));
     }
 
     private static int integer(Properties p, String key, int fallback) {
