@@ -1,0 +1,33 @@
+package org.pmpdrepro.suite;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Where a report (Allure) hooks into the suite. Every method is called on the test's own thread while the test
+ * runs, so a reporter can attach to the current test. The suite finds one through {@link ServiceLoader}
+ * ({@code META-INF/services/org.pmpdrepro.suite.CellReporter}); without one nothing is reported.
+ */
+public interface CellReporter {
+
+    /** Reports nothing. */
+    CellReporter NONE = new CellReporter() {};
+
+    /** A cell ran and was held against its goldens (its verdict may be a failure). */
+    default void cellChecked(CellVerdict verdict) {}
+
+    /** A cell could not run at all ({@link NotImplementedException}, a decoder crash, ...). */
+    default void cellFailed(Cell cell, Throwable error) {}
+
+    /** A comparison's findings were measured (called before its band-separation check). */
+    default void comparisonMeasured(Comparison comparison, List<Finding> findings) {}
+
+    /** An ablation finished; its findings are in {@code csv}. */
+    default void ablationFinished(Ablation ablation, List<Finding> findings, Path csv) {}
+
+    /** The first reporter registered as a service, or {@link #NONE}. */
+    static CellReporter load() {
+        return ServiceLoader.load(CellReporter.class).findFirst().orElse(NONE);
+    }
+}

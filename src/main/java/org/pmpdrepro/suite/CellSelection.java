@@ -1,0 +1,87 @@
+package org.pmpdrepro.suite;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.pmpdrepro.io.Hashes;
+
+/**
+ * Which cells a run holds: filters on task, back-bone, scheduler, precision pair and ablation (each a
+ * comma-separated list; absent = all), and a shard {@code i/n} that keeps the cells whose {@link Cell#shardKey()}
+ * hashes to {@code i}. The hash is the first 8 bytes of SHA-256, so shards are the same on every JVM and machine.
+ */
+public record CellSelection(Set<String> tasks, Set<String> backbones, Set<String> schedulers, Set<String> pairs,
+        Set<String> ablations, int shard, int shards) {
+
+    public CellSelection {
+        tasks = Set.copyOf(tasks);
+        backbones = Set.copyOf(backbones);
+        schedulers = Set.copyOf(schedulers);
+        pairs = Set.copyOf(pairs);
+        ablations = Set.copyOf(ablations);
+        if (shards < 1 || shard < 1 || shard > shards) {
+            throw new IllegalArgumentException("shard " + shard + "/" + shards + ": expected i/n with 1 <= i <= n");
+        }
+    }
+
+    public static CellSelection all() {
+        return new CellSelection(Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), 1, 1);
+    }
+
+    /** From {@code pmpd.task}, {@code pmpd.backbone}, {@code pmpd.scheduler}, {@code pmpd.pair}, {@code pmpd.ablation}, {@code pmpd.shard}. */
+    public static CellSelection fromProperties(Properties p) {
+        int[] shard = parseShard(p.getProperty("pmpd.shard", "1/1"));
+        return new CellSelection(list(p, "pmpd.task"), list(p, "pmpd.backbone"), list(p, "pmpd.scheduler"),
+                list(p, "pmpd.pair"), list(p, "pmpd.ablation"), shard[0], shard[1]);
+    }
+
+    private static Set<String> list(Properties p, String key) {
+        String v = p.getProperty(key, "");
+        return Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    static int[] parseShard(String text) {
+        String[] parts = text.strip().split("/");
+        try {
+            if (parts.length == 2) {
+                return new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())};
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below, which shows the expected form
+        }
+        throw new IllegalArgumentException("pmpd.shard '" + text + "': expected i/n such as 2/4");
+    }
+
+    public boolean accepts(Cell c) {
+        return matches(tasks, c.task().id()) && matches(backbones, c.backbone())
+                && matches(schedulers, c.scheduler()) && matches(pairs, c.pair().toString())
+                && matches(ablations, c.ablation().id()) && inShard(c.shardKey());
+    }
+
+    /** A comparison is selected when both its arms are. */
+    public boolean accepts(Comparison c) {
+        return accepts(c.baseline()) && accepts(c.system());
+    }
+
+    public List<Cell> select(List<Cell> cells) {
+        return cells.stream().filter(this::accepts).toList();
+    }
+
+    /** Whether {@code key} falls in this selection's shard. */
+    public boolean inShard(String key) {
+        if (shards == 1) {
+            return true;
+        }
+        long h = ByteBuffer.wrap(Hashes.sha256(key)).getLong();
+        return Math.floorMod(h, shards) == shard - 1;
+    }
+
+    private static boolean matches(Set<String> wanted, String value) {
+        return wanted.isEmpty() || wanted.contains(value.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,76 @@
+package org.pmpdrepro.suite;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Update mode: goldens rewritten from the current run ({@code -Dgolden.update=true}). Never the default, and refused
+ * when the environment variable {@code CI} is set, since a CI run that rewrote its own expectations could not fail.
+ */
+public final class GoldenUpdate {
+
+    /** The system property that turns update mode on. */
+    public static final String PROPERTY = "golden.update";
+
+    private GoldenUpdate() {}
+
+    /**
+     * Whether update mode is on.
+     *
+     * @throws IllegalStateException when it is on and {@code CI} is set in {@code env}
+     */
+    public static boolean requested(String propertyValue, Map<String, String> env) {
+        boolean on = propertyValue != null && propertyValue.strip().equalsIgnoreCase("true");
+        String ci = env.get("CI");
+        if (on && ci != null && !ci.isBlank()) {
+            throw new IllegalStateException("-D" + PROPERTY + "=true is refused because the environment variable CI"
+                    + " is set (CI=" + ci + "): goldens are rewritten only by a deliberate local run, never by CI");
+        }
+        return on;
+    }
+
+    /**
+     * Merges {@code fresh} into {@code old}, writes the result atomically and returns the diff: one line per added,
+     * changed or unchanged-count summary.
+     */
+    public static Result apply(GoldenFile old, Collection<GoldenRow> fresh) throws IOException {
+        List<String> diff = diff(old, fresh);
+        GoldenFile written = old.withRows(fresh).write();
+        return new Result(written, diff);
+    }
+
+    /** The rewritten file and what changed in it. */
+    public record Result(GoldenFile file, List<String> diff) {}
+
+    /** Every value or band that differs between {@code old} and {@code fresh}, and every new row. */
+    public static List<String> diff(GoldenFile old, Collection<GoldenRow> fresh) {
+        List<String> lines = new ArrayList<>();
+        int unchanged = 0;
+        for (GoldenRow row : fresh) {
+            Optional<GoldenFile.Located> before = old.find(row.cell(), row.metric());
+            if (before.isEmpty()) {
+                lines.add(String.format(Locale.ROOT, "+ %s %s = %.6g ± %.3g (new)", row.cell(), row.metric(),
+                        row.expected(), row.band().halfWidth()));
+                continue;
+            }
+            GoldenRow b = before.get().row();
+            boolean valueChanged = Double.compare(b.expected(), row.expected()) != 0;
+            boolean bandChanged = Double.compare(b.band().halfWidth(), row.band().halfWidth()) != 0;
+            if (valueChanged || bandChanged || b.samples() != row.samples()) {
+                lines.add(String.format(Locale.ROOT, "~ %s %s: %.6g ± %.3g -> %.6g ± %.3g (Δ %+.3g; %d -> %d samples;"
+                        + " was %s)", row.cell(), row.metric(), b.expected(), b.band().halfWidth(), row.expected(),
+                        row.band().halfWidth(), row.expected() - b.expected(), b.samples(), row.samples(),
+                        before.get().where()));
+            } else {
+                unchanged++;
+            }
+        }
+        lines.add(unchanged + " of " + fresh.size() + " rewritten rows unchanged");
+        return lines;
+    }
+}

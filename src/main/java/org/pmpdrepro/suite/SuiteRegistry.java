@@ -1,0 +1,84 @@
+package org.pmpdrepro.suite;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.SensitivitySource;
+import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
+import org.pmpdrepro.quant.rtn.RtnQuantizer;
+
+/**
+ * The one place that says which back-bones and schedulers the in-process runner can build. Wiring another one is
+ * one line in {@link #defaults()}; a cell naming anything not listed fails with {@link NotImplementedException}.
+ */
+public final class SuiteRegistry {
+
+    private final Map<String, Backbone> backbones;
+    private final Map<String, SchedulerFactory> schedulers;
+
+    private SuiteRegistry(Map<String, Backbone> backbones, Map<String, SchedulerFactory> schedulers) {
+        this.backbones = Collections.unmodifiableMap(new LinkedHashMap<>(backbones));
+        this.schedulers = Collections.unmodifiableMap(new LinkedHashMap<>(schedulers));
+    }
+
+    public static SuiteRegistry empty() {
+        return new SuiteRegistry(Map.of(), Map.of());
+    }
+
+    /** Everything wired today. */
+    public static SuiteRegistry defaults() {
+        return empty()
+                // Uniform sensitivities (plain k-means) until a Fisher sensitivity source lands in quant.
+                .withBackbone("any-precision", in -> AnyPrecisionQuantizer.defaults().quantize(in.weights(),
+                        QuantizationInputs.withSensitivities(SensitivitySource.uniform())))
+                .withBackbone("rtn", in -> RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(in.weights(),
+                        QuantizationInputs.none()))
+                .withScheduler("none-high", r -> new SchedulerFactory.Scheduled("fixed " + r.high(),
+                        PrecisionPlan.fixed(r.high())))
+                .withScheduler("none-low", r -> new SchedulerFactory.Scheduled("fixed " + r.low(),
+                        PrecisionPlan.fixed(r.low())))
+                .withScheduler("phase-aware-only", r -> new SchedulerFactory.Scheduled(
+                        "phase-aware " + r.high() + ">" + r.low(), PrecisionPlan.phaseAware(r.high(), r.low())));
+    }
+
+    /** A registry with {@code backbone} added or replaced. */
+    public SuiteRegistry withBackbone(String name, Backbone backbone) {
+        Map<String, Backbone> b = new LinkedHashMap<>(backbones);
+        b.put(name, backbone);
+        return new SuiteRegistry(b, schedulers);
+    }
+
+    /** A registry with {@code scheduler} added or replaced. */
+    public SuiteRegistry withScheduler(String name, SchedulerFactory scheduler) {
+        Map<String, SchedulerFactory> s = new LinkedHashMap<>(schedulers);
+        s.put(name, scheduler);
+        return new SuiteRegistry(backbones, s);
+    }
+
+    public Backbone backbone(String name) {
+        Backbone b = backbones.get(name);
+        if (b == null) {
+            throw new NotImplementedException("back-bone", name, backbones.keySet());
+        }
+        return b;
+    }
+
+    public SchedulerFactory scheduler(String name) {
+        SchedulerFactory s = schedulers.get(name);
+        if (s == null) {
+            throw new NotImplementedException("scheduler", name, schedulers.keySet());
+        }
+        return s;
+    }
+
+    public Set<String> backbones() {
+        return backbones.keySet();
+    }
+
+    public Set<String> schedulers() {
+        return schedulers.keySet();
+    }
+}

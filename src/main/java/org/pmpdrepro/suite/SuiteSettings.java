@@ -1,0 +1,96 @@
+package org.pmpdrepro.suite;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.TaskRun;
+
+/**
+ * Where the in-process runner finds its model and fixtures and how it decodes, from system properties so an IDE
+ * run and a Maven run configure it alike.
+ *
+ * @param samples decode the first this many test prompts of each task; 0 for all of them
+ * @param calibrationSequences at most this many calibration texts are given to back-bones that need them
+ * @param intraOpThreads PyTorch intra-op threads for decoding; 0 leaves the engine's default (one per core). The
+ *     default is 1: the fixture model is so small that a decode step is bound by per-operation overhead, and with
+ *     the CPU shared by other jobs two spinning threads per operation made a 256-prompt decode over ten times
+ *     slower (measured: more than 8 minutes against 55 s with one thread at a load of about 20)
+ */
+public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device, int batchSize, int samples,
+        int calibrationSequences, int intraOpThreads, NumericsVariant variant) {
+
+    /**
+     * The second numerical configuration update mode decodes each cell with, to measure numerical spread:
+     * another batch size (padding and matrix shapes change, so does the order of floating-point sums), or another
+     * intra-op thread count. Batch is the default because a second thread on a CPU shared with other jobs slows
+     * decoding by an order of magnitude.
+     */
+    public enum NumericsVariant {
+        BATCH,
+        THREADS;
+
+        static NumericsVariant parse(String v) {
+            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "batch" -> BATCH;
+                case "threads" -> THREADS;
+                default -> throw new IllegalArgumentException("pmpd.variant '" + v + "': expected batch or threads");
+            };
+        }
+    }
+
+    public SuiteSettings {
+        Objects.requireNonNull(modelDir, "modelDir");
+        Objects.requireNonNull(fixturesDir, "fixturesDir");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(variant, "variant");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("pmpd.batch " + batchSize + ": expected at least 1");
+        }
+        if (samples < 0) {
+            throw new IllegalArgumentException("pmpd.samples " + samples + ": expected 0 (all) or a positive count");
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("pmpd.threads " + intraOpThreads
+                    + ": expected 0 (engine default) or a positive count");
+        }
+        if (calibrationSequences < 1) {
+            throw new IllegalArgumentException("calibration sequences " + calibrationSequences
+                    + ": expected at least 1");
+        }
+    }
+
+    /** The committed fixture model and fixtures, every test prompt, batch 32, the device DJL picks. */
+    public static SuiteSettings defaults() {
+        return new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.AUTO,
+                TaskRun.DEFAULT_BATCH_SIZE, 0, 128, 1, NumericsVariant.BATCH);
+    }
+
+    /**
+     * Defaults overridden by {@code pmpd.model.dir}, {@code pmpd.fixtures.dir}, {@code pmpd.device}
+     * ({@code auto|cpu|gpu}), {@code pmpd.batch}, {@code pmpd.samples}, {@code pmpd.threads} and {@code pmpd.variant}.
+     */
+    public static SuiteSettings fromProperties(Properties p) {
+        SuiteSettings d = defaults();
+        return new SuiteSettings(Path.of(p.getProperty("pmpd.model.dir", d.modelDir.toString())),
+                Path.of(p.getProperty("pmpd.fixtures.dir", d.fixturesDir.toString())),
+                DeviceChoice.parse(p.getProperty("pmpd.device", "auto")),
+                integer(p, "pmpd.batch", d.batchSize), integer(p, "pmpd.samples", d.samples),
+                d.calibrationSequences, integer(p, "pmpd.threads", d.intraOpThreads),
+                NumericsVariant.parse(p.getProperty("pmpd.variant", "batch")));
+    }
+
+    private static int integer(Properties p, String key, int fallback) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + key + "='" + v + "': expected an integer", e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.pmpdrepro.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.Task;
+
+class GridTest {
+
+    @Test
+    void theCommittedGridIsExactlyTheDesignsCells() {
+        assertThat(Grid.read(Grid.DEFAULT_FILE).cells()).containsExactlyElementsOf(Grid.design().cells());
+    }
+
+    @Test
+    void theDesignHasNineA1SchedulersAndFourA2BackbonesOverTwoPairsAndEveryTask() {
+        Grid g = Grid.design();
+        int tasks = Task.values().length;
+        assertThat(g.of(Ablation.REMOVE_PRECISION_SWITCHING)).hasSize(tasks * 2 * 9)
+                .allMatch(c -> c.backbone().equals("any-precision"));
+        assertThat(g.of(Ablation.REPLACE_PTQ_METHOD)).hasSize(tasks * 2 * 4 * 3);
+    }
+
+    @Test
+    void aCellReadsAsTaskBackbonePairScheduler() {
+        Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision", PrecisionPair.parse("4>3"),
+                "static");
+        assertThat(c.displayName()).isEqualTo("debsum · any-precision · 4>3 · static");
+        assertThat(c.id()).isEqualTo("a1/debsum/any-precision/4>3/static");
+    }
+
+    @Test
+    void aPrecisionPairMustDescendFromHighToLow() {
+        assertThat(PrecisionPair.parse(" 3>2 ")).isEqualTo(new PrecisionPair(3, 2));
+        assertThatThrownBy(() -> PrecisionPair.parse("3<4")).hasMessageContaining("expected HIGH>LOW");
+        assertThatThrownBy(() -> PrecisionPair.parse("2>3")).hasMessageContaining("high > low");
+    }
+
+    @Test
+    void aGridSurvivesWritingAndReading(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("grid.csv");
+        Grid.design().write(f);
+        assertThat(Grid.read(f)).isEqualTo(Grid.design());
+    }
+
+    @Test
+    void aMalformedGridNamesFileLineColumnAndTheExpectedForm() {
+        String csv = "ablation,task,backbone,pair,scheduler\na1,debsum,any-precision,4>3,static\n"
+                + "a1,debsum,any-precision,4-3,static\n";
+        assertThatThrownBy(() -> Grid.parse(new StringReader(csv), "grid.csv"))
+                .isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining("grid.csv: line 3, column 'pair'").hasMessageContaining("'4-3'")
+                .hasMessageContaining("HIGH>LOW");
+    }
+
+    @Test
+    void aGridWithTheWrongHeaderOrAMissingFileIsRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("grid.csv");
+        Files.writeString(f, "task,backbone\ndebsum,gptq\n");
+        assertThatThrownBy(() -> Grid.read(f)).hasMessageContaining("line 1")
+                .hasMessageContaining("expected ablation,task,backbone,pair,scheduler");
+        assertThatThrownBy(() -> Grid.read(dir.resolve("none.csv"))).hasMessageContaining("no grid file");
+    }
+}

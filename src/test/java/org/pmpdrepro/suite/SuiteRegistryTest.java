@@ -1,0 +1,54 @@
+package org.pmpdrepro.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pmpdrepro.decode.Precision;
+
+class SuiteRegistryTest {
+
+    @Test
+    void theDefaultsWireAnyPrecisionRtnAndTheThreeNoSwitchingSchedulers() {
+        SuiteRegistry r = SuiteRegistry.defaults();
+        assertThat(r.backbones()).containsExactly("any-precision", "rtn");
+        assertThat(r.schedulers()).containsExactly("none-high", "none-low", "phase-aware-only");
+    }
+
+    @Test
+    void anUnwiredNameFailsAsNotImplementedNamingItAndWhereToWireIt() {
+        assertThatThrownBy(() -> SuiteRegistry.defaults().scheduler("learned"))
+                .isInstanceOf(NotImplementedException.class)
+                .hasMessageStartingWith("not implemented: learned (scheduler")
+                .hasMessageContaining("SuiteRegistry.defaults()");
+        assertThatThrownBy(() -> SuiteRegistry.defaults().backbone("haq"))
+                .hasMessageStartingWith("not implemented: haq (back-bone");
+    }
+
+    @Test
+    void wiringASchedulerIsOneCallAndKeepsTheRest() {
+        SuiteRegistry r = SuiteRegistry.defaults().withScheduler("static",
+                q -> new SchedulerFactory.Scheduled("static", org.pmpdrepro.decode.PrecisionPlan.fixed(q.high())));
+        assertThat(r.schedulers()).contains("static", "none-high");
+    }
+
+    @Test
+    void noSwitchingPlansAreKeyedByWhatTheyDecodeSoEqualPlansShareADecode() {
+        SuiteRegistry r = SuiteRegistry.defaults();
+        SchedulerFactory.Request fourThree = request(4, 3);
+        SchedulerFactory.Request threeTwo = request(3, 2);
+        assertThat(r.scheduler("none-low").schedule(fourThree).key())
+                .isEqualTo(r.scheduler("none-high").schedule(threeTwo).key()).isEqualTo("fixed 3bit");
+        assertThat(r.scheduler("phase-aware-only").schedule(fourThree).key()).isEqualTo("phase-aware 4bit>3bit");
+        SchedulerFactory.Scheduled phase = r.scheduler("phase-aware-only").schedule(fourThree);
+        assertThat(phase.plan().prefill(0)).isEqualTo(Precision.bits(4));
+        assertThat(phase.plan().decode(0, 1)).isEqualTo(Precision.bits(3));
+    }
+
+    static SchedulerFactory.Request request(int high, int low) {
+        Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, org.pmpdrepro.data.Task.DEBSUM, "any-precision",
+                new PrecisionPair(high, low), "none-high");
+        return new SchedulerFactory.Request(c, List.of(), Precision.bits(high), Precision.bits(low), null, null, null);
+    }
+}
