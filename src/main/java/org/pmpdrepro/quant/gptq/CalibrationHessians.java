@@ -1,0 +1,156 @@
+package org.pmpdrepro.quant.gptq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.LinearInputObserver;
+import org.pmpdrepro.decode.LlamaGraph;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.WeightNames.Linear;
+
+/**
+ * The input Hessians of the linear layers of some decoder blocks, gathered by running calibration sequences through
+ * the model's own forward pass ({@link LlamaGraph}) with a {@link LinearInputObserver} attached. Projections that
+ * read the same input share one Hessian: q/k/v the normed residual, gate/up the normed residual after attention;
+ * o reads the attention output and down the SwiGLU product.
+ */
+public final class CalibrationHessians {
+
+    /** Where in a block a projection takes its input from. */
+    public enum InputSite {
+        ATTENTION_INPUT, ATTENTION_OUTPUT, MLP_INPUT, MLP_PRODUCT;
+
+        public static InputSite of(Linear proj) {
+            return switch (proj) {
+                case Q, K, V -> ATTENTION_INPUT;
+                case O -> ATTENTION_OUTPUT;
+                case GATE, UP -> MLP_INPUT;
+                case DOWN -> MLP_PRODUCT;
+            };
+        }
+
+        /** The one projection of the site whose input is recorded (the others see the same array). */
+        Linear recordedAt() {
+            return switch (this) {
+                case ATTENTION_INPUT -> Linear.Q;
+                case ATTENTION_OUTPUT -> Linear.O;
+                case MLP_INPUT -> Linear.GATE;
+                case MLP_PRODUCT -> Linear.DOWN;
+            };
+        }
+    }
+
+    private record Key(int layer, InputSite site) {}
+
+    private final Map<Key, InputHessian> hessians;
+
+    private CalibrationHessians(Map<Key, InputHessian> hessians) {
+        this.hessians = Collections.unmodifiableMap(hessians);
+    }
+
+    /**
+     * Runs every sequence of {@code sequences} (one at a time, so no padding enters the statistics) through
+     * {@code model} at {@code precision} and returns the input Hessians of the blocks in {@code layers}.
+     */
+    public static CalibrationHessians collect(DjlLlama model, List<int[]> sequences, Precision precision,
+            Set<Integer> layers) {
+        LlamaConfig config = model.config();
+        requireValid(sequences, config);
+        for (int l : layers) {
+            if (l < 0 || l >= config.numLayers()) {
+                throw new IllegalArgumentException("gptq: layer " + l + " outside 0.." + (config.numLayers() - 1));
+            }
+        }
+        Accumulator acc = new Accumulator(Set.copyOf(layers));
+        RowPrecisions rows = RowPrecisions.uniform(precision, 1).observedBy(acc);
+        for (int[] seq : sequences) {
+            int n = seq.length;
+            long[] ids = new long[n];
+            long[] pos = new long[n];
+            for (int t = 0; t < n; t++) {
+                ids[t] = seq[t];
+                pos[t] = t;
+            }
+            try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                LlamaGraph.hidden(model, m.create(ids, new Shape(1, n)), m.create(pos, new Shape(1, n)), null, null,
+                        rows);
+            }
+        }
+        Map<Key, InputHessian> out = new HashMap<>();
+        acc.grams.forEach((k, gram) -> {
+            int size = (int) Math.round(Math.sqrt(gram.length));
+            out.put(k, InputHessian.fromGram(size, acc.tokens.get(k), gram));
+        });
+        return new CalibrationHessians(out);
+    }
+
+    /** Checks that {@code sequences} is non-empty and each sequence fits the model's vocabulary and positions. */
+    static void requireValid(List<int[]> sequences, LlamaConfig config) {
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("gptq needs calibration sequences; none were given");
+        }
+        for (int i = 0; i < sequences.size(); i++) {
+            int[] s = sequences.get(i);
+            if (s.length < 1 || s.length > config.maxPositionEmbeddings()) {
+                throw new IllegalArgumentException("calibration sequence " + i + " has " + s.length
+                        + " tokens; expected 1.." + config.maxPositionEmbeddings());
+            }
+            for (int t = 0; t < s.length; t++) {
+                if (s[t] < 0 || s[t] >= config.vocabSize()) {
+                    throw new IllegalArgumentException("calibration sequence " + i + " position " + t + ": token "
+                            + s[t] + " outside the vocabulary [0, " + config.vocabSize() + ")");
+                }
+            }
+        }
+    }
+
+    /** The Hessian of the input of {@code proj} in block {@code layer}. */
+    public InputHessian forLinear(int layer, Linear proj) {
+        InputHessian h = hessians.get(new Key(layer, InputSite.of(proj)));
+        if (h == null) {
+            throw new IllegalArgumentException("gptq: no inputs of block " + layer + " were collected (blocks "
+                    + new TreeSet<>(hessians.keySet().stream().map(Key::layer).toList()) + " were)");
+        }
+        return h;
+    }
+
+    /** Sums {@code x x^T} in double per (block, site), in the order the forward pass produces the inputs. */
+    private static final class Accumulator implements LinearInputObserver {
+        private final Set<Integer> layers;
+        private final Map<Key, double[]> grams = new HashMap<>();
+        private final Map<Key, Long> tokens = new HashMap<>();
+
+        Accumulator(Set<Integer> layers) {
+            this.layers = layers;
+        }
+
+        @Override
+        public void observe(int layer, Linear proj, NDArray input) {
+            InputSite site = InputSite.of(proj);
+            if (!layers.contains(layer) || proj != site.recordedAt()) {
+                return;
+            }
+            long in = input.getShape().get(-1);
+            NDArray flat = input.reshape(-1, in).toType(DataType.FLOAT64, false);
+            double[] gram = flat.transpose().matMul(flat).toDoubleArray();
+            Key key = new Key(layer, site);
+            double[] sum = grams.computeIfAbsent(key, k -> new double[gram.length]);
+            for (int i = 0; i < gram.length; i++) {
+                sum[i] += gram[i];
+            }
+            tokens.merge(key, flat.getShape().get(0), Long::sum);
+        }
+    }
+}
