@@ -59,9 +59,13 @@ public final class CalibrationHessians {
         this.hessians = Collections.unmodifiableMap(hessians);
     }
 
+    /** Sequences per forward pass: right-padded, the padding masked out of the statistics. */
+    static final int BATCH = 16;
+
     /**
-     * Runs every sequence of {@code sequences} (one at a time, so no padding enters the statistics) through
-     * {@code model} at {@code precision} and returns the input Hessians of the blocks in {@code layers}.
+     * Runs {@code sequences} through {@code model} at {@code precision}, {@link #BATCH} at a time, and returns the
+     * input Hessians of the blocks in {@code layers}. Sequences are right-padded; under the causal mask padding
+     * never reaches a real token, and padded positions are left out of the sums.
      */
     public static CalibrationHessians collect(DjlLlama model, List<int[]> sequences, Precision precision,
             Set<Integer> layers) {
@@ -73,19 +77,29 @@ public final class CalibrationHessians {
             }
         }
         Accumulator acc = new Accumulator(Set.copyOf(layers));
-        RowPrecisions rows = RowPrecisions.uniform(precision, 1).observedBy(acc);
-        for (int[] seq : sequences) {
-            int n = seq.length;
-            long[] ids = new long[n];
-            long[] pos = new long[n];
-            for (int t = 0; t < n; t++) {
-                ids[t] = seq[t];
-                pos[t] = t;
+        for (int from = 0; from < sequences.size(); from += BATCH) {
+            List<int[]> batch = sequences.subList(from, Math.min(sequences.size(), from + BATCH));
+            int rows = batch.size();
+            int width = batch.stream().mapToInt(s -> s.length).max().orElseThrow();
+            long[] ids = new long[rows * width];
+            long[] pos = new long[rows * width];
+            float[] real = new float[rows * width];
+            for (int r = 0; r < rows; r++) {
+                int[] s = batch.get(r);
+                for (int t = 0; t < width; t++) {
+                    ids[r * width + t] = t < s.length ? s[t] : s[s.length - 1];
+                    pos[r * width + t] = t;
+                    real[r * width + t] = t < s.length ? 1f : 0f;
+                }
             }
             try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                LlamaGraph.hidden(model, m.create(ids, new Shape(1, n)), m.create(pos, new Shape(1, n)), null, null,
-                        rows);
+                acc.mask = m.create(real, new Shape((long) rows * width, 1)).toType(DataType.FLOAT64, false);
+                acc.realTokens = batch.stream().mapToLong(s -> s.length).sum();
+                LlamaGraph.hidden(model, m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)),
+                        null, null, RowPrecisions.uniform(precision, rows).observedBy(acc));
+            } finally {
+                acc.mask = null;
             }
         }
         Map<Key, InputHessian> out = new HashMap<>();
@@ -131,6 +145,9 @@ public final class CalibrationHessians {
         private final Set<Integer> layers;
         private final Map<Key, double[]> grams = new HashMap<>();
         private final Map<Key, Long> tokens = new HashMap<>();
+        /** 1 for a real token, 0 for padding, {@code [rows * time, 1]}, of the batch being run. */
+        private NDArray mask;
+        private long realTokens;
 
         Accumulator(Set<Integer> layers) {
             this.layers = layers;
@@ -142,15 +159,16 @@ public final class CalibrationHessians {
             if (!layers.contains(layer) || proj != site.recordedAt()) {
                 return;
             }
-            long in = input.getShape().get(-1);
-            NDArray flat = input.reshape(-1, in).toType(DataType.FLOAT64, false);
+            Shape shape = input.getShape();
+            long in = shape.get(shape.dimension() - 1);
+            NDArray flat = input.reshape(-1, in).toType(DataType.FLOAT64, false).mul(mask);
             double[] gram = flat.transpose().matMul(flat).toDoubleArray();
             Key key = new Key(layer, site);
             double[] sum = grams.computeIfAbsent(key, k -> new double[gram.length]);
             for (int i = 0; i < gram.length; i++) {
                 sum[i] += gram[i];
             }
-            tokens.merge(key, flat.getShape().get(0), Long::sum);
+            tokens.merge(key, realTokens, Long::sum);
         }
     }
 }
