@@ -3,9 +3,9 @@ package org.pmpdrepro.quant.gptq;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +77,10 @@ public final class CalibrationHessians {
             }
         }
         Accumulator acc = new Accumulator(Set.copyOf(layers));
-        for (int from = 0; from < sequences.size(); from += BATCH) {
-            List<int[]> batch = sequences.subList(from, Math.min(sequences.size(), from + BATCH));
+        // Longest first, ties in given order: batches of similar lengths waste little on padding.
+        List<int[]> ordered = sequences.stream().sorted(Comparator.comparingInt((int[] s) -> -s.length)).toList();
+        for (int from = 0; from < ordered.size(); from += BATCH) {
+            List<int[]> batch = ordered.subList(from, Math.min(ordered.size(), from + BATCH));
             int rows = batch.size();
             int width = batch.stream().mapToInt(s -> s.length).max().orElseThrow();
             long[] ids = new long[rows * width];
@@ -94,7 +96,7 @@ public final class CalibrationHessians {
             }
             try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                acc.mask = m.create(real, new Shape((long) rows * width, 1)).toType(DataType.FLOAT64, false);
+                acc.mask = m.create(real, new Shape((long) rows * width, 1));
                 acc.realTokens = batch.stream().mapToLong(s -> s.length).sum();
                 LlamaGraph.hidden(model, m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)),
                         null, null, RowPrecisions.uniform(precision, rows).observedBy(acc));
@@ -140,7 +142,7 @@ public final class CalibrationHessians {
         return h;
     }
 
-    /** Sums {@code x x^T} in double per (block, site), in the order the forward pass produces the inputs. */
+    /** Sums {@code x x^T} per (block, site), in the order the forward pass produces the inputs. */
     private static final class Accumulator implements LinearInputObserver {
         private final Set<Integer> layers;
         private final Map<Key, double[]> grams = new HashMap<>();
@@ -161,8 +163,9 @@ public final class CalibrationHessians {
             }
             Shape shape = input.getShape();
             long in = shape.get(shape.dimension() - 1);
-            NDArray flat = input.reshape(-1, in).toType(DataType.FLOAT64, false).mul(mask);
-            double[] gram = flat.transpose().matMul(flat).toDoubleArray();
+            // One batch's products in fp32, as the reference computes them; batches are summed in double.
+            NDArray flat = input.reshape(-1, in).mul(mask);
+            float[] gram = flat.transpose().matMul(flat).toFloatArray();
             Key key = new Key(layer, site);
             double[] sum = grams.computeIfAbsent(key, k -> new double[gram.length]);
             for (int i = 0; i < gram.length; i++) {
