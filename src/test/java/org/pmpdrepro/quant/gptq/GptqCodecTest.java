@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
+import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.store.StoredQuantization;
@@ -83,7 +85,7 @@ class GptqCodecTest {
                 .findFirst().orElseThrow();
         assertThat(index.data()).contains(0f, 1f).doesNotContain(2f);
         // The group index costs one 16-bit entry per input column of every matrix.
-        long columns = LinearId.all(config).stream().mapToLong(id -> id.proj() == org.pmpdrepro.model.WeightNames.Linear.DOWN
+        long columns = LinearId.all(config).stream().mapToLong(id -> id.proj() == Linear.DOWN
                 ? config.intermediateSize() : config.hiddenSize()).sum();
         long withIndex = actOrderGrouped.memory(Set.of(3)).residentBytes();
         long withoutIndex = codec.decode(config, withParameter(codec.encode(actOrderGrouped), "act_order", "false"))
@@ -154,7 +156,7 @@ class GptqCodecTest {
     }
 
     private static StoredQuantization withParameter(StoredQuantization s, String key, String value) {
-        Map<String, String> p = new java.util.TreeMap<>(s.parameters());
+        Map<String, String> p = new TreeMap<>(s.parameters());
         p.put(key, value);
         return StoredQuantization.of(s.method(), p, s.tensors());
     }

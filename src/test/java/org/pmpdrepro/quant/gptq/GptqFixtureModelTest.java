@@ -21,6 +21,7 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Perplexity;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
@@ -121,7 +122,7 @@ class GptqFixtureModelTest {
         long three = gptq.memory(Set.of(3)).residentBytes();
         assertThat(gptq.memory(Set.of(3, 4)).residentBytes()).isEqualTo(three + four);
         long weights = LinearId.all(bundle.config()).stream()
-                .mapToLong(id -> org.pmpdrepro.quant.BitPolicy.parameters(bundle.config(), id.proj())).sum();
+                .mapToLong(id -> BitPolicy.parameters(bundle.config(), id.proj())).sum();
         // Per-row grids: codes plus one fp16 offset and scale per output row.
         assertThat(gptq.memory(Set.of(4)).bytesReadPerToken(4)).isGreaterThan(weights * 4 / 8)
                 .isLessThan(weights * 4 / 8 + weights / 8);

@@ -1,11 +1,14 @@
 package org.pmpdrepro.quant.gptq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
@@ -46,7 +49,7 @@ class GptqSequentialTest {
                 Tensor w = weights.tensor(p.weight(1));
                 assertThat(q.quantizeMatrix(w, afterQuantized.forLinear(1, p), 2).data()).as("%s", p)
                         .containsExactly(model.dequantized(1, p, 2).data());
-                anyDiffers |= !java.util.Arrays.equals(q.quantizeMatrix(w, afterFull.forLinear(1, p), 2).data(),
+                anyDiffers |= !Arrays.equals(q.quantizeMatrix(w, afterFull.forLinear(1, p), 2).data(),
                         model.dequantized(1, p, 2).data());
             }
             assertThat(anyDiffers).as("full-precision inputs would have given another block 1").isTrue();
@@ -88,13 +91,13 @@ class GptqSequentialTest {
 
     @Test
     void tokensOutsideTheVocabularyOrNoCalibrationAreRefused() {
-        assertThatRefused(new QuantizationInputs(java.util.Optional.empty(), List.of(new int[] {1, 2, 50})),
+        assertThatRefused(new QuantizationInputs(Optional.empty(), List.of(new int[] {1, 2, 50})),
                 "calibration sequence 0 position 2: token 50 outside the vocabulary [0, 50)");
         assertThatRefused(QuantizationInputs.none(), "gptq needs calibration sequences");
     }
 
     private void assertThatRefused(QuantizationInputs inputs, String message) {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GptqQuantizer.defaults().quantize(weights, inputs))
+        assertThatThrownBy(() -> GptqQuantizer.defaults().quantize(weights, inputs))
                 .hasMessageContaining(message);
     }
 }

@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.gptq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.pmpdrepro.quant.RandomMatrices.gaussian;
 
 import java.util.Random;
@@ -58,10 +59,6 @@ class GptqSolverTest {
         // d = (0.4, -0.6): 0.16 + 0.36 - 0.24 = 0.28 against RTN's d = (0.4, 0.4): 0.48.
         assertThat(h.outputError(w, DEFAULTS.quantizeMatrix(w, h, 2).data())).isCloseTo(0.28, within(1e-6));
         assertThat(h.outputError(w, RtnQuantizer.roundTrip(w, 2, 0).data())).isCloseTo(0.48, within(1e-6));
-    }
-
-    private static org.assertj.core.data.Offset<Double> within(double d) {
-        return org.assertj.core.data.Offset.offset(d);
     }
 
     @Test
