@@ -63,8 +63,8 @@ public final class CalibrationHessians {
     static final int BATCH = 16;
 
     /**
-     * Runs {@code sequences} through {@code model} at {@code precision}, {@link #BATCH} at a time, and returns the
-     * input Hessians of the blocks in {@code layers}. Sequences are right-padded; under the causal mask padding
+     * Runs {@code sequences} through {@code model} at {@code precision}, {@link #BATCH} at a time, as far as the
+     * last block of {@code layers}, and returns the input Hessians of those blocks. Sequences are right-padded; under the causal mask padding
      * never reaches a real token, and padded positions are left out of the sums.
      */
     public static CalibrationHessians collect(DjlLlama model, List<int[]> sequences, Precision precision,
@@ -100,6 +100,8 @@ public final class CalibrationHessians {
                 acc.realTokens = batch.stream().mapToLong(s -> s.length).sum();
                 LlamaGraph.hidden(model, m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)),
                         null, null, RowPrecisions.uniform(precision, rows).observedBy(acc));
+            } catch (LastInputSeen stop) {
+                // Expected: the blocks after the last observed one cannot change its inputs.
             } finally {
                 acc.mask = null;
             }
@@ -142,9 +144,17 @@ public final class CalibrationHessians {
         return h;
     }
 
+    /** Ends a forward pass once the last input asked for is recorded: the rest of the pass would be wasted. */
+    private static final class LastInputSeen extends RuntimeException {
+        LastInputSeen() {
+            super("all requested linear inputs recorded", null, false, false);
+        }
+    }
+
     /** Sums {@code x x^T} per (block, site), in the order the forward pass produces the inputs. */
     private static final class Accumulator implements LinearInputObserver {
         private final Set<Integer> layers;
+        private final int lastLayer;
         private final Map<Key, double[]> grams = new HashMap<>();
         private final Map<Key, Long> tokens = new HashMap<>();
         /** 1 for a real token, 0 for padding, {@code [rows * time, 1]}, of the batch being run. */
@@ -153,6 +163,7 @@ public final class CalibrationHessians {
 
         Accumulator(Set<Integer> layers) {
             this.layers = layers;
+            this.lastLayer = layers.stream().mapToInt(Integer::intValue).max().orElse(-1);
         }
 
         @Override
@@ -172,6 +183,9 @@ public final class CalibrationHessians {
                 sum[i] += gram[i];
             }
             tokens.merge(key, realTokens, Long::sum);
+            if (layer == lastLayer && site == InputSite.MLP_PRODUCT) {
+                throw new LastInputSeen();
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GptqFixtureModelTest {
 
-    static final int CALIBRATION = 128;
+    static final int CALIBRATION = 96;
     static final int HELD_OUT = 64;
     static final int MAX_TOKENS = 128;
     static final int GROUP = 64;
