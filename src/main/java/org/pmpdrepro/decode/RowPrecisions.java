@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The weight precision of every row of a batch for one forward step.
@@ -22,9 +23,15 @@ public final class RowPrecisions {
 
     private final Precision[] perRow;
     private final Map<Precision, long[]> groups;
+    private final LinearInputObserver observer;
 
     private RowPrecisions(Precision[] perRow) {
+        this(perRow, null);
+    }
+
+    private RowPrecisions(Precision[] perRow, LinearInputObserver observer) {
         this.perRow = perRow.clone();
+        this.observer = observer;
         Map<Precision, List<Integer>> byPrecision = new LinkedHashMap<>();
         for (int r = 0; r < perRow.length; r++) {
             byPrecision.computeIfAbsent(perRow[r], p -> new ArrayList<>()).add(r);
@@ -47,6 +54,11 @@ public final class RowPrecisions {
         return new RowPrecisions(p);
     }
 
+    /** The same precisions, with every linear input of the step shown to {@code observer}. */
+    public RowPrecisions observedBy(LinearInputObserver observer) {
+        return new RowPrecisions(perRow, Objects.requireNonNull(observer, "observer"));
+    }
+
     public int rows() {
         return perRow.length;
     }
@@ -61,6 +73,9 @@ public final class RowPrecisions {
 
     /** {@code x [rows, ..., in]} times the weight of each row's precision, {@code [rows, ..., out]}. */
     NDArray linear(NDArray x, LlamaWeights weights, int layer, Linear proj) {
+        if (observer != null) {
+            observer.observe(layer, proj, x);
+        }
         if (isUniform()) {
             return x.matMul(weights.linearTransposed(layer, proj, perRow[0]));
         }

@@ -1,0 +1,156 @@
+package org.pmpdrepro.quant.gptq;
+
+import java.util.Comparator;
+import java.util.stream.IntStream;
+import org.pmpdrepro.model.Tensor;
+
+/**
+ * GPTQ on one matrix given its input Hessian (Frantar et al. 2023, Algorithm 1): quantize the columns one at a
+ * time, spreading each column's rounding error over the columns not yet quantized through the upper Cholesky
+ * factor of {@code H^-1}, with the updates of columns beyond the current block of {@code blockSize} applied lazily
+ * once per block. Everything runs in double on the heap and in a fixed order, so it is deterministic.
+ */
+final class GptqSolver {
+
+    private GptqSolver() {}
+
+    static GptqCodes quantize(Tensor weight, InputHessian hessian, int bits, GptqQuantizer settings) {
+        int rows = weight.dim(0);
+        int cols = weight.dim(1);
+        String name = weight.name();
+        if (hessian.size() != cols) {
+            throw new IllegalArgumentException("gptq: tensor '" + name + "' has " + cols + " input columns but its"
+                    + " Hessian is " + hessian.size() + " x " + hessian.size());
+        }
+        double[] w = new double[rows * cols];
+        float[] source = weight.data();
+        for (int i = 0; i < w.length; i++) {
+            w[i] = source[i];
+        }
+        boolean grouped = settings.groupSize() > 0 && settings.groupSize() < cols;
+        int groupSize = grouped ? settings.groupSize() : cols;
+        int groups = Math.ceilDiv(cols, groupSize);
+        // Without groups the row grid comes from the weights as given, before dead columns are zeroed (as the
+        // reference does).
+        MinMaxGrid[] rowGrids = new MinMaxGrid[rows];
+        if (!grouped) {
+            for (int r = 0; r < rows; r++) {
+                rowGrids[r] = MinMaxGrid.of(w, r * cols, (r + 1) * cols, bits, "gptq: tensor '" + name + "' row " + r);
+            }
+        }
+
+        double[] h = hessian.values();
+        for (int c = 0; c < cols; c++) {
+            if (h[c * cols + c] == 0) {
+                // A column that never sees input: its weight cannot matter; quantize it as zero.
+                h[c * cols + c] = 1;
+                for (int r = 0; r < rows; r++) {
+                    w[r * cols + c] = 0;
+                }
+            }
+        }
+        int[] perm = settings.actOrder() ? descendingDiagonal(h, cols) : IntStream.range(0, cols).toArray();
+        w = permuteColumns(w, rows, cols, perm);
+        h = permuteSymmetric(h, cols, perm);
+        double[] u = upperInverseFactor(h, cols, settings.dampening(), name);
+
+        byte[] codes = new byte[rows * cols];
+        short[] offsets = new short[rows * groups];
+        short[] scales = new short[rows * groups];
+        int[] groupIndex = new int[cols];
+        MinMaxGrid[] grids = rowGrids;
+        int block = settings.blockSize();
+        double[] err = new double[rows * block];
+        for (int i1 = 0; i1 < cols; i1 += block) {
+            int i2 = Math.min(i1 + block, cols);
+            for (int i = i1; i < i2; i++) {
+                if (grouped && i % groupSize == 0) {
+                    // Group grids come from the weights as updated so far, at the group's first column.
+                    int to = Math.min(cols, i + groupSize);
+                    grids = new MinMaxGrid[rows];
+                    for (int r = 0; r < rows; r++) {
+                        grids[r] = MinMaxGrid.of(w, r * cols + i, r * cols + to, bits,
+                                "gptq: tensor '" + name + "' row " + r + " group " + i / groupSize);
+                    }
+                }
+                int g = i / groupSize;
+                int original = perm[i];
+                groupIndex[original] = g;
+                double d = u[i * cols + i];
+                for (int r = 0; r < rows; r++) {
+                    MinMaxGrid grid = grids[r];
+                    offsets[r * groups + g] = grid.offsetBits();
+                    scales[r * groups + g] = grid.scaleBits();
+                    double wi = w[r * cols + i];
+                    int q = grid.code(wi);
+                    codes[r * cols + original] = (byte) q;
+                    double e = (wi - grid.value(q)) / d;
+                    err[r * block + (i - i1)] = e;
+                    // Feedback inside the block now; beyond it, lazily below.
+                    for (int j = i + 1; j < i2; j++) {
+                        w[r * cols + j] -= e * u[i * cols + j];
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0; k < i2 - i1; k++) {
+                    double e = err[r * block + k];
+                    int hk = (i1 + k) * cols;
+                    for (int j = i2; j < cols; j++) {
+                        w[r * cols + j] -= e * u[hk + j];
+                    }
+                }
+            }
+        }
+        return new GptqCodes(rows, cols, bits, groups, settings.actOrder() && groups > 1, codes, offsets, scales,
+                groupIndex, "gptq: tensor '" + name + "' at " + bits + " bits");
+    }
+
+    /** Columns by descending Hessian diagonal, ties in column order (act-order). */
+    private static int[] descendingDiagonal(double[] h, int n) {
+        return IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingDouble((Integer c) -> -h[c * n + c]).thenComparingInt(c -> c))
+                .mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double[] permuteColumns(double[] w, int rows, int cols, int[] perm) {
+        double[] out = new double[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r * cols + c] = w[r * cols + perm[c]];
+            }
+        }
+        return out;
+    }
+
+    private static double[] permuteSymmetric(double[] h, int n, int[] perm) {
+        double[] out = new double[h.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i * n + j] = h[perm[i] * n + perm[j]];
+            }
+        }
+        return out;
+    }
+
+    /** The upper Cholesky factor of {@code (H + damp I)^-1}, damp a fraction of the mean diagonal. */
+    private static double[] upperInverseFactor(double[] h, int n, double dampening, String name) {
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            mean += h[i * n + i];
+        }
+        mean /= n;
+        double[] damped = h.clone();
+        for (int i = 0; i < n; i++) {
+            damped[i * n + i] += dampening * mean;
+        }
+        try {
+            double[] inverse = Cholesky.inverseFromLower(Cholesky.lower(damped, n), n);
+            return Cholesky.upper(inverse, n);
+        } catch (Cholesky.NotPositiveDefinite e) {
+            throw new IllegalArgumentException("gptq: tensor '" + name + "': the dampened Hessian (dampening "
+                    + dampening + " of the mean diagonal " + mean + ") is not positive definite: " + e.getMessage()
+                    + "; raise the dampening or add calibration sequences", e);
+        }
+    }
+}
