@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
+import org.pmpdrepro.quant.gptq.GptqQuantizer;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 import org.pmpdrepro.quant.store.Backbone.Input;
 
@@ -20,7 +21,8 @@ public final class Backbones {
 
     private static final List<Backbone> ALL = List.of(
             new Backbone(RtnQuantizer.perRow(Set.of(2, 3, 4)), Set.of()),
-            new Backbone(AnyPrecisionQuantizer.defaults(), Set.of(Input.SENSITIVITIES)));
+            new Backbone(AnyPrecisionQuantizer.defaults(), Set.of(Input.SENSITIVITIES)),
+            new Backbone(GptqQuantizer.defaults(), Set.of(Input.CALIBRATION)));
 
     private static final Map<String, Backbone> BY_METHOD = index();
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionCodec;
+import org.pmpdrepro.quant.gptq.GptqCodec;
 import org.pmpdrepro.quant.haq.HaqCodec;
 import org.pmpdrepro.quant.rtn.RtnCodec;
 
@@ -16,7 +17,8 @@ public final class QuantizationCodecs {
     private static final List<QuantizationCodec> ALL = List.of(
             new RtnCodec(),
             new AnyPrecisionCodec(),
-            new HaqCodec());
+            new HaqCodec(),
+            new GptqCodec());
 
     private static final SortedMap<String, QuantizationCodec> BY_METHOD = index();
 
