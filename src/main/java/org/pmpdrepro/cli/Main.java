@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             DecodeCommand.class,
             ReproduceCommand.class,
+            BitMixerTrainCommand.class,
             ScoreCommand.class
         })
 public final class Main {
