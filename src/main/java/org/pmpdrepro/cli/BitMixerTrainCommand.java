@@ -48,6 +48,9 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "120") int steps;
     @Option(names = "--uniform-steps", defaultValue = "60",
             description = "Steps of the first phase (one width for the whole network).") int uniformSteps;
+    @Option(names = "--stop-at", paramLabel = "STEP",
+            description = "Stop after this step of the --steps schedule (default: all of it); the result is exactly"
+                    + " that step's state of the full run.") Integer stopAt;
     @Option(names = "--batch", defaultValue = "4") int batch;
     @Option(names = "--seq", defaultValue = "128") int seq;
     @Option(names = "--lr", defaultValue = "3e-4") float lr;
@@ -67,7 +70,11 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
                 ProjectTokenizer tokenizer = ProjectTokenizer.load(model)) {
             base.validate();
             List<int[]> documents = CalibrationText.load(calibration, tokenizer, base.config().maxPositionEmbeddings());
-            BitMixerTrainer.Result result = new BitMixerTrainer(settings, work).run(base, documents);
+            int stop = stopAt == null ? steps : stopAt;
+            if (stop < 1 || stop > steps) {
+                throw new IllegalArgumentException("--stop-at " + stop + ": expected a step in 1.." + steps);
+            }
+            BitMixerTrainer.Result result = new BitMixerTrainer(settings, work).runUntil(base, documents, stop);
             String modelSha = ModelIdentity.of(model, List.of(CheckpointDirectory.CONFIG,
                     base.weightsFile().getFileName().toString())).sha256();
             BitMixerArtefact.write(out, result, settings, new BitMixerArtefact.Provenance(modelSha,
@@ -86,6 +93,9 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
         args.addAll(List.of("--steps", "" + steps, "--uniform-steps", "" + uniformSteps, "--batch", "" + batch,
                 "--seq", "" + seq, "--lr", "" + lr, "--warmup", "" + warmup, "--final-lr-ratio", "" + finalLrRatio,
                 "--clip", "" + clip, "--seed", "" + seed, "--eval-windows", "" + evalWindows));
+        if (stopAt != null) {
+            args.addAll(List.of("--stop-at", "" + stopAt));
+        }
         return args;
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -81,6 +82,10 @@ public final class BitMixerTrainer {
                 int first;
                 SortedMap<Integer, Double> initialLoss;
                 List<LogLine> log;
+                if (resumed != null && resumed.step() > stop) {
+                    throw new IllegalArgumentException(checkpointDir + " holds a checkpoint at step " + resumed.step()
+                            + ", past the requested stop " + stop + "; use an empty checkpoint directory");
+                }
                 if (resumed != null) {
                     resumed.params().forEach(model::replace);
                     adam.init(root, model, resumed.moments(), resumed.step());
@@ -208,7 +213,7 @@ public final class BitMixerTrainer {
         SortedMap<Integer, Double> out = new TreeMap<>();
         LlamaConfig config = model.config();
         for (int b : settings.bitWidths()) {
-            Map<LinearId, Integer> uniform = new java.util.LinkedHashMap<>();
+            Map<LinearId, Integer> uniform = new LinkedHashMap<>();
             LinearId.all(config).forEach(id -> uniform.put(id, b));
             model.assign(uniform);
             SplittableRandom rng = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);

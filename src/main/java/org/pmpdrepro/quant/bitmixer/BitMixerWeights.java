@@ -16,8 +16,8 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
 import org.pmpdrepro.model.Tensor;
-import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 
 /**

@@ -1,13 +1,14 @@
 package org.pmpdrepro.quant.bitmixer;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 
 /**
@@ -60,14 +61,10 @@ final class BitWidthSchedule {
         double weighted = 0;
         long total = 0;
         for (Map.Entry<LinearId, Integer> e : bits.entrySet()) {
-            long n = org.pmpdrepro.quant.BitPolicy.parameters(config, e.getKey().proj());
+            long n = BitPolicy.parameters(config, e.getKey().proj());
             weighted += (double) n * e.getValue();
             total += n;
         }
         return weighted / total;
-    }
-
-    static List<Integer> distinct(Map<LinearId, Integer> bits) {
-        return new ArrayList<>(new java.util.TreeSet<>(bits.values()));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam with decoupled weight decay and global-norm clipping over the fine-tuned parameters, with moments that
@@ -59,7 +60,7 @@ final class ParameterAdamW {
      *
      * @return the gradient's global norm before clipping; when it is not finite nothing is updated
      */
-    float step(TrainableBitMixer model, java.util.Set<String> active, float lr) {
+    float step(TrainableBitMixer model, Set<String> active, float lr) {
         List<String> names = model.names();
         List<NDArray> params = model.arrays();
         try (NDScope scope = new NDScope()) {

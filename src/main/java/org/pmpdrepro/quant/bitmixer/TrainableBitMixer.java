@@ -5,17 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.Rope;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
-import org.pmpdrepro.model.WeightNames;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.model.WeightNames;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 
@@ -82,8 +85,8 @@ final class TrainableBitMixer implements LlamaWeights, AutoCloseable {
     }
 
     /** Names of the parameters the current assignment reads: every latent weight, the assigned steps and gains. */
-    java.util.Set<String> active() {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    Set<String> active() {
+        Set<String> out = new HashSet<>();
         for (LinearId id : LinearId.all(config)) {
             out.add(id.weightName());
             out.add(BitMixerWeights.stepName(id, bits(id)));
@@ -123,7 +126,7 @@ final class TrainableBitMixer implements LlamaWeights, AutoCloseable {
     }
 
     /** The current parameters in {@link BitMixerWeights}' layout. */
-    BitMixerWeights export(java.util.SortedSet<Integer> bitWidths) {
+    BitMixerWeights export(SortedSet<Integer> bitWidths) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.store.StoredQuantization;
@@ -53,7 +54,7 @@ class BitMixerCodecTest {
     @Test
     @DisplayName("a missing tensor, a wrong shape, a non-integer code or a policy splitting q/k/v are refused")
     void damagedFormsAreRefused() {
-        String codes = BitMixerCodec.codesName(new LinearId(0, org.pmpdrepro.model.WeightNames.Linear.Q), 3);
+        String codes = BitMixerCodec.codesName(new LinearId(0, Linear.Q), 3);
         assertThatThrownBy(() -> CODEC.decode(TinyBitMixer.CONFIG, replacing(codes, null)))
                 .hasMessageContaining("lacks tensor '" + codes + "'");
         assertThatThrownBy(() -> CODEC.decode(TinyBitMixer.CONFIG,

@@ -1,9 +1,12 @@
 package org.pmpdrepro.quant.bitmixer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.QuantizedModel;
 
 /** Fine-tuning on a tiny random model: the schedule, determinism and exact resumption. */
 class BitMixerTrainerTest {
@@ -50,7 +55,7 @@ class BitMixerTrainerTest {
     @DisplayName("the same seed gives bit-identical weights, and a run resumed from its checkpoint equals an"
             + " uninterrupted one")
     void deterministicAndResumable(@TempDir Path dir) throws Exception {
-        var docs = TinyBitMixer.documents(30, 3L);
+        List<int[]> docs = TinyBitMixer.documents(30, 3L);
         BitMixerSettings s = settings(6, 3);
         BitMixerTrainer.Result first = new BitMixerTrainer(s, dir.resolve("a")).run(TinyBitMixer.base(), docs);
         BitMixerTrainer.Result again = new BitMixerTrainer(s, dir.resolve("b")).run(TinyBitMixer.base(), docs);
@@ -64,6 +69,18 @@ class BitMixerTrainerTest {
         BitMixerWeights start = BitMixerWeights.initial(TinyBitMixer.base(), TinyBitMixer.WIDTHS);
         assertThat(first.weights().latent(new LinearId(0, Linear.Q)).data())
                 .as("training moved the shared weights").isNotEqualTo(start.latent(new LinearId(0, Linear.Q)).data());
+    }
+
+    @Test
+    @DisplayName("as a Quantizer, Bit-Mixer needs calibration sequences and serves every width it fine-tuned")
+    void quantizerFineTunesOnTheCalibrationInputs(@TempDir Path dir) throws Exception {
+        BitMixerQuantizer quantizer = new BitMixerQuantizer(settings(2, 1), dir);
+        assertThatThrownBy(() -> quantizer.quantize(TinyBitMixer.base(),
+                QuantizationInputs.none())).hasMessageContaining("no calibration sequences");
+        QuantizationInputs inputs = new QuantizationInputs(Optional.empty(), TinyBitMixer.documents(20, 9L));
+        QuantizedModel model = quantizer.quantize(TinyBitMixer.base(), inputs);
+        assertThat(model.method()).isEqualTo("bit-mixer");
+        assertThat(model.bitWidths()).containsExactly(2, 3, 4);
     }
 
     static void assertIdentical(BitMixerWeights actual, BitMixerWeights expected) {
