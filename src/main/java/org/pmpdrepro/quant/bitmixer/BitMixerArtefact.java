@@ -51,6 +51,8 @@ public final class BitMixerArtefact {
         result.initialLoss().forEach((b, l) -> before.put(b + "bit", l));
         ObjectNode after = m.putObject("calibration_loss_after");
         result.finalLoss().forEach((b, l) -> after.put(b + "bit", l));
+        ArrayNode skipped = m.putArray("skipped_steps");
+        result.skippedSteps().forEach(skipped::add);
         ArrayNode log = m.putArray("training_log");
         for (BitMixerTrainer.LogLine l : result.log()) {
             log.addObject().put("step", l.step()).put("bits", l.bits()).put("loss", l.loss())

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * far. Written complete in a scratch directory and renamed into place; the last two are kept.
  */
 record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments,
-        SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log) {
+        SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "step-";
@@ -57,8 +57,12 @@ record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<S
             log.add(new BitMixerTrainer.LogLine(l.get("step").asInt(), l.get("bits").asText(),
                     l.get("loss").asDouble(), (float) l.get("lr").asDouble()));
         }
+        List<Integer> skipped = new ArrayList<>();
+        if (state.has("skipped")) {
+            state.get("skipped").forEach(s -> skipped.add(s.asInt()));
+        }
         return new BitMixerCheckpoint(newest, state.get("step").asInt(), read(newest, "params", manager),
-                read(newest, "moments", manager), initial, log);
+                read(newest, "moments", manager), initial, log, skipped);
     }
 
     private static Map<String, NDArray> read(Path dir, String what, NDManager manager) throws IOException {
@@ -74,7 +78,8 @@ record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<S
     }
 
     static void save(Path root, int step, TrainableBitMixer model, ParameterAdamW adam,
-            SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log) throws IOException {
+            SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped)
+            throws IOException {
         Files.createDirectories(root);
         String name = String.format("%s%07d", PREFIX, step);
         Path scratch = Files.createTempDirectory(root, name + ".tmp");
@@ -99,6 +104,8 @@ record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<S
         for (BitMixerTrainer.LogLine l : log) {
             lines.addObject().put("step", l.step()).put("bits", l.bits()).put("loss", l.loss()).put("lr", l.learningRate());
         }
+        ArrayNode skippedSteps = state.putArray("skipped");
+        skipped.forEach(skippedSteps::add);
         JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve(STATE).toFile(), state);
         Path target = root.resolve(name);
         deleteTree(target);

@@ -52,14 +52,16 @@ public final class BitMixerTrainer {
      *
      * @param initialLoss calibration loss at each uniform width before fine-tuning (same fixed windows as
      *     {@code finalLoss})
+     * @param skippedSteps steps left without an update because their gradient was not finite twice
      */
     public record Result(BitMixerWeights weights, int steps, SortedMap<Integer, Double> initialLoss,
-            SortedMap<Integer, Double> finalLoss, List<LogLine> log) {
+            SortedMap<Integer, Double> finalLoss, List<LogLine> log, List<Integer> skippedSteps) {
 
         public Result {
             initialLoss = Collections.unmodifiableSortedMap(new TreeMap<>(initialLoss));
             finalLoss = Collections.unmodifiableSortedMap(new TreeMap<>(finalLoss));
             log = List.copyOf(log);
+            skippedSteps = List.copyOf(skippedSteps);
         }
     }
 
@@ -82,6 +84,7 @@ public final class BitMixerTrainer {
                 int first;
                 SortedMap<Integer, Double> initialLoss;
                 List<LogLine> log;
+                List<Integer> skipped;
                 if (resumed != null && resumed.step() > stop) {
                     throw new IllegalArgumentException(checkpointDir + " holds a checkpoint at step " + resumed.step()
                             + ", past the requested stop " + stop + "; use an empty checkpoint directory");
@@ -92,12 +95,14 @@ public final class BitMixerTrainer {
                     first = resumed.step();
                     initialLoss = resumed.initialLoss();
                     log = new ArrayList<>(resumed.log());
+                    skipped = new ArrayList<>(resumed.skipped());
                     LOG.info("resuming bit-mixer fine-tuning from step {} ({})", first, resumed.dir().getFileName());
                 } else {
                     adam.init(root, model, null, 0);
                     first = 0;
                     initialLoss = evaluate(model, root, stream);
                     log = new ArrayList<>();
+                    skipped = new ArrayList<>();
                     LOG.info("calibration loss before fine-tuning by width: {}", initialLoss);
                 }
                 LOG.info("bit-mixer: {} steps ({} uniform-width, then per-layer) of {} x {} tokens, widths {},"
@@ -132,9 +137,17 @@ public final class BitMixerTrainer {
                         }
                     }
                     if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
-                        throw new IllegalStateException("bit-mixer fine-tuning diverged at step " + (step + 1)
-                                + ": loss " + loss + ", gradient norm " + gradNorm + " twice (learning rate " + lr
-                                + "); resume from the last checkpoint in " + checkpointDir + " with a lower --lr");
+                        // A finite loss with a non-finite gradient twice is one bad batch, skipped without an update
+                        // (as loss-scaled training skips overflowing steps); it recurs at the same step on a rerun,
+                        // so results stay reproducible. Many of them, or a non-finite loss, is divergence.
+                        skipped.add(step + 1);
+                        if (!Double.isFinite(loss) || skipped.size() > Math.max(1, settings.steps() / 20)) {
+                            throw new IllegalStateException("bit-mixer fine-tuning diverged at step " + (step + 1)
+                                    + ": loss " + loss + ", gradient norm " + gradNorm + " (learning rate " + lr
+                                    + "; steps skipped so far " + skipped + "); resume from the last checkpoint in "
+                                    + checkpointDir + " with a lower --lr");
+                        }
+                        LOG.warn("step {}: skipped without an update (gradient not finite twice)", step + 1);
                     }
                     int done = step + 1;
                     String label = label(config, bits, schedule.isUniform(step));
@@ -146,12 +159,12 @@ public final class BitMixerTrainer {
                                 stop, label, loss, lr, gradNorm, duration(secs), duration(eta)));
                     }
                     if (done % settings.checkpointEvery() == 0 || done == stop) {
-                        BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log);
+                        BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
                     }
                 }
                 SortedMap<Integer, Double> finalLoss = evaluate(model, root, stream);
                 LOG.info("calibration loss after {} steps by width: {}", stop, finalLoss);
-                return new Result(model.export(settings.bitWidths()), stop, initialLoss, finalLoss, log);
+                return new Result(model.export(settings.bitWidths()), stop, initialLoss, finalLoss, log, skipped);
             }
         }
     }
