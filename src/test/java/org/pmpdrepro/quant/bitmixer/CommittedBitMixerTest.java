@@ -80,7 +80,7 @@ class CommittedBitMixerTest {
         BitMixerModel model = BitMixerModel.of(weights);
         BitPolicy high = model.policies().get("bit-mixer-3.5");
         BitPolicy low = model.policies().get("bit-mixer-2.5");
-        Map<String, Double> ppl = perplexities(model, List.of(Precision.FULL, Precision.bits(4),
+        Map<String, Double> ppl = perplexities(model, List.of(Precision.bits(4),
                 high.precision(checkpoint.config()), Precision.bits(3), low.precision(checkpoint.config()),
                 Precision.bits(2)));
         System.out.println("fine-tuned bit-mixer calibration perplexity (first " + DOCUMENTS + " documents): " + ppl);
