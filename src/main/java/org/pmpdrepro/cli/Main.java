@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             org.pmpdrepro.container.RunJobCommand.class,
             QuantTableCommand.class,
-            HaqSearchCommand.class
+            HaqSearchCommand.class,
+            BitMixerTrainCommand.class
         })
 public final class Main {
 

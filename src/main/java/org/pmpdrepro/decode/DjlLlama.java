@@ -155,6 +155,11 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     }
 
     @Override
+    public NDArray norm(int layer, BlockNorm norm, Precision precision) {
+        return provider.norm(layer, norm, precision, LlamaWeights.super.norm(layer, norm, precision));
+    }
+
+    @Override
     public NDArray lmHeadTransposed() {
         return lmHeadT;
     }

@@ -49,7 +49,7 @@ public final class LlamaGraph {
 
         NDArray x = w.embedding().get(ids);
         for (int l = 0; l < c.numLayers(); l++) {
-            NDArray h = rmsNorm(x, w.inputNorm(l), eps);
+            NDArray h = rmsNorm(x, rows.norm(w, l, BlockNorm.INPUT), eps);
             NDArray q = heads(rows.linear(h, w, l, Linear.Q), batch, time, heads, headDim);
             NDArray k = heads(rows.linear(h, w, l, Linear.K), batch, time, kvHeads, headDim);
             NDArray v = heads(rows.linear(h, w, l, Linear.V), batch, time, kvHeads, headDim);
@@ -71,7 +71,7 @@ public final class LlamaGraph {
                     .reshape(batch, time, (long) heads * headDim);
             x = x.add(rows.linear(merged, w, l, Linear.O));
 
-            NDArray h2 = rmsNorm(x, w.postAttentionNorm(l), eps);
+            NDArray h2 = rmsNorm(x, rows.norm(w, l, BlockNorm.POST_ATTENTION), eps);
             NDArray gate = rows.linear(h2, w, l, Linear.GATE);
             NDArray up = rows.linear(h2, w, l, Linear.UP);
             x = x.add(rows.linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, l, Linear.DOWN));

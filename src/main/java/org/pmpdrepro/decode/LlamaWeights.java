@@ -23,6 +23,17 @@ public interface LlamaWeights {
 
     NDArray finalNorm();
 
+    /**
+     * The gain of {@code norm} in block {@code layer} for rows served at {@code precision}. A model with one set
+     * of norms returns it whatever the precision.
+     */
+    default NDArray norm(int layer, BlockNorm norm, Precision precision) {
+        return switch (norm) {
+            case INPUT -> inputNorm(layer);
+            case POST_ATTENTION -> postAttentionNorm(layer);
+        };
+    }
+
     /** Output head transposed, {@code [hidden, vocab]}. */
     NDArray lmHeadTransposed();
 

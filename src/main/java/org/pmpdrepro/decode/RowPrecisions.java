@@ -94,6 +94,34 @@ public final class RowPrecisions {
         return stacked.get(new NDIndex("{}", manager.create(order)));
     }
 
+    /**
+     * The gain of {@code norm} in block {@code layer} for every row: {@code [hidden]} when all rows read the same
+     * array, otherwise {@code [rows, 1, hidden]}, each row's gain at its precision.
+     */
+    NDArray norm(LlamaWeights weights, int layer, BlockNorm norm) {
+        if (isUniform()) {
+            return weights.norm(layer, norm, perRow[0]);
+        }
+        Map<Precision, NDArray> byPrecision = new LinkedHashMap<>();
+        NDArray first = null;
+        boolean shared = true;
+        for (Precision p : groups.keySet()) {
+            NDArray gain = weights.norm(layer, norm, p);
+            byPrecision.put(p, gain);
+            first = first == null ? gain : first;
+            // Identity, not value: most providers hand every precision the same dense array.
+            shared &= gain == first;
+        }
+        if (shared) {
+            return first;
+        }
+        NDList gains = new NDList();
+        for (Precision p : perRow) {
+            gains.add(byPrecision.get(p));
+        }
+        return NDArrays.stack(gains, 0).expandDims(1);
+    }
+
     @Override
     public String toString() {
         return Arrays.toString(perRow);

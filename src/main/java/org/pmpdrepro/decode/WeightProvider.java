@@ -16,6 +16,14 @@ public interface WeightProvider extends AutoCloseable {
     /** The transposed weight {@code [in, out]} of {@code proj} in decoder block {@code layer} at {@code precision}. */
     NDArray linearTransposed(int layer, Linear proj, Precision precision);
 
+    /**
+     * The gain of {@code norm} in block {@code layer} at {@code precision}: a provider that keeps its own norms per
+     * precision (Bit-Mixer) returns them, every other one the model's {@code dense} gain, which is the default.
+     */
+    default NDArray norm(int layer, BlockNorm norm, Precision precision, NDArray dense) {
+        return dense;
+    }
+
     /** Whether this provider can serve {@code precision}; asking for another one is an error. */
     boolean supports(Precision precision);
 

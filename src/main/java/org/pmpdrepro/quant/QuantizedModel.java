@@ -1,8 +1,10 @@
 package org.pmpdrepro.quant;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
@@ -34,6 +36,14 @@ public interface QuantizedModel {
      */
     default Map<String, BitPolicy> policies() {
         return Map.of();
+    }
+
+    /**
+     * The gain of {@code norm} in block {@code layer} served with matrices at {@code bits}, for methods that keep
+     * norms per bit-width (Bit-Mixer); empty, the default, means the model's own full-precision norm.
+     */
+    default Optional<Tensor> normWeight(int layer, BlockNorm norm, int bits) {
+        return Optional.empty();
     }
 
     /** Resident and per-token bytes of serving all of {@code precisions} (a subset of {@link #bitWidths()}). */

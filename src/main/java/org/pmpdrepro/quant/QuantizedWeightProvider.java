@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.decode.DenseWeightProvider;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.WeightProvider;
@@ -34,6 +35,9 @@ public final class QuantizedWeightProvider implements WeightProvider {
     private final LlamaConfig config;
     private final QuantizedModel quantized;
     private final Map<Key, NDArray> cache = new HashMap<>();
+    private final Map<NormKey, NDArray> norms = new HashMap<>();
+
+    private record NormKey(int layer, BlockNorm norm, int bits) {}
 
     /** Builds quantized matrices lazily, on first use. */
     public QuantizedWeightProvider(NDManager parent, LlamaConfig config, Function<String, Tensor> weights,
@@ -68,14 +72,32 @@ public final class QuantizedWeightProvider implements WeightProvider {
         if (precision.isFull()) {
             return dense.linearTransposed(layer, proj, precision);
         }
+        return lookup(layer, proj, bitsOf(layer, proj, precision));
+    }
+
+    /** The model's per-width gain when it keeps one, at the width of the projection the norm feeds. */
+    @Override
+    public synchronized NDArray norm(int layer, BlockNorm norm, Precision precision, NDArray dense) {
+        if (precision.isFull()) {
+            return dense;
+        }
+        int bits = bitsOf(layer, norm.follows(), precision);
+        return norms.computeIfAbsent(new NormKey(layer, norm, bits), k -> quantized.normWeight(layer, norm, bits)
+                .map(t -> {
+                    NDArray array = manager.create(t.data(), new Shape(t.dims()));
+                    NDScope.unregister(array);
+                    return array;
+                }).orElse(dense));
+    }
+
+    private int bitsOf(int layer, Linear proj, Precision precision) {
         if (!supports(precision)) {
             throw new IllegalArgumentException("the " + quantized.method() + " model serves " + Precision.FULL
                     + ", uniform bit-widths " + quantized.bitWidths() + " and policies "
                     + quantized.policies().keySet() + ", not " + precision + " (layer " + layer + ", " + proj + ")");
         }
         BitPolicy policy = quantized.policies().get(precision.label());
-        int bits = policy != null ? policy.bitsFor(new LinearId(layer, proj)) : precision.uniformBits();
-        return lookup(layer, proj, bits);
+        return policy != null ? policy.bitsFor(new LinearId(layer, proj)) : precision.uniformBits();
     }
 
     @Override
@@ -118,6 +140,7 @@ public final class QuantizedWeightProvider implements WeightProvider {
     @Override
     public synchronized void close() {
         cache.clear();
+        norms.clear();
         manager.close();
         dense.close();
     }

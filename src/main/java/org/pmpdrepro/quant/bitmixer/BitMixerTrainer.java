@@ -1,0 +1,251 @@
+package org.pmpdrepro.quant.bitmixer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.pmpdrepro.decode.LlamaGraph;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.LinearId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bit-Mixer's quantization-aware fine-tuning on calibration text: next-token cross-entropy of the base model with
+ * every linear layer fake-quantized at the step's bit-widths ({@link BitWidthSchedule}), AdamW over the latent
+ * weights, the per-row steps and the per-width norm gains. Resumable from its last checkpoint, exactly: windows and
+ * bit-widths of a step depend only on (seed, step).
+ */
+public final class BitMixerTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BitMixerTrainer.class);
+
+    private final BitMixerSettings settings;
+    private final Path checkpointDir;
+
+    public BitMixerTrainer(BitMixerSettings settings, Path checkpointDir) {
+        this.settings = settings;
+        this.checkpointDir = checkpointDir;
+    }
+
+    /** One logged training step. */
+    public record LogLine(int step, String bits, double loss, float learningRate) {}
+
+    /**
+     * What a run produced.
+     *
+     * @param initialLoss calibration loss at each uniform width before fine-tuning (same fixed windows as
+     *     {@code finalLoss})
+     * @param skippedSteps steps left without an update because their gradient was not finite twice
+     */
+    public record Result(BitMixerWeights weights, int steps, SortedMap<Integer, Double> initialLoss,
+            SortedMap<Integer, Double> finalLoss, List<LogLine> log, List<Integer> skippedSteps) {
+
+        public Result {
+            initialLoss = Collections.unmodifiableSortedMap(new TreeMap<>(initialLoss));
+            finalLoss = Collections.unmodifiableSortedMap(new TreeMap<>(finalLoss));
+            log = List.copyOf(log);
+            skippedSteps = List.copyOf(skippedSteps);
+        }
+    }
+
+    /** Fine-tunes {@code base} on {@code documents} (token sequences) for all configured steps. */
+    public Result run(WeightSource base, List<int[]> documents) throws IOException {
+        return runUntil(base, documents, settings.steps());
+    }
+
+    /** Fine-tunes up to step {@code stop} (the schedules still span all steps) and checkpoints there. */
+    public Result runUntil(WeightSource base, List<int[]> documents, int stop) throws IOException {
+        LlamaConfig config = base.config();
+        int[] stream = concatenate(documents, settings.sequenceLength() + 1);
+        BitWidthSchedule schedule = new BitWidthSchedule(config, settings.bitWidths(), settings.uniformSteps(),
+                settings.seed());
+        try (NDManager root = NDManager.newBaseManager()) {
+            BitMixerCheckpoint resumed = BitMixerCheckpoint.latest(checkpointDir, root);
+            try (TrainableBitMixer model = new TrainableBitMixer(base,
+                    BitMixerWeights.initial(base, settings.bitWidths()), root.newSubManager())) {
+                ParameterAdamW adam = new ParameterAdamW(0.9f, 0.95f, 1e-8f, settings.clipNorm());
+                int first;
+                SortedMap<Integer, Double> initialLoss;
+                List<LogLine> log;
+                List<Integer> skipped;
+                if (resumed != null && resumed.step() > stop) {
+                    throw new IllegalArgumentException(checkpointDir + " holds a checkpoint at step " + resumed.step()
+                            + ", past the requested stop " + stop + "; use an empty checkpoint directory");
+                }
+                if (resumed != null) {
+                    resumed.params().forEach(model::replace);
+                    adam.init(root, model, resumed.moments(), resumed.step());
+                    first = resumed.step();
+                    initialLoss = resumed.initialLoss();
+                    log = new ArrayList<>(resumed.log());
+                    skipped = new ArrayList<>(resumed.skipped());
+                    LOG.info("resuming bit-mixer fine-tuning from step {} ({})", first, resumed.dir().getFileName());
+                } else {
+                    adam.init(root, model, null, 0);
+                    first = 0;
+                    initialLoss = evaluate(model, root, stream);
+                    log = new ArrayList<>();
+                    skipped = new ArrayList<>();
+                    LOG.info("calibration loss before fine-tuning by width: {}", initialLoss);
+                }
+                LOG.info("bit-mixer: {} steps ({} uniform-width, then per-layer) of {} x {} tokens, widths {},"
+                        + " calibration stream {} tokens", settings.steps(), settings.uniformSteps(),
+                        settings.batchSize(), settings.sequenceLength(), settings.bitWidths(), stream.length);
+                long begin = System.nanoTime();
+                for (int step = first; step < stop; step++) {
+                    Map<LinearId, Integer> bits = schedule.at(step);
+                    model.assign(bits);
+                    float lr = settings.learningRate(step);
+                    double loss = Double.NaN;
+                    float gradNorm = Float.NaN;
+                    // A step is a pure function of (parameters, step), so a non-finite result is recomputed once: on
+                    // the CPU back-end a rare transient non-finite gradient has been seen that a recomputation does
+                    // not reproduce. A second one is real divergence.
+                    for (int attempt = 1; attempt <= 2 && !(Double.isFinite(loss) && Float.isFinite(gradNorm));
+                            attempt++) {
+                        try (NDScope scope = new NDScope()) {
+                            scope.suppressNotUsedWarning();
+                            long[] windows = windows(stream,
+                                    new SplittableRandom(settings.seed() * 1_000_003L + step), settings.batchSize());
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                NDArray lossArray = loss(model, root, windows, settings.batchSize());
+                                gc.backward(lossArray);
+                                loss = lossArray.getFloat();
+                            }
+                            gradNorm = Double.isFinite(loss) ? adam.step(model, model.active(), lr) : Float.NaN;
+                        }
+                        if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
+                            LOG.warn("step {} attempt {}: non-finite loss {} or gradient norm {}; no update applied",
+                                    step + 1, attempt, loss, gradNorm);
+                        }
+                    }
+                    if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
+                        // A finite loss with a non-finite gradient twice is one bad batch, skipped without an update
+                        // (as loss-scaled training skips overflowing steps); it recurs at the same step on a rerun,
+                        // so results stay reproducible. Many of them, or a non-finite loss, is divergence.
+                        skipped.add(step + 1);
+                        if (!Double.isFinite(loss) || skipped.size() > Math.max(1, settings.steps() / 20)) {
+                            throw new IllegalStateException("bit-mixer fine-tuning diverged at step " + (step + 1)
+                                    + ": loss " + loss + ", gradient norm " + gradNorm + " (learning rate " + lr
+                                    + "; steps skipped so far " + skipped + "); resume from the last checkpoint in "
+                                    + checkpointDir + " with a lower --lr");
+                        }
+                        LOG.warn("step {}: skipped without an update (gradient not finite twice)", step + 1);
+                    }
+                    int done = step + 1;
+                    String label = label(config, bits, schedule.isUniform(step));
+                    if (done % settings.logEvery() == 0 || done == stop) {
+                        log.add(new LogLine(done, label, loss, lr));
+                        double secs = (System.nanoTime() - begin) / 1e9;
+                        double eta = secs / (done - first) * (stop - done);
+                        LOG.info(String.format("step %d/%d [%s] loss %.4f lr %.2e |g| %.3f elapsed %s ETA %s", done,
+                                stop, label, loss, lr, gradNorm, duration(secs), duration(eta)));
+                    }
+                    if (done % settings.checkpointEvery() == 0 || done == stop) {
+                        BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
+                    }
+                }
+                SortedMap<Integer, Double> finalLoss = evaluate(model, root, stream);
+                LOG.info("calibration loss after {} steps by width: {}", stop, finalLoss);
+                return new Result(model.export(settings.bitWidths()), stop, initialLoss, finalLoss, log, skipped);
+            }
+        }
+    }
+
+    private static String label(LlamaConfig config, Map<LinearId, Integer> bits, boolean uniform) {
+        return uniform
+                ? bits.values().iterator().next() + "bit"
+                : String.format("mixed %.2f bits", BitWidthSchedule.averageBits(config, bits));
+    }
+
+    /** The documents back to back; a stream shorter than one window is an error. */
+    static int[] concatenate(List<int[]> documents, int window) {
+        int n = 0;
+        for (int[] d : documents) {
+            n += d.length;
+        }
+        if (n < window + 1) {
+            throw new IllegalArgumentException("calibration text has " + n + " tokens; fine-tuning windows need at"
+                    + " least " + (window + 1));
+        }
+        int[] out = new int[n];
+        int at = 0;
+        for (int[] d : documents) {
+            System.arraycopy(d, 0, out, at, d.length);
+            at += d.length;
+        }
+        return out;
+    }
+
+    /** {@code count} windows of {@code sequenceLength + 1} tokens at random offsets, flattened. */
+    private long[] windows(int[] stream, SplittableRandom rng, int count) {
+        int len = settings.sequenceLength() + 1;
+        long[] out = new long[count * len];
+        for (int w = 0; w < count; w++) {
+            int from = rng.nextInt(stream.length - len + 1);
+            for (int t = 0; t < len; t++) {
+                out[w * len + t] = stream[from + t];
+            }
+        }
+        return out;
+    }
+
+    /** Mean next-token cross-entropy of {@code count} windows under the model's current bit-widths. */
+    private NDArray loss(TrainableBitMixer w, NDManager m, long[] windows, int count) {
+        int len = settings.sequenceLength();
+        NDArray all = m.create(windows, new Shape(count, len + 1));
+        NDArray inputs = all.get(":, :-1");
+        NDArray targets = all.get(":, 1:");
+        NDArray positions = m.arange(0, len, 1, DataType.INT64).reshape(1, len).repeat(0, count);
+        // The trainable weights read their own per-matrix assignment; the label only names the step in errors.
+        NDArray hidden = LlamaGraph.hidden(w, inputs, positions, null, null,
+                RowPrecisions.uniform(new Precision("bit-mixer-training", 1.0), count));
+        NDArray logp = LlamaGraph.logits(w, hidden).logSoftmax(-1);
+        return logp.gather(targets.expandDims(-1), -1).mean().neg();
+    }
+
+    /** Loss at every uniform width on fixed windows (seeded apart from training), without gradients. */
+    private SortedMap<Integer, Double> evaluate(TrainableBitMixer model, NDManager m, int[] stream) {
+        SortedMap<Integer, Double> out = new TreeMap<>();
+        LlamaConfig config = model.config();
+        for (int b : settings.bitWidths()) {
+            Map<LinearId, Integer> uniform = new LinkedHashMap<>();
+            LinearId.all(config).forEach(id -> uniform.put(id, b));
+            model.assign(uniform);
+            SplittableRandom rng = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
+            double sum = 0;
+            for (int done = 0; done < settings.evalWindows(); done += settings.batchSize()) {
+                int n = Math.min(settings.batchSize(), settings.evalWindows() - done);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    sum += loss(model, m, windows(stream, rng, n), n).getFloat() * n;
+                }
+            }
+            out.put(b, sum / settings.evalWindows());
+        }
+        return out;
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+                : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}

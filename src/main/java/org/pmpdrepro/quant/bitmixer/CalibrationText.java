@@ -1,0 +1,60 @@
+package org.pmpdrepro.quant.bitmixer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.pmpdrepro.tokenizer.ProjectTokenizer;
+
+/**
+ * Calibration text as token sequences: each {@code {"text": ...}} line of a JSONL file becomes
+ * {@code <bos> tokens <eos>}, cut to at most {@code maxTokens}.
+ */
+public final class CalibrationText {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CalibrationText() {}
+
+    public static List<int[]> load(Path jsonl, ProjectTokenizer tokenizer, int maxTokens) throws IOException {
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("max tokens " + maxTokens + ": expected at least 2");
+        }
+        List<String> texts = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+            int lineNo = 0;
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                lineNo++;
+                JsonNode text;
+                try {
+                    text = JSON.readTree(line).get("text");
+                } catch (IOException e) {
+                    throw new IOException(jsonl + " line " + lineNo + ": not valid JSON (" + e.getMessage() + ")", e);
+                }
+                if (text == null || !text.isTextual()) {
+                    throw new IOException(jsonl + " line " + lineNo + ": field 'text' is "
+                            + (text == null ? "missing" : text.getNodeType()) + "; expected a string");
+                }
+                texts.add(text.textValue());
+            }
+        }
+        if (texts.isEmpty()) {
+            throw new IOException(jsonl + " holds no text; expected one {\"text\": ...} object per line");
+        }
+        List<int[]> out = new ArrayList<>(texts.size());
+        for (int[] ids : tokenizer.encodeBatch(texts)) {
+            int[] seq = new int[ids.length + 2];
+            seq[0] = tokenizer.bosId();
+            System.arraycopy(ids, 0, seq, 1, ids.length);
+            seq[seq.length - 1] = tokenizer.eosId();
+            out.add(seq.length > maxTokens ? Arrays.copyOf(seq, maxTokens) : seq);
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,214 @@
+package org.pmpdrepro.quant.bitmixer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import org.pmpdrepro.decode.BlockNorm;
+import org.pmpdrepro.decode.LlamaWeights;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.Rope;
+import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.model.WeightNames;
+import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.LinearId;
+
+/**
+ * The fine-tuned parameters served to the shared forward graph: every linear weight is the fake-quantized latent
+ * weight at the bit-width the current step assigns to it, every block norm the gain kept for that width.
+ * Embeddings and the final norm are the base model's, frozen. Latent weights are held transposed ({@code [in, out]})
+ * and steps as {@code [1, out]}, the layout the graph multiplies by.
+ */
+final class TrainableBitMixer implements LlamaWeights, AutoCloseable {
+
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final NDArray embedding;
+    private final NDArray finalNorm;
+    private final NDArray lmHeadTransposed;
+    private final NDArray ropeCos;
+    private final NDArray ropeSin;
+    /** Trainable arrays by {@link BitMixerWeights} name, in its fixed order (optimizer and checkpoints rely on it). */
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private Map<LinearId, Integer> assignment;
+
+    TrainableBitMixer(WeightSource base, BitMixerWeights start, NDManager manager) throws IOException {
+        this.config = base.config();
+        if (!start.config().equals(config)) {
+            throw new IllegalArgumentException("bit-mixer weights are for " + start.config() + "; the base model is "
+                    + config);
+        }
+        this.manager = manager;
+        this.embedding = create(base.tensor(WeightNames.EMBED));
+        this.finalNorm = create(base.tensor(WeightNames.FINAL_NORM));
+        this.lmHeadTransposed = config.tieWordEmbeddings()
+                ? embedding.transpose()
+                : create(base.tensor(WeightNames.LM_HEAD).transposed());
+        NDArray[] rope = Rope.tables(manager, config, config.maxPositionEmbeddings());
+        this.ropeCos = rope[0];
+        this.ropeSin = rope[1];
+        for (Map.Entry<String, Tensor> e : start.tensors().entrySet()) {
+            put(e.getKey(), held(e.getKey(), e.getValue()));
+        }
+    }
+
+    /** A tensor in the layout held here. */
+    private Tensor held(String name, Tensor t) {
+        if (t.rank() == 2) {
+            return t.transposed();
+        }
+        return name.contains(".step.") ? new Tensor(name, new int[] {1, t.dim(0)}, t.data()) : t;
+    }
+
+    private NDArray create(Tensor t) {
+        return manager.create(t.data(), new Shape(t.dims()));
+    }
+
+    private void put(String name, Tensor t) {
+        NDArray a = create(t);
+        a.setRequiresGradient(true);
+        params.put(name, a);
+    }
+
+    /** Sets the bit-width of every matrix for the next forward pass. */
+    void assign(Map<LinearId, Integer> bits) {
+        this.assignment = Map.copyOf(bits);
+    }
+
+    /** Names of the parameters the current assignment reads: every latent weight, the assigned steps and gains. */
+    Set<String> active() {
+        Set<String> out = new HashSet<>();
+        for (LinearId id : LinearId.all(config)) {
+            out.add(id.weightName());
+            out.add(BitMixerWeights.stepName(id, bits(id)));
+        }
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (BlockNorm n : BlockNorm.values()) {
+                out.add(BitMixerWeights.normName(l, n, bits(new LinearId(l, n.follows()))));
+            }
+        }
+        return out;
+    }
+
+    List<String> names() {
+        return new ArrayList<>(params.keySet());
+    }
+
+    List<NDArray> arrays() {
+        return new ArrayList<>(params.values());
+    }
+
+    /** Replaces a parameter after an optimizer step or on resuming (the old array is closed). */
+    void replace(String name, NDArray updated) {
+        NDArray old = params.get(name);
+        if (old == null) {
+            throw new IllegalArgumentException("no bit-mixer parameter '" + name + "'");
+        }
+        if (!old.getShape().equals(updated.getShape())) {
+            throw new IllegalArgumentException("parameter '" + name + "' has shape " + old.getShape()
+                    + "; the replacement has " + updated.getShape());
+        }
+        updated.attach(manager);
+        updated.setRequiresGradient(true);
+        params.put(name, updated);
+        if (old != updated) {
+            old.close();
+        }
+    }
+
+    /** The current parameters in {@link BitMixerWeights}' layout. */
+    BitMixerWeights export(SortedSet<Integer> bitWidths) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            String name = e.getKey();
+            NDArray a = e.getValue();
+            long[] s = a.getShape().getShape();
+            float[] data = a.toFloatArray();
+            Tensor t = switch (s.length) {
+                case 2 -> name.contains(".step.")
+                        ? new Tensor(name, new int[] {(int) s[1]}, data)
+                        : new Tensor(name, new int[] {(int) s[0], (int) s[1]}, data).transposed();
+                default -> new Tensor(name, new int[] {(int) s[0]}, data);
+            };
+            out.put(name, t);
+        }
+        return new BitMixerWeights(config, bitWidths, out);
+    }
+
+    private int bits(LinearId id) {
+        Integer b = assignment == null ? null : assignment.get(id);
+        if (b == null) {
+            throw new IllegalStateException("no bit-width assigned to " + id + " for this step");
+        }
+        return b;
+    }
+
+    @Override
+    public LlamaConfig config() {
+        return config;
+    }
+
+    @Override
+    public NDArray embedding() {
+        return embedding;
+    }
+
+    @Override
+    public NDArray inputNorm(int layer) {
+        return norm(layer, BlockNorm.INPUT, null);
+    }
+
+    @Override
+    public NDArray postAttentionNorm(int layer) {
+        return norm(layer, BlockNorm.POST_ATTENTION, null);
+    }
+
+    /** The gain kept for the width of the matrices the norm feeds; the precision argument is not consulted. */
+    @Override
+    public NDArray norm(int layer, BlockNorm norm, Precision precision) {
+        return params.get(BitMixerWeights.normName(layer, norm, bits(new LinearId(layer, norm.follows()))));
+    }
+
+    @Override
+    public NDArray finalNorm() {
+        return finalNorm;
+    }
+
+    @Override
+    public NDArray lmHeadTransposed() {
+        return lmHeadTransposed;
+    }
+
+    @Override
+    public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
+        LinearId id = new LinearId(layer, proj);
+        int b = bits(id);
+        NDArray latent = params.get(id.weightName());
+        float scale = LsqGrid.gradientScale((int) latent.getShape().get(0), b);
+        return LsqGrid.fakeQuantize(latent, params.get(BitMixerWeights.stepName(id, b)), b, scale);
+    }
+
+    @Override
+    public NDArray ropeCos() {
+        return ropeCos;
+    }
+
+    @Override
+    public NDArray ropeSin() {
+        return ropeSin;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

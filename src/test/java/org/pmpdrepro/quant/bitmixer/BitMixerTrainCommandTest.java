@@ -1,0 +1,63 @@
+package org.pmpdrepro.quant.bitmixer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.cli.Main;
+import org.pmpdrepro.eval.RandomModelDirectory;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.LlamaConfig;
+
+/** {@code pmpd bitmixer-train} in a reduced configuration: the command that regenerates the committed artefact. */
+class BitMixerTrainCommandTest {
+
+    static final Path CALIBRATION = Path.of("fixtures", "tasks", "calibration-text.jsonl");
+
+    @Test
+    @DisplayName("bitmixer-train fine-tunes a tiny model and writes weights plus a manifest with hashes and command")
+    void writesWeightsAndManifest(@TempDir Path dir) throws Exception {
+        Path model = RandomModelDirectory.write(Files.createDirectories(dir.resolve("model")), 5L);
+        Path calibration = dir.resolve("calibration.jsonl");
+        Files.write(calibration, Files.readAllLines(CALIBRATION).subList(0, 20));
+        Path out = dir.resolve("out");
+        int code = Main.run("bitmixer-train", "--model", model.toString(), "--calibration", calibration.toString(),
+                "--out", out.toString(), "--work", dir.resolve("work").toString(), "--steps", "4",
+                "--uniform-steps", "2", "--batch", "2", "--seq", "16", "--eval-windows", "2", "--log-every", "1");
+        assertThat(code).isZero();
+
+        JsonNode manifest = BitMixerArtefact.manifest(out);
+        assertThat(manifest.get("method").asText()).isEqualTo("bit-mixer");
+        assertThat(manifest.get("steps").asInt()).isEqualTo(4);
+        assertThat(manifest.get("calibration_sha256").asText()).isEqualTo(Hashes.sha256Hex(calibration));
+        assertThat(manifest.get("weights_sha256").asText()).isEqualTo(Hashes.sha256Hex(out.resolve("weights.safetensors")));
+        assertThat(manifest.get("command").asText()).startsWith("pmpd bitmixer-train --model ")
+                .contains("--steps 4").contains("--seed ");
+        assertThat(manifest.get("training_log")).hasSize(4);
+        assertThat(manifest.get("calibration_loss_before").has("2bit")).isTrue();
+
+        LlamaConfig config;
+        try (CheckpointDirectory c = CheckpointDirectory.open(model)) {
+            config = c.config();
+        }
+        String modelSha = manifest.get("base_model_sha256").asText();
+        BitMixerWeights weights = BitMixerArtefact.read(out, config, modelSha);
+        assertThat(weights.bitWidths()).containsExactly(2, 3, 4);
+        assertThat(BitMixerModel.of(weights).policies()).containsOnlyKeys("bit-mixer-2.5", "bit-mixer-3.5");
+
+        assertThatThrownBy(() -> BitMixerArtefact.read(out, config, "0".repeat(64)))
+                .hasMessageContaining("base_model_sha256").hasMessageContaining(modelSha);
+        Files.write(out.resolve("weights.safetensors"), new byte[] {0}, StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> BitMixerArtefact.read(out, config, modelSha))
+                .hasMessageContaining("weights_sha256").hasMessageContaining(manifest.get("weights_sha256").asText());
+        assertThat(List.of(out.toFile().list())).containsExactlyInAnyOrder("weights.safetensors", "manifest.json");
+    }
+}
