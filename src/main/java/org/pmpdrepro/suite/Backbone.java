@@ -1,12 +1,11 @@
 package org.pmpdrepro.suite;
 
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.model.LlamaConfig;
-import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /**
@@ -16,16 +15,10 @@ import org.pmpdrepro.quant.QuantizedModel;
 public interface Backbone {
 
     /**
-     * What a back-bone may be built from: the full-precision weights and tokenised calibration text (read on first
-     * request only, since most back-bones need none).
+     * What a back-bone is built from: the model bundle (weights, tokenizer, identity) and the task fixtures
+     * directory (calibration text).
      */
-    record Inputs(WeightSource weights, Supplier<List<int[]>> calibrationText) {
-
-        /** Calibration sequences, each {@code [bos] + tokens + [eos]} cut to the model's positions. */
-        public List<int[]> calibration() {
-            return calibrationText.get();
-        }
-    }
+    record Inputs(ModelBundle bundle, Path fixturesDir) {}
 
     /** Quantizes the model. */
     QuantizedModel build(Inputs inputs) throws IOException;

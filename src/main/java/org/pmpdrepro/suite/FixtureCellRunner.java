@@ -49,12 +49,10 @@ public final class FixtureCellRunner implements CellRunner {
     private final Map<DecodeKey, Decoded> decodes = new HashMap<>();
     private final Map<Task, List<TaskExample>> examples = new HashMap<>();
     private final Map<Task, TaskOutputs> fullPrecision = new HashMap<>();
-    private final CalibrationText calibration;
 
     public FixtureCellRunner(SuiteRegistry registry, SuiteSettings settings) {
         this.registry = registry;
         this.settings = settings;
-        this.calibration = new CalibrationText(settings.fixturesDir(), settings.calibrationSequences());
     }
 
     @Override
@@ -203,8 +201,7 @@ public final class FixtureCellRunner implements CellRunner {
         long start = System.nanoTime();
         QuantizedModel q;
         try {
-            q = backbone.build(new Backbone.Inputs(mb.checkpoint(),
-                    () -> calibration.sequences(mb.tokenizer(), mb.config().maxPositionEmbeddings())));
+            q = backbone.build(new Backbone.Inputs(mb, settings.fixturesDir()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build back-bone " + name + " from " + mb.directory(), e);
         }

@@ -5,10 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.pmpdrepro.decode.PrecisionPlan;
-import org.pmpdrepro.quant.QuantizationInputs;
-import org.pmpdrepro.quant.SensitivitySource;
-import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
-import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /**
  * The one place that says which back-bones and schedulers the in-process runner can build. Wiring another one is
@@ -31,11 +27,11 @@ public final class SuiteRegistry {
     /** Everything wired today. */
     public static SuiteRegistry defaults() {
         return empty()
-                // Uniform sensitivities (plain k-means) until a Fisher sensitivity source lands in quant.
-                .withBackbone("any-precision", in -> AnyPrecisionQuantizer.defaults().quantize(in.weights(),
-                        QuantizationInputs.withSensitivities(SensitivitySource.uniform())))
-                .withBackbone("rtn", in -> RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(in.weights(),
-                        QuantizationInputs.none()))
+                .withBackbone("any-precision", new ExperimentBackbone("any-precision"))
+                .withBackbone("gptq", new ExperimentBackbone("gptq"))
+                .withBackbone("haq", new ExperimentBackbone("haq"))
+                .withBackbone("bit-mixer", new ExperimentBackbone("bit-mixer"))
+                .withBackbone("rtn", new ExperimentBackbone("rtn"))
                 .withScheduler("none-high", r -> new SchedulerFactory.Scheduled("fixed " + r.high(),
                         PrecisionPlan.fixed(r.high())))
                 .withScheduler("none-low", r -> new SchedulerFactory.Scheduled("fixed " + r.low(),

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionCodec;
+import org.pmpdrepro.quant.bitmixer.BitMixerCodec;
 import org.pmpdrepro.quant.gptq.GptqCodec;
 import org.pmpdrepro.quant.haq.HaqCodec;
 import org.pmpdrepro.quant.rtn.RtnCodec;
@@ -18,7 +19,8 @@ public final class QuantizationCodecs {
             new RtnCodec(),
             new AnyPrecisionCodec(),
             new HaqCodec(),
-            new GptqCodec());
+            new GptqCodec(),
+            new BitMixerCodec());
 
     private static final SortedMap<String, QuantizationCodec> BY_METHOD = index();
 
