@@ -1,8 +1,5 @@
 package org.pmpdrepro.pmpd;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Switch points {@code s}: the number of high-precision decode steps before the single switch to low precision.
  * The learned scheduler's four classes mean {@code s = [0, N/3, 2N/3, N][k]} for {@code N} max new tokens (integer
@@ -15,10 +12,10 @@ public final class SwitchPoints {
 
     private SwitchPoints() {}
 
-    /** The paper's four candidates {@code [0, N/3, 2N/3, N]}. */
+    /** The paper's four candidates {@code [0, N/3, 2N/3, N]}, with its code's rounding {@code (N / 3) * 2}. */
     public static int[] candidates(int maxNewTokens) {
         requirePositive(maxNewTokens);
-        return new int[] {0, maxNewTokens / 3, 2 * maxNewTokens / 3, maxNewTokens};
+        return new int[] {0, maxNewTokens / 3, maxNewTokens / 3 * 2, maxNewTokens};
     }
 
     /** The switch point class {@code k} stands for. */
@@ -30,20 +27,21 @@ public final class SwitchPoints {
     }
 
     /**
-     * A grid of {@code points} evenly spaced switch points from 0 to {@code N} inclusive ({@code points >= 2});
-     * with 4 points this is {@link #candidates}. Duplicates (small {@code N}) are dropped.
+     * The {@link #candidates} plus {@code points} evenly spaced switch points from 0 to {@code N} inclusive
+     * ({@code points >= 2}), ascending, without duplicates: a finer static-search grid that always contains the
+     * paper's.
      */
     public static int[] grid(int maxNewTokens, int points) {
         requirePositive(maxNewTokens);
         if (points < 2) {
             throw new IllegalArgumentException("switch-point grid of " + points + " points: expected at least 2");
         }
-        List<Integer> out = new ArrayList<>();
+        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        for (int c : candidates(maxNewTokens)) {
+            out.add(c);
+        }
         for (int i = 0; i < points; i++) {
-            int s = (int) ((long) i * maxNewTokens / (points - 1));
-            if (out.isEmpty() || out.get(out.size() - 1) != s) {
-                out.add(s);
-            }
+            out.add((int) ((long) i * maxNewTokens / (points - 1)));
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
