@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             DecodeCommand.class,
             ReproduceCommand.class,
-            ScoreCommand.class
+            ScoreCommand.class,
+            PmpdCommand.class
         })
 public final class Main {
 
