@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         description = "Progressive mixed-precision decoding: one cell (run), the paper's Table 1 (table), and the"
                 + " schedulers' fitting (static-search, train-learned).",
         subcommands = {PmpdCommand.Run.class, PmpdCommand.Table.class, PmpdFitCommands.StaticSearchCommand.class,
-            PmpdFitCommands.TrainLearnedCommand.class})
+            PmpdFitCommands.TrainLearnedCommand.class, PmpdCommand.Merge.class})
 final class PmpdCommand {
 
     /** Options every PMPD sub-command shares. */
@@ -268,6 +268,37 @@ final class PmpdCommand {
                 stdout.flush();
                 return 0;
             } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+                return fail(spec, e);
+            }
+        }
+    }
+
+    @Command(name = "merge-tables", mixinStandardHelpOptions = true,
+            description = "Merge table.csv files of several table runs into one table.md and table.csv.")
+    static final class Merge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "CSV", description = "table.csv files.")
+        List<Path> inputs;
+
+        @Option(names = "--out", required = true, description = "Directory for the merged table.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            try {
+                PmpdTable table = new PmpdTable();
+                for (Path in : inputs) {
+                    table.addCsv(in);
+                }
+                table.sortSchedulers(Schedulers.NAMES);
+                AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
+                AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
+                spec.commandLine().getOut().print(table.markdown());
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
                 return fail(spec, e);
             }
         }

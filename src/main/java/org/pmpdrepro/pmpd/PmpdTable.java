@@ -31,6 +31,44 @@ public final class PmpdTable {
                 c.averageBits(), c.bytesPerToken(), c.tokensPerSecond(), note == null ? "" : note.toString()));
     }
 
+    /** Adds the rows of a {@link #csv()} file (tables computed in several runs are merged this way). */
+    public void addCsv(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file);
+                org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.DEFAULT.builder()
+                        .setHeader().setSkipHeaderRecord(true).get().parse(in)) {
+            for (org.apache.commons.csv.CSVRecord r : parser) {
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                for (String m : List.of("rougeL", "bertscore", "bleu", "sacrebleu")) {
+                    String v = r.get(m);
+                    if (!v.isEmpty()) {
+                        metrics.put(m, parse(file, r, m));
+                    }
+                }
+                entries.add(new Entry(Task.fromId(r.get("task")), r.get("pair"), r.get("scheduler"), metrics,
+                        parse(file, r, "average_bits"), parse(file, r, "bytes_per_token"),
+                        parse(file, r, "tokens_per_second"), r.get("note")));
+            }
+        }
+    }
+
+    private static double parse(java.nio.file.Path file, org.apache.commons.csv.CSVRecord r, String column) {
+        String v = r.get(column);
+        try {
+            return v.equals("NaN") ? Double.NaN : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + " line " + (r.getRecordNumber() + 1) + ": column '" + column
+                    + "' is '" + v + "'; expected a number", e);
+        }
+    }
+
+    /** Orders rows by {@code schedulerOrder} (unknown names last), keeping the order of pairs and tasks. */
+    public void sortSchedulers(List<String> schedulerOrder) {
+        entries.sort(java.util.Comparator.comparingInt(e -> {
+            int i = schedulerOrder.indexOf(e.scheduler());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }));
+    }
+
     public List<Entry> entries() {
         return List.copyOf(entries);
     }
