@@ -116,6 +116,12 @@ final class PmpdCommand {
         }
     }
 
+    /** The command line as typed after the program name, for provenance: {@code pmpd pmpd run ...}. */
+    static String commandLine(CommandSpec spec) {
+        // originalArgs holds the whole command line, the sub-command names included
+        return "pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
     static int fail(CommandSpec spec, Exception e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("pmpd pmpd: error: " + e.getMessage());
@@ -190,7 +196,7 @@ final class PmpdCommand {
                     }
                     if (out != null) {
                         Path dir = CellWriter.write(out, c, common.provenance(session,
-                                String.join(" ", spec.commandLine().getParseResult().originalArgs())));
+                                commandLine(spec)));
                         stdout.println("outputs and traces written to " + dir);
                     }
                     stdout.flush();
@@ -254,7 +260,7 @@ final class PmpdCommand {
             PrintWriter stdout = spec.commandLine().getOut();
             try (QuantizedSession session = common.open(spec)) {
                 Map<String, Object> prov = common.provenance(session,
-                        String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                        commandLine(spec));
                 PmpdTable table = TableRun.run(session.runner(), t -> common.examples(t, s), s, ps, ts, ss, match,
                         common.sources(), out, prov);
                 String md = "Back-bone " + session.runner().backbone() + ", " + s.id() + " split"

@@ -91,7 +91,7 @@ final class PmpdFitCommands {
             common.noBertScore = true;
             try (QuantizedSession session = common.open(spec)) {
                 Map<String, Object> prov = common.provenance(session,
-                        "pmpd pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                        PmpdCommand.commandLine(spec));
                 for (PrecisionPair p : ps) {
                     for (Task t : ts) {
                         StaticSearch.Outcome o = StaticSearch.search(session.runner(),
@@ -172,8 +172,7 @@ final class PmpdFitCommands {
                 for (PrecisionPair p : ps) {
                     ClassifierTrainer.Result r = ClassifierTrainer.train(data.get(p), headDim, trainConfig);
                     Map<String, Object> prov = new LinkedHashMap<>();
-                    prov.put("command", "pmpd pmpd train-learned "
-                            + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                    prov.put("command", PmpdCommand.commandLine(spec));
                     prov.put("backbone", session.runner().backbone());
                     prov.put("model_sha256", session.bundle().identity().sha256());
                     prov.put("calibration_text", calibrationText.toString());
