@@ -177,9 +177,12 @@ final class PmpdFitCommands {
                     prov.put("model_sha256", session.bundle().identity().sha256());
                     prov.put("calibration_text", calibrationText.toString());
                     prov.put("calibration_text_sha256", Hashes.sha256Hex(calibrationText));
-                    prov.put("data", Map.of("prompts", texts.size(), "max_prompt_tokens", dataConfig.maxPromptTokens(),
-                            "new_tokens", dataConfig.newTokens(), "label_counts_all",
-                            Arrays.toString(counts(data.get(p)))));
+                    Map<String, Object> dataCard = new LinkedHashMap<>();
+                    dataCard.put("prompts", texts.size());
+                    dataCard.put("max_prompt_tokens", dataConfig.maxPromptTokens());
+                    dataCard.put("new_tokens", dataConfig.newTokens());
+                    dataCard.put("label_counts_all", Arrays.toString(counts(data.get(p))));
+                    prov.put("data", dataCard);
                     LearnedStore.save(out, p, r, trainConfig, prov);
                     stdout.printf(Locale.ROOT, "%s: %d examples, labels %s; train accuracy %.3f, validation"
                             + " accuracy %.3f (%d held out) -> %s%n", p, data.get(p).size(),

@@ -79,9 +79,9 @@ public final class LearnedStore {
         Map<String, Object> cardJson = new LinkedHashMap<>();
         cardJson.put("pair", pair.label());
         cardJson.put("classes", "switch point [0, N/3, 2N/3, N][k] for N max new tokens");
-        cardJson.put("layout", Map.of("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
+        cardJson.put("layout", ordered("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
                 l.headDim(), "parameters", l.size()));
-        cardJson.put("training", Map.of("steps", config.steps(), "batch", config.batch(), "learning_rate",
+        cardJson.put("training", ordered("steps", config.steps(), "batch", config.batch(), "learning_rate",
                 config.learningRate(), "weight_decay", config.weightDecay(), "validation_fraction",
                 config.validationFraction(), "seed", config.seed(), "sampling", "class-balanced",
                 "loss", "cross-entropy", "optimiser", "Adam with L2 weight decay"));
@@ -129,6 +129,15 @@ public final class LearnedStore {
             }
             return out;
         }
+    }
+
+    /** A map in the order given (key, value, key, value...), so that cards are written byte-identically. */
+    static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     private static int intMeta(Path file, Map<String, String> meta, String key) {
