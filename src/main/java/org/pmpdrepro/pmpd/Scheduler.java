@@ -1,6 +1,7 @@
 package org.pmpdrepro.pmpd;
 
 import java.util.Map;
+import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 
 /**
@@ -23,12 +24,12 @@ public sealed interface Scheduler
     /** An adaptive plan has no answer without its session; {@link PrecisionPlan#start()} is the only entry. */
     abstract class Adaptive implements PrecisionPlan {
         @Override
-        public final org.pmpdrepro.decode.Precision prefill(int prompt) {
+        public final Precision prefill(int prompt) {
             throw new UnsupportedOperationException("an adaptive plan decides per generation; use start()");
         }
 
         @Override
-        public final org.pmpdrepro.decode.Precision decode(int prompt, int step) {
+        public final Precision decode(int prompt, int step) {
             throw new UnsupportedOperationException("an adaptive plan decides per generation; use start()");
         }
     }
