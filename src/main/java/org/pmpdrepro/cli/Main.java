@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             org.pmpdrepro.container.RunJobCommand.class,
             QuantTableCommand.class,
             HaqSearchCommand.class,
-            BitMixerTrainCommand.class
+            BitMixerTrainCommand.class,
+            PmpdCommand.class
         })
 public final class Main {
 

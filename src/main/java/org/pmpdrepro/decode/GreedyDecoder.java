@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Prompts are grouped into batches by length (so little padding is wasted), left-padded, and decoded together;
  * a sequence that emits end-of-sequence or reaches the token limit leaves the batch, and its cache rows with it.
- * Each pass asks the {@link PrecisionPlan} for every row's precision.
+ * Each pass asks the generation's {@link ScheduleSession} (from {@link PrecisionPlan#start()}) for every row's
+ * precision and, when it asks to observe them, reports each prompt's last-layer cache after the prefill and the top
+ * probability of every step.
  */
 public final class GreedyDecoder {
 
@@ -55,6 +57,7 @@ public final class GreedyDecoder {
         Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingInt(i -> prompts.get(i).length).thenComparingInt(i -> i));
 
+        ScheduleSession session = plan.start();
         Generation[] out = new Generation[prompts.size()];
         long start = System.nanoTime();
         long tokens = 0;
@@ -63,7 +66,7 @@ public final class GreedyDecoder {
             for (int b = 0; b < batch.length; b++) {
                 batch[b] = order[from + b];
             }
-            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, plan);
+            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, session);
             for (int b = 0; b < batch.length; b++) {
                 out[batch[b]] = gens.get(b);
                 tokens += gens.get(b).trace().size();
@@ -74,7 +77,8 @@ public final class GreedyDecoder {
         return new DecodeResult(Arrays.asList(out), model.device().toString(), tokens, seconds);
     }
 
-    private List<Generation> decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId, PrecisionPlan plan) {
+    private List<Generation> decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId,
+            ScheduleSession plan) {
         int rows = batch.length;
         int width = 0;
         for (int p : batch) {
@@ -110,12 +114,16 @@ public final class GreedyDecoder {
                 prefill[r] = plan.prefill(batch[r]);
             }
             int[] active = IntStream.range(0, rows).toArray();
-            long[] next;
+            Pass pass;
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                next = argmaxLast(m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)), bias,
-                        cache, RowPrecisions.of(prefill));
+                pass = forward(m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)), bias,
+                        cache, RowPrecisions.of(prefill), plan.observesConfidence());
             }
+            if (plan.observesCache()) {
+                reportLastLayer(plan, prompts, batch, width, cache);
+            }
+            long[] next = pass.tokens();
             Precision[] current = prefill;
             for (int step = 1; ; step++) {
                 // Record the tokens this pass produced; a row that is done leaves the batch.
@@ -124,6 +132,9 @@ public final class GreedyDecoder {
                 for (int a = 0; a < active.length; a++) {
                     int r = active[a];
                     traces.get(r).add(current[a]);
+                    if (pass.topProbabilities() != null) {
+                        plan.afterStep(batch[r], step - 1, pass.topProbabilities()[a]);
+                    }
                     if (next[a] == eosId) {
                         eos[r] = true;
                     } else {
@@ -162,9 +173,11 @@ public final class GreedyDecoder {
                 }
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    next = argmaxLast(m.create(next, new Shape(active.length, 1)),
-                            m.create(position, new Shape(active.length, 1)), bias, cache, RowPrecisions.of(current));
+                    pass = forward(m.create(next, new Shape(active.length, 1)),
+                            m.create(position, new Shape(active.length, 1)), bias, cache, RowPrecisions.of(current),
+                            plan.observesConfidence());
                 }
+                next = pass.tokens();
             }
             bias.close();
         }
@@ -176,10 +189,39 @@ public final class GreedyDecoder {
         return gens;
     }
 
+    /** One pass's greedy tokens, with their top probabilities when asked for (else null). */
+    private record Pass(long[] tokens, float[] topProbabilities) {}
+
     /** Greedy token of each row's last position after a pass over {@code ids}. */
-    private long[] argmaxLast(NDArray ids, NDArray positions, NDArray bias, KvCache cache, RowPrecisions rows) {
+    private Pass forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache, RowPrecisions rows,
+            boolean confidence) {
         NDArray hidden = LlamaGraph.hidden(model, ids, positions, bias, cache, rows);
-        NDArray last = hidden.get(new NDIndex(":, -1, :"));
-        return LlamaGraph.logits(model, last).argMax(-1).toLongArray();
+        NDArray logits = LlamaGraph.logits(model, hidden.get(new NDIndex(":, -1, :")));
+        long[] tokens = logits.argMax(-1).toLongArray();
+        // The softmax never decides the token, so observing confidence cannot change what is decoded.
+        float[] top = confidence ? logits.softmax(-1).max(new int[] {-1}).toFloatArray() : null;
+        return new Pass(tokens, top);
+    }
+
+    /** Hands each row's last-layer keys and values, left padding cut off, to the session. */
+    private void reportLastLayer(ScheduleSession plan, List<int[]> prompts, int[] batch, int width, KvCache cache) {
+        int last = cache.layers() - 1;
+        long[] shape = cache.keys(last).getShape().getShape();
+        int kvHeads = (int) shape[1];
+        int headDim = (int) shape[3];
+        float[] keys = cache.keys(last).toFloatArray();
+        float[] values = cache.values(last).toFloatArray();
+        for (int r = 0; r < batch.length; r++) {
+            int len = prompts.get(batch[r]).length;
+            int pad = width - len;
+            float[] k = new float[kvHeads * len * headDim];
+            float[] v = new float[k.length];
+            for (int h = 0; h < kvHeads; h++) {
+                int from = ((r * kvHeads + h) * width + pad) * headDim;
+                System.arraycopy(keys, from, k, h * len * headDim, len * headDim);
+                System.arraycopy(values, from, v, h * len * headDim, len * headDim);
+            }
+            plan.afterPrefill(batch[r], new LayerKv(kvHeads, len, headDim, k, v));
+        }
     }
 }

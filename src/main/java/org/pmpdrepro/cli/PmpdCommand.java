@@ -1,0 +1,319 @@
+package org.pmpdrepro.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.eval.TaskScorer;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.metrics.MetricResult;
+import org.pmpdrepro.metrics.ScoreFormat;
+import org.pmpdrepro.pmpd.Backbone;
+import org.pmpdrepro.pmpd.CellResult;
+import org.pmpdrepro.pmpd.CellWriter;
+import org.pmpdrepro.pmpd.PmpdTable;
+import org.pmpdrepro.pmpd.PrecisionPair;
+import org.pmpdrepro.pmpd.QuantizedSession;
+import org.pmpdrepro.pmpd.Scheduler;
+import org.pmpdrepro.pmpd.Schedulers;
+import org.pmpdrepro.pmpd.TableRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code pmpd pmpd run|table}: progressive mixed-precision decoding of the task fixtures on a quantized back-bone. */
+@Command(name = "pmpd", mixinStandardHelpOptions = true,
+        description = "Progressive mixed-precision decoding: one cell (run), the paper's Table 1 (table), and the"
+                + " schedulers' fitting (static-search, train-learned).",
+        subcommands = {PmpdCommand.Run.class, PmpdCommand.Table.class, PmpdFitCommands.StaticSearchCommand.class,
+            PmpdFitCommands.TrainLearnedCommand.class, PmpdCommand.Merge.class})
+final class PmpdCommand {
+
+    /** Options every PMPD sub-command shares. */
+    static final class Common {
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--backbone", defaultValue = "any-precision",
+                description = "any-precision (uniform sensitivities) or rtn (default: ${DEFAULT-VALUE}).")
+        String backbone;
+
+        @Option(names = "--fixtures", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
+        Path fixtures = TaskFixtures.DEFAULT_DIR;
+
+        @Option(names = "--limit", defaultValue = "0", description = "At most N examples per task (0: all).")
+        int limit;
+
+        @Option(names = "--no-bertscore", description = "Skip BERTScore (the slow metric).")
+        boolean noBertScore;
+
+        @Option(names = "--static-dir", description = "Static search results (default: ${DEFAULT-VALUE}).")
+        Path staticDir = org.pmpdrepro.pmpd.StaticStore.DEFAULT_DIR;
+
+        @Option(names = "--learned-dir", description = "Learned scheduler weights (default: ${DEFAULT-VALUE}).")
+        Path learnedDir = org.pmpdrepro.pmpd.LearnedStore.DEFAULT_DIR;
+
+        @Option(names = "--seed", description = "Seed of the random baselines (default: ${DEFAULT-VALUE}).")
+        long seed = Schedulers.DEFAULT_SEED;
+
+        QuantizedSession open(CommandSpec spec) throws IOException {
+            if (limit < 0) {
+                throw new ParameterException(spec.commandLine(), "--limit " + limit + ": expected 0 (all) or more");
+            }
+            Backbone b;
+            try {
+                b = Backbone.parse(backbone);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--backbone " + e.getMessage());
+            }
+            return QuantizedSession.open(model.model, model.deviceChoice(), b, model.batchSize,
+                    TaskScorer.Config.defaults().withBertScore(!noBertScore));
+        }
+
+        List<TaskExample> examples(Task task, Split split) {
+            List<TaskExample> all = TaskFixtures.load(fixtures, task, split);
+            return limit == 0 || limit >= all.size() ? all : all.subList(0, limit);
+        }
+
+        Schedulers.Sources sources() {
+            return new Schedulers.Sources(staticDir, learnedDir, seed);
+        }
+
+        Map<String, Object> provenance(QuantizedSession s, String command) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("model_sha256", s.bundle().identity().sha256());
+            p.put("fixtures_manifest_sha256", Provenance.manifestSha256(fixtures));
+            p.put("command", command);
+            return p;
+        }
+    }
+
+    static Split split(CommandSpec spec, String id) {
+        try {
+            Split s = Split.fromId(id);
+            if (s == Split.TRAIN) {
+                throw new IllegalArgumentException("the train split is not a committed fixture");
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--split " + id + ": " + e.getMessage()
+                    + "; expected test or calibration");
+        }
+    }
+
+    /** The command line as typed after the program name, for provenance: {@code pmpd pmpd run ...}. */
+    static String commandLine(CommandSpec spec) {
+        // originalArgs holds the whole command line, the sub-command names included
+        return "pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    static int fail(CommandSpec spec, Exception e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("pmpd pmpd: error: " + e.getMessage());
+        err.flush();
+        return 1;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Decode a task split with one back-bone, precision pair and scheduler; print scores,"
+                    + " average bits, bytes/token and tokens/s; write outputs and traces with --out.")
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--task", required = true, description = "debsum, debtrans or debchat.")
+        String task;
+
+        @Option(names = "--pair", defaultValue = "4>3", description = "HIGH>LOW bits (default: ${DEFAULT-VALUE}).")
+        String pair;
+
+        @Option(names = "--scheduler", required = true, description = "One of: ${COMPLETION-CANDIDATES}.",
+                completionCandidates = Names.class)
+        String scheduler;
+
+        @Option(names = "--match", defaultValue = "learned",
+                description = "none-matched: the PMPD scheduler whose average bits it matches (default: ${DEFAULT-VALUE}).")
+        String match;
+
+        @Option(names = "--split", defaultValue = "test", description = "test or calibration (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--out", description = "Write outputs, traces and a summary under this directory.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            Task t;
+            PrecisionPair p;
+            try {
+                t = Task.fromId(task);
+                p = PrecisionPair.parse(pair);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!Schedulers.NAMES.contains(scheduler)) {
+                throw new ParameterException(spec.commandLine(), "--scheduler '" + scheduler + "': expected one of "
+                        + Schedulers.NAMES);
+            }
+            Split s = split(spec, split);
+            PrintWriter stdout = spec.commandLine().getOut();
+            try {
+                List<TaskExample> examples = common.examples(t, s);
+                try (QuantizedSession session = common.open(spec)) {
+                    double matched = Double.NaN;
+                    if (scheduler.equals("none-matched")) {
+                        matched = session.runner().run(s, examples, p, Schedulers.create(match, t, p,
+                                common.sources(), session.quantized(), Double.NaN)).averageBits();
+                    }
+                    Scheduler sch = Schedulers.create(scheduler, t, p, common.sources(), session.quantized(), matched);
+                    CellResult c = session.runner().run(s, examples, p, sch);
+                    stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
+                            t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
+                            c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
+                    stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
+                            c.averageBits(), c.bytesPerToken(), c.parameters());
+                    stdout.println("scored against the " + c.scores().scoredAgainst());
+                    for (MetricResult m : c.scores().results()) {
+                        stdout.println((c.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
+                    }
+                    if (out != null) {
+                        Path dir = CellWriter.write(out, c, common.provenance(session,
+                                commandLine(spec)));
+                        stdout.println("outputs and traces written to " + dir);
+                    }
+                    stdout.flush();
+                    return 0;
+                }
+            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+                return fail(spec, e);
+            }
+        }
+    }
+
+    @Command(name = "table", mixinStandardHelpOptions = true,
+            description = "The paper's Table 1 layout: every scheduler and baseline x precision pair x task on one"
+                    + " split; writes table.md and table.csv (and every cell's outputs) under --out.")
+    static final class Table implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--pairs", defaultValue = "4>3,3>2", description = "Comma-separated (default: ${DEFAULT-VALUE}).")
+        String pairs;
+
+        @Option(names = "--tasks", defaultValue = "debsum,debchat,debtrans", description = "Comma-separated (default: ${DEFAULT-VALUE}).")
+        String tasks;
+
+        @Option(names = "--schedulers", description = "Comma-separated (default: all, table order).")
+        String schedulers = String.join(",", Schedulers.NAMES);
+
+        @Option(names = "--match", defaultValue = "learned",
+                description = "none-matched matches this scheduler's average bits (default: ${DEFAULT-VALUE}).")
+        String match;
+
+        @Option(names = "--split", defaultValue = "test", description = "test or calibration (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--out", required = true, description = "Results directory.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            List<PrecisionPair> ps;
+            List<Task> ts = new ArrayList<>();
+            List<String> ss = Arrays.asList(schedulers.split(","));
+            try {
+                ps = TableRun.pairs(pairs);
+                for (String t : tasks.split(",")) {
+                    ts.add(Task.fromId(t));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            for (String s : ss) {
+                if (!Schedulers.NAMES.contains(s)) {
+                    throw new ParameterException(spec.commandLine(), "--schedulers: '" + s + "' is not one of "
+                            + Schedulers.NAMES);
+                }
+            }
+            Split s = split(spec, split);
+            PrintWriter stdout = spec.commandLine().getOut();
+            try (QuantizedSession session = common.open(spec)) {
+                Map<String, Object> prov = common.provenance(session,
+                        commandLine(spec));
+                PmpdTable table = TableRun.run(session.runner(), t -> common.examples(t, s), s, ps, ts, ss, match,
+                        common.sources(), out, prov);
+                String md = "Back-bone " + session.runner().backbone() + ", " + s.id() + " split"
+                        + (common.limit > 0 ? " (first " + common.limit + " examples per task)" : "") + ", model "
+                        + prov.get("model_sha256") + "; debchat scored against the full-precision output.\n\n"
+                        + table.markdown();
+                AtomicFiles.writeString(out.resolve("table.md"), md);
+                AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
+                stdout.print(md);
+                stdout.println("table written to " + out.resolve("table.md") + " and table.csv");
+                stdout.flush();
+                return 0;
+            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+                return fail(spec, e);
+            }
+        }
+    }
+
+    @Command(name = "merge-tables", mixinStandardHelpOptions = true,
+            description = "Merge table.csv files of several table runs into one table.md and table.csv.")
+    static final class Merge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(arity = "1..*", paramLabel = "CSV", description = "table.csv files.")
+        List<Path> inputs;
+
+        @Option(names = "--out", required = true, description = "Directory for the merged table.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            try {
+                PmpdTable table = new PmpdTable();
+                for (Path in : inputs) {
+                    table.addCsv(in);
+                }
+                table.sortSchedulers(Schedulers.NAMES);
+                AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
+                AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
+                spec.commandLine().getOut().print(table.markdown());
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                return fail(spec, e);
+            }
+        }
+    }
+
+    /** Completion candidates for --scheduler. */
+    static final class Names extends ArrayList<String> {
+        Names() {
+            super(Schedulers.NAMES);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.pmpdrepro.pmpd;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.SafetensorsFile;
+import org.pmpdrepro.model.SafetensorsWriter;
+import org.pmpdrepro.model.Tensor;
+
+/**
+ * The committed form of a trained learned scheduler, per precision pair, under one directory:
+ * {@code classifier-H-L.safetensors} (the flat fp32 parameters, layout in the metadata),
+ * {@code classifier-H-L.json} (training command, configuration, input hashes, label counts, accuracies) and
+ * {@code validation-H-L.safetensors} (the held-out features and labels, so the validation accuracy can be
+ * re-measured from the committed weights).
+ */
+public final class LearnedStore {
+
+    public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "learned");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A loaded classifier with its card. */
+    public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
+            JsonNode card) {}
+
+    private LearnedStore() {}
+
+    public static Path weights(Path dir, PrecisionPair pair) {
+        return dir.resolve("classifier-" + pair.fileLabel() + ".safetensors");
+    }
+
+    public static Path card(Path dir, PrecisionPair pair) {
+        return dir.resolve("classifier-" + pair.fileLabel() + ".json");
+    }
+
+    public static Path validation(Path dir, PrecisionPair pair) {
+        return dir.resolve("validation-" + pair.fileLabel() + ".safetensors");
+    }
+
+    /** Writes the three files of {@code pair}; {@code provenance} goes into the card as is. */
+    public static void save(Path dir, PrecisionPair pair, ClassifierTrainer.Result result,
+            ClassifierTrainer.Config config, Map<String, Object> provenance) throws IOException {
+        SwitchClassifier c = result.classifier();
+        SwitchClassifier.Layout l = c.layout();
+        double[] p = c.parameters();
+        float[] flat = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            flat[i] = (float) p[i];
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("pools", Integer.toString(l.pools()));
+        meta.put("queries_per_pool", Integer.toString(l.queriesPerPool()));
+        meta.put("head_dim", Integer.toString(l.headDim()));
+        meta.put("pair", pair.label());
+        SafetensorsWriter.write(weights(dir, pair), List.of(new Tensor("params", new int[] {flat.length}, flat)),
+                DType.F32, meta);
+
+        List<Tensor> val = new ArrayList<>();
+        float[] labels = new float[result.validation().size()];
+        for (int i = 0; i < labels.length; i++) {
+            LabelledFeatures e = result.validation().get(i);
+            CacheFeatures f = e.features();
+            val.add(new Tensor("keys." + i, new int[] {f.length(), f.headDim()}, f.keys()));
+            val.add(new Tensor("values." + i, new int[] {f.length(), f.headDim()}, f.values()));
+            labels[i] = e.label();
+        }
+        val.add(new Tensor("labels", new int[] {labels.length}, labels));
+        SafetensorsWriter.write(validation(dir, pair), val, DType.F32, Map.of("pair", pair.label()));
+
+        Map<String, Object> cardJson = new LinkedHashMap<>();
+        cardJson.put("pair", pair.label());
+        cardJson.put("classes", "switch point [0, N/3, 2N/3, N][k] for N max new tokens");
+        cardJson.put("layout", ordered("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
+                l.headDim(), "parameters", l.size()));
+        cardJson.put("training", ordered("steps", config.steps(), "batch", config.batch(), "learning_rate",
+                config.learningRate(), "weight_decay", config.weightDecay(), "validation_fraction",
+                config.validationFraction(), "seed", config.seed(), "sampling", "class-balanced",
+                "loss", "cross-entropy", "optimiser", "Adam with L2 weight decay"));
+        cardJson.put("label_counts_train", result.trainClassCounts());
+        cardJson.put("train_examples", result.train().size());
+        cardJson.put("validation_examples", result.validation().size());
+        cardJson.put("train_accuracy", result.trainAccuracy());
+        cardJson.put("validation_accuracy", result.validationAccuracy());
+        cardJson.putAll(provenance);
+        AtomicFiles.writeString(card(dir, pair), JSON.writeValueAsString(cardJson) + "\n");
+    }
+
+    public static Saved load(Path dir, PrecisionPair pair) throws IOException {
+        Path w = weights(dir, pair);
+        JsonNode card = JSON.readTree(card(dir, pair).toFile());
+        try (SafetensorsFile f = SafetensorsFile.open(w)) {
+            Map<String, String> meta = f.metadata();
+            SwitchClassifier.Layout l = new SwitchClassifier.Layout(intMeta(w, meta, "pools"),
+                    intMeta(w, meta, "queries_per_pool"), intMeta(w, meta, "head_dim"));
+            float[] flat = f.readFloats("params");
+            double[] p = new double[flat.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = flat[i];
+            }
+            int[] counts = new int[SwitchPoints.CLASSES];
+            JsonNode c = card.get("label_counts_train");
+            for (int k = 0; k < counts.length && c != null; k++) {
+                counts[k] = c.get(k).asInt();
+            }
+            return new Saved(new SwitchClassifier(l, p), w, card.get("validation_accuracy").asDouble(), counts, card);
+        }
+    }
+
+    /** The committed held-out examples of {@code pair}. */
+    public static List<LabelledFeatures> loadValidation(Path dir, PrecisionPair pair) throws IOException {
+        Path file = validation(dir, pair);
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            float[] labels = f.readFloats("labels");
+            List<LabelledFeatures> out = new ArrayList<>();
+            for (int i = 0; i < labels.length; i++) {
+                Tensor k = f.read("keys." + i);
+                Tensor v = f.read("values." + i);
+                out.add(new LabelledFeatures(file.getFileName() + "#" + i,
+                        new CacheFeatures(k.dim(0), k.dim(1), k.data(), v.data()), (int) labels[i]));
+            }
+            return out;
+        }
+    }
+
+    /** A map in the order given (key, value, key, value...), so that cards are written byte-identically. */
+    static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static int intMeta(Path file, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(file + ": metadata has no '" + key + "'; expected the classifier layout");
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata '" + key + "' is '" + v + "'; expected an integer", e);
+        }
+    }
+}

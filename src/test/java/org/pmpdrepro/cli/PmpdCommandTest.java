@@ -1,0 +1,65 @@
+package org.pmpdrepro.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The pmpd sub-commands on the fixture model with the fast RTN back-bone and two examples per task. */
+class PmpdCommandTest {
+
+    record Outcome(int code, String out, String err) {}
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void runDecodesATaskWithASchedulerAndWritesOutputsWithTraces(@TempDir Path dir) throws Exception {
+        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+                "--pair", "4>3", "--scheduler", "phase-aware-only", "--no-bertscore", "--out", dir.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        assertThat(o.out()).contains("average bits 3.0000").contains("rougeL").contains("tokens/s");
+        Path cell = dir.resolve("debsum").resolve("4-3").resolve("phase-aware-only");
+        assertThat(Files.readAllLines(cell.resolve("outputs.jsonl"))).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("\"trace\":[\"4bit\",\"3bit\""));
+        assertThat(Files.readString(cell.resolve("summary.json"))).contains("\"model_sha256\"");
+    }
+
+    @Test
+    void tableWritesThePapersLayoutAsMarkdownAndCsv(@TempDir Path dir) throws Exception {
+        Outcome o = run("pmpd", "table", "--device", "cpu", "--backbone", "rtn", "--limit", "2", "--pairs", "3>2",
+                "--tasks", "debsum,debtrans", "--schedulers", "none-high,phase-aware-only,none-matched,confidence",
+                "--match", "phase-aware-only", "--no-bertscore", "--out", dir.toString());
+        assertThat(o.code()).as(o.err()).isZero();
+        String md = Files.readString(dir.resolve("table.md"));
+        assertThat(md).contains("### 3>2").contains("| none-matched |").contains("debtrans sacrebleu");
+        assertThat(Files.readAllLines(dir.resolve("table.csv"))).hasSize(1 + 2 * 4);
+        assertThat(Files.readString(dir.resolve("table.csv"))).contains("nearest uniform width");
+    }
+
+    @Test
+    void aMalformedPairIsAUsageErrorNamingIt() {
+        Outcome o = run("pmpd", "run", "--task", "debsum", "--pair", "4-3", "--scheduler", "static");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("'4-3'").contains("HIGH>LOW");
+    }
+
+    @Test
+    void anUnknownSchedulerIsAUsageErrorListingTheKnownOnes() {
+        Outcome o = run("pmpd", "run", "--task", "debsum", "--scheduler", "oracle");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("'oracle'").contains("none-matched");
+    }
+}
