@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.anyprec.FisherCache;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
@@ -79,7 +80,13 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
                         .build(store, new Backbone.Inputs(bundle.checkpoint(), modelSha, Optional.empty(),
                                 Optional.empty()));
             }
-            case "bit-mixer" -> BitMixerModel.of(BitMixerArtefact.read(bitMixerDir(), bundle.config(), modelSha));
+            case "bit-mixer" -> {
+                // The fine-tuning depends on the weights and configuration only (not the tokenizer): its manifest
+                // records the identity of those two files.
+                String weightsSha = ModelIdentity.of(bundle.directory(), List.of(CheckpointDirectory.CONFIG,
+                        bundle.checkpoint().weightsFile().getFileName().toString())).sha256();
+                yield BitMixerModel.of(BitMixerArtefact.read(bitMixerDir(), bundle.config(), weightsSha));
+            }
             default -> throw new IllegalArgumentException("unknown back-bone '" + name + "'; expected one of "
                     + NAMES);
         };

@@ -24,7 +24,7 @@ public final class Comparisons {
             "none-matched", new PaperClaim(Direction.HIGHER,
                     "PMPD beats a fixed precision at the same average bit-width"),
             "random-uniform", new PaperClaim(Direction.HIGHER, "PMPD's schedulers beat a uniformly random switch"),
-            "random-prior", new PaperClaim(Direction.HIGHER,
+            "random-label-prior", new PaperClaim(Direction.HIGHER,
                     "PMPD's schedulers beat a random switch drawn from the label prior"),
             "confidence", new PaperClaim(Direction.HIGHER, "PMPD's schedulers beat the confidence-based switch"));
 

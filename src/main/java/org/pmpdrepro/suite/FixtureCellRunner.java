@@ -124,7 +124,8 @@ public final class FixtureCellRunner implements CellRunner {
         Precision high = backbone.precision(b.quantized(), cell.pair().high());
         Precision low = backbone.precision(b.quantized(), cell.pair().low());
         return scheduler.schedule(new SchedulerFactory.Request(cell, examples(cell.task()), high, low, b.model(),
-                bundle().tokenizer(), b.quantized()));
+                bundle().tokenizer(), b.quantized(), other -> run(new Cell(cell.ablation(), cell.task(),
+                        cell.backbone(), cell.pair(), other))));
     }
 
     private Decoded decodeAndScore(Cell cell, Built built, SchedulerFactory.Scheduled plan, int batchSize) {

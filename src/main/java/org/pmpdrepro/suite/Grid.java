@@ -32,7 +32,7 @@ public record Grid(List<Cell> cells) {
 
     /** A1's schedulers: PMPD's two, then the no-switching and baseline schedulers it is compared with. */
     public static final List<String> A1_SCHEDULERS = List.of("static", "learned", "none-high", "none-low",
-            "phase-aware-only", "none-matched", "random-uniform", "random-prior", "confidence");
+            "phase-aware-only", "none-matched", "random-uniform", "random-label-prior", "confidence");
     /** A2's back-bones, the paper's first. */
     public static final List<String> A2_BACKBONES = List.of("any-precision", "gptq", "haq", "bit-mixer");
     /** A2's schedulers: PMPD's two, with the fixed high precision as each back-bone's reference. */

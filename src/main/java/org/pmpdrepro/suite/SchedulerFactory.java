@@ -2,6 +2,7 @@ package org.pmpdrepro.suite;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
@@ -16,13 +17,16 @@ public interface SchedulerFactory {
     /**
      * What a scheduler may look at: the cell, the prompts it will decode (in plan order), the pair's precisions on
      * the cell's back-bone, and the quantized model resident in the decoder (a learned scheduler runs a prefill of
-     * its own on it; the static one searches on the calibration split).
+     * its own on it; the static one searches on the calibration split), and a way to run a sibling cell (same task,
+     * back-bone and pair, another scheduler) through the runner's shared decodes — {@code none-matched} decodes at
+     * the average bit-width that PMPD's static scheduler reached.
      */
     record Request(Cell cell, List<TaskExample> examples, Precision high, Precision low, DjlLlama model,
-            ProjectTokenizer tokenizer, QuantizedModel quantized) {
+            ProjectTokenizer tokenizer, QuantizedModel quantized, Function<String, CellOutcome> sibling) {
 
         public Request {
             Objects.requireNonNull(cell, "cell");
+            Objects.requireNonNull(sibling, "sibling");
             examples = List.copyOf(examples);
         }
     }

@@ -37,7 +37,13 @@ public final class SuiteRegistry {
                 .withScheduler("none-low", r -> new SchedulerFactory.Scheduled("fixed " + r.low(),
                         PrecisionPlan.fixed(r.low())))
                 .withScheduler("phase-aware-only", r -> new SchedulerFactory.Scheduled(
-                        "phase-aware " + r.high() + ">" + r.low(), PrecisionPlan.phaseAware(r.high(), r.low())));
+                        "phase-aware " + r.high() + ">" + r.low(), PrecisionPlan.phaseAware(r.high(), r.low())))
+                .withScheduler("static", new PmpdSchedulerFactory("static"))
+                .withScheduler("learned", new PmpdSchedulerFactory("learned"))
+                .withScheduler("none-matched", new PmpdSchedulerFactory("none-matched"))
+                .withScheduler("random-uniform", new PmpdSchedulerFactory("random-uniform"))
+                .withScheduler("random-label-prior", new PmpdSchedulerFactory("random-label-prior"))
+                .withScheduler("confidence", new PmpdSchedulerFactory("confidence"));
     }
 
     /** A registry with {@code backbone} added or replaced. */

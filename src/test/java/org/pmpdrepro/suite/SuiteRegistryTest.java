@@ -49,6 +49,7 @@ class SuiteRegistryTest {
     static SchedulerFactory.Request request(int high, int low) {
         Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, org.pmpdrepro.data.Task.DEBSUM, "any-precision",
                 new PrecisionPair(high, low), "none-high");
-        return new SchedulerFactory.Request(c, List.of(), Precision.bits(high), Precision.bits(low), null, null, null);
+        return new SchedulerFactory.Request(c, List.of(), Precision.bits(high), Precision.bits(low), null, null, null,
+                other -> { throw new AssertionError("no sibling runs here"); });
     }
 }
