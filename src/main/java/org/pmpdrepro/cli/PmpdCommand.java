@@ -50,7 +50,8 @@ final class PmpdCommand {
         ModelOptions model;
 
         @Option(names = "--backbone", defaultValue = "any-precision",
-                description = "any-precision (uniform sensitivities) or rtn (default: ${DEFAULT-VALUE}).")
+                description = "any-precision, gptq, haq, bit-mixer or rtn as the ablation suite builds them, or"
+                        + " any-precision-uniform (plain k-means) (default: ${DEFAULT-VALUE}).")
         String backbone;
 
         @Option(names = "--fixtures", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
@@ -77,7 +78,7 @@ final class PmpdCommand {
             }
             Backbone b;
             try {
-                b = Backbone.parse(backbone);
+                b = Backbone.parse(backbone, model.model, fixtures);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--backbone " + e.getMessage());
             }

@@ -45,7 +45,7 @@ final class PmpdFitCommands {
         @Mixin
         ModelOptions model;
 
-        @Option(names = "--backbone", defaultValue = "any-precision", description = "any-precision or rtn.")
+        @Option(names = "--backbone", defaultValue = "any-precision", description = "A back-bone of pmpd run --backbone.")
         String backbone;
 
         @Option(names = "--fixtures", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
@@ -120,7 +120,7 @@ final class PmpdFitCommands {
         @Mixin
         ModelOptions model;
 
-        @Option(names = "--backbone", defaultValue = "any-precision", description = "any-precision or rtn.")
+        @Option(names = "--backbone", defaultValue = "any-precision", description = "A back-bone of pmpd run --backbone.")
         String backbone;
 
         @Option(names = "--calibration-text", description = "JSONL of {id, text} (default: ${DEFAULT-VALUE}).")

@@ -1,13 +1,18 @@
 package org.pmpdrepro.pmpd;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.eval.ExperimentBackbones;
+import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.SensitivitySource;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
+import org.pmpdrepro.quant.store.QuantizationStore;
 
 /**
  * Where PMPD gets its quantized model from. One small interface so that a cached or Fisher-weighted Any-Precision
@@ -52,13 +57,38 @@ public interface Backbone {
         };
     }
 
-    /** {@code any-precision} or {@code rtn}. */
-    static Backbone parse(String name) {
-        return switch (name) {
-            case "any-precision" -> anyPrecisionUniform();
-            case "rtn" -> rtn();
-            default -> throw new IllegalArgumentException("back-bone '" + name
-                    + "': expected any-precision or rtn");
+    /**
+     * A back-bone of the ablations exactly as the suite builds it ({@link ExperimentBackbones}: Any-Precision with
+     * the committed Fisher sensitivities, GPTQ on the calibration text, HAQ's committed policies, Bit-Mixer's
+     * committed weights; models cached in the quantization store), for the model in {@code modelDir}.
+     */
+    static Backbone experiment(String name, Path modelDir, Path fixtures) {
+        if (!ExperimentBackbones.NAMES.contains(name)) {
+            throw new IllegalArgumentException("back-bone '" + name + "': expected one of " + ExperimentBackbones.NAMES
+                    + " (or any-precision-uniform)");
+        }
+        return new Backbone() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public QuantizedModel quantize(WeightSource model) throws IOException {
+                // The experiment inputs are keyed on the model directory's identity, so the bundle is opened here.
+                try (ModelBundle bundle = ModelBundle.open(modelDir, DeviceChoice.CPU)) {
+                    return new ExperimentBackbones(fixtures, Path.of("fixtures", "quant"),
+                            QuantizationStore.atDefaultLocation()).build(name, bundle);
+                }
+            }
         };
+    }
+
+    /**
+     * {@code any-precision-uniform} (plain k-means, what the committed static searches and classifiers were fitted
+     * on), or any of {@link ExperimentBackbones#NAMES} as the suite builds it.
+     */
+    static Backbone parse(String name, Path modelDir, Path fixtures) {
+        return name.equals("any-precision-uniform") ? anyPrecisionUniform() : experiment(name, modelDir, fixtures);
     }
 }

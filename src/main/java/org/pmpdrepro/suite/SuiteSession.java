@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.pmpdrepro.metrics.PairedBootstrap;
+import org.pmpdrepro.report.FailureCategory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +265,12 @@ public final class SuiteSession {
                 o = runner.run(cell);
             } catch (RuntimeException e) {
                 reporter.cellFailed(cell, e);
-                throw e;
+                // Wiring, files, caches and containers are infrastructure; anything else broke the decoder itself.
+                FailureCategory category = e instanceof NotImplementedException || e instanceof UncheckedIOException
+                        || e.getClass().getName().startsWith("org.pmpdrepro.container")
+                        ? FailureCategory.INFRASTRUCTURE : FailureCategory.DECODER_CRASH;
+                throw new IllegalStateException(category.message(cell.displayName() + " (" + cell.id() + "): " + e),
+                        e);
             }
             outcomes.put(cell, o);
         }

@@ -10,20 +10,25 @@ import org.pmpdrepro.decode.Precision;
 class SuiteRegistryTest {
 
     @Test
-    void theDefaultsWireAnyPrecisionRtnAndTheThreeNoSwitchingSchedulers() {
+    void theDefaultsWireEveryBackboneAndSchedulerOfTheGrid() {
         SuiteRegistry r = SuiteRegistry.defaults();
-        assertThat(r.backbones()).containsExactly("any-precision", "rtn");
-        assertThat(r.schedulers()).containsExactly("none-high", "none-low", "phase-aware-only");
+        assertThat(r.backbones()).containsExactly("any-precision", "gptq", "haq", "bit-mixer", "rtn");
+        assertThat(r.schedulers()).containsExactly("none-high", "none-low", "phase-aware-only", "static", "learned",
+                "none-matched", "random-uniform", "random-label-prior", "confidence");
+        for (Cell c : Grid.design().cells()) {
+            assertThat(r.backbones()).as(c.id()).contains(c.backbone());
+            assertThat(r.schedulers()).as(c.id()).contains(c.scheduler());
+        }
     }
 
     @Test
     void anUnwiredNameFailsAsNotImplementedNamingItAndWhereToWireIt() {
-        assertThatThrownBy(() -> SuiteRegistry.defaults().scheduler("learned"))
+        assertThatThrownBy(() -> SuiteRegistry.defaults().scheduler("oracle"))
                 .isInstanceOf(NotImplementedException.class)
-                .hasMessageStartingWith("not implemented: learned (scheduler")
+                .hasMessageStartingWith("not implemented: oracle (scheduler")
                 .hasMessageContaining("SuiteRegistry.defaults()");
-        assertThatThrownBy(() -> SuiteRegistry.defaults().backbone("haq"))
-                .hasMessageStartingWith("not implemented: haq (back-bone");
+        assertThatThrownBy(() -> SuiteRegistry.defaults().backbone("awq"))
+                .hasMessageStartingWith("not implemented: awq (back-bone");
     }
 
     @Test

@@ -118,8 +118,9 @@ class SuiteSessionTest {
     void aCellWhoseBackboneIsNotWiredFailsNamingIt() {
         SuiteSession s = session(false, runner(0));
         Cell gptq = s.cells(Ablation.REPLACE_PTQ_METHOD).get(0);
-        assertThatThrownBy(() -> s.verify(gptq)).isInstanceOf(NotImplementedException.class)
-                .hasMessageStartingWith("not implemented: gptq");
+        assertThatThrownBy(() -> s.verify(gptq)).hasRootCauseInstanceOf(NotImplementedException.class)
+                .hasMessageStartingWith("infrastructure error: " + gptq.displayName())
+                .hasMessageContaining("not implemented: gptq");
     }
 
     @Test
