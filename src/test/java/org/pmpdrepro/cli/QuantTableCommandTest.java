@@ -82,7 +82,7 @@ class QuantTableCommandTest {
                 + "resident_bytes_4_3,resident_bytes_3_2");
         assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
                 .containsExactly("full,full", "rtn,2", "rtn,3", "rtn,4", "any-precision,2", "any-precision,3",
-                        "any-precision,4");
+                        "any-precision,4", "gptq,2", "gptq,3", "gptq,4");
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",", -1);
             assertThat(Double.parseDouble(f[2])).as(line).isGreaterThan(1.0).isFinite();
