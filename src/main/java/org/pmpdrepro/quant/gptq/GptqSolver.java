@@ -3,6 +3,7 @@ package org.pmpdrepro.quant.gptq;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.quant.MinMaxGrid;
 
 /**
  * GPTQ on one matrix given its input Hessian (Frantar et al. 2023, Algorithm 1): quantize the columns one at a

@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.rtn;
 
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.Fp16;
+import org.pmpdrepro.quant.MinMaxGrid;
 
 /**
  * One matrix {@code [rows, cols]} round-to-nearest quantized at one bit-width: per row and group of
@@ -37,7 +38,6 @@ final class RtnCodes {
         int cols = weight.dim(1);
         int groups = groups(cols, groupSize);
         float[] w = weight.data();
-        int maxCode = (1 << bits) - 1;
         byte[] codes = new byte[w.length];
         short[] offsets = new short[rows * groups];
         short[] scales = new short[rows * groups];
@@ -55,16 +55,12 @@ final class RtnCodes {
                     min = Math.min(min, w[i]);
                     max = Math.max(max, w[i]);
                 }
-                String where = "tensor '" + weight.name() + "' row " + r + " group " + g;
-                short offset = Fp16.encode(min, where + " offset");
-                short scale = Fp16.encode((max - min) / maxCode, where + " scale");
-                offsets[r * groups + g] = offset;
-                scales[r * groups + g] = scale;
-                float o = Fp16.decode(offset);
-                float s = Fp16.decode(scale);
+                MinMaxGrid grid = MinMaxGrid.spanning(min, max, bits,
+                        "tensor '" + weight.name() + "' row " + r + " group " + g);
+                offsets[r * groups + g] = grid.offsetBits();
+                scales[r * groups + g] = grid.scaleBits();
                 for (int i = from; i < to; i++) {
-                    int q = s > 0 ? Math.round((w[i] - o) / s) : 0;
-                    codes[i] = (byte) Math.max(0, Math.min(maxCode, q));
+                    codes[i] = (byte) grid.code(w[i]);
                 }
             }
         }
