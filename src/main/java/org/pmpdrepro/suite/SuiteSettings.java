@@ -13,14 +13,13 @@ import org.pmpdrepro.eval.TaskRun;
  * run and a Maven run configure it alike.
  *
  * @param samples decode the first this many test prompts of each task; 0 for all of them
- * @param calibrationSequences at most this many calibration texts are given to back-bones that need them
  * @param intraOpThreads PyTorch intra-op threads for decoding; 0 leaves the engine's default (one per core). The
  *     default is 1: the fixture model is so small that a decode step is bound by per-operation overhead, and with
  *     the CPU shared by other jobs two spinning threads per operation made a 256-prompt decode over ten times
  *     slower (measured: more than 8 minutes against 55 s with one thread at a load of about 20)
  */
 public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device, int batchSize, int samples,
-        int calibrationSequences, int intraOpThreads, NumericsVariant variant) {
+        int intraOpThreads, NumericsVariant variant) {
 
     /**
      * The second numerical configuration update mode decodes each cell with, to measure numerical spread:
@@ -56,16 +55,12 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
             throw new IllegalArgumentException("pmpd.threads " + intraOpThreads
                     + ": expected 0 (engine default) or a positive count");
         }
-        if (calibrationSequences < 1) {
-            throw new IllegalArgumentException("calibration sequences " + calibrationSequences
-                    + ": expected at least 1");
-        }
     }
 
     /** The committed fixture model and fixtures, every test prompt, batch 32, the device DJL picks. */
     public static SuiteSettings defaults() {
         return new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.AUTO,
-                TaskRun.DEFAULT_BATCH_SIZE, 0, 128, 1, NumericsVariant.BATCH);
+                TaskRun.DEFAULT_BATCH_SIZE, 0, 1, NumericsVariant.BATCH);
     }
 
     /**
@@ -78,7 +73,7 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
                 Path.of(p.getProperty("pmpd.fixtures.dir", d.fixturesDir.toString())),
                 DeviceChoice.parse(p.getProperty("pmpd.device", "auto")),
                 integer(p, "pmpd.batch", d.batchSize), integer(p, "pmpd.samples", d.samples),
-                d.calibrationSequences, integer(p, "pmpd.threads", d.intraOpThreads),
+                integer(p, "pmpd.threads", d.intraOpThreads),
                 NumericsVariant.parse(p.getProperty("pmpd.variant", "batch")));
     }
 
