@@ -56,6 +56,11 @@ public final class TrainCommand implements Callable<Integer> {
                 "the record of the earlier stage."})
     Path initFrom;
 
+    @Option(names = "--oversample", paramLabel = "TEXT=K",
+            description = {"Training documents containing TEXT appear K times (a backslash-n in TEXT is a newline),",
+                "e.g. '\\nFrench: =4' to weight the translation pairs; the extra copies are shuffled with --seed."})
+    String oversample;
+
     @Option(names = "--hidden", defaultValue = "256") int hidden;
     @Option(names = "--intermediate", defaultValue = "688") int intermediate;
     @Option(names = "--layers", defaultValue = "6") int layers;
@@ -105,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig settings = new TrainConfig(seq, batch, steps, warmup, lr, finalLrRatio, weightDecay, clip, seed,
                     logEvery, evalEvery, checkpointEvery, evalWindows);
             TrainingRun.Outcome outcome = TrainingRun.run(config, settings, trainFile, validationFile,
-                    tokenizer::encodeBatch, tokenizer.bosId(), tokenizer.eosId(), work, initial);
+                    tokenizer::encodeBatch, tokenizer.bosId(), tokenizer.eosId(), work, initial, parseOversample());
 
             Files.createDirectories(out);
             CheckpointWriter.write(out, config, outcome.weights(), DType.F32);
@@ -127,6 +132,24 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    private TrainingRun.Oversample parseOversample() {
+        if (oversample == null) {
+            return null;
+        }
+        int eq = oversample.lastIndexOf('=');
+        int factor;
+        try {
+            factor = eq > 0 ? Integer.parseInt(oversample.substring(eq + 1)) : -1;
+        } catch (NumberFormatException e) {
+            factor = -1;
+        }
+        if (factor < 1) {
+            throw new IllegalArgumentException("--oversample '" + oversample
+                    + "': expected TEXT=K with a non-empty TEXT and an integer K >= 1");
+        }
+        return new TrainingRun.Oversample(oversample.substring(0, eq).replace("\\n", "\n"), factor, seed);
+    }
+
     private java.util.List<String> commandLine() {
         java.util.List<String> args = new java.util.ArrayList<>();
         if (initFrom != null) {
@@ -142,6 +165,9 @@ public final class TrainCommand implements Callable<Integer> {
         args.addAll(java.util.List.of("--seq", "" + seq, "--batch", "" + batch, "--steps", "" + steps, "--warmup",
                 "" + warmup, "--lr", "" + lr, "--final-lr-ratio", "" + finalLrRatio, "--weight-decay", "" + weightDecay,
                 "--clip", "" + clip, "--seed", "" + seed));
+        if (oversample != null) {
+            args.addAll(java.util.List.of("--oversample", "'" + oversample + "'"));
+        }
         return args;
     }
 }

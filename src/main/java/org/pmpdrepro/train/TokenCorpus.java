@@ -51,6 +51,11 @@ final class TokenCorpus {
         return documents;
     }
 
+    /** The token stream itself (a copy), for tests that check which documents it holds. */
+    int[] tokensForTest() {
+        return tokens.clone();
+    }
+
     /**
      * Reads a JSONL file of {@code {"text": ...}} documents and tokenizes it, caching the result beside
      * {@code cache} (reused only while the source's hash, recorded in the cache's name, is unchanged).
@@ -102,6 +107,73 @@ final class TokenCorpus {
         writeInts(cache, tokens);
         LOG.info("corpus {}: {} tokens, {} documents", jsonl.getFileName(), tokens.length, docs);
         return new TokenCorpus(tokens, docs);
+    }
+
+    /**
+     * This corpus with every document whose text (in {@code jsonl}, the file it was loaded from) contains
+     * {@code marker} present {@code factor} times: the original order stays, the extra copies follow it in an
+     * order shuffled by {@code seed}, so no window sees a document next to its own copy more often than chance.
+     * Used to give a task format more weight in a later training stage without building another corpus file.
+     */
+    TokenCorpus oversample(Path jsonl, String marker, int factor, long seed, int bos) throws IOException {
+        if (factor < 1 || marker.isEmpty()) {
+            throw new IllegalArgumentException("oversampling '" + marker + "' x" + factor
+                    + ": expected a non-empty marker and a factor of at least 1");
+        }
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == bos) {
+                starts.add(i);
+            }
+        }
+        List<Integer> matching = new ArrayList<>();
+        int doc = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode text = JSON.readTree(line).get("text");
+                if (text == null || !text.isTextual()) {
+                    throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
+                }
+                if (text.asText().contains(marker)) {
+                    matching.add(doc);
+                }
+                doc++;
+            }
+        }
+        if (doc != starts.size()) {
+            throw new IOException(jsonl + ": " + doc + " documents but " + starts.size()
+                    + " begin-of-sequence tokens in its token cache; delete the cache and retry");
+        }
+        int[] copies = new int[matching.size() * (factor - 1)];
+        for (int c = 0; c < copies.length; c++) {
+            copies[c] = matching.get(c % matching.size());
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = copies.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = copies[i];
+            copies[i] = copies[j];
+            copies[j] = t;
+        }
+        IntBuffer out = new IntBuffer();
+        for (int t : tokens) {
+            out.add(t);
+        }
+        for (int d : copies) {
+            int end = d + 1 < starts.size() ? starts.get(d + 1) : tokens.length;
+            for (int i = starts.get(d); i < end; i++) {
+                out.add(tokens[i]);
+            }
+        }
+        LOG.info("corpus {}: {} documents contain '{}'; x{} gives {} tokens", jsonl.getFileName(), matching.size(),
+                marker.replace("\n", "\\n"), factor, out.size);
+        return new TokenCorpus(out.toArray(), documents + copies.length);
     }
 
     private static int flush(List<String> batch, Function<List<String>, List<int[]>> encodeBatch, int bos, int eos,

@@ -28,7 +28,23 @@ public final class TrainingRun {
     public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
             Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work,
             Map<String, Tensor> initial) throws IOException {
+        return run(config, settings, trainFile, validationFile, encodeBatch, bos, eos, work, initial, null);
+    }
+
+    /**
+     * Documents of the training corpus that contain {@code marker} appear {@code factor} times (extra copies in an
+     * order drawn from {@code seed}).
+     */
+    public record Oversample(String marker, int factor, long seed) {}
+
+    /** As {@link #run}, with the training corpus reweighted by {@code oversample} (null: as it is). */
+    public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
+            Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work,
+            Map<String, Tensor> initial, Oversample oversample) throws IOException {
         TokenCorpus train = TokenCorpus.load(trainFile, encodeBatch, bos, eos, work.resolve("tokens"));
+        if (oversample != null) {
+            train = train.oversample(trainFile, oversample.marker(), oversample.factor(), oversample.seed(), bos);
+        }
         TokenCorpus validation = TokenCorpus.load(validationFile, encodeBatch, bos, eos, work.resolve("tokens"));
         Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints"), initial)
                 .run(train, validation);
@@ -45,6 +61,9 @@ public final class TrainingRun {
         p.put("final_train_loss", result.trainLoss());
         p.put("final_validation_loss", result.validationLoss());
         p.putPOJO("settings", settings);
+        if (oversample != null) {
+            p.putPOJO("oversample", oversample);
+        }
         return new Outcome(result.steps(), result.trainLoss(), result.validationLoss(), result.weights(), p);
     }
 
