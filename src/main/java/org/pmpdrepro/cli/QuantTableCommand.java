@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
@@ -21,16 +20,16 @@ import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.eval.ExperimentBackbones;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Perplexity;
+import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
-import org.pmpdrepro.quant.anyprec.FisherCache;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
-import org.pmpdrepro.quant.store.Backbone;
 import org.pmpdrepro.quant.store.Backbones;
 import org.pmpdrepro.quant.store.CalibrationSet;
 import org.pmpdrepro.quant.store.QuantizationStore;
@@ -72,7 +71,8 @@ public final class QuantTableCommand implements Callable<Integer> {
     Path fixtures = TaskFixtures.DEFAULT_DIR;
 
     @Option(names = "--methods", paramLabel = "M", split = ",",
-            description = "Back-bones to tabulate (default: every registered one).")
+            description = "Back-bones to tabulate (default: all of ${COMPLETION-CANDIDATES}).",
+            completionCandidates = MethodNames.class)
     List<String> methods;
 
     @Option(names = "--bits", paramLabel = "B", split = ",", description = "Bit-widths (default: 2,3,4).")
@@ -86,16 +86,13 @@ public final class QuantTableCommand implements Callable<Integer> {
             description = "First N test examples per task for test perplexity; 0 for all (default: ${DEFAULT-VALUE}).")
     int testLimit = 32;
 
-    @Option(names = "--fisher", paramLabel = "FILE",
-            description = "Fisher sensitivities to use when they match the model and calibration"
-                    + " (default: ${DEFAULT-VALUE}); otherwise they are computed into the cache.")
-    Path fisher = Path.of("fixtures", "quant", "anyprec", "fisher.safetensors");
+    @Option(names = "--quant-fixtures", paramLabel = "DIR",
+            description = {"The committed quantization artefacts the back-bones are built from: Fisher sensitivities,",
+                "HAQ policies, Bit-Mixer weights (default: ${DEFAULT-VALUE})."})
+    Path quantFixtures = Path.of("fixtures", "quant");
 
-    @Option(names = "--fisher-sequences", paramLabel = "N",
-            description = "Calibration documents the Fisher sensitivities sum over; 0 for all (default: ${DEFAULT-VALUE}).")
-    int fisherSequences = 64;
-
-    @Option(names = "--regenerate-fisher", description = "Compute the Fisher sensitivities and write them to --fisher.")
+    @Option(names = "--regenerate-fisher",
+            description = "Recompute the Fisher sensitivities into --quant-fixtures before building Any-Precision.")
     boolean regenerateFisher;
 
     @Option(names = "--cache", paramLabel = "DIR",
@@ -111,9 +108,9 @@ public final class QuantTableCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DeviceChoice choice = model.deviceChoice();
-        List<Backbone> backbones = backbones();
-        if (calibrationSequences < 1 || testLimit < 0 || fisherSequences < 0) {
-            throw usage("--calibration-sequences must be >= 1, --test-limit and --fisher-sequences >= 0");
+        List<String> backbones = backbones();
+        if (calibrationSequences < 1 || testLimit < 0) {
+            throw usage("--calibration-sequences must be >= 1 and --test-limit >= 0");
         }
         QuantizationStore store = cache == null ? QuantizationStore.atDefaultLocation()
                 : new QuantizationStore(cache, QuantizationStore.Mode.REBUILD);
@@ -122,7 +119,8 @@ public final class QuantTableCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         try (ModelBundle bundle = ModelBundle.open(model.model, choice)) {
-            PerplexityTable table = tabulate(bundle, backbones, store, bundle.model().device());
+            PerplexityTable table = tabulate(bundle, backbones, new ExperimentBackbones(fixtures, quantFixtures, store),
+                    bundle.model().device());
             String md = table.markdown();
             AtomicFiles.writeString(out.resolve(MARKDOWN), md);
             AtomicFiles.writeString(out.resolve(CSV), table.csv());
@@ -138,14 +136,14 @@ public final class QuantTableCommand implements Callable<Integer> {
         }
     }
 
-    private List<Backbone> backbones() {
-        List<Backbone> out = new ArrayList<>();
-        try {
-            for (String m : methods == null ? List.copyOf(Backbones.all().keySet()) : methods) {
-                out.add(Backbones.named(m.trim()));
+    private List<String> backbones() {
+        List<String> out = new ArrayList<>();
+        for (String m : methods == null ? ExperimentBackbones.NAMES : methods) {
+            if (!ExperimentBackbones.NAMES.contains(m.trim())) {
+                throw usage("--methods: unknown back-bone '" + m.trim() + "'; expected some of "
+                        + ExperimentBackbones.NAMES);
             }
-        } catch (IllegalArgumentException e) {
-            throw usage("--methods: " + e.getMessage());
+            out.add(m.trim());
         }
         for (int b : bits) {
             if (b < 1 || b > 8) {
@@ -155,68 +153,74 @@ public final class QuantTableCommand implements Callable<Integer> {
         return out;
     }
 
-    private PerplexityTable tabulate(ModelBundle bundle, List<Backbone> backbones, QuantizationStore store,
+    private PerplexityTable tabulate(ModelBundle bundle, List<String> backbones, ExperimentBackbones experiments,
             Device device) throws IOException {
         ProjectTokenizer tok = bundle.tokenizer();
         int maxTokens = bundle.config().maxPositionEmbeddings();
-        Path calibrationText = fixtures.resolve(CALIBRATION_TEXT);
-        CalibrationSet calibration = CalibrationSet.load(calibrationText, tok, calibrationSequences, maxTokens);
+        CalibrationSet calibration = CalibrationSet.load(fixtures.resolve(CALIBRATION_TEXT), tok, calibrationSequences,
+                maxTokens);
         CalibrationSet test = testSet(tok, maxTokens);
-        String modelSha = bundle.identity().sha256();
         List<String> provenance = new ArrayList<>();
-        provenance.add("model `" + bundle.directory() + "`, identity " + modelSha);
+        provenance.add("model `" + bundle.directory() + "`, identity " + bundle.identity().sha256());
         provenance.add(String.format(Locale.ROOT, "calibration perplexity: %s, %d tokens, SHA-256 %s",
                 calibration.label(), calibration.tokens(), calibration.sha256()));
         provenance.add(String.format(Locale.ROOT, "test perplexity: %s, %d tokens, SHA-256 %s", test.label(),
                 test.tokens(), test.sha256()));
         provenance.add("perplexity: exp of the mean next-token NLL over every token after the first of each sequence");
-        provenance.add("bytes: quantized block matrices only (codes packed, fp16 tables; full precision as fp16);"
-                + " code version " + Backbones.CODE_VERSION);
-
-        Optional<Backbone.Sensitivities> sensitivities = Optional.empty();
-        if (backbones.stream().anyMatch(b -> b.uses().contains(Backbone.Input.SENSITIVITIES))) {
-            FisherSensitivities f = fisher(bundle, calibrationText, maxTokens, store);
-            sensitivities = Optional.of(new Backbone.Sensitivities(f, f.contentSha256()));
+        provenance.add("back-bones as the ablations build them (eval.ExperimentBackbones): artefacts from `"
+                + experiments.quantFixtures() + "`, quantized models cached in `" + experiments.store().root() + "`");
+        provenance.add("bytes: quantized block matrices only (codes packed, fp16 tables; full precision as fp16),"
+                + " accounted by eval.WeightTraffic; code version " + Backbones.CODE_VERSION);
+        if (backbones.contains("any-precision")) {
+            FisherSensitivities f = regenerateFisher ? experiments.regenerateFisher(bundle) : experiments.fisher(bundle);
+            if (regenerateFisher) {
+                LOG.info("fisher: regenerated {}", experiments.fisherFile());
+            }
             provenance.add(String.format(Locale.ROOT, "Fisher sensitivities: %d sequences, calibration SHA-256 %s,"
                     + " content SHA-256 %s", f.provenance().sequences(), f.provenance().calibrationSha256(),
                     f.contentSha256()));
         }
-        Backbone.Inputs inputs = new Backbone.Inputs(bundle.checkpoint(), modelSha, Optional.of(calibration),
-                sensitivities);
 
         Progress progress = new Progress(2 * (1 + backbones.size() * bits.size()));
         List<PerplexityTable.Row> rows = new ArrayList<>();
         rows.add(row("full", Precision.FULL, bundle.model(), calibration, test, progress,
                 2L * matrixParameters(bundle), List.of()));
-        for (Backbone b : backbones) {
-            QuantizedModel q = b.build(store, inputs);
+        for (String name : backbones) {
+            QuantizedModel q = experiments.build(name, bundle);
+            WeightTraffic traffic = new WeightTraffic(q);
             List<OptionalLong> resident = new ArrayList<>();
             for (SortedSet<Integer> s : RESIDENT_SETS) {
-                resident.add(q.bitWidths().containsAll(s) ? OptionalLong.of(q.memory(s).residentBytes())
-                        : OptionalLong.empty());
+                double bytes = serves(q, s.last()) && serves(q, s.first())
+                        ? WeightTraffic.residentBytes(q, WeightTraffic.precision(q, s.last()),
+                                WeightTraffic.precision(q, s.first()))
+                        : Double.NaN;
+                resident.add(Double.isFinite(bytes) ? OptionalLong.of(Math.round(bytes)) : OptionalLong.empty());
             }
             try (DjlLlama served = DjlLlama.withProvider(bundle.config(), DjlLlama.reading(bundle.checkpoint()), device,
                     (m, c, w) -> new QuantizedWeightProvider(m, c, w, q))) {
                 for (int bw : bits) {
-                    rows.add(row(b.method(), Precision.bits(bw), served, calibration, test, progress,
-                            q.bytesReadPerToken(bw), resident));
+                    if (!serves(q, bw)) {
+                        LOG.info("quant-table: {} does not serve {} bits; no row", name, bw);
+                        progress.skip(2);
+                        continue;
+                    }
+                    Precision p = WeightTraffic.precision(q, bw);
+                    rows.add(row(name, p, served, calibration, test, progress,
+                            Math.round(traffic.bytesPerStep(p.label())), resident));
                 }
             }
         }
         return new PerplexityTable(provenance, RESIDENT_SETS, rows);
     }
 
-    private FisherSensitivities fisher(ModelBundle bundle, Path calibrationText, int maxTokens, QuantizationStore store)
-            throws IOException {
-        CalibrationSet set = CalibrationSet.load(calibrationText, bundle.tokenizer(), fisherSequences, maxTokens);
-        String modelSha = bundle.identity().sha256();
-        if (regenerateFisher) {
-            FisherSensitivities f = FisherSensitivities.compute(bundle.checkpoint(), modelSha, set);
-            f.save(fisher);
-            LOG.info("fisher: regenerated {} over {}", fisher, set.label());
-            return f;
+    /** Whether {@code model} serves a {@code bits} precision: a uniform width it holds, or HAQ's policy for it. */
+    private static boolean serves(QuantizedModel model, int bits) {
+        try {
+            Precision p = WeightTraffic.precision(model, bits);
+            return p.uniformBits() < 0 || model.bitWidths().contains(bits);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-        return FisherCache.loadOrCompute(fisher, store.root().resolve("fisher"), bundle.checkpoint(), modelSha, set);
     }
 
     /** Prompt + " " + reference of every test example of every task, as {@code <bos> ... <eos>}. */
@@ -252,8 +256,9 @@ public final class QuantTableCommand implements Callable<Integer> {
         progress.step(method + " " + precision + " test", tst);
         List<OptionalLong> res = resident.isEmpty() ? RESIDENT_SETS.stream().map(s -> OptionalLong.empty()).toList()
                 : resident;
-        return new PerplexityTable.Row(method, precision.isFull() ? "full" : Integer.toString(precision.uniformBits()),
-                cal, tst, readBytes, res);
+        String label = precision.isFull() ? "full" : precision.uniformBits() > 0 ? Integer.toString(precision.uniformBits())
+                : String.format(Locale.ROOT, "%s (%.3f bits)", precision.label(), precision.averageBits());
+        return new PerplexityTable.Row(method, label, cal, tst, readBytes, res);
     }
 
     /** Logs each finished measurement with elapsed time and an estimate of the rest. */
@@ -266,11 +271,22 @@ public final class QuantTableCommand implements Callable<Integer> {
             this.total = total;
         }
 
+        void skip(int steps) {
+            done += steps;
+        }
+
         void step(String what, double perplexity) {
             done++;
             double secs = (System.nanoTime() - begin) / 1e9;
             LOG.info(String.format(Locale.ROOT, "quant-table %d/%d: %s perplexity %.3f; %.0f s elapsed, ETA %.0f s",
                     done, total, what, perplexity, secs, secs / done * (total - done)));
+        }
+    }
+
+    /** The back-bone names, for {@code --help}. */
+    static final class MethodNames extends ArrayList<String> {
+        MethodNames() {
+            super(ExperimentBackbones.NAMES);
         }
     }
 

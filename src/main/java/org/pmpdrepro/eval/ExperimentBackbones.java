@@ -60,6 +60,23 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
                 CALIBRATION_SEQUENCES, bundle.config().maxPositionEmbeddings());
     }
 
+    /**
+     * The Fisher sensitivities Any-Precision is built with: the committed file when its model and calibration hashes
+     * match {@code bundle}, else computed into the store's {@code fisher/} cache.
+     */
+    public FisherSensitivities fisher(ModelBundle bundle) throws IOException {
+        return FisherCache.loadOrCompute(fisherFile(), store.root().resolve("fisher"), bundle.checkpoint(),
+                bundle.identity().sha256(), calibration(bundle));
+    }
+
+    /** Recomputes the Fisher sensitivities of {@code bundle} and writes them to {@link #fisherFile()}. */
+    public FisherSensitivities regenerateFisher(ModelBundle bundle) throws IOException {
+        FisherSensitivities f = FisherSensitivities.compute(bundle.checkpoint(), bundle.identity().sha256(),
+                calibration(bundle));
+        f.save(fisherFile());
+        return f;
+    }
+
     /** Back-bone {@code name} of {@code bundle}'s model; an unknown name is an error listing {@link #NAMES}. */
     public QuantizedModel build(String name, ModelBundle bundle) throws IOException {
         String modelSha = bundle.identity().sha256();
@@ -67,9 +84,7 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
             case "rtn", "gptq" -> Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(),
                     modelSha, Optional.of(calibration(bundle)), Optional.empty()));
             case "any-precision" -> {
-                CalibrationSet calibration = calibration(bundle);
-                FisherSensitivities fisher = FisherCache.loadOrCompute(fisherFile(), store.root().resolve("fisher"),
-                        bundle.checkpoint(), modelSha, calibration);
+                FisherSensitivities fisher = fisher(bundle);
                 yield Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(), modelSha,
                         Optional.empty(), Optional.of(new Backbone.Sensitivities(fisher, fisher.contentSha256()))));
             }

@@ -14,6 +14,7 @@ import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.eval.TaskScores;
+import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.QuantizedModel;
 

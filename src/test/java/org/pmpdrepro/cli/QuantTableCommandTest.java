@@ -59,14 +59,17 @@ class QuantTableCommandTest {
     }
 
     static Run table(Path out, Path cache, String... extra) {
-        return table(out, cache, dir.resolve("no-such-fisher.safetensors"), extra);
+        return table(out, cache, dir.resolve("no-quant-fixtures"), extra);
     }
 
-    static Run table(Path out, Path cache, Path fisher, String... extra) {
+    /** The random model has no HAQ policies or Bit-Mixer weights, so its table covers the other three. */
+    static Run table(Path out, Path cache, Path quantFixtures, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("quant-table", "--model", model.toString(), "--device",
-                "cpu", "--fixtures", fixtures.toString(), "--calibration-sequences", "3", "--fisher-sequences", "2",
-                "--fisher", fisher.toString(), "--batch-size", "4",
-                "--cache", cache.toString(), "--out", out.toString()));
+                "cpu", "--fixtures", fixtures.toString(), "--calibration-sequences", "3", "--quant-fixtures",
+                quantFixtures.toString(), "--batch-size", "4", "--cache", cache.toString(), "--out", out.toString()));
+        if (!List.of(extra).contains("--methods")) {
+            args.addAll(List.of("--methods", "any-precision,gptq,rtn"));
+        }
         args.addAll(List.of(extra));
         return run(args.toArray(String[]::new));
     }
@@ -81,8 +84,8 @@ class QuantTableCommandTest {
         assertThat(csv.get(0)).isEqualTo("method,precision,calibration_ppl,test_ppl,read_bytes_per_token,"
                 + "resident_bytes_4_3,resident_bytes_3_2");
         assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
-                .containsExactly("full,full", "rtn,2", "rtn,3", "rtn,4", "any-precision,2", "any-precision,3",
-                        "any-precision,4", "gptq,2", "gptq,3", "gptq,4");
+                .containsExactly("full,full", "any-precision,2", "any-precision,3", "any-precision,4", "gptq,2",
+                        "gptq,3", "gptq,4", "rtn,2", "rtn,3", "rtn,4");
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",", -1);
             assertThat(Double.parseDouble(f[2])).as(line).isGreaterThan(1.0).isFinite();
@@ -91,12 +94,13 @@ class QuantTableCommandTest {
         // Resident bytes as the back-bone's own accounting gives them.
         try (CheckpointDirectory ckpt = CheckpointDirectory.open(model)) {
             QuantizedModel rtn = RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(ckpt, QuantizationInputs.none());
-            assertThat(csv.get(2).split(",", -1)[5]).isEqualTo(Long.toString(rtn.memory(Set.of(4, 3)).residentBytes()));
-            assertThat(csv.get(2).split(",", -1)[6]).isEqualTo(Long.toString(rtn.memory(Set.of(3, 2)).residentBytes()));
-            assertThat(csv.get(2).split(",", -1)[4]).isEqualTo(Long.toString(rtn.bytesReadPerToken(2)));
+            String[] rtn2 = csv.get(8).split(",", -1);
+            assertThat(rtn2[5]).isEqualTo(Long.toString(rtn.memory(Set.of(4, 3)).residentBytes()));
+            assertThat(rtn2[6]).isEqualTo(Long.toString(rtn.memory(Set.of(3, 2)).residentBytes()));
+            assertThat(rtn2[4]).isEqualTo(Long.toString(rtn.bytesReadPerToken(2)));
         }
         assertThat(Files.readString(out.resolve("quant-table.md"))).contains("| rtn | 3 |")
-                .contains("resident bytes {4,3}").contains("Fisher sensitivities: 2 sequences");
+                .contains("resident bytes {4,3}").contains("Fisher sensitivities: 4 sequences");
         assertThat(r.out()).contains("| any-precision | 4 |");
         assertThat(cache.resolve("fisher")).isDirectory();
     }
@@ -121,13 +125,40 @@ class QuantTableCommandTest {
 
     @Test
     void regeneratingTheFisherSensitivitiesWritesThemWithTheirProvenance() throws IOException {
-        Path fisher = dir.resolve("regenerated").resolve("fisher.safetensors");
-        Run r = table(dir.resolve("out-regen"), dir.resolve("cache-regen"), fisher, "--methods", "any-precision",
-                "--bits", "3", "--regenerate-fisher");
+        Path quantFixtures = dir.resolve("regenerated");
+        Run r = table(dir.resolve("out-regen"), dir.resolve("cache-regen"), quantFixtures, "--methods",
+                "any-precision", "--bits", "3", "--regenerate-fisher");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        FisherSensitivities f = FisherSensitivities.load(fisher, RandomModelDirectory.CONFIG);
-        assertThat(f.provenance().sequences()).isEqualTo(2);
+        FisherSensitivities f = FisherSensitivities.load(quantFixtures.resolve("anyprec").resolve("fisher.safetensors"),
+                RandomModelDirectory.CONFIG);
+        assertThat(f.provenance().sequences()).as("every calibration document of the reduced fixtures").isEqualTo(4);
         assertThat(Files.readAllLines(dir.resolve("out-regen").resolve("quant-table.csv"))).hasSize(3);
+    }
+
+    @Test
+    void haqRowsAreItsSearchedPoliciesAndBitMixerRowsItsWidthsOnTheCommittedModel() throws IOException {
+        Path out = dir.resolve("out-committed");
+        Run r = run("quant-table", "--device", "cpu", "--fixtures", fixtures.toString(), "--calibration-sequences",
+                "2", "--test-limit", "1", "--batch-size", "4", "--methods", "haq,bit-mixer", "--bits", "3,4",
+                "--cache", dir.resolve("cache-committed").toString(), "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> csv = Files.readAllLines(out.resolve("quant-table.csv"));
+        assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
+                .containsExactly("full,full", "haq,haq-3 (2.977 bits)", "haq,haq-4 (3.977 bits)", "bit-mixer,3",
+                        "bit-mixer,4");
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",", -1);
+            assertThat(Double.parseDouble(f[2])).as(line).isGreaterThan(1.0).isFinite();
+            assertThat(Long.parseLong(f[4])).as(line).isPositive();
+        }
+        String[] haq4 = csv.get(3).split(",", -1);
+        String[] haq3 = csv.get(2).split(",", -1);
+        assertThat(Long.parseLong(haq4[4])).as("a 4-bit budget reads more than a 3-bit one")
+                .isGreaterThan(Long.parseLong(haq3[4]));
+        assertThat(Long.parseLong(haq4[5])).as("resident {4,3}: both policies' matrices")
+                .isGreaterThanOrEqualTo(Long.parseLong(haq4[4]));
+        assertThat(haq4[6]).as("resident {3,2} needs haq-2, which --bits did not ask for but the model serves")
+                .isNotEmpty();
     }
 
     @Test
