@@ -77,7 +77,7 @@ public final class SuiteSession {
         return config;
     }
 
-    /** The selected cells of {@code ablation}, in grid order; the runner is told about them ({@link CellRunner#plan}). */
+    /** The selected cells of {@code ablation}, in grid order; the runner is told of them ({@link CellRunner#plan}). */
     public List<Cell> cells(Ablation ablation) {
         List<Cell> selected = config.selection().select(config.grid().of(ablation));
         runner.plan(selected);

@@ -116,14 +116,15 @@ class CellFilesTest {
     /** Each edit of timings.json is re-hashed into done.json, so only the strict parse can catch it. */
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
-        "\"decodeShared\" : true          | \"decodeShared\" : \"yes\"    | decodeShared: \"yes\": expected true or false",
-        "\"bytesPerToken\" : 1234.5       | \"bytesPerToken\" : \"many\"  | bytesPerToken: \"many\": expected a number or null",
-        "\"samples\" : 2                  | \"samples\" : 3               | samples 3, but",
-        "\"samples\" : 2                  | \"samples\" : 2.5             | samples: 2.5: expected an integer",
-        "\"backend\" : \"djl-pytorch 2.7.1\", | ~~                        | backend: missing; expected a string",
-        "\"cell\" :                       | \"seed\" : 1, \"cell\" :      | seed: unknown field",
-        "\"referencesLabel\" : \"human continuation\" | \"referencesLabel\" : \"full-precision output\" | without references.jsonl",
-        "\"task\" : \"debchat\"           | \"task\" : \"debsum\"         | task 'debsum', expected 'debchat'",
+        "\"decodeShared\" : true    | \"decodeShared\" : \"yes\"   | decodeShared: \"yes\": expected true or false",
+        "\"bytesPerToken\" : 1234.5 | \"bytesPerToken\" : \"many\" | bytesPerToken: \"many\": expected a number",
+        "\"samples\" : 2            | \"samples\" : 3              | samples 3, but",
+        "\"samples\" : 2            | \"samples\" : 2.5            | samples: 2.5: expected an integer",
+        "\"backend\" : \"djl-pytorch 2.7.1\", | ~~                | backend: missing; expected a string",
+        "\"cell\" :                 | \"seed\" : 1, \"cell\" :     | seed: unknown field",
+        "\"referencesLabel\" : \"human continuation\" | \"referencesLabel\" : \"full-precision output\""
+                + " | without references.jsonl",
+        "\"task\" : \"debchat\"     | \"task\" : \"debsum\"        | task 'debsum', expected 'debchat'",
     })
     void aMalformedTimingsFieldIsNamedWithItsFile(String original, String replacement, String problem,
             @TempDir Path out) throws Exception {

@@ -271,6 +271,12 @@ public final class ContainerCellRunner {
                 .withLabelFilter(Map.of(LABEL, jobId)).exec().isEmpty();
     }
 
+    /** The job ids of every container this runner's label marks that the engine still has, running or not. */
+    public static List<String> jobsLeftBehind() {
+        return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(List.of(LABEL)).exec().stream().map(c -> c.getLabels().get(LABEL)).toList();
+    }
+
     private static String shortId(String id) {
         return id == null ? "(none)" : id.substring(0, Math.min(12, id.length()));
     }
