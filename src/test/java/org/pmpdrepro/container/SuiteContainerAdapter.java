@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,7 @@ public final class SuiteContainerAdapter implements CellRunner {
         public CellRunner open(SuiteRegistry registry, SuiteSettings settings) {
             requireBaked("pmpd.model.dir", settings.modelDir(), ModelBundle.DEFAULT_DIR);
             requireBaked("pmpd.fixtures.dir", settings.fixturesDir(), TaskFixtures.DEFAULT_DIR);
-            ContainerCellRunner containers = ContainerCellRunner.fromSystemProperties();
-            return new SuiteContainerAdapter((spec, out) -> containers.runSharded(spec, containers.defaultShards(),
-                    out), registry, settings, WORK, CellScoring.defaults());
+            return new SuiteContainerAdapter(new Containers(), registry, settings, WORK, CellScoring.defaults());
         }
 
         private static void requireBaked(String property, Path asked, Path baked) {
@@ -79,6 +78,24 @@ public final class SuiteContainerAdapter implements CellRunner {
         }
     }
 
+    /**
+     * Jobs in containers of {@link ContainerCellRunner#fromSystemProperties()}, sharded over the engine's GPUs. The
+     * engine and the image are first needed by the first job, so that a missing engine or jar fails the cells (as
+     * infrastructure errors) rather than the test class.
+     */
+    private static final class Containers implements Jobs {
+        private ContainerCellRunner containers;
+
+        @Override
+        public synchronized List<CellRun> run(JobSpec spec, Path hostOut) throws ContainerJobException, IOException,
+                InterruptedException {
+            if (containers == null) {
+                containers = ContainerCellRunner.fromSystemProperties();
+            }
+            return containers.runSharded(spec, containers.defaultShards(), hostOut);
+        }
+    }
+
     /** Runs one job and returns its cells' runs in the job's order: containers, or a fake in unit tests. */
     @FunctionalInterface
     public interface Jobs {
@@ -89,7 +106,7 @@ public final class SuiteContainerAdapter implements CellRunner {
     /** The runs of one kind of job (main or variant) by cell, and the failures of its failed jobs. */
     private record Results(Map<Cell, CellRun> runs, Map<Cell, RuntimeException> failures) {
         Results() {
-            this(new HashMap<>(), new HashMap<>());
+            this(new LinkedHashMap<>(), new HashMap<>());
         }
 
         boolean settled(Cell c) {

@@ -59,12 +59,16 @@ class SuiteContainerAdapterTest {
     static final class FakeJobs implements SuiteContainerAdapter.Jobs {
         final List<JobSpec> specs = new ArrayList<>();
         ContainerJobException failure;
+        RuntimeException crash;
 
         @Override
         public List<CellRun> run(JobSpec spec, Path hostOut) throws ContainerJobException {
             specs.add(spec);
             if (failure != null) {
                 throw failure;
+            }
+            if (crash != null) {
+                throw crash;
             }
             return spec.cells().stream().map(FakeJobs::run).toList();
         }
@@ -177,6 +181,16 @@ class SuiteContainerAdapterTest {
                 .hasMessageContaining(ContainerJobException.PREFIX).hasMessageContaining("exit code 1")
                 .hasMessageContaining("IllegalStateException: boom");
         assertThat(jobs.specs).as("the failed job is not sent again for its other cell").hasSize(1);
+    }
+
+    @Test
+    void anEngineOrImageThatCannotBeHadFailsTheCellsAsInfrastructureNotTheTestClass(@TempDir Path work) {
+        FakeJobs jobs = new FakeJobs();
+        jobs.crash = new IllegalStateException("target/pmpd-repro.jar does not exist; the container runner needs the"
+                + " packaged jar");
+        SuiteContainerAdapter runner = adapter(jobs, work);
+        assertThatThrownBy(() -> runner.run(STATIC)).isInstanceOf(ContainerRunException.class)
+                .hasMessageContaining("target/pmpd-repro.jar does not exist");
     }
 
     @Test
