@@ -1,5 +1,7 @@
 package org.pmpdrepro.container;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.quant.QuantizationInputs;
@@ -33,8 +36,9 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
  * the test split of the committed task fixtures with a model directory (the fixture model by default).
  *
  * <p>Any-Precision is quantized here with {@link SensitivitySource#uniform() uniform} sensitivities (plain
- * k-means), because the Fisher sensitivities are an artefact of the suite, not of this package; executors that
- * serve the suite's full cells replace this one. Quantized back-bones are kept for the later cells of a job.
+ * k-means), because the Fisher sensitivities are an artefact of the suite, not of this package; the suite's own
+ * executor ({@code run-job --executor suite}, the default) serves every cell the suite wires. Quantized back-bones
+ * are kept for the later cells of a job. Memory is not accounted ({@link CellRun.Accounting#UNKNOWN}).
  */
 public final class FixtureCellExecutor implements JobCellExecutor {
 
@@ -48,6 +52,25 @@ public final class FixtureCellExecutor implements JobCellExecutor {
     private final Path fixturesDir;
     private final int batchSize;
     private final Map<String, DjlLlama> backbones = new HashMap<>();
+    private CellRun.Origin origin;
+
+    /** {@code run-job --executor fixture}. */
+    public static final class Factory implements JobCellExecutorFactory {
+
+        @Override
+        public String name() {
+            return "fixture";
+        }
+
+        @Override
+        public JobCellExecutor open(JobSpec job, Path modelDir, Path fixturesDir) throws IOException {
+            if (job.intraOpThreads() > 0) {
+                Engine.getInstance(); // loads the native library before JNI is called
+                JniUtils.setNumThreads(job.intraOpThreads());
+            }
+            return FixtureCellExecutor.open(modelDir, fixturesDir, job.device(), job.batchSize());
+        }
+    }
 
     private FixtureCellExecutor(ModelBundle bundle, Path fixturesDir, int batchSize) {
         this.bundle = bundle;
@@ -108,7 +131,11 @@ public final class FixtureCellExecutor implements JobCellExecutor {
         };
         TaskOutputs outputs = new TaskRun(model, bundle.tokenizer(), batchSize)
                 .run(examples, plan, cell.scheduler() + " " + cell.pair());
-        return new CellRun(cell, outputs, prepareSeconds);
+        if (origin == null) {
+            origin = CellRun.Origin.of(bundle, fixturesDir);
+        }
+        return new CellRun(cell, outputs, prepareSeconds, References.dataset(outputs), CellRun.Accounting.UNKNOWN,
+                origin);
     }
 
     /** The decoder over the cell's quantized back-bone, quantized on first use. */

@@ -26,26 +26,31 @@ import org.pmpdrepro.io.AtomicFiles;
  * prompts of their tasks. The JSON form, which travels into the container as a file:
  *
  * <pre>{@code
- * {"jobId": "ci-a1", "device": "cpu", "limit": 8, "batchSize": 32,
+ * {"jobId": "ci-a1", "device": "cpu", "limit": 8, "batchSize": 32, "intraOpThreads": 1,
  *  "cells": [{"ablation": "A1", "task": "debsum", "backbone": "rtn", "pair": "4-3", "scheduler": "none-high"}]}
  * }</pre>
  *
- * {@code limit} (0 = every prompt), {@code device} ({@code auto|cpu|gpu}) and {@code batchSize} are optional.
- * Parsing is strict: an unknown field, a wrong type or a bad value is a {@link JobSpecException} naming it.
+ * {@code limit} (0 = every prompt), {@code device} ({@code auto|cpu|gpu}), {@code batchSize} and
+ * {@code intraOpThreads} (0 = the engine's default) are optional. Parsing is strict: an unknown field, a wrong type
+ * or a bad value is a {@link JobSpecException} naming it.
  *
  * @param jobId a name for the job, used in logs and result files
  * @param cells the cells, at least one, with distinct {@link JobCell#id() ids}
  * @param limit the first {@code limit} prompts of each task's test split, 0 for all
  * @param device where to decode
  * @param batchSize prompts decoded together (outputs depend on it through padding, so both runners must agree)
+ * @param intraOpThreads PyTorch intra-op threads (the order of floating-point sums depends on it), 0 for the
+ *     engine's default
  */
-public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice device, int batchSize) {
+public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice device, int batchSize,
+        int intraOpThreads) {
 
     /** The name of the specification file inside a job's working directory. */
     public static final String FILE_NAME = "job.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Set<String> TOP_FIELDS = Set.of("jobId", "cells", "limit", "device", "batchSize");
+    private static final Set<String> TOP_FIELDS = Set.of("jobId", "cells", "limit", "device", "batchSize",
+            "intraOpThreads");
     private static final Set<String> CELL_FIELDS = Set.of("ablation", "task", "backbone", "pair", "scheduler");
 
     public JobSpec {
@@ -71,23 +76,39 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
         if (batchSize < 1) {
             throw new JobSpecException(where, "batchSize", batchSize + ": expected at least 1");
         }
+        if (intraOpThreads < 0) {
+            throw new JobSpecException(where, "intraOpThreads", intraOpThreads
+                    + ": expected 0 (the engine's default) or a positive count");
+        }
     }
 
-    /** A job with the defaults: every prompt, device {@code auto}, the task run's default batch size. */
+    /**
+     * A job with the defaults: every prompt, device {@code auto}, the task run's default batch size, the engine's
+     * thread count.
+     */
     public static JobSpec of(String jobId, List<JobCell> cells) {
-        return new JobSpec(jobId, cells, 0, DeviceChoice.AUTO, TaskRun.DEFAULT_BATCH_SIZE);
+        return new JobSpec(jobId, cells, 0, DeviceChoice.AUTO, TaskRun.DEFAULT_BATCH_SIZE, 0);
+    }
+
+    /** This job's settings for other cells under another id (a shard of it). */
+    public JobSpec withCells(String newJobId, List<JobCell> newCells) {
+        return new JobSpec(newJobId, newCells, limit, device, batchSize, intraOpThreads);
     }
 
     public JobSpec withLimit(int newLimit) {
-        return new JobSpec(jobId, cells, newLimit, device, batchSize);
+        return new JobSpec(jobId, cells, newLimit, device, batchSize, intraOpThreads);
     }
 
     public JobSpec withDevice(DeviceChoice newDevice) {
-        return new JobSpec(jobId, cells, limit, newDevice, batchSize);
+        return new JobSpec(jobId, cells, limit, newDevice, batchSize, intraOpThreads);
     }
 
     public JobSpec withBatchSize(int newBatchSize) {
-        return new JobSpec(jobId, cells, limit, device, newBatchSize);
+        return new JobSpec(jobId, cells, limit, device, newBatchSize, intraOpThreads);
+    }
+
+    public JobSpec withIntraOpThreads(int newIntraOpThreads) {
+        return new JobSpec(jobId, cells, limit, device, batchSize, newIntraOpThreads);
     }
 
     /** Reads a specification file; errors name {@code file}. */
@@ -120,8 +141,9 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
         DeviceChoice device = top.parsed("device", "auto", DeviceChoice::parse);
         int limit = top.integer("limit", 0);
         int batchSize = top.integer("batchSize", TaskRun.DEFAULT_BATCH_SIZE);
+        int intraOpThreads = top.integer("intraOpThreads", 0);
         try {
-            return new JobSpec(jobId, cells, limit, device, batchSize);
+            return new JobSpec(jobId, cells, limit, device, batchSize, intraOpThreads);
         } catch (JobSpecException e) {
             throw e.from(source);
         }
@@ -148,6 +170,7 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
         root.put("device", device.name().toLowerCase(Locale.ROOT));
         root.put("limit", limit);
         root.put("batchSize", batchSize);
+        root.put("intraOpThreads", intraOpThreads);
         ArrayNode array = root.putArray("cells");
         for (JobCell c : cells) {
             ObjectNode cell = array.addObject();

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-/** Typed, strict access to the fields of one JSON object of a job specification, with errors naming the path. */
+/** Typed, strict access to the fields of one JSON object of a job's files, with errors naming file and path. */
 final class JsonFields {
 
     private final String source;
@@ -67,6 +67,48 @@ final class JsonFields {
         } catch (IllegalArgumentException e) {
             throw new JobSpecException(source, prefix + name, e.getMessage());
         }
+    }
+
+    /** A required integer. */
+    int requiredInteger(String name) {
+        JsonNode value = required(name);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new JobSpecException(source, prefix + name, value + ": expected an integer");
+        }
+        return value.intValue();
+    }
+
+    /** A required integer that may exceed {@code int}. */
+    long requiredLong(String name) {
+        JsonNode value = required(name);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new JobSpecException(source, prefix + name, value + ": expected an integer");
+        }
+        return value.longValue();
+    }
+
+    /** A required number; JSON has no NaN, so {@code null} stands for it. */
+    double number(String name) {
+        JsonNode value = node.get(name);
+        if (value == null) {
+            throw new JobSpecException(source, prefix + name, "missing; expected a number or null");
+        }
+        if (value.isNull()) {
+            return Double.NaN;
+        }
+        if (!value.isNumber()) {
+            throw new JobSpecException(source, prefix + name, value + ": expected a number or null");
+        }
+        return value.doubleValue();
+    }
+
+    /** A required boolean. */
+    boolean flag(String name) {
+        JsonNode value = required(name);
+        if (!value.isBoolean()) {
+            throw new JobSpecException(source, prefix + name, value + ": expected true or false");
+        }
+        return value.booleanValue();
     }
 
     int integer(String name, int fallback) {

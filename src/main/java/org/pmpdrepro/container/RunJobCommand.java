@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pmpd run-job}: the container's entry point. Reads a {@link JobSpec}, runs every cell through a
- * {@link JobCellExecutor} and leaves each cell's {@link CellFiles} under {@code --out}. Exit codes are
+ * {@link JobCellExecutor} (chosen by name among the registered {@link JobCellExecutorFactory factories}: {@code suite}
+ * by default, every cell the ablation suite wires; {@code fixture}, the fixed plans on RTN and Any-Precision) and
+ * leaves each cell's {@link CellFiles} under {@code --out}. Exit codes are
  * {@link JobExitCodes}: 64 for a malformed specification, 2 for a cell the executor cannot run (checked for every
  * cell before any is decoded), 1 for a failure while running.
  */
@@ -31,8 +33,8 @@ import picocli.CommandLine.Spec;
         })
 public final class RunJobCommand implements Callable<Integer> {
 
-    /** The executors {@code --executor} names. */
-    static final List<String> EXECUTORS = List.of("fixture");
+    /** The executor {@code --executor} defaults to: the ablation suite's cell decoder. */
+    static final String DEFAULT_EXECUTOR = "suite";
 
     @Spec
     CommandSpec spec;
@@ -49,7 +51,7 @@ public final class RunJobCommand implements Callable<Integer> {
     @Option(names = "--fixtures", paramLabel = "DIR", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
     Path fixtures = TaskFixtures.DEFAULT_DIR;
 
-    @Option(names = "--executor", paramLabel = "NAME", defaultValue = "fixture",
+    @Option(names = "--executor", paramLabel = "NAME", defaultValue = DEFAULT_EXECUTOR,
             description = "What runs the cells: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = ExecutorNames.class)
     String executor;
@@ -67,11 +69,13 @@ public final class RunJobCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(JobExitCodes.BAD_SPEC, "cannot read job specification " + specFile + ": " + e.getMessage());
         }
-        if (!EXECUTORS.contains(executor)) {
-            return fail(JobExitCodes.BAD_SPEC, "--executor '" + executor + "': expected one of " + EXECUTORS);
+        JobCellExecutorFactory factory = JobCellExecutorFactory.available().get(executor);
+        if (factory == null) {
+            return fail(JobExitCodes.BAD_SPEC, "--executor '" + executor + "': expected one of "
+                    + JobCellExecutorFactory.available().keySet());
         }
         long start = System.nanoTime();
-        try (JobCellExecutor cells = open(job)) {
+        try (JobCellExecutor cells = factory.open(job, modelDir, fixtures)) {
             List<String> unsupported = new ArrayList<>();
             for (JobCell cell : job.cells()) {
                 cells.unsupported(cell).ifPresent(unsupported::add);
@@ -100,13 +104,6 @@ public final class RunJobCommand implements Callable<Integer> {
         return JobExitCodes.OK;
     }
 
-    private JobCellExecutor open(JobSpec job) throws IOException {
-        return switch (executor) {
-            case "fixture" -> FixtureCellExecutor.open(modelDir, fixtures, job.device(), job.batchSize());
-            default -> throw new IllegalStateException("executor " + executor + " passed the check");
-        };
-    }
-
     private int fail(int code, String message) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("pmpd run-job: error: " + message);
@@ -119,7 +116,7 @@ public final class RunJobCommand implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
 
         ExecutorNames() {
-            super(EXECUTORS);
+            super(JobCellExecutorFactory.available().keySet());
         }
     }
 }

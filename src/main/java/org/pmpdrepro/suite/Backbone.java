@@ -8,8 +8,8 @@ import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /**
- * How the in-process runner builds one PTQ back-bone and maps a pair's bit-widths onto what it serves. Built once
- * per run and shared by every cell that names it.
+ * How the cell decoder (in the test JVM or in a decoder container) builds one PTQ back-bone and maps a pair's
+ * bit-widths onto what it serves. Built once per run and shared by every cell that names it.
  */
 public interface Backbone {
 

@@ -1,7 +1,19 @@
 package org.pmpdrepro.suite;
 
-/** Runs one cell: decodes its task's prompts with its back-bone and schedule, and scores them. */
+import java.util.List;
+
+/**
+ * Runs one cell: decodes its task's prompts with its back-bone and schedule, and scores them. The in-process
+ * runner is {@link FixtureCellRunner}; others are found with {@link CellRunners} ({@code -Dpmpd.runner}).
+ */
 public interface CellRunner extends AutoCloseable {
+
+    /**
+     * The cells the session will ask for, told as soon as it knows them (each ablation's selection), so a runner
+     * with a high fixed cost per call (a container per job) can run them together. Cells may be planned more than
+     * once and {@link #run} may still be asked for cells never planned. Does nothing by default.
+     */
+    default void plan(List<Cell> cells) {}
 
     /**
      * The cell's outcome. Implementations share work across calls (a decode serves every cell with the same task,
@@ -13,8 +25,9 @@ public interface CellRunner extends AutoCloseable {
 
     /**
      * The same cell decoded again under another numerical configuration (another batch size or intra-op thread
-     * count for the in-process runner), never from a cache: the difference to {@link #run} is the numerical spread a golden
-     * band has to tolerate. Returns a description of the variant with the outcome.
+     * count, {@link SuiteSettings#numericsVariant}), never from the main run's decodes: the difference to
+     * {@link #run} is the numerical spread a golden band has to tolerate. Returns a description of the variant with
+     * the outcome.
      */
     Variant runVariant(Cell cell);
 

@@ -7,8 +7,9 @@ import java.util.Set;
 import org.pmpdrepro.decode.PrecisionPlan;
 
 /**
- * The one place that says which back-bones and schedulers the in-process runner can build. Wiring another one is
- * one line in {@link #defaults()}; a cell naming anything not listed fails with {@link NotImplementedException}.
+ * The one place that says which back-bones and schedulers the cell decoder can build, in the test JVM and in the
+ * decoder container alike. Wiring another one is one line in {@link #defaults()}; a cell naming anything not listed
+ * fails with {@link NotImplementedException}.
  */
 public final class SuiteRegistry {
 

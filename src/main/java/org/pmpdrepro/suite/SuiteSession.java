@@ -52,10 +52,12 @@ public final class SuiteSession {
 
     /**
      * The JVM's session, configured from system properties ({@link SuiteSettings}, {@link CellSelection},
-     * {@code golden.update}, {@code pmpd.grid}, {@code pmpd.golden}, {@code pmpd.findings.dir}) with the in-process
-     * runner and the reporter registered as a service.
+     * {@code golden.update}, {@code pmpd.grid}, {@code pmpd.golden}, {@code pmpd.findings.dir}) with the runner
+     * {@code -Dpmpd.runner} names ({@link CellRunners}; in-process by default) and the reporter registered as a
+     * service.
      *
      * @throws IllegalStateException when update mode is asked for with {@code CI} set
+     * @throws IllegalArgumentException when {@code -Dpmpd.runner} names no registered runner
      */
     public static synchronized SuiteSession shared() {
         if (shared == null) {
@@ -66,9 +68,7 @@ public final class SuiteSession {
                     Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
                     Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), BandPolicy.standard(),
                     PairedBootstrap.Config.defaults());
-            shared = new SuiteSession(config,
-                    new FixtureCellRunner(SuiteRegistry.defaults(), SuiteSettings.fromProperties(p)),
-                    CellReporter.load());
+            shared = new SuiteSession(config, CellRunners.fromProperties(p), CellReporter.load());
         }
         return shared;
     }
@@ -77,9 +77,11 @@ public final class SuiteSession {
         return config;
     }
 
-    /** The selected cells of {@code ablation}, in grid order. */
+    /** The selected cells of {@code ablation}, in grid order; the runner is told of them ({@link CellRunner#plan}). */
     public List<Cell> cells(Ablation ablation) {
-        return config.selection().select(config.grid().of(ablation));
+        List<Cell> selected = config.selection().select(config.grid().of(ablation));
+        runner.plan(selected);
+        return selected;
     }
 
     /** The comparisons of {@code ablation} whose two arms are both selected. */

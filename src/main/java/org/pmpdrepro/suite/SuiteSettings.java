@@ -9,8 +9,9 @@ import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 
 /**
- * Where the in-process runner finds its model and fixtures and how it decodes, from system properties so an IDE
- * run and a Maven run configure it alike.
+ * Where the cells' decoder finds its model and fixtures and how it decodes, from system properties so an IDE run
+ * and a Maven run configure it alike. The container runner sends the numerical settings (device, batch size,
+ * samples, threads) with its job, so that the container decodes as the in-process runner would.
  *
  * @param samples decode the first this many test prompts of each task; 0 for all of them
  * @param intraOpThreads PyTorch intra-op threads for decoding; 0 leaves the engine's default (one per core). The
@@ -38,6 +39,32 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
                 default -> throw new IllegalArgumentException("pmpd.variant '" + v + "': expected batch or threads");
             };
         }
+    }
+
+    /**
+     * One numerical configuration: batch size and intra-op threads (0: the engine's default).
+     *
+     * @param description how it differs from the main run ({@code batch size 32 -> 17})
+     */
+    public record Numerics(String description, int batchSize, int intraOpThreads) {}
+
+    /**
+     * The configuration update mode reruns a cell with: {@link #variant} applied to this batch size and to
+     * {@code threadsNow}, the intra-op thread count the main run used (0: the engine's default).
+     */
+    public Numerics numericsVariant(int threadsNow) {
+        return switch (variant) {
+            case BATCH -> {
+                // Other batch compositions change padding and matrix shapes, hence the order of floating-point sums.
+                int other = Math.max(1, batchSize / 2 + 1);
+                yield new Numerics("batch size " + batchSize + " -> " + other, other, threadsNow);
+            }
+            case THREADS -> {
+                int other = threadsNow == 1 ? 2 : 1;
+                yield new Numerics("intra-op threads " + (threadsNow == 0 ? "engine default" : threadsNow) + " -> "
+                        + other, batchSize, other);
+            }
+        };
     }
 
     public SuiteSettings {

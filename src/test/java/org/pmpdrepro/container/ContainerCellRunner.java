@@ -51,6 +51,9 @@ public final class ContainerCellRunner {
     static final String OUT = "/job/out";
     static final List<String> COMMAND = List.of("run-job", "--spec", SPEC, "--out", OUT);
 
+    /** The {@code run-job} executor containers use unless told otherwise: the suite's cell decoder. */
+    static final String DEFAULT_EXECUTOR = "suite";
+
     /** How long a container may take to start (image present); its job's own time is {@code timeout}. */
     static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
@@ -62,14 +65,24 @@ public final class ContainerCellRunner {
     private final String image;
     private final Duration timeout;
     private final GpuPool gpus;
+    private final List<String> command;
 
+    /** Containers that run {@code run-job} with the suite's executor. */
     public ContainerCellRunner(String image, Duration timeout, GpuPool gpus) {
+        this(image, timeout, gpus, DEFAULT_EXECUTOR);
+    }
+
+    /** Containers that run {@code run-job --executor executor}. */
+    public ContainerCellRunner(String image, Duration timeout, GpuPool gpus, String executor) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout " + timeout + ": expected a positive duration");
         }
         this.image = image;
         this.timeout = timeout;
         this.gpus = gpus;
+        List<String> c = new ArrayList<>(COMMAND);
+        c.addAll(List.of("--executor", executor));
+        this.command = List.copyOf(c);
     }
 
     /**
@@ -83,6 +96,11 @@ public final class ContainerCellRunner {
 
     public String image() {
         return image;
+    }
+
+    /** The same runner with containers that run {@code run-job --executor executor}. */
+    public ContainerCellRunner withExecutor(String executor) {
+        return new ContainerCellRunner(image, timeout, gpus, executor);
     }
 
     /**
@@ -116,8 +134,7 @@ public final class ContainerCellRunner {
         List<JobSpec> jobs = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             List<JobCell> part = ordered.subList(i * ordered.size() / k, (i + 1) * ordered.size() / k);
-            jobs.add(new JobSpec(template.jobId() + "-" + i, part, template.limit(), template.device(),
-                    template.batchSize()));
+            jobs.add(template.withCells(template.jobId() + "-" + i, part));
         }
         Map<JobCell, CellRun> byCell = new HashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(k);
@@ -165,28 +182,24 @@ public final class ContainerCellRunner {
                 container.withNetworkMode("host")
                         .withLabel(LABEL, jobId)
                         .withCopyToContainer(Transferable.of(specJson), SPEC)
-                        .withCommand(COMMAND.toArray(String[]::new))
+                        .withCommand(command.toArray(String[]::new))
                         .withStartupCheckStrategy(new StartedStartupCheck().withTimeout(START_TIMEOUT));
                 gpu.ifPresent(id -> container.withCreateContainerCmdModifier(GpuPool.deviceRequest(id)));
                 try {
                     container.start();
                 } catch (RuntimeException e) {
                     containerId = container.getContainerId();
-                    throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), false,
+                    throw new ContainerJobException(jobId, image, command, OptionalInt.empty(), false,
                             "the container could not be started (" + e.getMessage() + ")", logTail(container), e);
                 }
                 containerId = container.getContainerId();
                 int exit = awaitExit(container, jobId, start);
                 if (exit != JobExitCodes.OK) {
-                    throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.of(exit), false, "container "
+                    throw new ContainerJobException(jobId, image, command, OptionalInt.of(exit), false, "container "
                             + shortId(containerId) + " exited" + oomNote(containerId), logTail(container), null);
                 }
                 for (String cell : cellIds) {
-                    Path dir = hostOut.resolve(cell);
-                    Files.createDirectories(dir);
-                    for (String name : CellFiles.ALL) {
-                        container.copyFileFromContainer(OUT + "/" + cell + "/" + name, dir.resolve(name).toString());
-                    }
+                    copyBack(container, cell, hostOut.resolve(cell));
                 }
                 LOG.info("job {} ran in container {} of {}{} in {} s", jobId, shortId(containerId), image,
                         gpu.map(id -> " on GPU " + id).orElse(""),
@@ -201,6 +214,18 @@ public final class ContainerCellRunner {
         }
     }
 
+    /** done.json first: it lists the other files of the cell (references.jsonl is there only for some cells). */
+    private static void copyBack(GenericContainer<?> container, String cell, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String from = OUT + "/" + cell + "/";
+        container.copyFileFromContainer(from + CellFiles.DONE, dir.resolve(CellFiles.DONE).toString());
+        for (String name : CellFiles.listed(dir.resolve(CellFiles.DONE))) {
+            if (!name.equals(CellFiles.DONE)) {
+                container.copyFileFromContainer(from + name, dir.resolve(name).toString());
+            }
+        }
+    }
+
     /** The container's exit code; past the timeout, a timed-out failure (the caller's close() then kills it). */
     private int awaitExit(GenericContainer<?> container, String jobId, long startNanos)
             throws ContainerJobException {
@@ -210,7 +235,7 @@ public final class ContainerCellRunner {
                 .exec(new WaitContainerResultCallback())) {
             return callback.awaitStatusCode(Math.max(1, left), TimeUnit.NANOSECONDS);
         } catch (DockerClientException e) {
-            throw new ContainerJobException(jobId, image, COMMAND, OptionalInt.empty(), true, "container "
+            throw new ContainerJobException(jobId, image, command, OptionalInt.empty(), true, "container "
                     + shortId(container.getContainerId()) + " still ran after the timeout of " + timeout
                     + "; it was killed", logTail(container), e);
         } catch (IOException e) {
@@ -244,6 +269,12 @@ public final class ContainerCellRunner {
     public static boolean leftBehind(String jobId) {
         return !DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(LABEL, jobId)).exec().isEmpty();
+    }
+
+    /** The job ids of every container this runner's label marks that the engine still has, running or not. */
+    public static List<String> jobsLeftBehind() {
+        return DockerClientFactory.instance().client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(List.of(LABEL)).exec().stream().map(c -> c.getLabels().get(LABEL)).toList();
     }
 
     private static String shortId(String id) {

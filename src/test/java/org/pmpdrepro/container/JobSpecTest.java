@@ -30,6 +30,7 @@ class JobSpecTest {
         assertThat(spec.limit()).isZero();
         assertThat(spec.device()).isEqualTo(DeviceChoice.AUTO);
         assertThat(spec.batchSize()).isEqualTo(TaskRun.DEFAULT_BATCH_SIZE);
+        assertThat(spec.intraOpThreads()).as("the engine's default").isZero();
         assertThat(spec.cells()).containsExactly(
                 new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high"));
         assertThat(spec.cells().get(0).id()).isEqualTo("A1-debsum-rtn-4-3-none-high");
@@ -40,7 +41,7 @@ class JobSpecTest {
         JobSpec spec = JobSpec.of("round-trip", List.of(
                         new JobCell("A1", Task.DEBCHAT, "any-precision", new PrecisionPair(3, 2), "phase-aware-only"),
                         new JobCell("A2", Task.DEBTRANS, "rtn", new PrecisionPair(8, 4), "none-low")))
-                .withLimit(8).withDevice(DeviceChoice.CPU).withBatchSize(4);
+                .withLimit(8).withDevice(DeviceChoice.CPU).withBatchSize(4).withIntraOpThreads(1);
         Path file = dir.resolve(JobSpec.FILE_NAME);
         spec.write(file);
         assertThat(JobSpec.read(file)).isEqualTo(spec);
@@ -56,6 +57,8 @@ class JobSpecTest {
         "{\"jobId\": \"j\", \"cells\": [CELL], \"limit\": -1}          | limit      | -1",
         "{\"jobId\": \"j\", \"cells\": [CELL], \"limit\": \"8\"}       | limit      | expected an integer",
         "{\"jobId\": \"j\", \"cells\": [CELL], \"batchSize\": 0}       | batchSize  | at least 1",
+        "{\"jobId\": \"j\", \"cells\": [CELL], \"intraOpThreads\": -2} | intraOpThreads | -2: expected 0",
+        "{\"jobId\": \"j\", \"cells\": [CELL], \"intraOpThreads\": true} | intraOpThreads | expected an integer",
         "{\"jobId\": \"j\", \"cells\": [CELL], \"device\": \"tpu\"}    | device     | expected auto, cpu or gpu",
         "{\"jobId\": \"j\", \"cells\": [CELL], \"seed\": 1}            | seed       | unknown field",
         "{\"jobId\": \"j\", \"cells\": [CELL, CELL]}                   | cells[1]   | repeats cell A1-debsum-rtn-4-3",
@@ -91,6 +94,16 @@ class JobSpecTest {
         assertThatThrownBy(() -> parse(json)).isInstanceOf(JobSpecException.class)
                 .hasMessageStartingWith("spec.json: cells[1]." + field + ": ")
                 .hasMessageContaining(problem);
+    }
+
+    @Test
+    void aShardKeepsTheJobsNumericsForItsOwnCells() {
+        JobCell a = new JobCell("a1", Task.DEBSUM, "gptq", new PrecisionPair(4, 3), "static");
+        JobCell b = new JobCell("a2", Task.DEBTRANS, "haq", new PrecisionPair(3, 2), "learned");
+        JobSpec job = JobSpec.of("job", List.of(a, b)).withLimit(8).withDevice(DeviceChoice.GPU).withBatchSize(16)
+                .withIntraOpThreads(2);
+        JobSpec shard = job.withCells("job-1", List.of(b));
+        assertThat(shard).isEqualTo(new JobSpec("job-1", List.of(b), 8, DeviceChoice.GPU, 16, 2));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,14 +16,20 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
+import org.pmpdrepro.suite.CellDecoder;
+import org.pmpdrepro.suite.DecodedCell;
+import org.pmpdrepro.suite.JobCells;
+import org.pmpdrepro.suite.SuiteRegistry;
+import org.pmpdrepro.suite.SuiteSettings;
 
 /** {@code pmpd run-job} on the host, the same code path the container runs. */
 class RunJobCommandTest {
 
     record Result(int exitCode, String out, String err) {}
 
-    static Result runJob(Path spec, Path out) {
+    static Result runJob(Path spec, Path out, String... options) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -30,7 +37,10 @@ class RunJobCommandTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run("run-job", "--spec", spec.toString(), "--out", out.toString());
+            List<String> args = new ArrayList<>(List.of("run-job", "--spec", spec.toString(), "--out",
+                    out.toString()));
+            args.addAll(List.of(options));
+            int code = Main.run(args.toArray(String[]::new));
             return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -39,12 +49,12 @@ class RunJobCommandTest {
     }
 
     @Test
-    void aPhaseAwareCellWritesItsFilesAndEqualsTheInProcessExecutor(@TempDir Path dir) throws Exception {
+    void aPhaseAwareCellWritesItsFilesAndEqualsTheInProcessFixtureExecutor(@TempDir Path dir) throws Exception {
         JobCell cell = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "phase-aware-only");
         JobSpec spec = JobSpec.of("host", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2);
         spec.write(dir.resolve(JobSpec.FILE_NAME));
 
-        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "fixture");
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(JobExitCodes.OK);
         assertThat(r.out()).contains("cell 1/1 A1-debsum-rtn-4-3-phase-aware-only: 2 samples");
@@ -58,6 +68,35 @@ class RunJobCommandTest {
                 TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2)) {
             CellRun inProcess = executor.run(cell, 2);
             assertThat(fromFiles.outputs().samples()).isEqualTo(inProcess.outputs().samples());
+        }
+    }
+
+    /**
+     * The default executor is the suite's decoder: a learned schedule on debchat (scored against full-precision
+     * outputs), which the fixture executor cannot serve, comes back as the suite decodes it in process.
+     */
+    @Test
+    void theSuiteExecutorDecodesAnyWiredCellAsTheSuiteDoesInProcess(@TempDir Path dir) throws Exception {
+        JobCell cell = new JobCell("a1", Task.DEBCHAT, "rtn", new PrecisionPair(4, 3), "learned");
+        JobSpec spec = JobSpec.of("suite", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2)
+                .withIntraOpThreads(1);
+        spec.write(dir.resolve(JobSpec.FILE_NAME));
+
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(JobExitCodes.OK);
+        CellRun fromFiles = CellFiles.read(dir.resolve("out"), cell);
+        assertThat(fromFiles.references().label()).isEqualTo(References.FULL_PRECISION);
+        try (CellDecoder decoder = new CellDecoder(SuiteRegistry.defaults(), new SuiteSettings(
+                ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2, 2, 1,
+                SuiteSettings.NumericsVariant.BATCH))) {
+            DecodedCell inProcess = decoder.decode(JobCells.cell(cell));
+            assertThat(fromFiles.outputs().samples()).hasSize(2).isEqualTo(inProcess.outputs().samples());
+            assertThat(fromFiles.outputs().plan()).isEqualTo(inProcess.outputs().plan());
+            assertThat(fromFiles.references()).isEqualTo(inProcess.references());
+            assertThat(fromFiles.accounting()).isEqualTo(new CellRun.Accounting(inProcess.bytesPerToken(),
+                    inProcess.residentBytes(), false));
+            assertThat(fromFiles.origin().modelSha256()).isEqualTo(decoder.environment().modelSha256());
         }
     }
 
@@ -80,16 +119,39 @@ class RunJobCommandTest {
     }
 
     @Test
-    void anUnknownSchedulerExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
+    void anUnknownExecutorExitsWith64NamingTheRegisteredOnes(@TempDir Path dir) throws Exception {
+        JobSpec.of("j", List.of(new JobCell("a1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high")))
+                .write(dir.resolve(JobSpec.FILE_NAME));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "gpu");
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
+        assertThat(r.err()).contains("--executor 'gpu': expected one of [fixture, suite]");
+    }
+
+    @Test
+    void aCellTheFixtureExecutorCannotServeExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
         JobCell fine = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high");
         JobCell learned = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "learned");
         JobCell gptq = new JobCell("A2", Task.DEBSUM, "gptq", new PrecisionPair(4, 3), "none-high");
         JobSpec.of("unsupported", List.of(fine, learned, gptq)).withLimit(1).withDevice(DeviceChoice.CPU)
                 .write(dir.resolve(JobSpec.FILE_NAME));
-        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "fixture");
         assertThat(r.exitCode()).isEqualTo(JobExitCodes.UNSUPPORTED);
         assertThat(r.err()).contains("scheduler 'learned' is not served")
                 .contains("back-bone 'gptq' is not served").contains("[any-precision, rtn]");
+        assertThat(dir.resolve("out").resolve(fine.id())).doesNotExist();
+    }
+
+    @Test
+    void aCellTheSuiteDoesNotWireExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
+        JobCell fine = new JobCell("a1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high");
+        JobCell awq = new JobCell("a2", Task.DEBSUM, "awq", new PrecisionPair(4, 3), "static");
+        JobCell a3 = new JobCell("a3", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "static");
+        JobSpec.of("unwired", List.of(fine, awq, a3)).withLimit(1).withDevice(DeviceChoice.CPU)
+                .write(dir.resolve(JobSpec.FILE_NAME));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.UNSUPPORTED);
+        assertThat(r.err()).contains("cell a2-debsum-awq-4-3-static: back-bone 'awq' is not wired")
+                .contains("cell a3-debsum-rtn-4-3-static is no cell of the suite: unknown ablation 'a3'");
         assertThat(dir.resolve("out").resolve(fine.id())).doesNotExist();
     }
 }

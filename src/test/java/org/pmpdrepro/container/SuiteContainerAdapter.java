@@ -1,77 +1,253 @@
 package org.pmpdrepro.container;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import org.pmpdrepro.data.Task;
-import org.pmpdrepro.decode.DeviceChoice;
+import java.util.Map;
+import java.util.Set;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.suite.Cell;
+import org.pmpdrepro.suite.CellOutcome;
+import org.pmpdrepro.suite.CellRunner;
+import org.pmpdrepro.suite.CellRunnerProvider;
+import org.pmpdrepro.suite.CellRunners;
+import org.pmpdrepro.suite.CellScoring;
+import org.pmpdrepro.suite.DecodedCell;
+import org.pmpdrepro.suite.JobCells;
+import org.pmpdrepro.suite.RunEnvironment;
+import org.pmpdrepro.suite.SuiteRegistry;
+import org.pmpdrepro.suite.SuiteSettings;
 
 /**
- * The one class that is to know both the ablation suite ({@code org.pmpdrepro.suite}) and the container job
- * protocol; nothing else in this package may depend on the suite. Finishing it (issue 7) means: implement the
- * suite's cell runner here, turning the suite's cell into a {@link JobCell} with {@link #jobCell} and each
- * {@link CellRun} back into the suite's result (its {@code outputs()} are the {@code TaskOutputs} the in-process
- * runner produces); a {@link ContainerJobException} is an infrastructure failure, and its {@code logTail()} is
- * what to attach to the report.
+ * The suite's cell runner that decodes in decoder containers ({@code -Dpmpd.runner=container}), the one class that
+ * knows both the suite and the container job protocol. The cells the session plans are sent together, as one job
+ * sharded over the engine's GPUs ({@link ContainerCellRunner#runSharded}); the container decodes them with the
+ * suite's own decoder ({@code run-job --executor suite}) under this run's settings (device, batch size, threads,
+ * prompt limit), and each {@link CellRun} that comes back is scored here exactly as the in-process runner scores
+ * its decodes ({@link CellScoring}). A failed job fails each of its cells with a {@link ContainerRunException}
+ * carrying the exit code and the log tail, which the suite files as an infrastructure error.
  *
- * <p>The runner is chosen with {@code -Dpmpd.runner=in-process|container} (default in-process).
+ * <p>Update mode's numerical variant runs as a second job: the cells that have run so far, with the other batch
+ * size or thread count.
  */
-public final class SuiteContainerAdapter {
+public final class SuiteContainerAdapter implements CellRunner {
 
-    public static final String RUNNER_PROPERTY = "pmpd.runner";
+    /** Where the files of each job are copied back, under the working directory ({@code target/}). */
+    public static final Path WORK = Path.of("target", "container-jobs");
 
-    /** Where the suite's cells run. */
-    public enum Runner {
-        IN_PROCESS,
-        CONTAINER;
+    /** {@code -Dpmpd.runner=container}, registered in the test resources' {@code META-INF/services}. */
+    public static final class Provider implements CellRunnerProvider {
 
-        /** {@code -Dpmpd.runner}, naming the accepted values when it is something else. */
-        public static Runner selected() {
-            String value = System.getProperty(RUNNER_PROPERTY, "in-process").strip();
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "in-process" -> IN_PROCESS;
-                case "container" -> CONTAINER;
-                default -> throw new IllegalArgumentException("-D" + RUNNER_PROPERTY + "=" + value
-                        + ": expected in-process or container");
-            };
+        @Override
+        public String name() {
+            return CellRunners.CONTAINER;
         }
-    }
 
-    private final ContainerCellRunner runner;
-    private final Path work;
-
-    public SuiteContainerAdapter(ContainerCellRunner runner, Path work) {
-        this.runner = runner;
-        this.work = work;
-    }
-
-    /** The runner of {@link ContainerCellRunner#fromSystemProperties()}, copying files under {@code work}. */
-    public static SuiteContainerAdapter fromSystemProperties(Path work) {
-        return new SuiteContainerAdapter(ContainerCellRunner.fromSystemProperties(), work);
-    }
-
-    /** A suite cell's fields as the job protocol carries them; a bad value is an error naming the field. */
-    public static JobCell jobCell(String ablation, String task, String backbone, String pair, String scheduler) {
-        Task t;
-        PrecisionPair p;
-        try {
-            t = Task.fromId(task);
-            p = PrecisionPair.parse(pair);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("suite cell " + String.join("/", ablation, task, backbone, pair,
-                    scheduler) + ": " + e.getMessage(), e);
+        /**
+         * @throws IllegalArgumentException when the settings name another model or fixtures than the committed
+         *     ones, which are what the decoder image carries
+         */
+        @Override
+        public CellRunner open(SuiteRegistry registry, SuiteSettings settings) {
+            requireBaked("pmpd.model.dir", settings.modelDir(), ModelBundle.DEFAULT_DIR);
+            requireBaked("pmpd.fixtures.dir", settings.fixturesDir(), TaskFixtures.DEFAULT_DIR);
+            return new SuiteContainerAdapter(new Containers(), registry, settings, WORK, CellScoring.defaults());
         }
-        return new JobCell(ablation, t, backbone, p, scheduler);
+
+        private static void requireBaked(String property, Path asked, Path baked) {
+            if (!sameDirectory(asked, baked)) {
+                throw new IllegalArgumentException("-D" + property + "=" + asked + ": the container runner decodes"
+                        + " the committed " + baked + " baked into the decoder image; use -D" + CellRunners.PROPERTY
+                        + "=" + CellRunners.IN_PROCESS + " for another directory");
+            }
+        }
+
+        private static boolean sameDirectory(Path a, Path b) {
+            try {
+                return a.normalize().equals(b.normalize()) || Files.isSameFile(a, b);
+            } catch (IOException e) {
+                return false;
+            }
+        }
     }
 
     /**
-     * Runs {@code cells} in containers, as many at once as the engine has GPUs (one on a CPU engine), and returns
-     * their runs in the order given.
+     * Jobs in containers of {@link ContainerCellRunner#fromSystemProperties()}, sharded over the engine's GPUs. The
+     * engine and the image are first needed by the first job, so that a missing engine or jar fails the cells (as
+     * infrastructure errors) rather than the test class.
      */
-    public List<CellRun> run(String jobId, List<JobCell> cells, int limit, DeviceChoice device, int batchSize)
-            throws ContainerJobException, IOException, InterruptedException {
-        JobSpec spec = JobSpec.of(jobId, cells).withLimit(limit).withDevice(device).withBatchSize(batchSize);
-        return runner.runSharded(spec, runner.defaultShards(), work.resolve(jobId));
+    private static final class Containers implements Jobs {
+        private ContainerCellRunner containers;
+
+        @Override
+        public synchronized List<CellRun> run(JobSpec spec, Path hostOut) throws ContainerJobException, IOException,
+                InterruptedException {
+            if (containers == null) {
+                containers = ContainerCellRunner.fromSystemProperties();
+            }
+            return containers.runSharded(spec, containers.defaultShards(), hostOut);
+        }
+    }
+
+    /** Runs one job and returns its cells' runs in the job's order: containers, or a fake in unit tests. */
+    @FunctionalInterface
+    public interface Jobs {
+        List<CellRun> run(JobSpec spec, Path hostOut) throws ContainerJobException, IOException,
+                InterruptedException;
+    }
+
+    /** The runs of one kind of job (main or variant) by cell, and the failures of its failed jobs. */
+    private record Results(Map<Cell, CellRun> runs, Map<Cell, RuntimeException> failures) {
+        Results() {
+            this(new LinkedHashMap<>(), new HashMap<>());
+        }
+
+        boolean settled(Cell c) {
+            return runs.containsKey(c) || failures.containsKey(c);
+        }
+    }
+
+    private final Jobs jobs;
+    private final SuiteRegistry registry;
+    private final SuiteSettings settings;
+    private final Path work;
+    private final CellScoring scoring;
+    private final Set<Cell> planned = new LinkedHashSet<>();
+    private final Results main = new Results();
+    private final Results variants = new Results();
+    private int jobCount;
+
+    public SuiteContainerAdapter(Jobs jobs, SuiteRegistry registry, SuiteSettings settings, Path work,
+            CellScoring scoring) {
+        this.jobs = jobs;
+        this.registry = registry;
+        this.settings = settings;
+        this.work = work;
+        this.scoring = scoring;
+    }
+
+    @Override
+    public synchronized void plan(List<Cell> cells) {
+        planned.addAll(cells);
+    }
+
+    /**
+     * The cell's outcome; the first call that finds its cell without a run sends every planned cell still
+     * without one in one job.
+     *
+     * @throws org.pmpdrepro.suite.NotImplementedException when the registry does not wire the cell (checked here,
+     *     so that one unwired cell does not fail a whole job)
+     * @throws ContainerRunException when the cell's job failed
+     */
+    @Override
+    public CellOutcome run(Cell cell) {
+        requireWired(cell);
+        return scoring.outcome(decoded(cell, mainRun(cell)));
+    }
+
+    @Override
+    public CellRunner.Variant runVariant(Cell cell) {
+        requireWired(cell);
+        SuiteSettings.Numerics other = settings.numericsVariant(settings.intraOpThreads());
+        return new CellRunner.Variant(other.description(), scoring.rerunOutcome(decoded(cell, variantRun(cell,
+                other))));
+    }
+
+    /** The device and back-end of the containers' runs, and the model and fixtures they decoded. */
+    @Override
+    public synchronized RunEnvironment environment() {
+        CellRun any = main.runs().values().stream().findFirst().orElseThrow(() -> new IllegalStateException(
+                "no container job has run a cell yet, so there is no environment to record"));
+        return new RunEnvironment(any.outputs().device(), any.origin().backend(), any.origin().modelSha256(),
+                any.origin().fixturesSha256());
+    }
+
+    /** A container's run of {@code cell} as the suite's decode of it, ready to be scored. */
+    static DecodedCell decoded(Cell cell, CellRun run) {
+        JobCell expected = JobCells.of(cell);
+        if (!run.cell().equals(expected)) {
+            throw new IllegalStateException("the job returned the run of " + run.cell().id() + " for cell "
+                    + expected.id());
+        }
+        return new DecodedCell(cell, run.outputs(), run.references(), run.accounting().bytesPerToken(),
+                run.accounting().residentBytes(), run.prepareSeconds(), run.accounting().decodeShared());
+    }
+
+    private void requireWired(Cell cell) {
+        registry.backbone(cell.backbone());
+        registry.scheduler(cell.scheduler());
+    }
+
+    private synchronized CellRun mainRun(Cell cell) {
+        List<Cell> batch = new ArrayList<>(planned.stream().filter(c -> !main.settled(c) && wired(c)).toList());
+        return run(cell, batch, settings.batchSize(), settings.intraOpThreads(), "", main);
+    }
+
+    private synchronized CellRun variantRun(Cell cell, SuiteSettings.Numerics numerics) {
+        // Update mode asks for the variant of every cell that ran: those still without one go in one job.
+        List<Cell> batch = new ArrayList<>(main.runs().keySet().stream().filter(c -> !variants.settled(c))
+                .toList());
+        return run(cell, batch, numerics.batchSize(), numerics.intraOpThreads(), "-variant", variants);
+    }
+
+    /**
+     * The run of {@code cell} in {@code results}; when it has none, {@code batch} and {@code cell} run as one job
+     * first. A failed job's error is kept for each of its cells and thrown again for them without a new job.
+     */
+    private CellRun run(Cell cell, List<Cell> batch, int batchSize, int threads, String suffix, Results results) {
+        RuntimeException failure = results.failures().get(cell);
+        if (failure != null) {
+            throw failure;
+        }
+        CellRun run = results.runs().get(cell);
+        if (run != null) {
+            return run;
+        }
+        if (!batch.contains(cell)) {
+            batch.add(cell);
+        }
+        String jobId = "suite-" + ProcessHandle.current().pid() + "-" + ++jobCount + suffix;
+        JobSpec spec = JobSpec.of(jobId, batch.stream().map(JobCells::of).toList()).withLimit(settings.samples())
+                .withDevice(settings.device()).withBatchSize(batchSize).withIntraOpThreads(threads);
+        List<CellRun> done;
+        try {
+            done = jobs.run(spec, work.resolve(jobId));
+        } catch (ContainerJobException e) {
+            throw failed(batch, results, new ContainerRunException(e.getMessage(), e));
+        } catch (IOException e) {
+            throw failed(batch, results, new UncheckedIOException("job " + jobId + ": cannot read its cells back"
+                    + " from " + work.resolve(jobId) + ": " + e.getMessage(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(batch, results, new ContainerRunException("job " + jobId + " was interrupted", e));
+        } catch (RuntimeException e) {
+            // The engine, the image or the copies failed: infrastructure, whatever the exception's type.
+            throw failed(batch, results, new ContainerRunException("job " + jobId + " failed: " + e, e));
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            CellRun r = i < done.size() ? done.get(i) : null;
+            if (r == null) {
+                throw failed(batch, results, new ContainerRunException("job " + jobId + " returned no run for cell "
+                        + JobCells.of(batch.get(i)).id(), null));
+            }
+            results.runs().put(batch.get(i), r);
+        }
+        return results.runs().get(cell);
+    }
+
+    private static RuntimeException failed(List<Cell> cells, Results results, RuntimeException e) {
+        cells.forEach(c -> results.failures().put(c, e));
+        return e;
+    }
+
+    private boolean wired(Cell c) {
+        return registry.backbones().contains(c.backbone()) && registry.schedulers().contains(c.scheduler());
     }
 }

@@ -29,6 +29,7 @@ final class FakeCellRunner implements CellRunner {
     private final Set<String> wired;
     private final double variantShift;
     int runs;
+    final List<Cell> planned = new ArrayList<>();
 
     /**
      * @param qualityByScheduler share of samples decoded perfectly, by scheduler name (others get 0.5)
@@ -39,6 +40,11 @@ final class FakeCellRunner implements CellRunner {
         this.qualityByScheduler = qualityByScheduler;
         this.wired = wired;
         this.variantShift = variantShift;
+    }
+
+    @Override
+    public void plan(List<Cell> cells) {
+        planned.addAll(cells);
     }
 
     @Override

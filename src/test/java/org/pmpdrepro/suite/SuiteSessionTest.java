@@ -193,6 +193,15 @@ class SuiteSessionTest {
     }
 
     @Test
+    void theRunnerIsToldAnAblationsSelectedCellsBeforeAnyOfThemRuns() {
+        FakeCellRunner r = runner(0);
+        SuiteSession s = session(false, r);
+        List<Cell> cells = s.cells(A1);
+        assertThat(r.planned).containsExactlyElementsOf(cells).hasSize(4);
+        assertThat(r.runs).isZero();
+    }
+
+    @Test
     void findingsAreWrittenWithTheirIntervalAndAgreementWithThePaper() throws Exception {
         updated(0);
         Path csv = dir.resolve("findings").resolve("a1-findings.csv");
