@@ -20,6 +20,7 @@ import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
+import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
 import org.slf4j.Logger;
@@ -110,7 +111,7 @@ public final class CellDecoder implements AutoCloseable {
     private DecodedCell accounted(Cell cell, Backbone backbone, Built built, Decode d, double buildSeconds,
             boolean shared) {
         QuantizedModel q = built.quantized();
-        return new DecodedCell(cell, d.outputs(), d.references(), bytesPerToken(backbone, q, d.outputs().samples()),
+        return new DecodedCell(cell, d.outputs(), d.references(), bytesPerToken(q, d.outputs().samples()),
                 backbone.residentBytes(q, backbone.precision(q, cell.pair().high()),
                         backbone.precision(q, cell.pair().low())), buildSeconds, shared);
     }
@@ -142,36 +143,14 @@ public final class CellDecoder implements AutoCloseable {
         return References.fullPrecision(full);
     }
 
-    /** Mean over samples of each sample's token-weighted decode read bytes (prefill and first token excluded). */
-    static double bytesPerToken(Backbone backbone, QuantizedModel q, List<SampleOutput> samples) {
-        Map<String, Double> byLabel = new HashMap<>();
-        double sum = 0;
-        int counted = 0;
-        for (SampleOutput s : samples) {
-            List<String> decodeSteps = s.trace().subList(Math.min(1, s.trace().size()), s.trace().size());
-            if (decodeSteps.isEmpty()) {
-                continue;
-            }
-            double bytes = 0;
-            for (String label : decodeSteps) {
-                bytes += byLabel.computeIfAbsent(label, l -> precisionBytes(backbone, q, l));
-            }
-            sum += bytes / decodeSteps.size();
-            counted++;
-        }
-        return counted == 0 ? Double.NaN : sum / counted;
-    }
-
-    private static double precisionBytes(Backbone backbone, QuantizedModel q, String label) {
-        if (label.equals(Precision.FULL.label())) {
-            return backbone.bytesReadPerToken(q, Precision.FULL);
-        }
-        if (label.matches("\\d+bit")) {
-            return backbone.bytesReadPerToken(q, Precision.bits(Integer.parseInt(label.replace("bit", ""))));
-        }
-        var policy = q.policies().get(label);
-        return policy == null ? Double.NaN
-                : backbone.bytesReadPerToken(q, new Precision(label, policy.averageBits(q.config())));
+    /**
+     * Mean over samples of each sample's token-weighted decode read bytes (prefill and first token excluded), as
+     * {@link WeightTraffic} accounts each precision; samples without a decode step do not count.
+     */
+    static double bytesPerToken(QuantizedModel q, List<SampleOutput> samples) {
+        WeightTraffic traffic = new WeightTraffic(q);
+        return samples.stream().filter(s -> s.trace().size() > 1).mapToDouble(s -> traffic.perDecodedToken(s.trace()))
+                .average().orElse(Double.NaN);
     }
 
     private Built built(String name, Backbone backbone) {

@@ -36,7 +36,7 @@ class BytesPerTokenTest {
         QuantizedModel q = rtn();
         double four = q.bytesReadPerToken(4);
         double three = q.bytesReadPerToken(3);
-        double perSample = CellDecoder.bytesPerToken(DEFAULT, q, List.of(
+        double perSample = CellDecoder.bytesPerToken(q, List.of(
                 sample("4bit", "4bit", "3bit", "3bit"), sample("full", "4bit")));
         assertThat(perSample).isCloseTo(((four + 2 * three) / 3 + four) / 2, within(1e-9));
     }
@@ -54,6 +54,6 @@ class BytesPerTokenTest {
         assertThat(DEFAULT.residentBytes(q, Precision.bits(4), Precision.bits(3)))
                 .isEqualTo(q.memory(Set.of(3, 4)).residentBytes());
         assertThat(DEFAULT.residentBytes(q, new Precision("policy", 3.5), Precision.bits(3))).isNaN();
-        assertThat(CellDecoder.bytesPerToken(DEFAULT, q, List.of(sample("4bit", "mystery")))).isNaN();
+        assertThat(CellDecoder.bytesPerToken(q, List.of(sample("4bit", "mystery")))).isNaN();
     }
 }
