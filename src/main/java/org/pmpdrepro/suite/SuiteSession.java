@@ -280,7 +280,7 @@ public final class SuiteSession {
     }
 
     private static String howToUpdate(Cell cell) {
-        return "./mvnw -B test -Dtest=" + cell.ablation().testClass() + " -Dpmpd.task=" + cell.task().id()
+        return "./mvnw -B verify -DskipUnitTests -Dit.test=" + cell.ablation().testClass() + " -Dpmpd.task=" + cell.task().id()
                 + " -Dpmpd.backbone=" + cell.backbone() + " -Dpmpd.pair='" + cell.pair() + "' -Dpmpd.scheduler="
                 + cell.scheduler() + " -Dgolden.update=true";
     }

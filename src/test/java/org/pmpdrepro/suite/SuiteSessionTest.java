@@ -103,7 +103,7 @@ class SuiteSessionTest {
                 .allMatch(c -> c.status() == MetricCheck.Status.MISSING_GOLDEN);
         assertThatThrownBy(v::assertPassed).hasMessageContaining("no golden row")
                 .hasMessageContaining("a1/debsum/any-precision/4>3/static").hasMessageContaining("-Dgolden.update=true")
-                .hasMessageContaining("-Dtest=RemovePrecisionSwitchingTest");
+                .hasMessageContaining("-Dit.test=RemovePrecisionSwitchingTest");
     }
 
     @Test
