@@ -80,7 +80,7 @@ public final class CellFiles {
         cell.put("ablation", run.cell().ablation());
         cell.put("task", run.cell().task().id());
         cell.put("backbone", run.cell().backbone());
-        cell.put("pair", run.cell().pair().toString());
+        cell.put("pair", run.cell().pair().fileLabel());
         cell.put("scheduler", run.cell().scheduler());
         ObjectNode sha = done.putObject("sha256");
         hashes.forEach(sha::put);

@@ -130,7 +130,7 @@ public final class FixtureCellExecutor implements JobCellExecutor {
             default -> throw new IllegalStateException("scheduler " + cell.scheduler() + " passed the check");
         };
         TaskOutputs outputs = new TaskRun(model, bundle.tokenizer(), batchSize)
-                .run(examples, plan, cell.scheduler() + " " + cell.pair());
+                .run(examples, plan, cell.scheduler() + " " + cell.pair().fileLabel());
         if (origin == null) {
             origin = CellRun.Origin.of(bundle, fixturesDir);
         }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
@@ -158,7 +159,7 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
         String ablation = f.name("ablation");
         Task task = f.parsed("task", null, Task::fromId);
         String backbone = f.name("backbone");
-        PrecisionPair pair = f.parsed("pair", null, PrecisionPair::parse);
+        BitWidthPair pair = f.parsed("pair", null, BitWidthPair::parse);
         String scheduler = f.name("scheduler");
         return new JobCell(ablation, task, backbone, pair, scheduler);
     }
@@ -177,7 +178,7 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
             cell.put("ablation", c.ablation());
             cell.put("task", c.task().id());
             cell.put("backbone", c.backbone());
-            cell.put("pair", c.pair().toString());
+            cell.put("pair", c.pair().fileLabel());
             cell.put("scheduler", c.scheduler());
         }
         try {

@@ -3,6 +3,7 @@ package org.pmpdrepro.suite;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 
 /**
  * One cell of an ablation grid: a task decoded by a back-bone (PTQ method) at a precision pair under a scheduler.
@@ -10,7 +11,7 @@ import org.pmpdrepro.data.Task;
  * @param backbone the quantization method's name ({@code any-precision}, {@code gptq}, ...)
  * @param scheduler the scheduler's name ({@code static}, {@code none-high}, ...)
  */
-public record Cell(Ablation ablation, Task task, String backbone, PrecisionPair pair, String scheduler) {
+public record Cell(Ablation ablation, Task task, String backbone, BitWidthPair pair, String scheduler) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 

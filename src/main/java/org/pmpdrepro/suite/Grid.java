@@ -16,6 +16,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.io.AtomicFiles;
 
 /**
@@ -37,7 +38,7 @@ public record Grid(List<Cell> cells) {
     public static final List<String> A2_BACKBONES = List.of("any-precision", "gptq", "haq", "bit-mixer");
     /** A2's schedulers: PMPD's two, with the fixed high precision as each back-bone's reference. */
     public static final List<String> A2_SCHEDULERS = List.of("static", "learned", "none-high");
-    public static final List<PrecisionPair> PAIRS = List.of(new PrecisionPair(4, 3), new PrecisionPair(3, 2));
+    public static final List<BitWidthPair> PAIRS = List.of(new BitWidthPair(4, 3), new BitWidthPair(3, 2));
 
     public Grid {
         cells = List.copyOf(cells);
@@ -53,14 +54,14 @@ public record Grid(List<Cell> cells) {
     public static Grid design() {
         List<Cell> cells = new ArrayList<>();
         for (Task task : Task.values()) {
-            for (PrecisionPair pair : PAIRS) {
+            for (BitWidthPair pair : PAIRS) {
                 for (String s : A1_SCHEDULERS) {
                     cells.add(new Cell(Ablation.REMOVE_PRECISION_SWITCHING, task, "any-precision", pair, s));
                 }
             }
         }
         for (Task task : Task.values()) {
-            for (PrecisionPair pair : PAIRS) {
+            for (BitWidthPair pair : PAIRS) {
                 for (String b : A2_BACKBONES) {
                     for (String s : A2_SCHEDULERS) {
                         cells.add(new Cell(Ablation.REPLACE_PTQ_METHOD, task, b, pair, s));
@@ -97,8 +98,8 @@ public record Grid(List<Cell> cells) {
                 CsvFiles.requireConsistent(r, HEADER, name);
                 Ablation ablation = CsvFiles.field(r, "ablation", name, "a1 or a2", Ablation::fromId);
                 Task task = CsvFiles.field(r, "task", name, "debsum, debtrans or debchat", Task::fromId);
-                PrecisionPair pair = CsvFiles.field(r, "pair", name, "HIGH>LOW bits such as 4>3",
-                        PrecisionPair::parse);
+                BitWidthPair pair = CsvFiles.field(r, "pair", name, "HIGH>LOW bits such as 4>3",
+                        BitWidthPair::parse);
                 String backbone = r.get("backbone");
                 String scheduler = r.get("scheduler");
                 cells.add(CsvFiles.field(r, "scheduler", name, "lower-case names of letters, digits and '-'",

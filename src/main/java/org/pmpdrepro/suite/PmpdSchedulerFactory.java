@@ -26,7 +26,7 @@ record PmpdSchedulerFactory(String name, Schedulers.Sources sources) implements 
     @Override
     public Scheduled schedule(Request r) {
         PrecisionPair served = new PrecisionPair(r.high(), r.low());
-        PrecisionPair fitted = PrecisionPair.parse(r.cell().pair().toString());
+        PrecisionPair fitted = new PrecisionPair(r.cell().pair().highPrecision(), r.cell().pair().lowPrecision());
         double matchedBits = name.equals(MATCHED) ? r.sibling().apply(MATCHED_TO).averageBits() : Double.NaN;
         Scheduler scheduler;
         try {

@@ -12,13 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
 
 class CellFilesTest {
 
-    static final JobCell CELL = new JobCell("A1", Task.DEBCHAT, "rtn", new PrecisionPair(4, 3), "phase-aware-only");
+    static final JobCell CELL = new JobCell("A1", Task.DEBCHAT, "rtn", new BitWidthPair(4, 3), "phase-aware-only");
     static final CellRun.Origin ORIGIN = new CellRun.Origin("djl-pytorch 2.7.1", "model-sha", "fixtures-sha");
 
     static TaskOutputs outputs(double averageBits) {
@@ -58,6 +59,7 @@ class CellFilesTest {
         assertThat(CellFiles.read(out, CELL)).isEqualTo(written);
         assertThat(CellFiles.listed(dir.resolve(CellFiles.DONE)))
                 .containsExactly(CellFiles.OUTPUTS, CellFiles.TIMINGS, CellFiles.DONE);
+        assertThat(dir.resolve(CellFiles.DONE)).content(StandardCharsets.UTF_8).contains("\"pair\" : \"4-3\"");
     }
 
     @Test
@@ -107,7 +109,7 @@ class CellFilesTest {
     @Test
     void filesOfAnotherCellAreNotTakenForThisOne(@TempDir Path out) throws Exception {
         CellFiles.write(out, run(3.0));
-        JobCell other = new JobCell("A2", Task.DEBCHAT, "rtn", new PrecisionPair(4, 3), "phase-aware-only");
+        JobCell other = new JobCell("A2", Task.DEBCHAT, "rtn", new BitWidthPair(4, 3), "phase-aware-only");
         Files.move(out.resolve(CELL.id()), out.resolve(other.id()));
         assertThatThrownBy(() -> CellFiles.read(out, other)).hasMessageContaining("cell.id")
                 .hasMessageContaining(CELL.id());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelBundle;
 import org.testcontainers.DockerClientFactory;
@@ -41,8 +42,8 @@ class ContainerCellRunnerIT {
             throws Exception {
         // Listed against the shards' back-bone order, so the runner must put the results back in this order.
         List<JobCell> cells = List.of(
-                new JobCell("A2", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-low"),
-                new JobCell("A1", Task.DEBSUM, "any-precision", new PrecisionPair(3, 2), "phase-aware-only"));
+                new JobCell("A2", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-low"),
+                new JobCell("A1", Task.DEBSUM, "any-precision", new BitWidthPair(3, 2), "phase-aware-only"));
         JobSpec spec = JobSpec.of("identity", cells).withLimit(8).withDevice(DeviceChoice.CPU);
 
         long start = System.nanoTime();
@@ -88,7 +89,7 @@ class ContainerCellRunnerIT {
         ContainerCellRunner impatient = new ContainerCellRunner(runner.image(), Duration.ofSeconds(3),
                 GpuPool.none());
         JobSpec everything = JobSpec.of("timeout", List.of(
-                new JobCell("A1", Task.DEBTRANS, "rtn", new PrecisionPair(4, 3), "none-high")));
+                new JobCell("A1", Task.DEBTRANS, "rtn", new BitWidthPair(4, 3), "none-high")));
         assertThatThrownBy(() -> impatient.run(everything, dir))
                 .isInstanceOfSatisfying(ContainerJobException.class, e -> {
                     assertThat(e.timedOut()).isTrue();

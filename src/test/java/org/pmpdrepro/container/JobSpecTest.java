@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 
@@ -32,18 +33,20 @@ class JobSpecTest {
         assertThat(spec.batchSize()).isEqualTo(TaskRun.DEFAULT_BATCH_SIZE);
         assertThat(spec.intraOpThreads()).as("the engine's default").isZero();
         assertThat(spec.cells()).containsExactly(
-                new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high"));
+                new JobCell("A1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-high"));
         assertThat(spec.cells().get(0).id()).isEqualTo("A1-debsum-rtn-4-3-none-high");
     }
 
     @Test
     void theJsonFormReadsBackToAnEqualSpecification(@TempDir Path dir) throws Exception {
         JobSpec spec = JobSpec.of("round-trip", List.of(
-                        new JobCell("A1", Task.DEBCHAT, "any-precision", new PrecisionPair(3, 2), "phase-aware-only"),
-                        new JobCell("A2", Task.DEBTRANS, "rtn", new PrecisionPair(8, 4), "none-low")))
+                        new JobCell("A1", Task.DEBCHAT, "any-precision", new BitWidthPair(3, 2), "phase-aware-only"),
+                        new JobCell("A2", Task.DEBTRANS, "rtn", new BitWidthPair(8, 4), "none-low")))
                 .withLimit(8).withDevice(DeviceChoice.CPU).withBatchSize(4).withIntraOpThreads(1);
         Path file = dir.resolve(JobSpec.FILE_NAME);
         spec.write(file);
+        assertThat(Files.readString(file)).as("the protocol spells a pair in its file-name form")
+                .contains("\"pair\" : \"3-2\"").contains("\"pair\" : \"8-4\"");
         assertThat(JobSpec.read(file)).isEqualTo(spec);
     }
 
@@ -77,8 +80,8 @@ class JobSpecTest {
     @ParameterizedTest(name = "{0}: {1} -> {2}")
     @CsvSource(delimiter = '|', value = {
         "task      | \"debnews\"   | unknown task 'debnews', expected one of debsum, debtrans, debchat",
-        "pair      | \"3-4\"       | 16 >= HIGH > LOW >= 1",
-        "pair      | \"4/3\"       | expected HIGH-LOW bit-widths such as \"4-3\"",
+        "pair      | \"3-4\"       | 16 >= high > low >= 1",
+        "pair      | \"4/3\"       | '4/3': expected HIGH>LOW or HIGH-LOW bit-widths, such as 4>3 or 4-3",
         "pair      | 43            | expected a string",
         "backbone  | \"../x\"      | '../x': expected 1-64 characters",
         "scheduler | \"\"          | '': expected 1-64 characters",
@@ -98,8 +101,8 @@ class JobSpecTest {
 
     @Test
     void aShardKeepsTheJobsNumericsForItsOwnCells() {
-        JobCell a = new JobCell("a1", Task.DEBSUM, "gptq", new PrecisionPair(4, 3), "static");
-        JobCell b = new JobCell("a2", Task.DEBTRANS, "haq", new PrecisionPair(3, 2), "learned");
+        JobCell a = new JobCell("a1", Task.DEBSUM, "gptq", new BitWidthPair(4, 3), "static");
+        JobCell b = new JobCell("a2", Task.DEBTRANS, "haq", new BitWidthPair(3, 2), "learned");
         JobSpec job = JobSpec.of("job", List.of(a, b)).withLimit(8).withDevice(DeviceChoice.GPU).withBatchSize(16)
                 .withIntraOpThreads(2);
         JobSpec shard = job.withCells("job-1", List.of(b));

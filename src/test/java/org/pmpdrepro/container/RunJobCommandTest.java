@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.cli.Main;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.References;
@@ -50,7 +51,7 @@ class RunJobCommandTest {
 
     @Test
     void aPhaseAwareCellWritesItsFilesAndEqualsTheInProcessFixtureExecutor(@TempDir Path dir) throws Exception {
-        JobCell cell = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "phase-aware-only");
+        JobCell cell = new JobCell("A1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "phase-aware-only");
         JobSpec spec = JobSpec.of("host", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2);
         spec.write(dir.resolve(JobSpec.FILE_NAME));
 
@@ -77,7 +78,7 @@ class RunJobCommandTest {
      */
     @Test
     void theSuiteExecutorDecodesAnyWiredCellAsTheSuiteDoesInProcess(@TempDir Path dir) throws Exception {
-        JobCell cell = new JobCell("a1", Task.DEBCHAT, "rtn", new PrecisionPair(4, 3), "learned");
+        JobCell cell = new JobCell("a1", Task.DEBCHAT, "rtn", new BitWidthPair(4, 3), "learned");
         JobSpec spec = JobSpec.of("suite", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2)
                 .withIntraOpThreads(1);
         spec.write(dir.resolve(JobSpec.FILE_NAME));
@@ -107,7 +108,7 @@ class RunJobCommandTest {
                 + " \"backbone\": \"rtn\", \"pair\": \"3-4\", \"scheduler\": \"none-high\"}]}");
         Result r = runJob(spec, dir.resolve("out"));
         assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
-        assertThat(r.err()).contains("bad.json: cells[0].pair: ").contains("HIGH > LOW");
+        assertThat(r.err()).contains("bad.json: cells[0].pair: ").contains("high > low");
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
@@ -120,7 +121,7 @@ class RunJobCommandTest {
 
     @Test
     void anUnknownExecutorExitsWith64NamingTheRegisteredOnes(@TempDir Path dir) throws Exception {
-        JobSpec.of("j", List.of(new JobCell("a1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high")))
+        JobSpec.of("j", List.of(new JobCell("a1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-high")))
                 .write(dir.resolve(JobSpec.FILE_NAME));
         Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "gpu");
         assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
@@ -129,9 +130,9 @@ class RunJobCommandTest {
 
     @Test
     void aCellTheFixtureExecutorCannotServeExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
-        JobCell fine = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high");
-        JobCell learned = new JobCell("A1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "learned");
-        JobCell gptq = new JobCell("A2", Task.DEBSUM, "gptq", new PrecisionPair(4, 3), "none-high");
+        JobCell fine = new JobCell("A1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-high");
+        JobCell learned = new JobCell("A1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "learned");
+        JobCell gptq = new JobCell("A2", Task.DEBSUM, "gptq", new BitWidthPair(4, 3), "none-high");
         JobSpec.of("unsupported", List.of(fine, learned, gptq)).withLimit(1).withDevice(DeviceChoice.CPU)
                 .write(dir.resolve(JobSpec.FILE_NAME));
         Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "fixture");
@@ -143,9 +144,9 @@ class RunJobCommandTest {
 
     @Test
     void aCellTheSuiteDoesNotWireExitsWith2BeforeAnyCellIsDecoded(@TempDir Path dir) throws Exception {
-        JobCell fine = new JobCell("a1", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "none-high");
-        JobCell awq = new JobCell("a2", Task.DEBSUM, "awq", new PrecisionPair(4, 3), "static");
-        JobCell a3 = new JobCell("a3", Task.DEBSUM, "rtn", new PrecisionPair(4, 3), "static");
+        JobCell fine = new JobCell("a1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-high");
+        JobCell awq = new JobCell("a2", Task.DEBSUM, "awq", new BitWidthPair(4, 3), "static");
+        JobCell a3 = new JobCell("a3", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "static");
         JobSpec.of("unwired", List.of(fine, awq, a3)).withLimit(1).withDevice(DeviceChoice.CPU)
                 .write(dir.resolve(JobSpec.FILE_NAME));
         Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"));

@@ -11,6 +11,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
@@ -31,7 +32,6 @@ import org.pmpdrepro.suite.CellSelection;
 import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.NotImplementedException;
-import org.pmpdrepro.suite.PrecisionPair;
 import org.pmpdrepro.suite.RunEnvironment;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
@@ -46,13 +46,13 @@ class SuiteContainerAdapterTest {
     static final CellRun.Origin ORIGIN = new CellRun.Origin("djl-pytorch 2.7.1", "model-sha", "fixtures-sha");
 
     static Cell a1(String scheduler) {
-        return new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision", new PrecisionPair(3, 2),
+        return new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision", new BitWidthPair(3, 2),
                 scheduler);
     }
 
     static final Cell STATIC = a1("static");
     static final Cell HIGH = a1("none-high");
-    static final Cell UNWIRED = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new PrecisionPair(3, 2),
+    static final Cell UNWIRED = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new BitWidthPair(3, 2),
             "static");
 
     /** Jobs answered without containers: each cell's outputs name its scheduler; every spec is kept. */

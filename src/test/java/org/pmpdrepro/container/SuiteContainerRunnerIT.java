@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
@@ -29,7 +30,6 @@ import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellSelection;
 import org.pmpdrepro.suite.FixtureCellRunner;
 import org.pmpdrepro.suite.Grid;
-import org.pmpdrepro.suite.PrecisionPair;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
 import org.pmpdrepro.suite.SuiteSettings;
@@ -49,8 +49,8 @@ class SuiteContainerRunnerIT {
             DeviceChoice.CPU, TaskRun.DEFAULT_BATCH_SIZE, 8, 1, SuiteSettings.NumericsVariant.BATCH);
 
     static final Cell A1 = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision",
-            new PrecisionPair(3, 2), "static");
-    static final Cell A2 = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBTRANS, "gptq", new PrecisionPair(4, 3),
+            new BitWidthPair(3, 2), "static");
+    static final Cell A2 = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBTRANS, "gptq", new BitWidthPair(4, 3),
             "none-high");
 
     static final String OUR_JOBS = "suite-" + ProcessHandle.current().pid() + "-";
@@ -115,7 +115,7 @@ class SuiteContainerRunnerIT {
         SuiteRegistry newer = SuiteRegistry.defaults().withBackbone("awq", inputs -> {
             throw new UnsupportedOperationException("decoded in the container only");
         });
-        Cell awq = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new PrecisionPair(4, 3), "static");
+        Cell awq = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new BitWidthPair(4, 3), "static");
         CellRunner runner = new SuiteContainerAdapter.Provider().open(newer, SETTINGS);
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
                 CellSelection.all(), dir.resolve("goldens.csv"), false, dir.resolve("findings"), BandPolicy.standard(),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
@@ -15,9 +16,9 @@ class CellScoringTest {
 
     static final TaskScorer NO_BERT = new TaskScorer(TaskScorer.Config.defaults().withBertScore(false));
     static final Cell STATIC = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision",
-            new PrecisionPair(4, 3), "static");
+            new BitWidthPair(4, 3), "static");
     static final Cell A2_STATIC = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "any-precision",
-            new PrecisionPair(4, 3), "static");
+            new BitWidthPair(4, 3), "static");
 
     static DecodedCell decoded(Cell cell, String outputPrefix, double build, boolean shared) {
         List<SampleOutput> samples = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.suite.PaperClaim.Direction;
 
 class ComparisonsTest {
@@ -43,7 +44,7 @@ class ComparisonsTest {
         FakeCellRunner r = new FakeCellRunner(30, java.util.Map.of("static", 0.9), java.util.Set.of("any-precision",
                 "gptq"), 0);
         Cell ap = new Cell(Ablation.REPLACE_PTQ_METHOD, org.pmpdrepro.data.Task.DEBSUM, "any-precision",
-                new PrecisionPair(4, 3), "static");
+                new BitWidthPair(4, 3), "static");
         Cell gptq = new Cell(Ablation.REPLACE_PTQ_METHOD, ap.task(), "gptq", ap.pair(), "static");
         Comparison c = Comparisons.of(new Grid(List.of(ap, gptq)), Ablation.REPLACE_PTQ_METHOD).get(0);
         List<Finding> f = FindingsAnalysis.defaults().analyse(c, r.run(gptq), r.run(ap));

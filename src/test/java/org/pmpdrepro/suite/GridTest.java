@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 
 class GridTest {
 
@@ -28,17 +29,10 @@ class GridTest {
 
     @Test
     void aCellReadsAsTaskBackbonePairScheduler() {
-        Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision", PrecisionPair.parse("4>3"),
+        Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision", BitWidthPair.parse("4>3"),
                 "static");
         assertThat(c.displayName()).isEqualTo("debsum · any-precision · 4>3 · static");
         assertThat(c.id()).isEqualTo("a1/debsum/any-precision/4>3/static");
-    }
-
-    @Test
-    void aPrecisionPairMustDescendFromHighToLow() {
-        assertThat(PrecisionPair.parse(" 3>2 ")).isEqualTo(new PrecisionPair(3, 2));
-        assertThatThrownBy(() -> PrecisionPair.parse("3<4")).hasMessageContaining("expected HIGH>LOW");
-        assertThatThrownBy(() -> PrecisionPair.parse("2>3")).hasMessageContaining("high > low");
     }
 
     @Test
@@ -51,10 +45,10 @@ class GridTest {
     @Test
     void aMalformedGridNamesFileLineColumnAndTheExpectedForm() {
         String csv = "ablation,task,backbone,pair,scheduler\na1,debsum,any-precision,4>3,static\n"
-                + "a1,debsum,any-precision,4-3,static\n";
+                + "a1,debsum,any-precision,4/3,static\n";
         assertThatThrownBy(() -> Grid.parse(new StringReader(csv), "grid.csv"))
                 .isInstanceOf(MalformedFileException.class)
-                .hasMessageContaining("grid.csv: line 3, column 'pair'").hasMessageContaining("'4-3'")
+                .hasMessageContaining("grid.csv: line 3, column 'pair'").hasMessageContaining("'4/3'")
                 .hasMessageContaining("HIGH>LOW");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.Precision;
 
 class SuiteRegistryTest {
@@ -53,7 +54,7 @@ class SuiteRegistryTest {
 
     static SchedulerFactory.Request request(int high, int low) {
         Cell c = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, org.pmpdrepro.data.Task.DEBSUM, "any-precision",
-                new PrecisionPair(high, low), "none-high");
+                new BitWidthPair(high, low), "none-high");
         return new SchedulerFactory.Request(c, List.of(), Precision.bits(high), Precision.bits(low), null, null, null,
                 other -> { throw new AssertionError("no sibling runs here"); });
     }

@@ -12,13 +12,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.metrics.PairedBootstrap;
 
 /** The suite's golden, update and findings behaviour on a fake runner: no model, milliseconds per cell. */
 class SuiteSessionTest {
 
     static final Ablation A1 = Ablation.REMOVE_PRECISION_SWITCHING;
-    static final PrecisionPair PAIR = new PrecisionPair(4, 3);
+    static final BitWidthPair PAIR = new BitWidthPair(4, 3);
     static final Map<String, Double> QUALITY = Map.of("none-high", 0.9, "none-low", 0.3, "phase-aware-only", 0.5,
             "static", 0.85);
 
