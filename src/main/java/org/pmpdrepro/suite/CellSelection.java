@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.io.Hashes;
 
 /**
@@ -36,7 +37,20 @@ public record CellSelection(Set<String> tasks, Set<String> backbones, Set<String
     public static CellSelection fromProperties(Properties p) {
         int[] shard = parseShard(p.getProperty("pmpd.shard", "1/1"));
         return new CellSelection(list(p, "pmpd.task"), list(p, "pmpd.backbone"), list(p, "pmpd.scheduler"),
-                list(p, "pmpd.pair"), list(p, "pmpd.ablation"), shard[0], shard[1]);
+                pairs(list(p, "pmpd.pair")), list(p, "pmpd.ablation"), shard[0], shard[1]);
+    }
+
+    /** Pairs in the form cells spell them ({@code 4>3}), so {@code -Dpmpd.pair=4-3} selects them too. */
+    private static Set<String> pairs(Set<String> given) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String g : given) {
+            try {
+                out.add(BitWidthPair.parse(g).toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pmpd.pair: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     private static Set<String> list(Properties p, String key) {

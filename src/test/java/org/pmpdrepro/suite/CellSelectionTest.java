@@ -36,6 +36,13 @@ class CellSelectionTest {
     }
 
     @Test
+    void aPairSelectsInEitherSpellingAndAMalformedOneIsAnErrorNamingTheProperty() {
+        assertThat(of("pmpd.pair", "3-2").select(GRID)).isEqualTo(of("pmpd.pair", "3>2").select(GRID)).isNotEmpty();
+        assertThatThrownBy(() -> of("pmpd.pair", "3/2")).hasMessageContaining("pmpd.pair")
+                .hasMessageContaining("4>3");
+    }
+
+    @Test
     void shardsPartitionTheGridAndKeepATaskAndPairTogether() {
         int n = 4;
         Map<String, Integer> shardOfGroup = new HashMap<>();
