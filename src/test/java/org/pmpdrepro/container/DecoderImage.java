@@ -1,7 +1,9 @@
 package org.pmpdrepro.container;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -86,7 +88,32 @@ public record DecoderImage(Path dockerfile, Path jar, Path lib, Path fixtures, S
                 .get();
         LOG.info("built decoder image {} on {} in {} s", built, baseImage,
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        pruneOthers(docker, name);
         return built;
+    }
+
+    /**
+     * Removes the runner's older decoder images (other {@code pmpd-decoder:} tags, left by earlier builds of another
+     * jar or fixtures) so that repeated runs do not fill the engine's disk; one a container still uses is kept.
+     * Images named with {@code -Dpmpd.image} belong to the user and are never touched.
+     */
+    static void pruneOthers(DockerClient docker, String keep) {
+        for (Image image : docker.listImagesCmd().exec()) {
+            String[] tags = image.getRepoTags();
+            for (String tag : tags == null ? new String[0] : tags) {
+                if (!tag.startsWith(REPOSITORY + ":") || tag.equals(keep)) {
+                    continue;
+                }
+                try {
+                    docker.removeImageCmd(tag).exec();
+                    LOG.info("removed the older decoder image {}", tag);
+                } catch (ConflictException inUse) {
+                    LOG.info("kept the older decoder image {}: a container still uses it", tag);
+                } catch (NotFoundException gone) {
+                    // removed meanwhile by another run
+                }
+            }
+        }
     }
 
     /** The first 16 hex digits of a SHA-256 over the base image's id and every file of the build context. */
