@@ -76,7 +76,23 @@ final class TokenCorpus {
         }
         List<String> batch = new ArrayList<>();
         IntBuffer out = new IntBuffer();
-        int docs = 0;
+        int[] docs = {0};
+        forEachText(jsonl, text -> {
+            batch.add(text);
+            if (batch.size() == 1024) {
+                docs[0] += flush(batch, encodeBatch, bos, eos, out);
+            }
+        });
+        docs[0] += flush(batch, encodeBatch, bos, eos, out);
+        int[] tokens = out.toArray();
+        Files.createDirectories(cacheDir);
+        writeInts(cache, tokens);
+        LOG.info("corpus {}: {} tokens, {} documents", jsonl.getFileName(), tokens.length, docs[0]);
+        return new TokenCorpus(tokens, docs[0]);
+    }
+
+    /** Each non-blank line's {@code text} field, in order; a malformed line is an error naming file and line. */
+    private static void forEachText(Path jsonl, java.util.function.Consumer<String> sink) throws IOException {
         int lineNo = 0;
         try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
             String line;
@@ -95,18 +111,9 @@ final class TokenCorpus {
                 if (text == null || !text.isTextual()) {
                     throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
                 }
-                batch.add(text.asText());
-                if (batch.size() == 1024) {
-                    docs += flush(batch, encodeBatch, bos, eos, out);
-                }
+                sink.accept(text.asText());
             }
         }
-        docs += flush(batch, encodeBatch, bos, eos, out);
-        int[] tokens = out.toArray();
-        Files.createDirectories(cacheDir);
-        writeInts(cache, tokens);
-        LOG.info("corpus {}: {} tokens, {} documents", jsonl.getFileName(), tokens.length, docs);
-        return new TokenCorpus(tokens, docs);
     }
 
     /**
@@ -127,25 +134,14 @@ final class TokenCorpus {
             }
         }
         List<Integer> matching = new ArrayList<>();
-        int doc = 0;
-        int lineNo = 0;
-        try (BufferedReader r = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode text = JSON.readTree(line).get("text");
-                if (text == null || !text.isTextual()) {
-                    throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
-                }
-                if (text.asText().contains(marker)) {
-                    matching.add(doc);
-                }
-                doc++;
+        int[] counted = {0};
+        forEachText(jsonl, text -> {
+            if (text.contains(marker)) {
+                matching.add(counted[0]);
             }
-        }
+            counted[0]++;
+        });
+        int doc = counted[0];
         if (doc != starts.size()) {
             throw new IOException(jsonl + ": " + doc + " documents but " + starts.size()
                     + " begin-of-sequence tokens in its token cache; delete the cache and retry");
