@@ -1,8 +1,6 @@
 package org.pmpdrepro.container;
 
-import ai.djl.engine.Engine;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
@@ -53,9 +51,8 @@ public record CellRun(JobCell cell, TaskOutputs outputs, double prepareSeconds, 
 
         /** The engine of this JVM, {@code bundle}'s identity and the manifest hash of {@code fixturesDir}. */
         public static Origin of(ModelBundle bundle, Path fixturesDir) {
-            Engine engine = Engine.getInstance();
-            return new Origin("djl-" + engine.getEngineName().toLowerCase(Locale.ROOT) + " " + engine.getVersion(),
-                    bundle.identity().sha256(), Provenance.manifestSha256(fixturesDir));
+            return new Origin(Provenance.backend(), bundle.identity().sha256(),
+                    Provenance.manifestSha256(fixturesDir));
         }
     }
 

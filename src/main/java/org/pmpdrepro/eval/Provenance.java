@@ -1,7 +1,9 @@
 package org.pmpdrepro.eval;
 
+import ai.djl.engine.Engine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import org.pmpdrepro.data.FixtureBuilder;
 import org.pmpdrepro.io.Hashes;
@@ -24,6 +26,12 @@ public record Provenance(ModelIdentity model, String fixturesDirectory, String f
     /** The bundle's identity and the hash of the fixture manifest in {@code fixturesDir}. */
     public static Provenance of(ModelBundle bundle, Path fixturesDir) {
         return new Provenance(bundle.identity(), fixturesDir.toString(), manifestSha256(fixturesDir));
+    }
+
+    /** The decoding back-end of this JVM as goldens record it, {@code djl-pytorch 2.7.1}. */
+    public static String backend() {
+        Engine engine = Engine.getInstance();
+        return "djl-" + engine.getEngineName().toLowerCase(Locale.ROOT) + " " + engine.getVersion();
     }
 
     /** SHA-256 of {@code fixturesDir/manifest.json}; a missing manifest is an error naming the directory. */

@@ -1,6 +1,5 @@
 package org.pmpdrepro.suite;
 
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -100,9 +99,7 @@ public final class CellDecoder implements AutoCloseable {
     public synchronized RunEnvironment environment() {
         if (environment == null) {
             ModelBundle b = bundle();
-            Engine engine = Engine.getInstance();
-            environment = new RunEnvironment(b.device(), "djl-" + engine.getEngineName().toLowerCase(Locale.ROOT)
-                    + " " + engine.getVersion(), b.identity().sha256(),
+            environment = new RunEnvironment(b.device(), Provenance.backend(), b.identity().sha256(),
                     Provenance.manifestSha256(settings.fixturesDir()));
         }
         return environment;
