@@ -20,7 +20,7 @@ import org.pmpdrepro.model.WeightNames.Linear;
  * The trainable parameters of a Llama model, served to the shared forward graph. Linear weights are held
  * transposed ({@code [in, out]}) as the graph reads them and exported in the Hugging Face {@code [out, in]} layout.
  */
-final class TrainableLlama implements LlamaWeights, AutoCloseable {
+final class TrainableLlama implements LlamaWeights, AdamW.Parameters, AutoCloseable {
 
     private final LlamaConfig config;
     private final NDManager manager;
@@ -156,16 +156,19 @@ final class TrainableLlama implements LlamaWeights, AutoCloseable {
         params.put(name, a);
     }
 
-    List<String> names() {
+    @Override
+    public List<String> names() {
         return new ArrayList<>(params.keySet());
     }
 
-    List<NDArray> arrays() {
+    @Override
+    public List<NDArray> arrays() {
         return new ArrayList<>(params.values());
     }
 
     /** Replaces a parameter after an optimizer step (the old array is closed). */
-    void replace(String name, NDArray updated) {
+    @Override
+    public void replace(String name, NDArray updated) {
         NDArray old = params.put(name, updated);
         updated.setRequiresGradient(true);
         if (old != null && old != updated) {

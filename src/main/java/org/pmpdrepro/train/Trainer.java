@@ -76,7 +76,7 @@ public final class Trainer {
         try (NDManager root = NDManager.newBaseManager()) {
             Checkpoint resumed = Checkpoint.latest(checkpointDir, root);
             TrainableLlama llama;
-            AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, train.weightDecay(), train.clipNorm());
+            AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, train.weightDecay(), TrainableLlama::decays, train.clipNorm());
             int start;
             if (resumed != null) {
                 llama = TrainableLlama.fromArrays(model, root, resumed.params());

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.pmpdrepro.train.AdamW;
 
 /**
  * A saved fine-tuning state: parameters, optimizer moments, the step, the loss before fine-tuning and the log so
@@ -77,7 +78,7 @@ record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<S
         return out;
     }
 
-    static void save(Path root, int step, TrainableBitMixer model, ParameterAdamW adam,
+    static void save(Path root, int step, TrainableBitMixer model, AdamW adam,
             SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped)
             throws IOException {
         Files.createDirectories(root);

@@ -23,6 +23,7 @@ import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.train.AdamW;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ public final class BitMixerTrainer {
             BitMixerCheckpoint resumed = BitMixerCheckpoint.latest(checkpointDir, root);
             try (TrainableBitMixer model = new TrainableBitMixer(base,
                     BitMixerWeights.initial(base, settings.bitWidths()), root.newSubManager())) {
-                ParameterAdamW adam = new ParameterAdamW(0.9f, 0.95f, 1e-8f, settings.clipNorm());
+                AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0f, name -> false, settings.clipNorm());
                 int first;
                 SortedMap<Integer, Double> initialLoss;
                 List<LogLine> log;

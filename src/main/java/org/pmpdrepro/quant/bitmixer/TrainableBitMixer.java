@@ -21,6 +21,7 @@ import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightNames;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.train.AdamW;
 
 /**
  * The fine-tuned parameters served to the shared forward graph: every linear weight is the fake-quantized latent
@@ -28,7 +29,7 @@ import org.pmpdrepro.quant.LinearId;
  * Embeddings and the final norm are the base model's, frozen. Latent weights are held transposed ({@code [in, out]})
  * and steps as {@code [1, out]}, the layout the graph multiplies by.
  */
-final class TrainableBitMixer implements LlamaWeights, AutoCloseable {
+final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoCloseable {
 
     private final LlamaConfig config;
     private final NDManager manager;
@@ -99,16 +100,19 @@ final class TrainableBitMixer implements LlamaWeights, AutoCloseable {
         return out;
     }
 
-    List<String> names() {
+    @Override
+    public List<String> names() {
         return new ArrayList<>(params.keySet());
     }
 
-    List<NDArray> arrays() {
+    @Override
+    public List<NDArray> arrays() {
         return new ArrayList<>(params.values());
     }
 
     /** Replaces a parameter after an optimizer step or on resuming (the old array is closed). */
-    void replace(String name, NDArray updated) {
+    @Override
+    public void replace(String name, NDArray updated) {
         NDArray old = params.get(name);
         if (old == null) {
             throw new IllegalArgumentException("no bit-mixer parameter '" + name + "'");
