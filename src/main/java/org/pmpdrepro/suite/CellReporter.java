@@ -1,6 +1,5 @@
 package org.pmpdrepro.suite;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -23,8 +22,11 @@ public interface CellReporter {
     /** A comparison's findings were measured (called before its band-separation check). */
     default void comparisonMeasured(Comparison comparison, List<Finding> findings) {}
 
-    /** An ablation finished; its findings are in {@code csv}. */
-    default void ablationFinished(Ablation ablation, List<Finding> findings, Path csv) {}
+    /**
+     * The findings of every comparison of an ablation measured in this run, reported from the ablation's findings
+     * test (after its comparisons, before the class ends) so that a report can attach them to that test.
+     */
+    default void ablationFindings(Ablation ablation, List<Finding> findings) {}
 
     /** The first reporter registered as a service, or {@link #NONE}. */
     static CellReporter load() {

@@ -139,12 +139,7 @@ public final class SuiteSession {
      * rewrites the goldens of every cell of it that ran, printing the diff. Returns the findings file.
      */
     public synchronized Path finish(Ablation ablation) {
-        List<Finding> all = new ArrayList<>();
-        findings.forEach((c, f) -> {
-            if (c.ablation() == ablation) {
-                all.addAll(f);
-            }
-        });
+        List<Finding> all = findingsOf(ablation);
         Path csv = config.findingsDir().resolve(ablation.id() + "-findings.csv");
         try {
             FindingsCsv.write(csv, all);
@@ -155,8 +150,27 @@ public final class SuiteSession {
             throw new UncheckedIOException("cannot write results of " + ablation.id(), e);
         }
         logTimings(ablation);
-        reporter.ablationFinished(ablation, all, csv);
         return csv;
+    }
+
+    /**
+     * The findings of every comparison of {@code ablation} measured so far in this session, handed to the reporter.
+     * The ablation's findings test calls it after the comparisons, so a report attaches them to a running test.
+     */
+    public synchronized List<Finding> reportFindings(Ablation ablation) {
+        List<Finding> all = findingsOf(ablation);
+        reporter.ablationFindings(ablation, all);
+        return all;
+    }
+
+    private List<Finding> findingsOf(Ablation ablation) {
+        List<Finding> all = new ArrayList<>();
+        findings.forEach((c, f) -> {
+            if (c.ablation() == ablation) {
+                all.addAll(f);
+            }
+        });
+        return all;
     }
 
     /** Where this session's time went for one ablation: each decode and back-bone is charged to its first cell. */

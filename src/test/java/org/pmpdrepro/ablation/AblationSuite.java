@@ -1,10 +1,16 @@
 package org.pmpdrepro.ablation;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pmpdrepro.suite.Ablation;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.Comparison;
+import org.pmpdrepro.suite.Finding;
 import org.pmpdrepro.suite.SuiteSession;
 
 /**
@@ -65,6 +72,21 @@ abstract class AblationSuite {
     @MethodSource("comparisons")
     void bandsSeparateArmsWhoseDifferenceIsSignificant(Comparison comparison) {
         SuiteSession.shared().compare(comparison).assertSeparated();
+    }
+
+    /**
+     * Every comparison that ran has its findings, and the report gets them here, inside a test (Allure attaches only
+     * to a running test, so the class's {@code @AfterAll} could not).
+     */
+    @Order(3)
+    @Test
+    @DisplayName("findings of every comparison, measured and reported")
+    void findingsOfEveryComparisonAreReported() {
+        List<Finding> findings = SuiteSession.shared().reportFindings(ablation);
+        Set<Comparison> measured = findings.stream().map(Finding::comparison).collect(Collectors.toSet());
+        List<Comparison> missing = comparisons().stream().filter(c -> !measured.contains(c)).toList();
+        assertTrue(missing.isEmpty(), () -> missing.size() + " of " + comparisons().size() + " comparisons of "
+                + ablation.id() + " have no findings (a cell of theirs failed; see the tests before): " + missing);
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package org.pmpdrepro.report;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +77,7 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
     }
 
     @Override
-    public void ablationFinished(Ablation ablation, List<org.pmpdrepro.suite.Finding> findings, Path csv) {
+    public void ablationFindings(Ablation ablation, List<org.pmpdrepro.suite.Finding> findings) {
         List<Finding> rows = new ArrayList<>();
         for (org.pmpdrepro.suite.Finding f : findings) {
             Cell base = f.comparison().baseline();
