@@ -1,5 +1,8 @@
 package org.pmpdrepro.cli;
 
+import org.pmpdrepro.eval.Provenance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +27,14 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     public static void main(String[] args) {
+        if (Provenance.mklReproducibility().isEmpty()) {
+            LOG.warn("{} is not set: CPU results may differ in their last bits from one process to the next; the"
+                    + " project's artefacts and goldens were computed with {}={} (set it before starting java)",
+                    Provenance.MKL_REPRODUCIBILITY, Provenance.MKL_REPRODUCIBILITY, Provenance.MKL_COMPATIBLE);
+        }
         System.exit(run(args));
     }
 
