@@ -1,8 +1,5 @@
 package org.pmpdrepro.cli;
 
-import org.pmpdrepro.eval.Provenance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,14 +24,7 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
     public static void main(String[] args) {
-        if (Provenance.mklReproducibility().isEmpty()) {
-            LOG.warn("{} is not set: CPU results may differ in their last bits from one process to the next; the"
-                    + " project's artefacts and goldens were computed with {}={} (set it before starting java)",
-                    Provenance.MKL_REPRODUCIBILITY, Provenance.MKL_REPRODUCIBILITY, Provenance.MKL_COMPATIBLE);
-        }
         System.exit(run(args));
     }
 

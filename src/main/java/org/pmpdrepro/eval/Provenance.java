@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import org.pmpdrepro.data.FixtureBuilder;
 import org.pmpdrepro.io.Hashes;
 
@@ -29,33 +28,10 @@ public record Provenance(ModelIdentity model, String fixturesDirectory, String f
         return new Provenance(bundle.identity(), fixturesDir.toString(), manifestSha256(fixturesDir));
     }
 
-    /**
-     * The decoding back-end of this JVM as goldens record it, {@code djl-pytorch 2.7.1 mkl-cbwr=COMPATIBLE}: the
-     * engine, its version and MKL's reproducibility mode ({@link #MKL_REPRODUCIBILITY}), which decides the last
-     * bits of CPU results.
-     */
+    /** The decoding back-end of this JVM as goldens record it, {@code djl-pytorch 2.7.1}. */
     public static String backend() {
         Engine engine = Engine.getInstance();
-        return "djl-" + engine.getEngineName().toLowerCase(Locale.ROOT) + " " + engine.getVersion() + " mkl-cbwr="
-                + mklReproducibility().orElse("unset");
-    }
-
-    /**
-     * The environment variable that makes PyTorch's CPU kernels (Intel MKL) bit-reproducible between processes.
-     * Without it MKL picks its code path by the memory alignment of each array, so the same computation can differ
-     * in its last bits from one process to the next: measured here, two Bit-Mixer fine-tunings with the same seed
-     * parted after a few dozen steps and one hit non-finite gradients. It must be set before the JVM starts (the
-     * natives read it when they load); the project's runs, artefacts and goldens use {@value #MKL_COMPATIBLE}.
-     */
-    public static final String MKL_REPRODUCIBILITY = "MKL_CBWR";
-
-    /** The {@link #MKL_REPRODUCIBILITY} value the project runs with. */
-    public static final String MKL_COMPATIBLE = "COMPATIBLE";
-
-    /** {@link #MKL_REPRODUCIBILITY} of this process, if set. */
-    public static Optional<String> mklReproducibility() {
-        String v = System.getenv(MKL_REPRODUCIBILITY);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+        return "djl-" + engine.getEngineName().toLowerCase(Locale.ROOT) + " " + engine.getVersion();
     }
 
     /** SHA-256 of {@code fixturesDir/manifest.json}; a missing manifest is an error naming the directory. */

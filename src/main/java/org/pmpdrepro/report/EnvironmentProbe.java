@@ -18,7 +18,6 @@ import org.pmpdrepro.data.FixtureManifest;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelIdentity;
-import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.CheckpointDirectory;
@@ -59,7 +58,6 @@ public final class EnvironmentProbe {
 
     private static void engine(Map<String, String> e, DeviceChoice device) {
         e.put("djl.version", Engine.getDjlVersion());
-        e.put("mkl.cbwr", Provenance.mklReproducibility().orElse("unset"));
         try {
             Engine engine = Engine.getInstance();
             e.put("djl.engine", engine.getEngineName() + " " + engine.getVersion());
