@@ -62,7 +62,8 @@ public final class LlamaGraph {
             }
             // Query head h reads key/value head h / groupSize: split the heads axis instead of copying K and V.
             NDArray qg = q.reshape(batch, kvHeads, c.groupSize(), time, headDim);
-            NDArray scores = qg.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)).mul(1.0f / (float) Math.sqrt(headDim));
+            NDArray scores = ScalarOperands.mul(qg.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)),
+                    1.0f / (float) Math.sqrt(headDim));
             if (bias != null) {
                 scores = scores.add(bias);
             }
@@ -85,7 +86,7 @@ public final class LlamaGraph {
     }
 
     static NDArray rmsNorm(NDArray x, NDArray weight, float eps) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5f);
+        NDArray inv = ScalarOperands.pow(ScalarOperands.add(x.square().mean(new int[] {-1}, true), eps), -0.5f);
         return x.mul(inv).mul(weight);
     }
 
@@ -111,7 +112,7 @@ public final class LlamaGraph {
         if (time > 1) {
             NDArray q = m.arange(cached, keys, 1, DataType.INT64).reshape(time, 1);
             NDArray k = m.arange(0, keys, 1, DataType.INT64).reshape(1, keys);
-            bias = k.gt(q).toType(DataType.FLOAT32, false).mul(MASKED);
+            bias = ScalarOperands.mul(k.gt(q).toType(DataType.FLOAT32, false), MASKED);
         }
         if (keyBias != null) {
             NDArray pad = keyBias.reshape(batch, 1, 1, 1, keys);

@@ -1,6 +1,7 @@
 package org.pmpdrepro.quant.bitmixer;
 
 import ai.djl.ndarray.NDArray;
+import org.pmpdrepro.decode.ScalarOperands;
 
 /**
  * The symmetric signed LSQ grid Bit-Mixer quantizes weights on: at {@code b} bits the codes are
@@ -59,7 +60,9 @@ public final class LsqGrid {
      */
     public static NDArray fakeQuantize(NDArray weight, NDArray step, int bits, float gradScale) {
         // Forward value s, backward gradient scaled: s*g + (s - s*g) with the second term detached.
-        NDArray scaledStep = step.mul(gradScale).add(step.sub(step.mul(gradScale)).stopGradient());
+        // The constant goes through ScalarOperands: autograd saves it, and DJL's mul(Number) lets it be freed early.
+        NDArray scaledStep = ScalarOperands.mul(step, gradScale)
+                .add(step.sub(ScalarOperands.mul(step, gradScale)).stopGradient());
         NDArray clipped = weight.div(scaledStep).clip(-negativeLevels(bits), positiveLevels(bits));
         NDArray roundingResidual = clipped.round().sub(clipped).stopGradient();
         return clipped.add(roundingResidual).mul(scaledStep);
