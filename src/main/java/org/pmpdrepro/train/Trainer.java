@@ -104,9 +104,10 @@ public final class Trainer {
                 float lr = train.learningRate(step);
                 double loss = Double.NaN;
                 float gradNorm = Float.NaN;
-                // A step is a pure function of (weights, step), so a non-finite result is recomputed once: on this
-                // CPU back-end a rare transient NaN has been seen that a recomputation of the same step does not
-                // reproduce. A second non-finite result is real divergence and stops the run.
+                // A step is a pure function of (weights, step), so a non-finite result is recomputed once. The
+                // transient NaNs once seen here came from graph constants freed before backward (fixed, see
+                // ScalarOperands); the recomputation stays as a guard. A second non-finite result is real divergence
+                // and stops the run.
                 for (int attempt = 1; attempt <= 2 && !(Double.isFinite(loss) && Float.isFinite(gradNorm)); attempt++) {
                     try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();

@@ -73,9 +73,9 @@ final class FisherGradients implements AutoCloseable {
     }
 
     /**
-     * Adds one sequence's squared gradients to {@code sums}. A non-finite gradient is recomputed once (the CPU
-     * back-end has produced rare transient NaNs that a recomputation does not reproduce, see the trainer); a second
-     * non-finite result is an error naming the sequence, never a NaN summed into every later value.
+     * Adds one sequence's squared gradients to {@code sums}. A non-finite gradient is recomputed once (a guard kept
+     * from when graph constants could be freed before backward, see {@code ScalarOperands}); a second non-finite
+     * result is an error naming the sequence, never a NaN summed into every later value.
      */
     private void accumulate(int[] sequence, int index, Map<LinearId, NDArray> sums) {
         int n = sequence.length;

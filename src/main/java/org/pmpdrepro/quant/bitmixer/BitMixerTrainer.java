@@ -116,9 +116,10 @@ public final class BitMixerTrainer {
                     float lr = settings.learningRate(step);
                     double loss = Double.NaN;
                     float gradNorm = Float.NaN;
-                    // A step is a pure function of (parameters, step), so a non-finite result is recomputed once: on
-                    // the CPU back-end a rare transient non-finite gradient has been seen that a recomputation does
-                    // not reproduce. A second one is real divergence.
+                    // A step is a pure function of (parameters, step), so a non-finite result is recomputed once.
+                    // The transient non-finite gradients once seen here came from graph constants freed before
+                    // backward (fixed, see ScalarOperands); the recomputation stays as a guard, and a second
+                    // non-finite result is real divergence.
                     for (int attempt = 1; attempt <= 2 && !(Double.isFinite(loss) && Float.isFinite(gradNorm));
                             attempt++) {
                         try (NDScope scope = new NDScope()) {
