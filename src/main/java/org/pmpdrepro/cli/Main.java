@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             BuildFixturesCommand.class,
             TrainTokenizerCommand.class,
             TrainCommand.class,
+            GrowCommand.class,
             DecodeCommand.class,
             ReproduceCommand.class,
             ScoreCommand.class,

@@ -1,0 +1,89 @@
+package org.pmpdrepro.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.CheckpointWriter;
+import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.InMemoryWeights;
+import org.pmpdrepro.train.ModelGrowth;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pmpd grow}: a wider and/or deeper model that computes what the given one computes, to train further. */
+@Command(
+        name = "grow",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes a grown copy of a model: MLPs widened to --intermediate (new units start with zero output",
+            "weights) and --add-layers blocks inserted as copies with zero residual outputs. The grown model gives",
+            "the same logits; continue with pmpd train --init-from. training.json records the source and the plan."
+        })
+public final class GrowCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model to grow.")
+    Path model;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the grown model is written.")
+    Path out;
+
+    @Option(names = "--intermediate", paramLabel = "N",
+            description = "MLP width of the grown model (default: unchanged).")
+    Integer intermediate;
+
+    @Option(names = "--add-layers", paramLabel = "K", defaultValue = "0",
+            description = "Blocks to insert, one after each of K equal groups of blocks (default: ${DEFAULT-VALUE}).")
+    int addLayers;
+
+    @Option(names = "--seed", defaultValue = "20241101", description = "Seed of the new MLP rows.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (Files.exists(out) && Files.isSameFile(out, model)) {
+            throw new IllegalArgumentException("--out " + out + " is the model being grown; choose another folder");
+        }
+        ObjectNode record = new ObjectMapper().createObjectNode();
+        try (CheckpointDirectory source = CheckpointDirectory.open(model)) {
+            source.validate();
+            int width = intermediate == null ? source.config().intermediateSize() : intermediate;
+            ModelGrowth.Plan plan = new ModelGrowth.Plan(width, addLayers, seed);
+            InMemoryWeights grown = ModelGrowth.grow(source, plan);
+            Files.createDirectories(out);
+            CheckpointWriter.write(out, grown.config(), grown.tensors(), DType.F32);
+            for (String file : List.of("tokenizer.json", "tokenizer_config.json")) {
+                if (Files.exists(model.resolve(file))) {
+                    AtomicFiles.copy(model.resolve(file), out.resolve(file));
+                }
+            }
+            ObjectNode growth = record.putObject("growth");
+            growth.put("from_parameters", source.config().parameterCount());
+            growth.put("parameters", grown.config().parameterCount());
+            growth.put("intermediate_size", width);
+            growth.put("added_layers", addLayers);
+            growth.put("seed", seed);
+            record.put("command", "pmpd grow --model " + model + " --out " + out + " --intermediate " + width
+                    + " --add-layers " + addLayers + " --seed " + seed);
+            // Kept under the key pmpd train uses for the stage it starts from, so the chain reads the same way.
+            ObjectNode from = record.putObject("initialised_from");
+            from.put("weights_sha256", Hashes.sha256Hex(source.weightsFile()));
+            Path previous = model.resolve("training.json");
+            if (Files.exists(previous)) {
+                from.set("training", new ObjectMapper().readTree(previous.toFile()));
+            }
+            AtomicFiles.writeText(out.resolve("training.json"),
+                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+            System.out.printf("grown %,d -> %,d parameters (intermediate %d, %d layers); written to %s%n",
+                    source.config().parameterCount(), grown.config().parameterCount(), width,
+                    grown.config().numLayers(), out);
+        }
+        return 0;
+    }
+}
