@@ -30,7 +30,8 @@ public final class SafetensorsWriter {
 
     /**
      * Writes {@code tensors} in list order, each stored as {@code dtype}, with {@code metadata} as the header's
-     * {@code __metadata__} (omitted when empty).
+     * {@code __metadata__} (omitted when empty) in key order, so the bytes never depend on the map's iteration order
+     * ({@code Map.of} iterates in an order that changes from one JVM run to the next).
      *
      * @throws IllegalArgumentException for a duplicate or reserved name, a type that cannot be written, or a
      *     finite value that would overflow to infinity in {@code dtype}
@@ -68,7 +69,7 @@ public final class SafetensorsWriter {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
-            metadata.forEach(meta::put);
+            new java.util.TreeMap<>(metadata).forEach(meta::put);
         }
         Set<String> seen = new HashSet<>();
         long offset = 0;

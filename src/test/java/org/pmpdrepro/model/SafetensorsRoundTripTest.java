@@ -189,4 +189,24 @@ class SafetensorsRoundTripTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a'")
                 .hasMessageContaining("twice");
     }
+
+    @Test
+    void theBytesDoNotDependOnTheMetadataMapsIterationOrder() throws IOException {
+        List<Tensor> tensors = List.of(new Tensor("w", new int[] {2}, new float[] {1f, -2f}));
+        Map<String, String> forward = new java.util.LinkedHashMap<>();
+        forward.put("method", "m");
+        forward.put("base_model_sha256", "abc");
+        forward.put("bit_widths", "2,3");
+        Map<String, String> backward = new java.util.LinkedHashMap<>();
+        backward.put("bit_widths", "2,3");
+        backward.put("base_model_sha256", "abc");
+        backward.put("method", "m");
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        SafetensorsWriter.write(a, tensors, DType.F32, forward);
+        SafetensorsWriter.write(b, tensors, DType.F32, backward);
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+        assertThat(new String(Files.readAllBytes(a), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("{\"base_model_sha256\":\"abc\",\"bit_widths\":\"2,3\",\"method\":\"m\"}");
+    }
 }
