@@ -12,6 +12,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Provenance;

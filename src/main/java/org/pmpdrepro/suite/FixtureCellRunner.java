@@ -1,5 +1,7 @@
 package org.pmpdrepro.suite;
 
+import org.pmpdrepro.decode.IntraOpThreads;
+
 /**
  * Runs cells in this JVM on a model directory (the committed fixture model by default): a {@link CellDecoder}
  * decodes them and {@link CellScoring} scores them. Work is shared: the model is opened once, each back-bone is

@@ -61,6 +61,8 @@ public final class TrainingRun {
         p.put("final_train_loss", result.trainLoss());
         p.put("final_validation_loss", result.validationLoss());
         p.putPOJO("settings", settings);
+        // Training is bit-reproducible across processes only with one PyTorch intra-op thread (README).
+        p.put("pytorch_intra_op_threads", org.pmpdrepro.decode.IntraOpThreads.current());
         if (oversample != null) {
             p.putPOJO("oversample", oversample);
         }

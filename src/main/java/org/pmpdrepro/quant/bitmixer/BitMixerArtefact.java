@@ -46,6 +46,8 @@ public final class BitMixerArtefact {
         m.put("command", provenance.command());
         m.put("steps", result.steps());
         m.put("seed", settings.seed());
+        // Fine-tuning is bit-reproducible across processes only with one PyTorch intra-op thread.
+        m.put("pytorch_intra_op_threads", org.pmpdrepro.decode.IntraOpThreads.current());
         m.putPOJO("settings", settings);
         ObjectNode before = m.putObject("calibration_loss_before");
         result.initialLoss().forEach((b, l) -> before.put(b + "bit", l));

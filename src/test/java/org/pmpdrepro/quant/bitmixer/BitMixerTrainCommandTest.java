@@ -37,6 +37,7 @@ class BitMixerTrainCommandTest {
         JsonNode manifest = BitMixerArtefact.manifest(out);
         assertThat(manifest.get("method").asText()).isEqualTo("bit-mixer");
         assertThat(manifest.get("steps").asInt()).isEqualTo(4);
+        assertThat(manifest.get("pytorch_intra_op_threads").asInt()).isPositive();
         assertThat(manifest.get("calibration_sha256").asText()).isEqualTo(Hashes.sha256Hex(calibration));
         assertThat(manifest.get("weights_sha256").asText()).isEqualTo(Hashes.sha256Hex(out.resolve("weights.safetensors")));
         assertThat(manifest.get("command").asText()).startsWith("pmpd bitmixer-train --model ")
