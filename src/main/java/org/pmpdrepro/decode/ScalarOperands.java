@@ -51,7 +51,8 @@ public final class ScalarOperands {
     public static NDArray constant(NDArray like, float value) {
         NDManager manager = like.getManager();
         NDArray s = manager.full(new Shape(), value, like.getDataType());
-        if (!s.getDevice().equals(like.getDevice())) {
+        // The manager's device is a Java field; asking the new array would be one more native call per constant.
+        if (!manager.getDevice().equals(like.getDevice())) {
             NDArray moved = s.toDevice(like.getDevice(), false);
             s.close();
             return moved;

@@ -120,7 +120,7 @@ public final class ModelGrowth {
         int in = t.dim(1);
         float[] data = java.util.Arrays.copyOf(t.data(), rows * in);
         for (int i = have * in; i < data.length; i++) {
-            data[i] = (float) (gaussian(rng) * 0.02);
+            data[i] = (float) (TrainableLlama.gaussian(rng) * 0.02);
         }
         return new Tensor(t.name(), new int[] {rows, in}, data);
     }
@@ -134,12 +134,5 @@ public final class ModelGrowth {
             System.arraycopy(t.data(), r * have, data, r * columns, have);
         }
         return new Tensor(t.name(), new int[] {rows, columns}, data);
-    }
-
-    /** Box–Muller, as the trainer's initialisation draws. */
-    private static double gaussian(SplittableRandom rng) {
-        double u1 = 1.0 - rng.nextDouble();
-        double u2 = rng.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 }

@@ -144,7 +144,7 @@ final class TrainableLlama implements LlamaWeights, AdamW.Parameters, AutoClosea
     }
 
     /** Box–Muller on the splittable stream, so the draw does not depend on library versions. */
-    private static double gaussian(SplittableRandom rng) {
+    static double gaussian(SplittableRandom rng) {
         double u1 = 1.0 - rng.nextDouble();
         double u2 = rng.nextDouble();
         return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -61,8 +61,8 @@ public final class LsqGrid {
     public static NDArray fakeQuantize(NDArray weight, NDArray step, int bits, float gradScale) {
         // Forward value s, backward gradient scaled: s*g + (s - s*g) with the second term detached.
         // The constant goes through ScalarOperands: autograd saves it, and DJL's mul(Number) lets it be freed early.
-        NDArray scaledStep = ScalarOperands.mul(step, gradScale)
-                .add(step.sub(ScalarOperands.mul(step, gradScale)).stopGradient());
+        NDArray scaled = ScalarOperands.mul(step, gradScale);
+        NDArray scaledStep = scaled.add(step.sub(scaled).stopGradient());
         NDArray clipped = weight.div(scaledStep).clip(-negativeLevels(bits), positiveLevels(bits));
         NDArray roundingResidual = clipped.round().sub(clipped).stopGradient();
         return clipped.add(roundingResidual).mul(scaledStep);
