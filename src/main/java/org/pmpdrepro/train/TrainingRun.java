@@ -1,7 +1,5 @@
 package org.pmpdrepro.train;
 
-import org.pmpdrepro.io.Hashes;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.pmpdrepro.decode.IntraOpThreads;
+import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 
@@ -62,7 +62,7 @@ public final class TrainingRun {
         p.put("final_validation_loss", result.validationLoss());
         p.putPOJO("settings", settings);
         // Training is bit-reproducible across processes only with one PyTorch intra-op thread (README).
-        p.put("pytorch_intra_op_threads", org.pmpdrepro.decode.IntraOpThreads.current());
+        p.put("pytorch_intra_op_threads", IntraOpThreads.current());
         if (oversample != null) {
             p.putPOJO("oversample", oversample);
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.LlamaConfig;
@@ -47,7 +48,7 @@ public final class BitMixerArtefact {
         m.put("steps", result.steps());
         m.put("seed", settings.seed());
         // Fine-tuning is bit-reproducible across processes only with one PyTorch intra-op thread.
-        m.put("pytorch_intra_op_threads", org.pmpdrepro.decode.IntraOpThreads.current());
+        m.put("pytorch_intra_op_threads", IntraOpThreads.current());
         m.putPOJO("settings", settings);
         ObjectNode before = m.putObject("calibration_loss_before");
         result.initialLoss().forEach((b, l) -> before.put(b + "bit", l));
