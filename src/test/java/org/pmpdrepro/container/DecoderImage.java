@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.pmpdrepro.io.Hashes;
 import org.slf4j.Logger;
@@ -37,6 +38,9 @@ public record DecoderImage(Path dockerfile, Path jar, Path lib, Path fixtures, S
     /** Repository of the images this class builds. */
     public static final String REPOSITORY = "pmpd-decoder";
 
+    /** The base image {@code .ci/docker-up} builds, unless {@code -Dpmpd.baseImage} names another. */
+    public static final String DEFAULT_BASE_IMAGE = "pmpd-base:trixie-jre21";
+
     private static final Logger LOG = LoggerFactory.getLogger(DecoderImage.class);
 
     /** The project's layout, relative to the repository root (Maven's working directory for tests). */
@@ -47,11 +51,15 @@ public record DecoderImage(Path dockerfile, Path jar, Path lib, Path fixtures, S
 
     /** {@code -Dpmpd.image} when set, else the project's image built on {@code -Dpmpd.baseImage}. */
     public static String fromSystemProperties() {
-        String named = System.getProperty("pmpd.image", "").strip();
-        if (!named.isEmpty()) {
-            return named;
-        }
-        return ofProject(System.getProperty("pmpd.baseImage", "pmpd-base:trixie-jre21")).resolve();
+        return baseImageFromSystemProperties().map(base -> ofProject(base).resolve())
+                .orElseGet(() -> System.getProperty("pmpd.image").strip());
+    }
+
+    /** The base image {@link #fromSystemProperties()} builds on; empty when {@code -Dpmpd.image} names an image. */
+    public static Optional<String> baseImageFromSystemProperties() {
+        return System.getProperty("pmpd.image", "").isBlank()
+                ? Optional.of(System.getProperty("pmpd.baseImage", DEFAULT_BASE_IMAGE))
+                : Optional.empty();
     }
 
     /** The image's name, built now unless an image with the same content tag exists. */

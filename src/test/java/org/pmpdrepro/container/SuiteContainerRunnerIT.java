@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
@@ -33,15 +33,16 @@ import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
 import org.pmpdrepro.suite.SuiteSettings;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The suite's container runner ({@code -Dpmpd.runner=container}) against a real Docker engine, on cells the old
  * fixture executor could not serve: Any-Precision with its Fisher sensitivities under PMPD's committed static
  * schedule (A1), and GPTQ (A2), both quantized inside the container. Needs the engine and base image of
- * {@code .ci/docker-up}; runs after {@code package}, by Failsafe.
+ * {@code .ci/docker-up} (without them skipped, or failed with {@code CI} set: {@link DockerEngineExtension}); runs
+ * after {@code package}, by Failsafe.
  */
 @Tag("container")
+@ExtendWith(DockerEngineExtension.class)
 class SuiteContainerRunnerIT {
 
     /** The in-process runner's defaults on the CPU, with the first 8 prompts of each task to keep this short. */
@@ -54,12 +55,6 @@ class SuiteContainerRunnerIT {
             "none-high");
 
     static final String OUR_JOBS = "suite-" + ProcessHandle.current().pid() + "-";
-
-    @BeforeAll
-    static void engine() {
-        assertThat(DockerClientFactory.instance().isDockerAvailable())
-                .as("no Docker engine answers; start one and build the base image with .ci/docker-up").isTrue();
-    }
 
     @Test
     void theContainerRunnerGivesTheInProcessRunnersOutcomesForACellOfEachAblation() {

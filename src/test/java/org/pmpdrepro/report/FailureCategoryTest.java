@@ -2,24 +2,19 @@ package org.pmpdrepro.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.pmpdrepro.report.AllureCategories.Category;
 
 /** categories.json (from allure-config/, on the test class path) against the prefixes the suite writes. */
 class FailureCategoryTest {
 
-    private record Category(String name, Pattern messageRegex, List<String> statuses) {}
-
     @ParameterizedTest
     @EnumSource(FailureCategory.class)
-    void categoriesJsonFilesEachPrefixedMessageUnderItsOwnCategoryOnly(FailureCategory category) throws Exception {
+    void categoriesJsonFilesEachPrefixedMessageUnderItsOwnCategoryOnly(FailureCategory category) {
         List<String> messages = List.of(
                 category.message("rougeL 0.21 outside [0.25, 0.27], golden/ablation1.csv:12"),
                 "  " + category.message("leading blanks"),
@@ -36,14 +31,31 @@ class FailureCategoryTest {
     }
 
     @Test
-    void categoriesJsonHasOneCategoryPerFailureCategoryCoveringFailedAndBroken() throws Exception {
+    void categoriesJsonHasOneCategoryPerFailureCategoryCoveringFailedAndBroken() {
         assertThat(categories()).extracting(Category::name).containsExactlyInAnyOrder(
-                java.util.Arrays.stream(FailureCategory.values()).map(FailureCategory::displayName).toArray(String[]::new));
-        assertThat(categories()).allSatisfy(c -> assertThat(c.statuses()).containsExactlyInAnyOrder("failed", "broken"));
+                Arrays.stream(FailureCategory.values()).map(FailureCategory::displayName).toArray(String[]::new));
+        assertThat(categories()).allSatisfy(c -> assertThat(c.statuses()).contains("failed", "broken"));
+    }
+
+    /**
+     * A test skipped because the machine lacks something (a container test without a Docker engine) is filed as
+     * an infrastructure error, so the report shows why it did not run; no other category takes skipped tests.
+     */
+    @Test
+    void aSkipForMissingInfrastructureIsFiledAsAnInfrastructureErrorAndNoOtherSkipIsFiled() {
+        String infrastructure = FailureCategory.INFRASTRUCTURE.message("no Docker engine answers");
+        assertThat(AllureCategories.filing(infrastructure, "skipped"))
+                .containsExactly(FailureCategory.INFRASTRUCTURE.displayName());
+        for (FailureCategory c : FailureCategory.values()) {
+            if (c != FailureCategory.INFRASTRUCTURE) {
+                assertThat(AllureCategories.filing(c.message("x"), "skipped")).as(c.name()).isEmpty();
+            }
+        }
+        assertThat(AllureCategories.filing("Assumption failed: assumption is not true", "skipped")).isEmpty();
     }
 
     @Test
-    void aMessageWithoutAPrefixFallsInNoCategory() throws Exception {
+    void aMessageWithoutAPrefixFallsInNoCategory() {
         String message = "expected: <1> but was: <2>";
         assertThat(categories()).noneMatch(c -> c.messageRegex().matcher(message).matches());
         assertThat(FailureCategory.of(message)).isEmpty();
@@ -58,17 +70,7 @@ class FailureCategoryTest {
                 .isEqualTo("metric out of band: bleu 3 outside [4, 5]");
     }
 
-    private static List<Category> categories() throws Exception {
-        try (InputStream in = FailureCategoryTest.class.getResourceAsStream("/categories.json")) {
-            assertThat(in).as("categories.json on the test class path").isNotNull();
-            List<Category> out = new ArrayList<>();
-            for (JsonNode node : new ObjectMapper().readTree(in)) {
-                List<String> statuses = new ArrayList<>();
-                node.get("matchedStatuses").forEach(s -> statuses.add(s.asText()));
-                out.add(new Category(node.get("name").asText(), Pattern.compile(node.get("messageRegex").asText()),
-                        statuses));
-            }
-            return out;
-        }
+    private static List<Category> categories() {
+        return AllureCategories.load();
     }
 }
