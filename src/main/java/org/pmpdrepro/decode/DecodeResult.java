@@ -2,8 +2,13 @@ package org.pmpdrepro.decode;
 
 import java.util.List;
 
-/** The continuations of a list of prompts, in prompt order, with where and how fast they were produced. */
-public record DecodeResult(List<Generation> generations, String device, long generatedTokens, double seconds) {
+/**
+ * The continuations of a list of prompts, in prompt order, with where and how fast they were produced.
+ *
+ * @param profile the split of {@code seconds} between prefill and decode steps
+ */
+public record DecodeResult(List<Generation> generations, String device, long generatedTokens, double seconds,
+        DecodeProfile profile) {
 
     public DecodeResult {
         generations = List.copyOf(generations);

@@ -2,11 +2,16 @@ package org.pmpdrepro.decode;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -31,11 +36,15 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     private final NDArray ropeCos;
     private final NDArray ropeSin;
     private final WeightProvider provider;
+    private final Map<FusedKey, NDArray> fused = new HashMap<>();
+
+    private record FusedKey(int layer, Precision precision, List<Linear> projections) {}
 
     private DjlLlama(LlamaConfig config, Device device, Function<String, Tensor> weights,
             WeightProviderFactory providerFactory) {
         this.config = config;
         this.device = device;
+        NativeAllocator.keepFreedMemory();
         this.manager = NDManager.newBaseManager(device);
         this.embedding = create(weights.apply(WeightNames.EMBED));
         this.inputNorms = new NDArray[config.numLayers()];
@@ -169,6 +178,22 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
         return provider.linearTransposed(layer, proj, precision);
     }
 
+    /** The provider's matrices side by side, built on first use and kept with the model (owned by it). */
+    @Override
+    public synchronized NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
+        return fused.computeIfAbsent(new FusedKey(layer, precision, List.of(projections)), k -> {
+            NDList parts = new NDList();
+            for (Linear proj : projections) {
+                parts.add(provider.linearTransposed(layer, proj, precision));
+            }
+            NDArray side = NDArrays.concat(parts, 1);
+            // Built inside a forward step's scope; the model, not the step, owns it.
+            NDScope.unregister(side);
+            side.attach(manager);
+            return side;
+        });
+    }
+
     @Override
     public NDArray ropeCos() {
         return ropeCos;
@@ -180,7 +205,9 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        fused.values().forEach(NDArray::close);
+        fused.clear();
         provider.close();
         manager.close();
     }

@@ -1,8 +1,6 @@
 package org.pmpdrepro.decode;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.pmpdrepro.model.LlamaConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +27,36 @@ public final class GreedyDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(GreedyDecoder.class);
 
+    /**
+     * Padded prompt tokens prefilled together by default: matrix products of a few hundred rows run near the engine's
+     * best rate, while whole batches of long prompts make activations too large for the caches.
+     */
+    public static final int DEFAULT_PREFILL_TOKENS = 512;
+
     private final DjlLlama model;
     private final int batchSize;
     private final int padId;
+    private final int prefillTokens;
 
     public GreedyDecoder(DjlLlama model, int batchSize, int padId) {
+        this(model, batchSize, padId, DEFAULT_PREFILL_TOKENS);
+    }
+
+    /**
+     * @param batchSize prompts decoded together
+     * @param prefillTokens padded prompt tokens prefilled in one pass (a longer prompt is prefilled alone)
+     */
+    public GreedyDecoder(DjlLlama model, int batchSize, int padId, int prefillTokens) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 1");
+        }
+        if (prefillTokens < 1) {
+            throw new IllegalArgumentException("prefill tokens " + prefillTokens + ": expected at least 1");
         }
         this.model = model;
         this.batchSize = batchSize;
         this.padId = padId;
+        this.prefillTokens = prefillTokens;
     }
 
     /** Greedy continuations of {@code prompts}, at most {@code maxNewTokens} each, in prompt order. */
@@ -59,6 +77,7 @@ public final class GreedyDecoder {
 
         ScheduleSession session = plan.start();
         Generation[] out = new Generation[prompts.size()];
+        DecodeProfile.Builder profile = new DecodeProfile.Builder();
         long start = System.nanoTime();
         long tokens = 0;
         for (int from = 0; from < order.length; from += batchSize) {
@@ -66,7 +85,7 @@ public final class GreedyDecoder {
             for (int b = 0; b < batch.length; b++) {
                 batch[b] = order[from + b];
             }
-            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, session);
+            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, session, profile);
             for (int b = 0; b < batch.length; b++) {
                 out[batch[b]] = gens.get(b);
                 tokens += gens.get(b).trace().size();
@@ -74,11 +93,11 @@ public final class GreedyDecoder {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.debug("decoded {} prompts, {} tokens in {} s on {}", prompts.size(), tokens, seconds, model.device());
-        return new DecodeResult(Arrays.asList(out), model.device().toString(), tokens, seconds);
+        return new DecodeResult(Arrays.asList(out), model.device().toString(), tokens, seconds, profile.build());
     }
 
     private List<Generation> decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId,
-            ScheduleSession plan) {
+            ScheduleSession plan, DecodeProfile.Builder profile) {
         int rows = batch.length;
         int width = 0;
         for (int p : batch) {
@@ -91,38 +110,29 @@ public final class GreedyDecoder {
             generated.add(new ArrayList<>());
             traces.add(new ArrayList<>());
         }
-
-        try (NDManager m = model.manager().newSubManager(); KvCache cache = new KvCache(model.config().numLayers())) {
-            long[] ids = new long[rows * width];
-            long[] pos = new long[rows * width];
-            float[] keyBias = new float[rows * width];
-            int[] nextPosition = new int[rows];
+        LlamaConfig config = model.config();
+        // The last generated token is never fed back, so a row needs width + maxNew - 1 positions at most.
+        int capacity = width + maxNew - 1;
+        try (NDManager m = model.manager().newSubManager();
+                KvCache cache = KvCache.preallocated(m, config.numLayers(), rows, config.numKvHeads(), capacity,
+                        config.headDim())) {
+            float[] keyBias = new float[rows * capacity];
             for (int r = 0; r < rows; r++) {
-                int[] prompt = prompts.get(batch[r]);
-                int pad = width - prompt.length;
-                for (int j = 0; j < width; j++) {
-                    boolean real = j >= pad;
-                    ids[r * width + j] = real ? prompt[j - pad] : padId;
-                    pos[r * width + j] = real ? j - pad : 0;
-                    keyBias[r * width + j] = real ? 0f : LlamaGraph.MASKED;
-                }
-                nextPosition[r] = prompt.length;
+                int pad = width - prompts.get(batch[r]).length;
+                Arrays.fill(keyBias, r * capacity, r * capacity + pad, LlamaGraph.MASKED);
             }
-            NDArray bias = m.create(keyBias, new Shape(rows, width));
+            NDArray bias = m.create(keyBias, new Shape(rows, capacity));
             Precision[] prefill = new Precision[rows];
             for (int r = 0; r < rows; r++) {
                 prefill[r] = plan.prefill(batch[r]);
             }
-            int[] active = IntStream.range(0, rows).toArray();
-            Pass pass;
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                pass = forward(m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)), bias,
-                        cache, RowPrecisions.of(prefill), plan.observesConfidence());
-            }
+            long started = System.nanoTime();
+            Pass pass = prefill(m, prompts, batch, width, cache, prefill, plan.observesConfidence(), profile);
+            profile.prefill(System.nanoTime() - started);
             if (plan.observesCache()) {
                 reportLastLayer(plan, prompts, batch, width, cache);
             }
+            int[] active = IntStream.range(0, rows).toArray();
             long[] next = pass.tokens();
             Precision[] current = prefill;
             for (int step = 1; ; step++) {
@@ -147,6 +157,7 @@ public final class GreedyDecoder {
                 if (kept == 0) {
                     break;
                 }
+                long stepStarted = System.nanoTime();
                 if (kept < active.length) {
                     int[] survivors = Arrays.copyOf(keep, kept);
                     NDArray keepRows = m.create(Arrays.stream(survivors).asLongStream().toArray());
@@ -160,10 +171,6 @@ public final class GreedyDecoder {
                     active = Arrays.stream(survivors).map(a -> oldActive[a]).toArray();
                     next = Arrays.stream(survivors).mapToLong(a -> oldNext[a]).toArray();
                 }
-                NDArray grown = NDArrays.concat(new NDList(bias, m.zeros(new Shape(active.length, 1))), 1);
-                bias.close();
-                bias = grown;
-
                 current = new Precision[active.length];
                 long[] position = new long[active.length];
                 for (int a = 0; a < active.length; a++) {
@@ -173,11 +180,13 @@ public final class GreedyDecoder {
                 }
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
+                    NDArray visible = bias.get(new NDIndex(":, :{}", cache.length() + 1));
                     pass = forward(m.create(next, new Shape(active.length, 1)),
-                            m.create(position, new Shape(active.length, 1)), bias, cache, RowPrecisions.of(current),
-                            plan.observesConfidence());
+                            m.create(position, new Shape(active.length, 1)), visible, cache,
+                            RowPrecisions.of(current), plan.observesConfidence());
                 }
                 next = pass.tokens();
+                profile.decodeStep(System.nanoTime() - stepStarted, active.length);
             }
             bias.close();
         }
@@ -187,6 +196,58 @@ public final class GreedyDecoder {
                     eos[r]));
         }
         return gens;
+    }
+
+    /**
+     * Prefills the batch in groups of consecutive rows of at most {@link #prefillTokens} padded tokens each (rows
+     * are sorted by length, so a group pads little), and places each group's keys and values into {@code cache},
+     * right-aligned at the batch width. Matrix products of a few hundred rows run at the engine's best rate; a
+     * whole batch at once makes activations of tens of megabytes that spill the caches.
+     */
+    private Pass prefill(NDManager m, List<int[]> prompts, int[] batch, int width, KvCache cache,
+            Precision[] precisions, boolean confidence, DecodeProfile.Builder profile) {
+        int rows = batch.length;
+        long[] tokens = new long[rows];
+        float[] top = confidence ? new float[rows] : null;
+        cache.fill(width);
+        int from = 0;
+        while (from < rows) {
+            int to = from + 1;
+            // Rows are sorted by length, so the last row of a group sets its width.
+            while (to < rows && (long) (to + 1 - from) * prompts.get(batch[to]).length <= prefillTokens) {
+                to++;
+            }
+            int groupWidth = prompts.get(batch[to - 1]).length;
+            int n = to - from;
+            long[] ids = new long[n * groupWidth];
+            long[] pos = new long[n * groupWidth];
+            float[] keyBias = new float[n * groupWidth];
+            for (int g = 0; g < n; g++) {
+                int[] prompt = prompts.get(batch[from + g]);
+                int pad = groupWidth - prompt.length;
+                for (int j = 0; j < groupWidth; j++) {
+                    boolean real = j >= pad;
+                    ids[g * groupWidth + j] = real ? prompt[j - pad] : padId;
+                    pos[g * groupWidth + j] = real ? j - pad : 0;
+                    keyBias[g * groupWidth + j] = real ? 0f : LlamaGraph.MASKED;
+                }
+                profile.promptTokens(prompt.length);
+            }
+            profile.paddedPromptTokens((long) n * groupWidth);
+            try (NDScope scope = new NDScope(); KvCache part = new KvCache(cache.layers())) {
+                scope.suppressNotUsedWarning();
+                Pass pass = forward(m.create(ids, new Shape(n, groupWidth)), m.create(pos, new Shape(n, groupWidth)),
+                        m.create(keyBias, new Shape(n, groupWidth)), part,
+                        RowPrecisions.of(Arrays.copyOfRange(precisions, from, to)), confidence);
+                cache.place(from, part);
+                System.arraycopy(pass.tokens(), 0, tokens, from, n);
+                if (top != null) {
+                    System.arraycopy(pass.topProbabilities(), 0, top, from, n);
+                }
+            }
+            from = to;
+        }
+        return new Pass(tokens, top);
     }
 
     /** One pass's greedy tokens, with their top probabilities when asked for (else null). */

@@ -50,9 +50,10 @@ public final class LlamaGraph {
         NDArray x = w.embedding().get(ids);
         for (int l = 0; l < c.numLayers(); l++) {
             NDArray h = rmsNorm(x, rows.norm(w, l, BlockNorm.INPUT), eps);
-            NDArray q = heads(rows.linear(h, w, l, Linear.Q), batch, time, heads, headDim);
-            NDArray k = heads(rows.linear(h, w, l, Linear.K), batch, time, kvHeads, headDim);
-            NDArray v = heads(rows.linear(h, w, l, Linear.V), batch, time, kvHeads, headDim);
+            NDArray[] qkv = rows.linears(h, w, l, Linear.Q, Linear.K, Linear.V);
+            NDArray q = heads(qkv[0], batch, time, heads, headDim);
+            NDArray k = heads(qkv[1], batch, time, kvHeads, headDim);
+            NDArray v = heads(qkv[2], batch, time, kvHeads, headDim);
             q = rotate(q, cos, sin, headDim / 2);
             k = rotate(k, cos, sin, headDim / 2);
             if (cache != null) {
@@ -73,8 +74,9 @@ public final class LlamaGraph {
             x = x.add(rows.linear(merged, w, l, Linear.O));
 
             NDArray h2 = rmsNorm(x, rows.norm(w, l, BlockNorm.POST_ATTENTION), eps);
-            NDArray gate = rows.linear(h2, w, l, Linear.GATE);
-            NDArray up = rows.linear(h2, w, l, Linear.UP);
+            NDArray[] gateUp = rows.linears(h2, w, l, Linear.GATE, Linear.UP);
+            NDArray gate = gateUp[0];
+            NDArray up = gateUp[1];
             x = x.add(rows.linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, l, Linear.DOWN));
         }
         return rmsNorm(x, w.finalNorm(), eps);

@@ -40,6 +40,15 @@ public interface LlamaWeights {
     /** A linear projection's weight transposed, {@code [in, out]}, at {@code precision}. */
     NDArray linearTransposed(int layer, Linear proj, Precision precision);
 
+    /**
+     * The transposed weights of {@code projections} (all reading the same input) of block {@code layer} side by side,
+     * {@code [in, out_1 + out_2 + ...]}, at {@code precision}; or null when the model keeps them apart. Decoding fuses
+     * them to run one larger matrix product instead of several small ones; training does not (default).
+     */
+    default NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
+        return null;
+    }
+
     /** Rotary cosines {@code [maxPositions, headDim/2]}. */
     NDArray ropeCos();
 

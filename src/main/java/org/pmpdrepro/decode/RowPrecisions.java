@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The weight precision of every row of a batch for one forward step.
@@ -76,8 +77,41 @@ public final class RowPrecisions {
         if (observer != null) {
             observer.observe(layer, proj, x);
         }
+        return product(x, p -> weights.linearTransposed(layer, proj, p));
+    }
+
+    /**
+     * {@code x} through several projections that read it, {@code [rows, ..., out_i]} each in the order given: one
+     * matrix product with the side-by-side weights when the model keeps them ({@link LlamaWeights#fusedTransposed}),
+     * else one per projection. Each output column is the same dot product either way.
+     */
+    NDArray[] linears(NDArray x, LlamaWeights weights, int layer, Linear... projections) {
+        if (weights.fusedTransposed(layer, perRow[0], projections) == null) {
+            NDArray[] out = new NDArray[projections.length];
+            for (int i = 0; i < projections.length; i++) {
+                out[i] = linear(x, weights, layer, projections[i]);
+            }
+            return out;
+        }
+        if (observer != null) {
+            for (Linear proj : projections) {
+                observer.observe(layer, proj, x);
+            }
+        }
+        long[] cuts = new long[projections.length - 1];
+        long end = 0;
+        for (int i = 0; i < cuts.length; i++) {
+            end += weights.linearTransposed(layer, projections[i], perRow[0]).getShape().get(1);
+            cuts[i] = end;
+        }
+        NDArray fused = product(x, p -> weights.fusedTransposed(layer, p, projections));
+        return fused.split(cuts, fused.getShape().dimension() - 1).toArray(new NDArray[0]);
+    }
+
+    /** One matrix product per distinct precision of the rows, the results put back in row order. */
+    private NDArray product(NDArray x, Function<Precision, NDArray> weightOf) {
         if (isUniform()) {
-            return x.matMul(weights.linearTransposed(layer, proj, perRow[0]));
+            return x.matMul(weightOf.apply(perRow[0]));
         }
         NDManager manager = x.getManager();
         NDList parts = new NDList();
@@ -85,7 +119,7 @@ public final class RowPrecisions {
         int next = 0;
         for (Map.Entry<Precision, long[]> group : groups.entrySet()) {
             NDArray rows = manager.create(group.getValue());
-            parts.add(x.get(new NDIndex("{}", rows)).matMul(weights.linearTransposed(layer, proj, group.getKey())));
+            parts.add(x.get(new NDIndex("{}", rows)).matMul(weightOf.apply(group.getKey())));
             for (long r : group.getValue()) {
                 order[(int) r] = next++;
             }

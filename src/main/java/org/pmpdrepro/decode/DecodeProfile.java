@@ -1,0 +1,49 @@
+package org.pmpdrepro.decode;
+
+/**
+ * Where a {@link GreedyDecoder#generate} call spent its time: prefill passes against decode steps, and how much of the
+ * prefill was padding.
+ *
+ * @param prefillSeconds wall time of every prefill pass (with placing its keys and values in the batch cache)
+ * @param decodeSeconds wall time of every decode step (with dropping finished rows)
+ * @param promptTokens prompt tokens prefilled
+ * @param paddedPromptTokens positions the prefill passes computed, padding included
+ * @param decodeSteps decode forward passes (one per step of a batch, whatever its number of rows)
+ * @param decodeRows rows computed over all decode steps (a generated token each)
+ */
+public record DecodeProfile(double prefillSeconds, double decodeSeconds, long promptTokens, long paddedPromptTokens,
+        long decodeSteps, long decodeRows) {
+
+    /** Collects a profile while decoding. */
+    static final class Builder {
+        private long prefillNanos;
+        private long decodeNanos;
+        private long promptTokens;
+        private long paddedPromptTokens;
+        private long decodeSteps;
+        private long decodeRows;
+
+        void prefill(long nanos) {
+            prefillNanos += nanos;
+        }
+
+        void promptTokens(long n) {
+            promptTokens += n;
+        }
+
+        void paddedPromptTokens(long n) {
+            paddedPromptTokens += n;
+        }
+
+        void decodeStep(long nanos, int rows) {
+            decodeNanos += nanos;
+            decodeSteps++;
+            decodeRows += rows;
+        }
+
+        DecodeProfile build() {
+            return new DecodeProfile(prefillNanos / 1e9, decodeNanos / 1e9, promptTokens, paddedPromptTokens,
+                    decodeSteps, decodeRows);
+        }
+    }
+}
