@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             QuantTableCommand.class,
             HaqSearchCommand.class,
             BitMixerTrainCommand.class,
-            PmpdCommand.class
+            PmpdCommand.class,
+            BenchDecodeCommand.class
         })
 public final class Main {
 
