@@ -171,7 +171,14 @@ public final class CheckpointDirectory implements WeightSource {
 
     @Override
     public Tensor tensor(String name) throws IOException {
-        return file(name).read(name);
+        SafetensorsFile f = file(name);
+        WeightChecks.requireWeightType(origin(name), name, f.info(name).dtype());
+        return WeightChecks.requireFinite(origin(name), f.read(name));
+    }
+
+    @Override
+    public DType dtype(String name) throws CheckpointFormatException {
+        return info(name).dtype();
     }
 
     @Override
