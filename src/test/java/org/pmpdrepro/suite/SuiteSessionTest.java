@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
+import org.pmpdrepro.decode.NonFiniteLogitsException;
 import org.pmpdrepro.metrics.PairedBootstrap;
+import org.pmpdrepro.report.FailureCategory;
 
 /** The suite's golden, update and findings behaviour on a fake runner: no model, milliseconds per cell. */
 class SuiteSessionTest {
@@ -122,6 +124,33 @@ class SuiteSessionTest {
         assertThatThrownBy(() -> s.verify(gptq)).hasRootCauseInstanceOf(NotImplementedException.class)
                 .hasMessageStartingWith("infrastructure error: " + gptq.displayName())
                 .hasMessageContaining("not implemented: gptq");
+    }
+
+    @Test
+    void aDecodeWhoseLogitsTurnNonFiniteIsFiledAsADecoderCrash() {
+        FakeCellRunner fake = runner(0);
+        CellRunner nanLogits = new CellRunner() {
+            @Override
+            public CellOutcome run(Cell cell) {
+                throw new NonFiniteLogitsException("the logits of batch row 0 are non-finite (maximum NaN)");
+            }
+
+            @Override
+            public Variant runVariant(Cell cell) {
+                return fake.runVariant(cell);
+            }
+
+            @Override
+            public RunEnvironment environment() {
+                return fake.environment();
+            }
+        };
+        SuiteSession s = new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"),
+                true, dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), nanLogits,
+                CellReporter.NONE);
+        assertThatThrownBy(() -> s.verify(a1("static"))).hasRootCauseInstanceOf(NonFiniteLogitsException.class)
+                .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).hasValue(FailureCategory.DECODER_CRASH))
+                .hasMessageContaining("maximum NaN");
     }
 
     @Test
