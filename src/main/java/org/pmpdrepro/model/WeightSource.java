@@ -2,6 +2,7 @@ package org.pmpdrepro.model;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -40,7 +41,10 @@ public interface WeightSource extends AutoCloseable {
      */
     default void validate() throws IOException {
         Set<String> names = names();
-        for (LlamaWeightLayout.Expected e : LlamaWeightLayout.expected(config())) {
+        // Lazily: a configuration claiming billions of layers fails at the first tensor the file lacks.
+        Iterator<LlamaWeightLayout.Expected> expected = LlamaWeightLayout.stream(config()).iterator();
+        while (expected.hasNext()) {
+            LlamaWeightLayout.Expected e = expected.next();
             if (!names.contains(e.name())) {
                 throw new CheckpointFormatException(origin(e.name()), e.name(), "missing; the configuration needs it"
                         + " with shape " + Arrays.toString(e.shape()) + " = " + e.meaning());
