@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.pmpdrepro.io.Json;
 
 /**
  * The architecture of a Llama-family decoder, as a Hugging Face {@code config.json} states it.
@@ -71,7 +72,7 @@ public record LlamaConfig(
         return embed + perLayer * numLayers + hiddenSize + (tieWordEmbeddings ? 0 : embed);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** Reads {@code config.json}; a missing or malformed field is reported with the file and field name. */
     public static LlamaConfig read(Path configJson) throws IOException {

@@ -80,6 +80,14 @@ class LlamaConfigTest {
     }
 
     @Test
+    @DisplayName("a repeated key is refused with the file and the key, not read as its last value")
+    void repeatedKeyRefused() throws IOException {
+        Path f = config(VALID.replace("\"num_hidden_layers\": 22,", "\"num_hidden_layers\": 22, \"num_hidden_layers\": 40,"));
+        assertThatThrownBy(() -> LlamaConfig.read(f)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(f.toString()).hasMessageContaining("Duplicate field 'num_hidden_layers'");
+    }
+
+    @Test
     @DisplayName("several end-of-sequence ids are accepted and the first is the one decoding stops at")
     void firstOfSeveralEosIds() throws IOException {
         assertThat(LlamaConfig.read(config(VALID.replace("\"eos_token_id\": 2", "\"eos_token_id\": [2, 7]")))
