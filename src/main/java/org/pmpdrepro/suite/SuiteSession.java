@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 import org.slf4j.Logger;
@@ -283,6 +284,7 @@ public final class SuiteSession {
                 reporter.cellFailed(cell, e);
                 // Wiring, files, caches and containers are infrastructure; anything else broke the decoder itself.
                 FailureCategory category = e instanceof NotImplementedException || e instanceof UncheckedIOException
+                        || e instanceof InputFormatException
                         || e.getClass().getName().startsWith("org.pmpdrepro.container")
                         ? FailureCategory.INFRASTRUCTURE : FailureCategory.DECODER_CRASH;
                 throw new IllegalStateException(category.message(cell.displayName() + " (" + cell.id() + "): " + e),

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.NonFiniteLogitsException;
@@ -126,13 +127,13 @@ class SuiteSessionTest {
                 .hasMessageContaining("not implemented: gptq");
     }
 
-    @Test
-    void aDecodeWhoseLogitsTurnNonFiniteIsFiledAsADecoderCrash() {
+    /** An update-mode session whose every cell fails with {@code failure}. */
+    SuiteSession failingWith(RuntimeException failure) {
         FakeCellRunner fake = runner(0);
-        CellRunner nanLogits = new CellRunner() {
+        CellRunner failing = new CellRunner() {
             @Override
             public CellOutcome run(Cell cell) {
-                throw new NonFiniteLogitsException("the logits of batch row 0 are non-finite (maximum NaN)");
+                throw failure;
             }
 
             @Override
@@ -145,12 +146,25 @@ class SuiteSessionTest {
                 return fake.environment();
             }
         };
-        SuiteSession s = new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"),
-                true, dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), nanLogits,
+        return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"), true,
+                dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), failing,
                 CellReporter.NONE);
+    }
+
+    @Test
+    void aDecodeWhoseLogitsTurnNonFiniteIsFiledAsADecoderCrash() {
+        SuiteSession s = failingWith(new NonFiniteLogitsException("the logits of batch row 0 are non-finite"));
         assertThatThrownBy(() -> s.verify(a1("static"))).hasRootCauseInstanceOf(NonFiniteLogitsException.class)
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).hasValue(FailureCategory.DECODER_CRASH))
-                .hasMessageContaining("maximum NaN");
+                .hasMessageContaining("are non-finite");
+    }
+
+    @Test
+    void aMalformedFixtureFileIsFiledAsAnInfrastructureError() {
+        SuiteSession s = failingWith(new InputFormatException("fixtures/tasks/debsum/test.jsonl", 2, "not JSON"));
+        assertThatThrownBy(() -> s.verify(a1("static"))).hasRootCauseInstanceOf(InputFormatException.class)
+                .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).hasValue(FailureCategory.INFRASTRUCTURE))
+                .hasMessageContaining("test.jsonl:2: not JSON");
     }
 
     @Test
