@@ -47,7 +47,10 @@ public final class SuiteSession {
         this.config = config;
         this.runner = runner;
         this.reporter = reporter;
-        this.goldens = GoldenFile.read(config.goldenFile());
+        // Only an update may start from a file that does not exist yet (it creates it).
+        this.goldens = config.update()
+                ? GoldenFile.readOrEmpty(config.goldenFile())
+                : GoldenFile.read(config.goldenFile());
         this.analysis = new FindingsAnalysis(config.bootstrap());
     }
 

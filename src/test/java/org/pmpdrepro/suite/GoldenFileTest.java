@@ -35,8 +35,16 @@ class GoldenFileTest {
     }
 
     @Test
-    void aMissingFileIsAnEmptyGoldenSet(@TempDir Path dir) {
-        assertThat(GoldenFile.read(dir.resolve("absent.csv")).size()).isZero();
+    void aMissingFileIsAnErrorNamingThePathWhereGoldensAreRead(@TempDir Path dir) {
+        Path typo = dir.resolve("ablation-goldns.csv");
+        assertThatThrownBy(() -> GoldenFile.read(typo)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("golden file " + typo + " does not exist")
+                .hasMessageContaining("-Dpmpd.golden").hasMessageContaining("-Dgolden.update=true");
+    }
+
+    @Test
+    void aMissingFileIsAnEmptyGoldenSetOnlyForAnUpdateThatCreatesIt(@TempDir Path dir) {
+        assertThat(GoldenFile.readOrEmpty(dir.resolve("absent.csv")).size()).isZero();
     }
 
     @Test

@@ -42,7 +42,16 @@ class SuiteSessionTest {
         return new Grid(cells);
     }
 
+    /** A session on {@code dir/goldens.csv}; a checking session gets a header-only golden file when none exists. */
     SuiteSession session(boolean update, FakeCellRunner runner) {
+        Path goldens = dir.resolve("goldens.csv");
+        if (!update && !Files.exists(goldens)) {
+            try {
+                GoldenFile.empty(goldens).write();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"), update,
                 dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), runner,
                 CellReporter.NONE);
@@ -97,6 +106,15 @@ class SuiteSessionTest {
                 .hasMessageContaining("bleu = ").hasMessageContaining("outside its band")
                 .hasMessageContaining(String.format(java.util.Locale.ROOT, "%.6g ±", perturbed.expected()))
                 .hasMessageContaining("goldens.csv:" + line);
+    }
+
+    @Test
+    void aGoldenPathThatDoesNotExistFailsTheCheckingSessionNamingThePath() {
+        SuiteSession.Config config = new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldns.csv"),
+                false, dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L));
+        assertThatThrownBy(() -> new SuiteSession(config, runner(0), CellReporter.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(dir.resolve("goldns.csv").toString())
+                .hasMessageContaining("does not exist");
     }
 
     @Test
