@@ -1,12 +1,14 @@
 package org.pmpdrepro.suite;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.pmpdrepro.io.UpdateLock;
 
 /**
  * Update mode: goldens rewritten from the current run ({@code -Dgolden.update=true}). Never the default, and refused
@@ -35,13 +37,20 @@ public final class GoldenUpdate {
     }
 
     /**
-     * Merges {@code fresh} into {@code old}, writes the result atomically and returns the diff: one line per added,
-     * changed or unchanged-count summary.
+     * Merges {@code fresh} into the golden file as it is now, writes the result atomically and returns the diff: one
+     * line per added or changed row, and an unchanged-count summary. The file is re-read, merged and written under
+     * an {@link UpdateLock}, so runs that update it concurrently (shards of one checkout) keep each other's rows.
      */
-    public static Result apply(GoldenFile old, Collection<GoldenRow> fresh) throws IOException {
-        List<String> diff = diff(old, fresh);
-        GoldenFile written = old.withRows(fresh).write();
-        return new Result(written, diff);
+    public static Result apply(Path file, Collection<GoldenRow> fresh) throws IOException {
+        UpdateLock lock = UpdateLock.acquire(file);
+        try {
+            GoldenFile current = GoldenFile.readOrEmpty(file);
+            List<String> diff = diff(current, fresh);
+            GoldenFile written = current.withRows(fresh).write();
+            return new Result(written, diff);
+        } finally {
+            lock.close();
+        }
     }
 
     /** The rewritten file and what changed in it. */

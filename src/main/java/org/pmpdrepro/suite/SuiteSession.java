@@ -217,7 +217,7 @@ public final class SuiteSession {
             LOG.warn("golden update: no cell of {} ran; {} left as it was", ablation.id(), goldens.file());
             return;
         }
-        GoldenUpdate.Result result = GoldenUpdate.apply(goldens, fresh);
+        GoldenUpdate.Result result = GoldenUpdate.apply(goldens.file(), fresh);
         goldens = result.file();
         System.out.println("golden update of " + ablation.id() + " (" + goldens.file() + "):\n  "
                 + String.join("\n  ", result.diff()));
