@@ -2,7 +2,11 @@ package org.pmpdrepro.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -25,6 +29,17 @@ class GoldenUpdateConcurrencyTest {
         return new SuiteSession(new SuiteSession.Config(SuiteSessionTest.grid(), only, dir.resolve("goldens.csv"), true,
                 dir.resolve("findings-" + schedulers.hashCode()), BandPolicy.standard(),
                 new PairedBootstrap.Config(200, 7L)), SuiteSessionTest.runner(0), CellReporter.NONE);
+    }
+
+    @Test
+    void anUpdateRemovesTheTemporaryFileAKilledUpdateLeftBesideTheGoldens() throws Exception {
+        Path killed = Files.writeString(dir.resolve(".goldens.csv.4711.tmp"), "ablation,cell,met");
+        Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        SuiteSession s = shard(Set.of("static", "none-high"));
+        s.cells(SuiteSessionTest.A1).forEach(s::verify);
+        s.finish(SuiteSessionTest.A1);
+        assertThat(killed).doesNotExist();
+        assertThat(GoldenFile.read(dir.resolve("goldens.csv")).size()).isEqualTo(2 * SuiteMetrics.ALL.size());
     }
 
     @Test
