@@ -88,6 +88,27 @@ class GoldenFileTest {
     }
 
     @Test
+    void aFileSavedWithAByteOrderMarkReadsLikeOneWithout(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("g.csv");
+        String body = HEADER + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
+        Files.writeString(f, "\uFEFF" + body);
+        GoldenFile withMark = GoldenFile.read(f);
+        Files.writeString(f, body);
+        assertThat(withMark.rows()).isEqualTo(GoldenFile.read(f).rows()).hasSize(1);
+    }
+
+    @Test
+    void anUnterminatedQuoteIsReportedAtTheLineWhereItsRecordStartsNotAtTheEndOfTheFile(@TempDir Path dir)
+            throws Exception {
+        Path f = dir.resolve("g.csv");
+        String good = line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
+        Files.writeString(f, HEADER + good + "a1,\"a1/unterminated,rougeL\n" + good.replace("rougeL", "bleu")
+                + good.replace("rougeL", "sacrebleu"));
+        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(f + ": line 3: ").hasMessageContaining("not valid CSV");
+    }
+
+    @Test
     void aBandAddsItsAbsoluteAndRelativeParts() {
         Band b = new Band(10, 0.5, 0.1);
         assertThat(b.halfWidth()).isEqualTo(1.5);
