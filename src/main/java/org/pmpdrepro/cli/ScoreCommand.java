@@ -173,6 +173,10 @@ public final class ScoreCommand implements Callable<Integer> {
         onlyFor(isBert, idf, "--idf", "bertscore");
         onlyFor(isBert, rescale, "--rescale-with-baseline", "bertscore");
         onlyFor(isBert, baselineFile != null, "--baseline", "bertscore");
+        if (smoothValue != null && !Double.isFinite(smoothValue)) {
+            // NaN would otherwise mean "the method's default" to the configuration, silently.
+            throw usage("--smooth-value " + smoothValue + ": expected a positive finite number");
+        }
         if (pairedBaseline != null && sentence) {
             throw usage("--paired-bs compares corpus scores; it cannot be combined with --sentence");
         }
