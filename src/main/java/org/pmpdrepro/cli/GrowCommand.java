@@ -1,6 +1,5 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
@@ -50,7 +50,7 @@ public final class GrowCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(out, model)) {
             throw new IllegalArgumentException("--out " + out + " is the model being grown; choose another folder");
         }
-        ObjectNode record = new ObjectMapper().createObjectNode();
+        ObjectNode record = Json.mapper().createObjectNode();
         try (CheckpointDirectory source = CheckpointDirectory.open(model)) {
             source.validate();
             int width = intermediate == null ? source.config().intermediateSize() : intermediate;
@@ -76,10 +76,10 @@ public final class GrowCommand implements Callable<Integer> {
             from.put("weights_sha256", Hashes.sha256Hex(source.weightsFile()));
             Path previous = model.resolve("training.json");
             if (Files.exists(previous)) {
-                from.set("training", new ObjectMapper().readTree(previous.toFile()));
+                from.set("training", Json.read(previous));
             }
             AtomicFiles.writeText(out.resolve("training.json"),
-                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
             System.out.printf("grown %,d -> %,d parameters (intermediate %d, %d layers); written to %s%n",
                     source.config().parameterCount(), grown.config().parameterCount(), width,
                     grown.config().numLayers(), out);

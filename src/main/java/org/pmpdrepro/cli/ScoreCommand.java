@@ -1,7 +1,6 @@
 package org.pmpdrepro.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.metrics.BertScore;
 import org.pmpdrepro.metrics.BertScoreBaseline;
 import org.pmpdrepro.metrics.BertScoreConfig;
@@ -173,6 +173,10 @@ public final class ScoreCommand implements Callable<Integer> {
         onlyFor(isBert, idf, "--idf", "bertscore");
         onlyFor(isBert, rescale, "--rescale-with-baseline", "bertscore");
         onlyFor(isBert, baselineFile != null, "--baseline", "bertscore");
+        if (smoothValue != null && !Double.isFinite(smoothValue)) {
+            // NaN would otherwise mean "the method's default" to the configuration, silently.
+            throw usage("--smooth-value " + smoothValue + ": expected a positive finite number");
+        }
         if (pairedBaseline != null && sentence) {
             throw usage("--paired-bs compares corpus scores; it cannot be combined with --sentence");
         }
@@ -233,7 +237,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
     private static String toJson(Object value) {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+            return Json.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
         }

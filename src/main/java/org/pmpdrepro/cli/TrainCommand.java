@@ -1,6 +1,5 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.io.AtomicFiles;
@@ -100,10 +100,10 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 }
                 Path record = initFrom.resolve("training.json");
-                ObjectNode stage = new ObjectMapper().createObjectNode();
+                ObjectNode stage = Json.mapper().createObjectNode();
                 stage.put("weights_sha256", Hashes.sha256Hex(initFrom.resolve("model.safetensors")));
                 if (Files.exists(record)) {
-                    stage.set("training", new ObjectMapper().readTree(record.toFile()));
+                    stage.set("training", Json.read(record));
                 }
                 previousStage = stage;
             }
@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
                 record.set("initialised_from", previousStage);
             }
             AtomicFiles.writeText(out.resolve("training.json"),
-                    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
             System.out.printf("trained %d steps: train loss %.4f, validation loss %.4f; written to %s%n",
                     outcome.steps(), outcome.trainLoss(), outcome.validationLoss(), out);
         }

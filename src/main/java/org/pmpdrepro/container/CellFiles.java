@@ -20,6 +20,7 @@ import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.WrittenFile;
 
 /**
@@ -55,8 +56,8 @@ public final class CellFiles {
     private static final Set<String> CELL_FIELDS = Set.of("id", "ablation", "task", "backbone", "pair",
             "scheduler");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper PRETTY = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CellFiles() {}
 

@@ -15,5 +15,8 @@ public final class JobExitCodes {
     /** The specification file is malformed (sysexits' EX_USAGE); the message names the field. */
     public static final int BAD_SPEC = 64;
 
+    /** A file a cell reads (a task fixture) is malformed (sysexits' EX_DATAERR); the message names file and line. */
+    public static final int BAD_INPUT = 65;
+
     private JobExitCodes() {}
 }

@@ -21,6 +21,7 @@ import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 
 /**
  * What one container (or one in-process {@code run-job}) is asked to do: a list of cells decoded on the fixture
@@ -49,7 +50,7 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
     /** The name of the specification file inside a job's working directory. */
     public static final String FILE_NAME = "job.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP_FIELDS = Set.of("jobId", "cells", "limit", "device", "batchSize",
             "intraOpThreads");
     private static final Set<String> CELL_FIELDS = Set.of("ablation", "task", "backbone", "pair", "scheduler");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.eval.ModelBundle;
 import picocli.CommandLine.Command;
@@ -21,15 +22,16 @@ import picocli.CommandLine.Spec;
  * {@link JobCellExecutor} (chosen by name among the registered {@link JobCellExecutorFactory factories}: {@code suite}
  * by default, every cell the ablation suite wires; {@code fixture}, the fixed plans on RTN and Any-Precision) and
  * leaves each cell's {@link CellFiles} under {@code --out}. Exit codes are
- * {@link JobExitCodes}: 64 for a malformed specification, 2 for a cell the executor cannot run (checked for every
- * cell before any is decoded), 1 for a failure while running.
+ * {@link JobExitCodes}: 64 for a malformed specification, 65 for a malformed fixture file, 2 for a cell the executor
+ * cannot run (checked for every cell before any is decoded), 1 for a failure while running.
  */
 @Command(
         name = "run-job",
         mixinStandardHelpOptions = true,
         description = {
             "Run the cells of a job specification (JSON) and write outputs, precision traces and timings per cell.",
-            "Exit codes: 0 done, 1 a cell failed, 2 a cell is not supported, 64 the specification is malformed."
+            "Exit codes: 0 done, 1 a cell failed, 2 a cell is not supported, 64 the specification is malformed,",
+            "65 a fixture file is malformed (the message names file and line)."
         })
 public final class RunJobCommand implements Callable<Integer> {
 
@@ -95,6 +97,8 @@ public final class RunJobCommand implements Callable<Integer> {
             }
         } catch (UnsupportedCellException e) {
             return fail(JobExitCodes.UNSUPPORTED, e.getMessage());
+        } catch (InputFormatException e) {
+            return fail(JobExitCodes.BAD_INPUT, e.getMessage());
         } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
             return fail(JobExitCodes.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import org.pmpdrepro.io.Json;
 
 /** One-line JSON forms of fixture records, keys always in the same order (diff-friendly). */
 public final class ExampleJson {
@@ -18,8 +19,8 @@ public final class ExampleJson {
     public static final List<String> EXAMPLE_KEYS =
             List.of("id", "task", "kind", "split", "package", "descriptionMd5", "source", "prompt", "reference");
 
-    private static final JsonFactory FACTORY = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private ExampleJson() {}
 

@@ -1,5 +1,6 @@
 package org.pmpdrepro.data;
 
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.WrittenFile;
 import org.pmpdrepro.io.AtomicFiles;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 final class ManifestJson {
 
     private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            Json.mapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final DefaultIndenter INDENTER = new DefaultIndenter("  ", "\n");
     private static final ObjectWriter WRITER = MAPPER.writer(
             new DefaultPrettyPrinter().withObjectIndenter(INDENTER).withArrayIndenter(INDENTER));

@@ -2,15 +2,20 @@ package org.pmpdrepro.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.pmpdrepro.io.Hashes;
 
 /** Loads the committed fixtures (the layout {@link FixtureBuilder} writes). */
 public final class TaskFixtures {
@@ -30,17 +35,21 @@ public final class TaskFixtures {
     }
 
     /**
-     * Reads every example of one task and split, in file order.
+     * Reads every example of one task and split, in file order. The file is hashed as it is read and, when the
+     * directory has a manifest, must have the SHA-256 the manifest records: results stamped with the manifest's hash
+     * then describe exactly the examples they were computed from.
      *
      * @throws InputFormatException naming file and line for a malformed line, a record of another
-     *     task or split, or a repeated id
+     *     task or split, or a repeated id; naming the file and both hashes when it is not the file the manifest lists
      */
     public static List<TaskExample> load(Path fixturesDir, Task task, Split split) {
         Path file = file(fixturesDir, task, split);
         String name = file.toString();
         List<TaskExample> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        MessageDigest sha256 = Hashes.sha256();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new DigestInputStream(Files.newInputStream(file), sha256), StandardCharsets.UTF_8.newDecoder()))) {
             long lineNo = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNo++;
@@ -67,7 +76,45 @@ public final class TaskFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
+        Path manifestFile = fixturesDir.resolve(FixtureBuilder.MANIFEST_FILE);
+        if (Files.isRegularFile(manifestFile)) {
+            String relative = task.id() + "/" + split.id() + ".jsonl";
+            FixtureManifest.FileEntry entry = manifest(fixturesDir).task(task).files().stream()
+                    .filter(f -> f.file().equals(relative)).findFirst()
+                    .orElseThrow(() -> new InputFormatException(name, 0, "not listed in " + manifestFile
+                            + "; expected the files 'pmpd build-fixtures' wrote"));
+            requireRecordedHash(file, HexFormat.of().formatHex(sha256.digest()), entry.sha256(), manifestFile);
+        }
         return List.copyOf(out);
+    }
+
+    /**
+     * Checks every file {@code manifest.json} lists (task files and calibration text) against the SHA-256 it records,
+     * so that the manifest's hash stands for the files actually in the directory.
+     *
+     * @throws InputFormatException naming the file and both hashes for a file that differs
+     */
+    public static void verify(Path fixturesDir) {
+        Path manifestFile = fixturesDir.resolve(FixtureBuilder.MANIFEST_FILE);
+        FixtureManifest m = manifest(fixturesDir);
+        List<FixtureManifest.FileEntry> files = new ArrayList<>();
+        m.tasks().forEach(t -> files.addAll(t.files()));
+        files.add(m.calibrationText());
+        for (FixtureManifest.FileEntry f : files) {
+            Path file = fixturesDir.resolve(f.file());
+            if (!Files.isRegularFile(file)) {
+                throw new InputFormatException(file.toString(), 0, "missing, but " + manifestFile + " lists it");
+            }
+            requireRecordedHash(file, Hashes.sha256Hex(file), f.sha256(), manifestFile);
+        }
+    }
+
+    private static void requireRecordedHash(Path file, String actual, String recorded, Path manifestFile) {
+        if (!actual.equals(recorded)) {
+            throw new InputFormatException(file.toString(), 0, "SHA-256 is " + actual + " but " + manifestFile
+                    + " records " + recorded + ": the file was edited after the fixtures were built; restore it, or"
+                    + " rebuild the fixtures and their manifest with 'pmpd build-fixtures'");
+        }
     }
 
     /** The manifest written beside the fixtures. */

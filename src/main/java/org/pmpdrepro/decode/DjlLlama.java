@@ -33,8 +33,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     private final NDArray[] postNorms;
     private final NDArray finalNorm;
     private final NDArray lmHeadT;
-    private final NDArray ropeCos;
-    private final NDArray ropeSin;
+    private final Rope rope;
     private final WeightProvider provider;
     private final Map<FusedKey, NDArray> fused = new HashMap<>();
 
@@ -58,9 +57,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
                 ? weights.apply(WeightNames.EMBED)
                 : weights.apply(WeightNames.LM_HEAD);
         this.lmHeadT = DenseWeightProvider.transposedOnDevice(manager, head);
-        NDArray[] rope = Rope.tables(manager, config, config.maxPositionEmbeddings());
-        this.ropeCos = rope[0];
-        this.ropeSin = rope[1];
+        this.rope = new Rope(manager, config);
         this.provider = providerFactory.create(manager, config, weights);
     }
 
@@ -195,13 +192,13 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     }
 
     @Override
-    public NDArray ropeCos() {
-        return ropeCos;
+    public NDArray ropeCos(long positions) {
+        return rope.cos(positions);
     }
 
     @Override
-    public NDArray ropeSin() {
-        return ropeSin;
+    public NDArray ropeSin(long positions) {
+        return rope.sin(positions);
     }
 
     @Override

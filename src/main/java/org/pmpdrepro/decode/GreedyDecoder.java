@@ -259,6 +259,14 @@ public final class GreedyDecoder {
         NDArray hidden = LlamaGraph.hidden(model, ids, positions, bias, cache, rows);
         NDArray logits = LlamaGraph.logits(model, hidden.get(new NDIndex(":, -1, :")));
         long[] tokens = logits.argMax(-1).toLongArray();
+        // NaN propagates into a row's maximum (and +inf is one), so one small reduction catches every broken row.
+        float[] best = logits.max(new int[] {-1}).toFloatArray();
+        for (int r = 0; r < best.length; r++) {
+            if (!Float.isFinite(best[r])) {
+                throw new NonFiniteLogitsException("the logits of batch row " + r + " are non-finite (maximum "
+                        + best[r] + "); the weights or their quantized form produce NaN or infinity");
+            }
+        }
         // The softmax never decides the token, so observing confidence cannot change what is decoded.
         float[] top = confidence ? logits.softmax(-1).max(new int[] {-1}).toFloatArray() : null;
         return new Pass(tokens, top);

@@ -43,8 +43,9 @@ public final class LlamaGraph {
         int headDim = c.headDim();
         float eps = (float) c.rmsNormEps();
 
-        NDArray cos = w.ropeCos().get(positions).expandDims(1);
-        NDArray sin = w.ropeSin().get(positions).expandDims(1);
+        // A position never exceeds the tokens seen so far, cached and new.
+        NDArray cos = w.ropeCos(cached + time).get(positions).expandDims(1);
+        NDArray sin = w.ropeSin(cached + time).get(positions).expandDims(1);
         NDArray bias = attentionBias(ids.getManager(), keyBias, batch, time, cached);
 
         NDArray x = w.embedding().get(ids);

@@ -49,9 +49,9 @@ public interface LlamaWeights {
         return null;
     }
 
-    /** Rotary cosines {@code [maxPositions, headDim/2]}. */
-    NDArray ropeCos();
+    /** Rotary cosines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link Rope}). */
+    NDArray ropeCos(long positions);
 
-    /** Rotary sines {@code [maxPositions, headDim/2]}. */
-    NDArray ropeSin();
+    /** Rotary sines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link Rope}). */
+    NDArray ropeSin(long positions);
 }

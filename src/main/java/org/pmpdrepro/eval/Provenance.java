@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import org.pmpdrepro.data.FixtureBuilder;
+import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.io.Hashes;
 
 /**
@@ -13,7 +14,8 @@ import org.pmpdrepro.io.Hashes;
  *
  * @param model the model directory's identity
  * @param fixturesDirectory the fixture directory as given
- * @param fixturesManifestSha256 SHA-256 of its {@code manifest.json} (which lists the hash of every fixture file)
+ * @param fixturesManifestSha256 SHA-256 of its {@code manifest.json}, which lists the hash of every fixture file
+ *     (checked against the files on disk before it is recorded)
  */
 public record Provenance(ModelIdentity model, String fixturesDirectory, String fixturesManifestSha256) {
 
@@ -34,13 +36,19 @@ public record Provenance(ModelIdentity model, String fixturesDirectory, String f
         return "djl-" + engine.getEngineName().toLowerCase(Locale.ROOT) + " " + engine.getVersion();
     }
 
-    /** SHA-256 of {@code fixturesDir/manifest.json}; a missing manifest is an error naming the directory. */
+    /**
+     * SHA-256 of {@code fixturesDir/manifest.json}, once every file it lists has been found to have the hash it
+     * records ({@link TaskFixtures#verify}); a missing manifest is an error naming the directory.
+     *
+     * @throws org.pmpdrepro.data.InputFormatException naming a listed file that differs and both hashes
+     */
     public static String manifestSha256(Path fixturesDir) {
         Path manifest = fixturesDir.resolve(FixtureBuilder.MANIFEST_FILE);
         if (!Files.isRegularFile(manifest)) {
             throw new IllegalArgumentException("fixture directory " + fixturesDir + " has no "
                     + FixtureBuilder.MANIFEST_FILE + "; build fixtures with 'pmpd build-fixtures'");
         }
+        TaskFixtures.verify(fixturesDir);
         return Hashes.sha256Hex(manifest);
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.metrics.MetricResult;
 import org.pmpdrepro.metrics.ScoreFormat;
 
@@ -33,8 +34,8 @@ public final class ResultsWriter {
     public static final String SCORES = "scores.json";
     public static final String SUMMARY = "summary.md";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper PRETTY = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ResultsWriter() {}
 

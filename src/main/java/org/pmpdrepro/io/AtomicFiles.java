@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,9 @@ import java.util.HexFormat;
 /**
  * Writes files so that readers see either the old content or the complete new one, never a partial file: the
  * content goes to a temporary file in the target's directory (so the final move is a rename within one file
- * system), is flushed, and then replaces the target atomically.
+ * system), is flushed, and then replaces the target atomically. The temporary file is named {@code .NAME.*.tmp}
+ * ({@link #isScratchOf}) and locked while it is written, so that {@link StaleScratch} can tell one a killed run left
+ * behind from one being written.
  */
 public final class AtomicFiles {
 
@@ -52,6 +55,7 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.lock();
                 body.writeTo(out);
                 out.force(true);
             }
@@ -94,9 +98,11 @@ public final class AtomicFiles {
             MessageDigest md = Hashes.sha256();
             long[] counts = new long[1];
             long bytes;
-            try (OutputStream file = Files.newOutputStream(tmp);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                    OutputStream file = Channels.newOutputStream(channel);
                     CountingOutputStream counting = new CountingOutputStream(new DigestOutputStream(file, md));
                     Writer w = new BufferedWriter(new OutputStreamWriter(counting, StandardCharsets.UTF_8), 1 << 16)) {
+                channel.lock();
                 producer.writeTo(line -> {
                     if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
                         throw new IllegalArgumentException("line for " + target + " contains a line break: "
@@ -134,6 +140,11 @@ public final class AtomicFiles {
                 sink.line(line);
             }
         });
+    }
+
+    /** Whether {@code name} is that of a temporary file this class writes beside {@code target}. */
+    public static boolean isScratchOf(Path target, String name) {
+        return name.startsWith("." + target.getFileName() + ".") && name.endsWith(".tmp");
     }
 
     /** Temp files are created owner-only; outputs are ordinary shared files (rw-r--r--). */

@@ -47,7 +47,12 @@ public record SacreBleuConfig(BleuTokenizer tokenizer, boolean lowercase, Smooth
         return new SacreBleuConfig(tokenizer, lowercase, s, Double.NaN, maxNgramOrder, effectiveOrder);
     }
 
+    /** Sets the method and its value, which must be a number: NaN is refused rather than read as the default. */
     public SacreBleuConfig withSmoothing(Smoothing s, double value) {
+        if (Double.isNaN(value)) {
+            throw new IllegalArgumentException("smooth_value for " + s.label() + " is NaN; expected a positive finite"
+                    + " number (or no value, for the method's default)");
+        }
         return new SacreBleuConfig(tokenizer, lowercase, s, value, maxNgramOrder, effectiveOrder);
     }
 

@@ -1,6 +1,7 @@
 package org.pmpdrepro.metrics;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,26 +20,39 @@ import java.util.List;
  * Reads hypothesis and reference files the way sacrebleu's command line does: UTF-8, one segment per
  * {@code \n}-terminated line, trailing whitespace (including a {@code \r} of CRLF files) stripped from each
  * line. Input that would give a meaningless score is refused with a message naming the file: undecodable
- * bytes, an empty file, files of different line counts.
+ * bytes, an empty file, files of different line counts, and a file (or a device such as {@code /dev/zero}) of more
+ * than {@link #MAX_BYTES}.
  */
 public final class SegmentFiles {
+
+    /** The most one file may hold: far more than any test set, far less than would exhaust the heap. */
+    public static final long MAX_BYTES = 64L << 20;
 
     private SegmentFiles() {}
 
     /** The segments of one file. */
     public static List<String> read(Path file) throws IOException {
+        return read(file, MAX_BYTES);
+    }
+
+    /** The segments of one file of at most {@code maxBytes} bytes. */
+    static List<String> read(Path file, long maxBytes) throws IOException {
         if (Files.isDirectory(file)) {
             throw new IOException(file + ": is a directory, expected a text file with one segment per line");
         }
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // Read up to the limit and one byte more, whatever size the file claims (a device claims none).
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
         } catch (NoSuchFileException e) {
             throw new IOException(file + ": no such file", e);
         } catch (AccessDeniedException e) {
             throw new IOException(file + ": permission denied", e);
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        if (bytes.length > maxBytes) {
+            throw new IOException(file + ": larger than " + size(maxBytes) + ", the most a segment file may hold");
         }
         String text = decode(file, bytes);
         List<String> lines = new ArrayList<>();
@@ -76,6 +90,10 @@ public final class SegmentFiles {
             streams.add(segs);
         }
         return new Corpus(hyps, streams);
+    }
+
+    private static String size(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     private static String decode(Path file, byte[] bytes) throws IOException {

@@ -1,6 +1,5 @@
 package org.pmpdrepro.model;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.pmpdrepro.io.Json;
 
 /**
  * A Hugging Face checkpoint directory: {@code config.json} plus either {@code model.safetensors} or a sharded
@@ -22,7 +22,7 @@ public final class CheckpointDirectory implements WeightSource {
     public static final String SINGLE = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Path dir;
     private final LlamaConfig config;
@@ -171,7 +171,14 @@ public final class CheckpointDirectory implements WeightSource {
 
     @Override
     public Tensor tensor(String name) throws IOException {
-        return file(name).read(name);
+        SafetensorsFile f = file(name);
+        WeightChecks.requireWeightType(origin(name), name, f.info(name).dtype());
+        return WeightChecks.requireFinite(origin(name), f.read(name));
+    }
+
+    @Override
+    public DType dtype(String name) throws CheckpointFormatException {
+        return info(name).dtype();
     }
 
     @Override

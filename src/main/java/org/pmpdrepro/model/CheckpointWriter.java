@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pmpdrepro.io.Json;
 
 /**
  * Writes a configuration and its weights as a Hugging Face checkpoint directory ({@code config.json} plus
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  */
 public final class CheckpointWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     /** Hugging Face refuses safetensors weights whose metadata lacks a known framework format. */
     private static final Map<String, String> HF_METADATA = Map.of("format", "pt");
 

@@ -46,6 +46,20 @@ public enum DType {
         };
     }
 
+    /**
+     * Whether a model's weights may be stored in this type: the floating-point types checkpoints use. Integer and
+     * boolean data widened to fp32 would decode as garbage rather than fail.
+     */
+    public boolean holdsWeights() {
+        return switch (this) {
+            case F32, F16, BF16 -> true;
+            default -> false;
+        };
+    }
+
+    /** The types {@link #holdsWeights()} accepts, for error messages. */
+    public static final String WEIGHT_TYPES = "F32, F16 or BF16";
+
     /** The type a safetensors header names, if it is one of these. */
     public static Optional<DType> fromHeaderName(String name) {
         for (DType t : values()) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.pmpdrepro.io.Json;
 
 /**
  * The architecture of a Llama-family decoder, as a Hugging Face {@code config.json} states it.
@@ -39,8 +40,13 @@ public record LlamaConfig(
                 "a positive divisor of num_attention_heads " + numHeads);
         require((hiddenSize / numHeads) % 2 == 0, "hidden_size/num_attention_heads", hiddenSize / numHeads,
                 "an even head dimension (rotary embeddings rotate pairs)");
-        require(rmsNormEps > 0, "rms_norm_eps", rmsNormEps, "a positive number");
-        require(ropeTheta > 0, "rope_theta", ropeTheta, "a positive number");
+        require(maxPositionEmbeddings > 0, "max_position_embeddings", maxPositionEmbeddings, "a positive integer");
+        require(rmsNormEps > 0 && Double.isFinite(rmsNormEps), "rms_norm_eps", rmsNormEps, "a positive finite number");
+        require(ropeTheta > 0 && Double.isFinite(ropeTheta), "rope_theta", ropeTheta, "a positive finite number");
+        require(bosTokenId >= 0 && bosTokenId < vocabSize, "bos_token_id", bosTokenId,
+                "a token id in [0, vocab_size " + vocabSize + ")");
+        require(eosTokenId >= 0 && eosTokenId < vocabSize, "eos_token_id", eosTokenId,
+                "a token id in [0, vocab_size " + vocabSize + ")");
     }
 
     public int headDim() {
@@ -66,7 +72,7 @@ public record LlamaConfig(
         return embed + perLayer * numLayers + hiddenSize + (tieWordEmbeddings ? 0 : embed);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** Reads {@code config.json}; a missing or malformed field is reported with the file and field name. */
     public static LlamaConfig read(Path configJson) throws IOException {
@@ -95,9 +101,9 @@ public record LlamaConfig(
                     root.has("max_position_embeddings") ? intField(root, "max_position_embeddings", configJson) : 2048,
                     root.has("rms_norm_eps") ? doubleField(root, "rms_norm_eps", configJson) : 1e-6,
                     root.has("rope_theta") ? doubleField(root, "rope_theta", configJson) : 10000.0,
-                    root.path("tie_word_embeddings").asBoolean(false),
-                    root.has("bos_token_id") ? firstInt(root.get("bos_token_id")) : 1,
-                    root.has("eos_token_id") ? firstInt(root.get("eos_token_id")) : 2);
+                    root.has("tie_word_embeddings") ? booleanField(root, "tie_word_embeddings") : false,
+                    root.has("bos_token_id") ? tokenId(root, "bos_token_id") : 1,
+                    root.has("eos_token_id") ? tokenId(root, "eos_token_id") : 2);
         } catch (IllegalArgumentException e) {
             throw new IOException(configJson + ": " + e.getMessage(), e);
         }
@@ -155,8 +161,23 @@ public record LlamaConfig(
         }
     }
 
-    private static int firstInt(JsonNode node) {
-        return node.isArray() ? node.get(0).asInt() : node.asInt();
+    /** A token id, or the first of a list of them (Hugging Face allows several end-of-sequence tokens). */
+    private static int tokenId(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        JsonNode first = n.isArray() && !n.isEmpty() ? n.get(0) : n;
+        if (!first.isIntegralNumber() || !first.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + field + "' is " + n
+                    + "; expected a token id (an integer) or a non-empty array of them");
+        }
+        return first.intValue();
+    }
+
+    private static boolean booleanField(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException("field '" + field + "' is " + n + "; expected true or false");
+        }
+        return n.booleanValue();
     }
 
     private static int intField(JsonNode root, String field, Path file) {

@@ -1,6 +1,5 @@
 package org.pmpdrepro.model;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pmpdrepro.io.Json;
 
 /**
  * The parsed and validated JSON header of a safetensors file: every tensor's type, shape and byte range,
@@ -26,8 +26,7 @@ record SafetensorsHeader(Map<String, String> metadata, Map<String, TensorInfo> t
 
     static final String METADATA_KEY = "__metadata__";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    private static final ObjectMapper JSON = Json.mapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     SafetensorsHeader {

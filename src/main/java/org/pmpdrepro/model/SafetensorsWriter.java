@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pmpdrepro.io.Json;
 
 /**
  * Writes fp32 tensors as a safetensors file, stored as F32, F16 or BF16, in the order given and contiguous.
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 public final class SafetensorsWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int BUFFER_BYTES = 1 << 16;
 
     private SafetensorsWriter() {}

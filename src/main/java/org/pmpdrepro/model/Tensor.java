@@ -54,6 +54,27 @@ public record Tensor(String name, int[] shape, float[] data) {
         return new Tensor(name, new int[] {cols, rows}, t);
     }
 
+    /** Row-major index of the first NaN or infinite value, or -1 when every value is finite. */
+    public int firstNonFinite() {
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The coordinates of row-major element {@code flat}, as {@code [row, column]} for a matrix. */
+    public String coordinates(int flat) {
+        int[] at = new int[shape.length];
+        int rest = flat;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = rest % shape[d];
+            rest /= shape[d];
+        }
+        return Arrays.toString(at);
+    }
+
     /** The shape as DJL-style {@code long} dimensions. */
     public long[] dims() {
         long[] d = new long[shape.length];

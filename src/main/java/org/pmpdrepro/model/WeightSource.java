@@ -2,6 +2,7 @@ package org.pmpdrepro.model;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -19,19 +20,31 @@ public interface WeightSource extends AutoCloseable {
     /** Shape of a tensor without reading its data; a missing name raises {@link CheckpointFormatException}. */
     int[] shape(String name) throws IOException;
 
-    /** The tensor widened to fp32; a missing name raises {@link CheckpointFormatException}. */
+    /**
+     * The tensor widened to fp32; a missing name, an element type that cannot hold weights, or a NaN or infinite
+     * value raises {@link CheckpointFormatException}.
+     */
     Tensor tensor(String name) throws IOException;
+
+    /** The element type a tensor is stored in (fp32 for weights held in memory). */
+    default DType dtype(String name) throws IOException {
+        return DType.F32;
+    }
 
     /** Where a tensor lives (or would live, when absent), for error messages: usually a file path. */
     String origin(String name);
 
     /**
      * Checks that every tensor the architecture needs ({@link LlamaWeightLayout#expected}) is present with
-     * the shape the configuration implies. Extra tensors (such as {@code rotary_emb.inv_freq}) are ignored.
+     * the shape the configuration implies and a floating-point element type. Extra tensors (such as
+     * {@code rotary_emb.inv_freq}) are ignored.
      */
     default void validate() throws IOException {
         Set<String> names = names();
-        for (LlamaWeightLayout.Expected e : LlamaWeightLayout.expected(config())) {
+        // Lazily: a configuration claiming billions of layers fails at the first tensor the file lacks.
+        Iterator<LlamaWeightLayout.Expected> expected = LlamaWeightLayout.stream(config()).iterator();
+        while (expected.hasNext()) {
+            LlamaWeightLayout.Expected e = expected.next();
             if (!names.contains(e.name())) {
                 throw new CheckpointFormatException(origin(e.name()), e.name(), "missing; the configuration needs it"
                         + " with shape " + Arrays.toString(e.shape()) + " = " + e.meaning());
@@ -42,6 +55,7 @@ public interface WeightSource extends AutoCloseable {
                         + Arrays.toString(actual) + "; the configuration implies " + Arrays.toString(e.shape())
                         + " = " + e.meaning());
             }
+            WeightChecks.requireWeightType(origin(e.name()), e.name(), dtype(e.name()));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.metrics.MetricResult;
 
 /**
@@ -19,8 +20,8 @@ import org.pmpdrepro.metrics.MetricResult;
  */
 public final class CellWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper PRETTY = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private CellWriter() {}
 

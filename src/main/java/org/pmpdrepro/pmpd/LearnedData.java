@@ -1,7 +1,6 @@
 package org.pmpdrepro.pmpd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.pmpdrepro.decode.LayerKv;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.decode.ScheduleSession;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.metrics.Rouge;
 import org.pmpdrepro.metrics.RougeType;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
@@ -63,12 +63,16 @@ public final class LearnedData {
 
     /** Prompts from {@code calibration-text.jsonl} lines {@code {"id", "text"}}; texts under 16 tokens are skipped. */
     public static List<Prompt> prompts(Path calibrationText, ProjectTokenizer tokenizer, Config config) {
-        ObjectMapper json = new ObjectMapper();
         List<Prompt> out = new ArrayList<>();
         try {
             List<String> lines = Files.readAllLines(calibrationText, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size() && out.size() < config.prompts(); i++) {
-                JsonNode node = json.readTree(lines.get(i));
+                JsonNode node;
+                try {
+                    node = Json.readLine(lines.get(i), calibrationText, i + 1);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
                 if (!node.hasNonNull("id") || !node.hasNonNull("text")) {
                     throw new IllegalArgumentException(calibrationText + " line " + (i + 1)
                             + ": expected an object with 'id' and 'text'");

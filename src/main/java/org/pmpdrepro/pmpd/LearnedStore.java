@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
@@ -26,7 +27,7 @@ public final class LearnedStore {
 
     public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "learned");
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A loaded classifier with its card. */
     public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
@@ -96,7 +97,7 @@ public final class LearnedStore {
 
     public static Saved load(Path dir, PrecisionPair pair) throws IOException {
         Path w = weights(dir, pair);
-        JsonNode card = JSON.readTree(card(dir, pair).toFile());
+        JsonNode card = Json.read(card(dir, pair));
         try (SafetensorsFile f = SafetensorsFile.open(w)) {
             Map<String, String> meta = f.metadata();
             SwitchClassifier.Layout l = new SwitchClassifier.Layout(intMeta(w, meta, "pools"),

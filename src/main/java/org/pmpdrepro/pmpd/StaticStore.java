@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 
 /** The static searches' committed results: {@code <task>-<H>-<L>.json} with the chosen switch point and its table. */
 public final class StaticStore {
 
     public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "static");
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private StaticStore() {}
 
@@ -65,7 +66,7 @@ public final class StaticStore {
             throw new IOException("no static search result " + f + "; run 'pmpd pmpd static-search --task "
                     + task.id() + " --pair " + pair.label() + "' first");
         }
-        JsonNode n = JSON.readTree(f.toFile());
+        JsonNode n = Json.read(f);
         JsonNode s = n.get("chosen_switch_point");
         if (s == null || !s.canConvertToInt() || s.asInt() < 0) {
             throw new IOException(f + ": field 'chosen_switch_point' is " + s + "; expected a non-negative integer");

@@ -2,7 +2,6 @@ package org.pmpdrepro.report;
 
 import ai.djl.engine.Engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelIdentity;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.CheckpointDirectory;
 
 /**
@@ -166,7 +166,7 @@ public final class EnvironmentProbe {
         AtomicFiles.writeString(resultsDir.resolve("environment.properties"),
                 environment.toProperties());
         try {
-            String json = new ObjectMapper()
+            String json = Json.mapper()
                     .writerWithDefaultPrettyPrinter().writeValueAsString(executor);
             AtomicFiles.writeString(resultsDir.resolve("executor.json"), json + "\n");
         } catch (JsonProcessingException failure) {

@@ -1,6 +1,7 @@
 package org.pmpdrepro.suite;
 
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,15 +22,23 @@ final class CsvFiles {
         }
     }
 
+    private static final int BYTE_ORDER_MARK = 0xFEFF;
+
     private CsvFiles() {}
 
     static CSVFormat writeFormat(String[] header) {
         return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get();
     }
 
+    /** A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. */
     static CSVParser parse(Reader reader, CSVFormat format, String name) throws IOException {
+        PushbackReader in = new PushbackReader(reader, 1);
+        int first = in.read();
+        if (first >= 0 && first != BYTE_ORDER_MARK) {
+            in.unread(first);
+        }
         try {
-            return CSVParser.builder().setReader(reader).setFormat(format).get();
+            return CSVParser.builder().setReader(in).setFormat(format).get();
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new MalformedFileException(name, 1, "", "header cannot be read: " + e.getMessage());
         }
@@ -43,7 +52,10 @@ final class CsvFiles {
         }
     }
 
-    /** Every record, each with its starting line; a syntax error names the line where the parser stopped. */
+    /**
+     * Every record, each with its starting line; a syntax error names the line where its record starts (for a quote
+     * that is never closed, the parser stops only at the end of the file).
+     */
     static List<Row> records(CSVParser parser, String name) {
         List<Row> rows = new ArrayList<>();
         Iterator<CSVRecord> it = parser.iterator();
@@ -55,8 +67,9 @@ final class CsvFiles {
                 }
                 rows.add(new Row(it.next(), before + 1));
             } catch (UncheckedIOException | IllegalStateException e) {
-                throw new MalformedFileException(name, parser.getCurrentLineNumber() + 1, "",
-                        "not valid CSV (" + e.getMessage() + "); expected comma-separated fields, quoted with \"");
+                throw new MalformedFileException(name, before + 1, "", "not valid CSV in the record that starts here ("
+                        + e.getMessage() + "; the parser stopped at line " + (parser.getCurrentLineNumber() + 1)
+                        + "); expected comma-separated fields, quoted with \" and every quote closed");
             }
         }
     }

@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,16 +54,25 @@ public final class GoldenFile {
         return new GoldenFile(file, new LinkedHashMap<>());
     }
 
-    /** Reads {@code file}; a missing file is an empty golden set, a malformed one an error naming line and column. */
+    /**
+     * Reads {@code file}; a malformed one is an error naming line and column, and a missing one an error naming the
+     * path (a mistyped {@code -Dpmpd.golden} must not pass for a file without rows).
+     */
     public static GoldenFile read(Path file) {
-        if (!Files.exists(file)) {
-            return empty(file);
-        }
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(reader, file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("golden file " + file + " does not exist; check -Dpmpd.golden"
+                    + " (expected a CSV with header " + String.join(",", HEADER) + "), or create it with"
+                    + " -Dgolden.update=true", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read golden file " + file, e);
         }
+    }
+
+    /** {@link #read}, or no rows when the file does not exist yet: what an update that may create the file reads. */
+    public static GoldenFile readOrEmpty(Path file) {
+        return Files.exists(file) ? read(file) : empty(file);
     }
 
     static GoldenFile parse(Reader reader, Path file) throws IOException {

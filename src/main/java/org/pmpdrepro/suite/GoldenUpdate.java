@@ -1,18 +1,26 @@
 package org.pmpdrepro.suite;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.StaleScratch;
+import org.pmpdrepro.io.UpdateLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Update mode: goldens rewritten from the current run ({@code -Dgolden.update=true}). Never the default, and refused
  * when the environment variable {@code CI} is set, since a CI run that rewrote its own expectations could not fail.
  */
 public final class GoldenUpdate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GoldenUpdate.class);
 
     /** The system property that turns update mode on. */
     public static final String PROPERTY = "golden.update";
@@ -35,13 +43,25 @@ public final class GoldenUpdate {
     }
 
     /**
-     * Merges {@code fresh} into {@code old}, writes the result atomically and returns the diff: one line per added,
-     * changed or unchanged-count summary.
+     * Merges {@code fresh} into the golden file as it is now, writes the result atomically and returns the diff: one
+     * line per added or changed row, and an unchanged-count summary. The file is re-read, merged and written under
+     * an {@link UpdateLock}, so runs that update it concurrently (shards of one checkout) keep each other's rows;
+     * scratch that killed updates left beside it is removed first.
      */
-    public static Result apply(GoldenFile old, Collection<GoldenRow> fresh) throws IOException {
-        List<String> diff = diff(old, fresh);
-        GoldenFile written = old.withRows(fresh).write();
-        return new Result(written, diff);
+    public static Result apply(Path file, Collection<GoldenRow> fresh) throws IOException {
+        UpdateLock lock = UpdateLock.acquire(file);
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            for (Path stale : StaleScratch.remove(dir, name -> AtomicFiles.isScratchOf(file, name))) {
+                LOG.info("golden update: removed {}, left by an update that did not finish", stale);
+            }
+            GoldenFile current = GoldenFile.readOrEmpty(file);
+            List<String> diff = diff(current, fresh);
+            GoldenFile written = current.withRows(fresh).write();
+            return new Result(written, diff);
+        } finally {
+            lock.close();
+        }
     }
 
     /** The rewritten file and what changed in it. */

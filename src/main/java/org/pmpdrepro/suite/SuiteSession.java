@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 import org.slf4j.Logger;
@@ -46,7 +47,10 @@ public final class SuiteSession {
         this.config = config;
         this.runner = runner;
         this.reporter = reporter;
-        this.goldens = GoldenFile.read(config.goldenFile());
+        // Only an update may start from a file that does not exist yet (it creates it).
+        this.goldens = config.update()
+                ? GoldenFile.readOrEmpty(config.goldenFile())
+                : GoldenFile.read(config.goldenFile());
         this.analysis = new FindingsAnalysis(config.bootstrap());
     }
 
@@ -213,7 +217,7 @@ public final class SuiteSession {
             LOG.warn("golden update: no cell of {} ran; {} left as it was", ablation.id(), goldens.file());
             return;
         }
-        GoldenUpdate.Result result = GoldenUpdate.apply(goldens, fresh);
+        GoldenUpdate.Result result = GoldenUpdate.apply(goldens.file(), fresh);
         goldens = result.file();
         System.out.println("golden update of " + ablation.id() + " (" + goldens.file() + "):\n  "
                 + String.join("\n  ", result.diff()));
@@ -283,6 +287,7 @@ public final class SuiteSession {
                 reporter.cellFailed(cell, e);
                 // Wiring, files, caches and containers are infrastructure; anything else broke the decoder itself.
                 FailureCategory category = e instanceof NotImplementedException || e instanceof UncheckedIOException
+                        || e instanceof InputFormatException
                         || e.getClass().getName().startsWith("org.pmpdrepro.container")
                         ? FailureCategory.INFRASTRUCTURE : FailureCategory.DECODER_CRASH;
                 throw new IllegalStateException(category.message(cell.displayName() + " (" + cell.id() + "): " + e),

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.pmpdrepro.io.Json;
 
 /**
  * Documents read lazily from files, one after another: a {@code .jsonl} file holds one JSON object per line
@@ -19,7 +20,7 @@ import java.util.NoSuchElementException;
  */
 public record TextCorpus(List<Path> files) implements Iterable<String> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public TextCorpus {
         files = List.copyOf(files);

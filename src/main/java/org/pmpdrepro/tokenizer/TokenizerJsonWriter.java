@@ -2,7 +2,6 @@ package org.pmpdrepro.tokenizer;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.pmpdrepro.io.Json;
 
 /**
  * Writes a {@link BpeModel} in the Hugging Face layout: {@code tokenizer.json} (the file the native
@@ -32,7 +32,7 @@ public final class TokenizerJsonWriter {
     static {
         // Fixed "\n" line ends: the platform's separator must not change the file's hash.
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        JSON = new ObjectMapper().writer(new DefaultPrettyPrinter()
+        JSON = Json.mapper().writer(new DefaultPrettyPrinter()
                 .withObjectIndenter(indenter)
                 .withArrayIndenter(indenter));
     }

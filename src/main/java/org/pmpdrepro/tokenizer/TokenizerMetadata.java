@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.pmpdrepro.io.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public record TokenizerMetadata(int vocabSize, int bosId, int eosId, int padId) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenizerMetadata.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public TokenizerMetadata {
         String[] roles = {"bos", "eos", "pad"};

@@ -26,15 +26,12 @@ final class TrainableLlama implements LlamaWeights, AdamW.Parameters, AutoClosea
     private final NDManager manager;
     /** Parameters by Hugging Face name, in a fixed order (the optimizer and checkpoints rely on it). */
     private final Map<String, NDArray> params = new LinkedHashMap<>();
-    private final NDArray ropeCos;
-    private final NDArray ropeSin;
+    private final Rope rope;
 
     private TrainableLlama(LlamaConfig config, NDManager manager) {
         this.config = config;
         this.manager = manager;
-        NDArray[] rope = Rope.tables(manager, config, config.maxPositionEmbeddings());
-        this.ropeCos = rope[0];
-        this.ropeSin = rope[1];
+        this.rope = new Rope(manager, config);
     }
 
     /**
@@ -235,13 +232,13 @@ final class TrainableLlama implements LlamaWeights, AdamW.Parameters, AutoClosea
     }
 
     @Override
-    public NDArray ropeCos() {
-        return ropeCos;
+    public NDArray ropeCos(long positions) {
+        return rope.cos(positions);
     }
 
     @Override
-    public NDArray ropeSin() {
-        return ropeSin;
+    public NDArray ropeSin(long positions) {
+        return rope.sin(positions);
     }
 
     @Override

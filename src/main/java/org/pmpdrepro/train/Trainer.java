@@ -26,6 +26,7 @@ import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final LlamaConfig model;
     private final TrainConfig train;
@@ -216,7 +217,7 @@ public final class Trainer {
             try (InputStream in = Files.newInputStream(newest.resolve("moments.safetensors"))) {
                 moments = NDList.decode(manager, in);
             }
-            int step = JSON.readTree(newest.resolve("state.json").toFile()).get("step").asInt();
+            int step = Json.read(newest.resolve("state.json")).get("step").asInt();
             return new Checkpoint(newest, step, byName(params), byName(moments));
         }
 

@@ -1,6 +1,5 @@
 package org.pmpdrepro.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 
@@ -49,7 +49,7 @@ public final class TrainingRun {
         Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints"), initial)
                 .run(train, validation);
 
-        ObjectNode p = new ObjectMapper().createObjectNode();
+        ObjectNode p = Json.mapper().createObjectNode();
         p.put("train_corpus_sha256", Hashes.sha256Hex(trainFile));
         p.put("train_corpus_tokens", train.size());
         p.put("train_corpus_documents", train.documents());

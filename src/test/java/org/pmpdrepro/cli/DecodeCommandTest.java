@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.eval.RandomModelDirectory;
-import picocli.CommandLine;
 
 /** The {@code decode} and {@code reproduce} commands on a random model directory. */
 class DecodeCommandTest {
@@ -31,8 +30,7 @@ class DecodeCommandTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
 
@@ -68,6 +66,16 @@ class DecodeCommandTest {
                 .contains("baseline lead").contains("baseline echo").contains("human continuation")
                 .contains("results written to " + out);
         assertThat(Files.readString(out.resolve("summary.md"))).contains("| debchat | model, fixed full |");
+    }
+
+    @Test
+    void aMalformedFixtureLineIsAOneLineErrorNamingFileAndLineWithExitCodeOne() throws IOException {
+        Path broken = BrokenFixtures.write(dir.resolve("broken-fixtures"));
+        Run r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debsum", "--limit", "1",
+                "--fixtures", broken.getParent().getParent().toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("pmpd decode: error: " + broken + ":2: not a JSON object")
+                .doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test

@@ -18,7 +18,7 @@ class PmpdCommandTest {
     static Outcome run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
@@ -47,6 +47,16 @@ class PmpdCommandTest {
         assertThat(md).contains("### 3>2").contains("| none-matched |").contains("debtrans sacrebleu");
         assertThat(Files.readAllLines(dir.resolve("table.csv"))).hasSize(1 + 2 * 4);
         assertThat(Files.readString(dir.resolve("table.csv"))).contains("nearest uniform width");
+    }
+
+    @Test
+    void aMalformedFixtureLineIsAOneLineErrorNamingFileAndLine(@TempDir Path dir) throws Exception {
+        Path broken = BrokenFixtures.write(dir);
+        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+                "--pair", "4>3", "--scheduler", "none-high", "--no-bertscore", "--fixtures", dir.toString());
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err().strip()).startsWith("pmpd pmpd run: error: " + broken + ":2: not a JSON object")
+                .doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test

@@ -177,6 +177,27 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aNonFiniteSmoothingValueIsAUsageErrorInsteadOfTheDefault() throws IOException {
+        Path hyp = file("hyp.txt", "a b c");
+        for (String value : List.of("NaN", "Infinity", "-Infinity")) {
+            Run r = run("score", "--metric", "sacrebleu", "--smooth-method", "floor", "--smooth-value", value, "--hyp",
+                    hyp.toString(), "--ref", hyp.toString());
+            assertThat(r.exitCode()).as(value).isEqualTo(2);
+            assertThat(r.err()).as(value).contains("--smooth-value " + value + ": expected a positive finite number");
+        }
+    }
+
+    @Test
+    void anEndlessHypothesisFileIsRefusedNamingItAndTheLimit() throws IOException {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(zero), "needs /dev/zero");
+        Path ref = file("ref.txt", "a");
+        Run r = run("score", "--metric", "rougeL", "--hyp", zero.toString(), "--ref", ref.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("pmpd score: error: /dev/zero: larger than 64 MiB");
+    }
+
+    @Test
     void bertscoreOfAFileAgainstItselfIsOneAndNamesItsEncoder() throws IOException {
         Path hyp = file("hyp.txt", "command line tool for transferring data", "a text editor");
         Run r = run("score", "--metric", "bertscore", "--json", "--hyp", hyp.toString(), "--ref", hyp.toString());

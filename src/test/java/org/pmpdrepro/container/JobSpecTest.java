@@ -50,6 +50,15 @@ class JobSpecTest {
         assertThat(JobSpec.read(file)).isEqualTo(spec);
     }
 
+    @Test
+    void aRepeatedKeyIsRefusedNamingItRatherThanTheLastValueWinning() {
+        assertThatThrownBy(() -> parse("{\"jobId\": \"a\", \"cells\": [" + CELL + "], \"jobId\": \"b\"}"))
+                .isInstanceOf(JobSpecException.class).hasMessageStartingWith("spec.json: ")
+                .hasMessageContaining("Duplicate field 'jobId'");
+        assertThatThrownBy(() -> parse("{\"jobId\": \"a\", \"cells\": [" + CELL.replace("}", ", \"task\": \"debchat\"}")
+                + "]}")).isInstanceOf(JobSpecException.class).hasMessageContaining("Duplicate field 'task'");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
         "{\"cells\": [CELL]}                                          | jobId      | missing",

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.cli.BrokenFixtures;
 import org.pmpdrepro.cli.Main;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
@@ -110,6 +111,18 @@ class RunJobCommandTest {
         assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_SPEC);
         assertThat(r.err()).contains("bad.json: cells[0].pair: ").contains("high > low");
         assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aMalformedFixtureLineExitsWith65NamingFileAndLineWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        Path broken = BrokenFixtures.write(dir.resolve("fixtures"));
+        JobSpec.of("j", List.of(new JobCell("A1", Task.DEBSUM, "rtn", new BitWidthPair(4, 3), "none-high")))
+                .withLimit(1).withDevice(DeviceChoice.CPU).write(dir.resolve(JobSpec.FILE_NAME));
+        Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "fixture", "--fixtures",
+                dir.resolve("fixtures").toString());
+        assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("pmpd run-job: error: " + broken + ":2: not a JSON object")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellScoring;
 import org.pmpdrepro.suite.CellSelection;
+import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.NotImplementedException;
@@ -174,7 +175,7 @@ class SuiteContainerAdapterTest {
         }).hasMessageContaining("exit code 1").hasMessageContaining("IllegalStateException: boom");
 
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
-                CellSelection.all(), work.resolve("goldens.csv"), false, work.resolve("findings"),
+                CellSelection.all(), GoldenFile.DEFAULT_FILE, false, work.resolve("findings"),
                 BandPolicy.standard(), PairedBootstrap.Config.defaults()), runner, CellReporter.NONE);
         assertThatThrownBy(() -> session.verify(HIGH))
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).contains(FailureCategory.INFRASTRUCTURE))

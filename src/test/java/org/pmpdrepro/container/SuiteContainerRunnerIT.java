@@ -29,6 +29,7 @@ import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellSelection;
 import org.pmpdrepro.suite.FixtureCellRunner;
+import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
@@ -113,7 +114,7 @@ class SuiteContainerRunnerIT {
         Cell awq = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new BitWidthPair(4, 3), "static");
         CellRunner runner = new SuiteContainerAdapter.Provider().open(newer, SETTINGS);
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
-                CellSelection.all(), dir.resolve("goldens.csv"), false, dir.resolve("findings"), BandPolicy.standard(),
+                CellSelection.all(), GoldenFile.DEFAULT_FILE, false, dir.resolve("findings"), BandPolicy.standard(),
                 PairedBootstrap.Config.defaults()), runner, CellReporter.NONE);
 
         assertThatThrownBy(() -> session.verify(awq))

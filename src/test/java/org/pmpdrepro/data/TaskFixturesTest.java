@@ -45,6 +45,7 @@ class TaskFixturesTest {
         "an array | [1,2] | expected a JSON object",
         "a missing field | {\"id\":\"x\"} | field 'task' is missing, expected a string",
         "a number for text | @ID@\"task\":3} | field 'task' is number, expected a string",
+        "a repeated key | @ID@\"id\":\"z\"} | Duplicate field 'id'",
     })
     @DisplayName("malformed lines are reported with file, line and field")
     void malformedLines(String what, String bad, String message) throws IOException {

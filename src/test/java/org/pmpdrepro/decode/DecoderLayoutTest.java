@@ -140,13 +140,13 @@ class DecoderLayoutTest {
             }
 
             @Override
-            public NDArray ropeCos() {
-                return model.ropeCos();
+            public NDArray ropeCos(long positions) {
+                return model.ropeCos(positions);
             }
 
             @Override
-            public NDArray ropeSin() {
-                return model.ropeSin();
+            public NDArray ropeSin(long positions) {
+                return model.ropeSin(positions);
             }
         };
         assertThat(separate.fusedTransposed(0, Precision.FULL, Linear.Q, Linear.K)).isNull();

@@ -2,6 +2,7 @@ package org.pmpdrepro.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,30 @@ class RougeTest {
         PrfScore s = Rouge.of(RougeType.ROUGE_L, false).score("a b c d e", "a x c\ny e");
         assertThat(s.precision()).isCloseTo(3.0 / 5, within(1e-12));
         assertThat(s.recall()).isCloseTo(3.0 / 5, within(1e-12));
+    }
+
+    @Test
+    void aOneMegabyteLineScoresInSecondsUnderRougeLAndRougeLsum() {
+        java.util.Random random = new java.util.Random(3);
+        String[] words = "the package provides a tool for data files and library of command line".split(" ");
+        StringBuilder target = new StringBuilder();
+        StringBuilder prediction = new StringBuilder();
+        while (target.length() < 1_000_000) {
+            String w = words[random.nextInt(words.length)];
+            target.append(w).append(' ');
+            if (random.nextInt(10) != 0) {
+                prediction.append(w).append(' ');
+            }
+        }
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            for (RougeType type : List.of(RougeType.ROUGE_L, RougeType.ROUGE_LSUM)) {
+                Rouge rouge = Rouge.of(type, false);
+                assertThat(rouge.score(target.toString(), target.toString()).fmeasure()).as(type.name()).isEqualTo(1.0);
+                PrfScore s = rouge.score(target.toString(), prediction.toString());
+                assertThat(s.precision()).as(type.name()).isEqualTo(1.0); // the prediction is a subsequence
+                assertThat(s.recall()).as(type.name()).isBetween(0.85, 0.95);
+            }
+        });
     }
 
     @Test

@@ -40,6 +40,15 @@ class SegmentFilesTest {
     }
 
     @Test
+    void aFileOverTheSizeLimitIsRefusedNamingItAndTheLimit() throws IOException {
+        Path big = dir.resolve("big.txt");
+        Files.writeString(big, "a\n".repeat(600), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> SegmentFiles.read(big, 1024)).isInstanceOf(IOException.class)
+                .hasMessage(big + ": larger than 1024 bytes, the most a segment file may hold");
+        assertThat(SegmentFiles.read(big, 1200)).hasSize(600);
+    }
+
+    @Test
     void emptyFilesDirectoriesAndMismatchedReferencesAreRefused() throws IOException {
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "");

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +125,54 @@ class CheckpointDirectoryTest {
                     .hasMessageContaining("model.safetensors").hasMessageContaining("tensor '" + k + "'")
                     .hasMessageContaining("has shape [16, 16]")
                     .hasMessageContaining("implies [8, 16] = [num_key_value_heads*head_dim, hidden_size]");
+        }
+    }
+
+    @ParameterizedTest(name = "stored as {0}")
+    @EnumSource(value = DType.class, names = {"U32", "I32"})
+    @DisplayName("integer element types are refused for float weights, naming the tensor and its dtype")
+    void integerWeightsRefused(DType dtype) throws IOException {
+        CheckpointWriter.write(dir, config, weights, DType.F32);
+        retype(dir.resolve(CheckpointDirectory.SINGLE), WeightNames.EMBED, dtype);
+        try (CheckpointDirectory ckpt = CheckpointDirectory.open(dir)) {
+            for (var refusal : List.<ThrowingCallable>of(ckpt::validate,
+                    () -> ckpt.tensor(WeightNames.EMBED))) {
+                assertThatThrownBy(refusal).isInstanceOf(CheckpointFormatException.class)
+                        .hasMessageContaining("model.safetensors").hasMessageContaining("tensor '" + WeightNames.EMBED + "'")
+                        .hasMessageContaining("dtype " + dtype).hasMessageContaining("expected F32, F16 or BF16");
+            }
+        }
+    }
+
+    /** Rewrites one tensor's dtype in place; {@code dtype} must be as wide as F32 so the byte ranges still hold. */
+    private static void retype(Path file, String tensor, DType dtype) throws IOException {
+        String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        String from = "\"" + tensor + "\":{\"dtype\":\"F32\"";
+        assertThat(bytes).contains(from);
+        Files.write(file, bytes.replace(from, from.replace("F32", dtype.name()))
+                .getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    @DisplayName("a NaN or infinite weight is refused when the tensor is loaded, naming the tensor and the first bad index")
+    void nonFiniteWeightsRefused() throws IOException {
+        Map<String, Tensor> bad = new LinkedHashMap<>(weights);
+        float[] norm = weights.get(WeightNames.FINAL_NORM).data().clone();
+        norm[5] = Float.NaN;
+        norm[9] = Float.NaN;
+        bad.put(WeightNames.FINAL_NORM, new Tensor(WeightNames.FINAL_NORM, new int[] {16}, norm));
+        String q = WeightNames.Linear.Q.weight(1);
+        float[] qData = weights.get(q).data().clone();
+        qData[2 * 16 + 3] = Float.POSITIVE_INFINITY;
+        bad.put(q, new Tensor(q, new int[] {16, 16}, qData));
+        CheckpointWriter.write(dir, config, bad, DType.F16);
+        try (CheckpointDirectory ckpt = CheckpointDirectory.open(dir)) {
+            assertThatThrownBy(() -> ckpt.tensor(WeightNames.FINAL_NORM)).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("model.safetensors").hasMessageContaining("tensor 'model.norm.weight'")
+                    .hasMessageContaining("element [5] is NaN").hasMessageContaining("expected finite weights");
+            assertThatThrownBy(() -> ckpt.tensor(q)).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining("tensor '" + q + "'").hasMessageContaining("element [2, 3] is Infinity");
+            assertThat(ckpt.tensor(WeightNames.EMBED).data()).hasSize(50 * 16);
         }
     }
 

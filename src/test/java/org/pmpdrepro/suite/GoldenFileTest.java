@@ -35,8 +35,16 @@ class GoldenFileTest {
     }
 
     @Test
-    void aMissingFileIsAnEmptyGoldenSet(@TempDir Path dir) {
-        assertThat(GoldenFile.read(dir.resolve("absent.csv")).size()).isZero();
+    void aMissingFileIsAnErrorNamingThePathWhereGoldensAreRead(@TempDir Path dir) {
+        Path typo = dir.resolve("ablation-goldns.csv");
+        assertThatThrownBy(() -> GoldenFile.read(typo)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("golden file " + typo + " does not exist")
+                .hasMessageContaining("-Dpmpd.golden").hasMessageContaining("-Dgolden.update=true");
+    }
+
+    @Test
+    void aMissingFileIsAnEmptyGoldenSetOnlyForAnUpdateThatCreatesIt(@TempDir Path dir) {
+        assertThat(GoldenFile.readOrEmpty(dir.resolve("absent.csv")).size()).isZero();
     }
 
     @Test
@@ -77,6 +85,27 @@ class GoldenFileTest {
                 + "a1,\"a1/unterminated,rougeL\n");
         assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining("not valid CSV");
+    }
+
+    @Test
+    void aFileSavedWithAByteOrderMarkReadsLikeOneWithout(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("g.csv");
+        String body = HEADER + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
+        Files.writeString(f, "\uFEFF" + body);
+        GoldenFile withMark = GoldenFile.read(f);
+        Files.writeString(f, body);
+        assertThat(withMark.rows()).isEqualTo(GoldenFile.read(f).rows()).hasSize(1);
+    }
+
+    @Test
+    void anUnterminatedQuoteIsReportedAtTheLineWhereItsRecordStartsNotAtTheEndOfTheFile(@TempDir Path dir)
+            throws Exception {
+        Path f = dir.resolve("g.csv");
+        String good = line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
+        Files.writeString(f, HEADER + good + "a1,\"a1/unterminated,rougeL\n" + good.replace("rougeL", "bleu")
+                + good.replace("rougeL", "sacrebleu"));
+        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(f + ": line 3: ").hasMessageContaining("not valid CSV");
     }
 
     @Test

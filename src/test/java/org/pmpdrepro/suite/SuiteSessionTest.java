@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
+import org.pmpdrepro.decode.NonFiniteLogitsException;
 import org.pmpdrepro.metrics.PairedBootstrap;
+import org.pmpdrepro.report.FailureCategory;
 
 /** The suite's golden, update and findings behaviour on a fake runner: no model, milliseconds per cell. */
 class SuiteSessionTest {
@@ -39,7 +42,16 @@ class SuiteSessionTest {
         return new Grid(cells);
     }
 
+    /** A session on {@code dir/goldens.csv}; a checking session gets a header-only golden file when none exists. */
     SuiteSession session(boolean update, FakeCellRunner runner) {
+        Path goldens = dir.resolve("goldens.csv");
+        if (!update && !Files.exists(goldens)) {
+            try {
+                GoldenFile.empty(goldens).write();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"), update,
                 dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), runner,
                 CellReporter.NONE);
@@ -97,6 +109,15 @@ class SuiteSessionTest {
     }
 
     @Test
+    void aGoldenPathThatDoesNotExistFailsTheCheckingSessionNamingThePath() {
+        SuiteSession.Config config = new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldns.csv"),
+                false, dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L));
+        assertThatThrownBy(() -> new SuiteSession(config, runner(0), CellReporter.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(dir.resolve("goldns.csv").toString())
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
     void aMissingGoldenRowFailsTheCellSayingHowToCreateIt() {
         SuiteSession check = session(false, runner(0));
         CellVerdict v = check.verify(a1("static"));
@@ -122,6 +143,46 @@ class SuiteSessionTest {
         assertThatThrownBy(() -> s.verify(gptq)).hasRootCauseInstanceOf(NotImplementedException.class)
                 .hasMessageStartingWith("infrastructure error: " + gptq.displayName())
                 .hasMessageContaining("not implemented: gptq");
+    }
+
+    /** An update-mode session whose every cell fails with {@code failure}. */
+    SuiteSession failingWith(RuntimeException failure) {
+        FakeCellRunner fake = runner(0);
+        CellRunner failing = new CellRunner() {
+            @Override
+            public CellOutcome run(Cell cell) {
+                throw failure;
+            }
+
+            @Override
+            public Variant runVariant(Cell cell) {
+                return fake.runVariant(cell);
+            }
+
+            @Override
+            public RunEnvironment environment() {
+                return fake.environment();
+            }
+        };
+        return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), dir.resolve("goldens.csv"), true,
+                dir.resolve("findings"), BandPolicy.standard(), new PairedBootstrap.Config(200, 7L)), failing,
+                CellReporter.NONE);
+    }
+
+    @Test
+    void aDecodeWhoseLogitsTurnNonFiniteIsFiledAsADecoderCrash() {
+        SuiteSession s = failingWith(new NonFiniteLogitsException("the logits of batch row 0 are non-finite"));
+        assertThatThrownBy(() -> s.verify(a1("static"))).hasRootCauseInstanceOf(NonFiniteLogitsException.class)
+                .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).hasValue(FailureCategory.DECODER_CRASH))
+                .hasMessageContaining("are non-finite");
+    }
+
+    @Test
+    void aMalformedFixtureFileIsFiledAsAnInfrastructureError() {
+        SuiteSession s = failingWith(new InputFormatException("fixtures/tasks/debsum/test.jsonl", 2, "not JSON"));
+        assertThatThrownBy(() -> s.verify(a1("static"))).hasRootCauseInstanceOf(InputFormatException.class)
+                .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).hasValue(FailureCategory.INFRASTRUCTURE))
+                .hasMessageContaining("test.jsonl:2: not JSON");
     }
 
     @Test

@@ -179,13 +179,13 @@ final class FisherGradients implements AutoCloseable {
         }
 
         @Override
-        public NDArray ropeCos() {
-            return dense.ropeCos();
+        public NDArray ropeCos(long positions) {
+            return dense.ropeCos(positions);
         }
 
         @Override
-        public NDArray ropeSin() {
-            return dense.ropeSin();
+        public NDArray ropeSin(long positions) {
+            return dense.ropeSin(positions);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.LlamaConfig;
 
 /**
@@ -24,7 +25,7 @@ public final class BitMixerArtefact {
     public static final String WEIGHTS = "weights.safetensors";
     public static final String MANIFEST = "manifest.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private BitMixerArtefact() {}
 
@@ -70,7 +71,7 @@ public final class BitMixerArtefact {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist; regenerate it with 'pmpd bitmixer-train --out " + dir + "'");
         }
-        return JSON.readTree(file.toFile());
+        return Json.read(file);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.train.AdamW;
 
 /**
@@ -30,7 +31,7 @@ import org.pmpdrepro.train.AdamW;
 record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments,
         SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final String PREFIX = "step-";
     private static final String STATE = "state.json";
 
@@ -49,7 +50,7 @@ record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<S
         if (newest == null) {
             return null;
         }
-        JsonNode state = JSON.readTree(newest.resolve(STATE).toFile());
+        JsonNode state = Json.read(newest.resolve(STATE));
         SortedMap<Integer, Double> initial = new TreeMap<>();
         state.get("initial_loss").properties().forEach(e -> initial.put(Integer.parseInt(e.getKey()),
                 e.getValue().asDouble()));

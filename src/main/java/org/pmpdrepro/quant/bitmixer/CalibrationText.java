@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -18,7 +19,7 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  */
 public final class CalibrationText {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private CalibrationText() {}
 

@@ -36,8 +36,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
     private final NDArray embedding;
     private final NDArray finalNorm;
     private final NDArray lmHeadTransposed;
-    private final NDArray ropeCos;
-    private final NDArray ropeSin;
+    private final Rope rope;
     /** Trainable arrays by {@link BitMixerWeights} name, in its fixed order (optimizer and checkpoints rely on it). */
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private Map<LinearId, Integer> assignment;
@@ -54,9 +53,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         this.lmHeadTransposed = config.tieWordEmbeddings()
                 ? embedding.transpose()
                 : create(base.tensor(WeightNames.LM_HEAD).transposed());
-        NDArray[] rope = Rope.tables(manager, config, config.maxPositionEmbeddings());
-        this.ropeCos = rope[0];
-        this.ropeSin = rope[1];
+        this.rope = new Rope(manager, config);
         for (Map.Entry<String, Tensor> e : start.tensors().entrySet()) {
             put(e.getKey(), held(e.getKey(), e.getValue()));
         }
@@ -202,13 +199,13 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
     }
 
     @Override
-    public NDArray ropeCos() {
-        return ropeCos;
+    public NDArray ropeCos(long positions) {
+        return rope.cos(positions);
     }
 
     @Override
-    public NDArray ropeSin() {
-        return ropeSin;
+    public NDArray ropeSin(long positions) {
+        return rope.sin(positions);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.pmpdrepro.quant.haq;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -41,7 +41,6 @@ public record CalibrationText(List<int[]> sequences, String fileSha256, String t
             throw new IllegalArgumentException("calibration: " + count + " sequences of at most " + maxTokens
                     + " tokens; expected at least 1 sequence of at least 2 tokens");
         }
-        ObjectMapper json = new ObjectMapper();
         List<int[]> out = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
             int lineNo = 0;
@@ -50,7 +49,7 @@ public record CalibrationText(List<int[]> sequences, String fileSha256, String t
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode text = json.readTree(line).get("text");
+                JsonNode text = Json.readLine(line, jsonl, lineNo).get("text");
                 if (text == null || !text.isTextual()) {
                     throw new IOException(jsonl + " line " + lineNo + ": no string field \"text\"");
                 }

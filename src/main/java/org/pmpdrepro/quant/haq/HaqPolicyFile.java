@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
@@ -75,7 +75,7 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
 
     /** Writes the file atomically. */
     public void write(Path file) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper json = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("method", HaqModel.METHOD);
         root.put("scheme", scheme.id());
@@ -106,7 +106,7 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
 
     /** Reads {@code file}, checking every policy names exactly the matrices of {@code config}. */
     public static HaqPolicyFile read(Path file, LlamaConfig config) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(Files.readString(file));
+        JsonNode root = Json.read(file);
         Map<String, LinearId> byName = new HashMap<>();
         LinearId.all(config).forEach(id -> byName.put(id.weightName(), id));
         List<Entry> entries = new ArrayList<>();

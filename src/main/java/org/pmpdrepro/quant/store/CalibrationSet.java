@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -27,7 +28,7 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  */
 public record CalibrationSet(String label, List<int[]> sequences, String sha256) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public CalibrationSet {
         Objects.requireNonNull(label, "label");

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.SafetensorsFile;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * problem ({@link Mode#REBUILD}), or rejected with a {@link CorruptArtefactException} ({@link Mode#STRICT}).
  *
  * <p>Entries are built in a temporary directory beside the target and renamed into place, so a reader never sees a
- * half-written entry and concurrent writers (threads or processes) of one key leave one complete entry.
+ * half-written entry and concurrent writers (threads or processes) of one key leave one complete entry. A writer
+ * claims its temporary directory ({@link StaleScratch#claim}) while it builds it; the first use of a store removes
+ * the temporary directories that killed runs left and that no live process claims.
  */
 public final class QuantizationStore {
 
@@ -43,6 +46,8 @@ public final class QuantizationStore {
     public static final Path DEFAULT_DIR = Path.of("target", "quant-cache");
     static final String WEIGHTS = "model.safetensors";
     static final String MANIFEST = "manifest.json";
+    private static final String TMP = ".tmp-";
+    private static final String STALE = ".stale-";
     private static final String METHOD_KEY = "method";
 
     private static final Logger LOG = LoggerFactory.getLogger(QuantizationStore.class);
@@ -64,6 +69,7 @@ public final class QuantizationStore {
     private final Path root;
     private final Mode mode;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private boolean scratchRemoved;
 
     public QuantizationStore(Path root, Mode mode) {
         this.root = Objects.requireNonNull(root, "root");
@@ -94,6 +100,7 @@ public final class QuantizationStore {
      * stored. The builder must produce a model of {@code key}'s method.
      */
     public QuantizedModel getOrBuild(CacheKey key, LlamaConfig config, Builder builder) throws IOException {
+        removeStaleScratch();
         QuantizationCodec codec = QuantizationCodecs.forMethod(key.method());
         synchronized (locks.computeIfAbsent(key.directoryName(), k -> new Object())) {
             Path dir = entry(key);
@@ -122,6 +129,22 @@ public final class QuantizationStore {
                     (System.nanoTime() - begin) / 1e9, dir));
             return built;
         }
+    }
+
+    /** Once per store: the scratch of builds that were killed (each up to the size of an entry) goes. */
+    private synchronized void removeStaleScratch() throws IOException {
+        if (scratchRemoved) {
+            return;
+        }
+        scratchRemoved = true;
+        for (Path stale : StaleScratch.remove(root, QuantizationStore::isScratch)) {
+            LOG.info("quantization cache: removed {}, left by a build that did not finish", stale);
+        }
+    }
+
+    /** The names {@link #write} and {@link #publish} give their temporary directories. */
+    static boolean isScratch(String name) {
+        return name.startsWith(".") && (name.contains(TMP) || name.contains(STALE));
     }
 
     /** Decodes a valid entry, or explains with a {@link CorruptArtefactException} why it is not one. */
@@ -206,25 +229,35 @@ public final class QuantizationStore {
     /** Writes the entry in a scratch directory and renames it into place, replacing an unusable one. */
     private void write(Path dir, CacheKey key, StoredQuantization stored, boolean replace) throws IOException {
         Files.createDirectories(root);
-        Path scratch = Files.createTempDirectory(root, "." + key.directoryName() + ".tmp-");
+        Path scratch = Files.createTempDirectory(root, "." + key.directoryName() + TMP);
         try {
-            Map<String, String> metadata = new LinkedHashMap<>(stored.parameters());
-            if (metadata.put(METHOD_KEY, stored.method()) != null) {
-                throw new IllegalArgumentException(stored.method() + " artefact has a parameter named '" + METHOD_KEY
-                        + "', which the store reserves");
+            StaleScratch.Claim claim = StaleScratch.claim(scratch);
+            try {
+                writeEntry(scratch, key, stored);
+            } finally {
+                claim.close();
             }
-            Path weights = scratch.resolve(WEIGHTS);
-            SafetensorsWriter.write(weights, stored.tensors(), DType.F32, metadata);
-            Map<String, List<Integer>> shapes = new LinkedHashMap<>();
-            for (Tensor t : stored.tensors()) {
-                shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList());
-            }
-            new StoreManifest(key, Hashes.sha256Hex(weights), Files.size(weights), shapes)
-                    .write(scratch.resolve(MANIFEST));
             publish(scratch, dir, replace);
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /** The entry's files, in {@code scratch}. */
+    private static void writeEntry(Path scratch, CacheKey key, StoredQuantization stored) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>(stored.parameters());
+        if (metadata.put(METHOD_KEY, stored.method()) != null) {
+            throw new IllegalArgumentException(stored.method() + " artefact has a parameter named '" + METHOD_KEY
+                    + "', which the store reserves");
+        }
+        Path weights = scratch.resolve(WEIGHTS);
+        SafetensorsWriter.write(weights, stored.tensors(), DType.F32, metadata);
+        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+        for (Tensor t : stored.tensors()) {
+            shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList());
+        }
+        new StoreManifest(key, Hashes.sha256Hex(weights), Files.size(weights), shapes)
+                .write(scratch.resolve(MANIFEST));
     }
 
     /**
@@ -234,7 +267,7 @@ public final class QuantizationStore {
     private void publish(Path scratch, Path dir, boolean replace) throws IOException {
         if (replace && Files.exists(dir)) {
             // Moved aside first (atomically), so the name never points at a half-deleted entry.
-            Path stale = Files.createTempDirectory(root, "." + dir.getFileName() + ".stale-");
+            Path stale = Files.createTempDirectory(root, "." + dir.getFileName() + STALE);
             try {
                 Files.move(dir, stale.resolve("entry"), StandardCopyOption.ATOMIC_MOVE);
             } catch (java.nio.file.NoSuchFileException gone) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 
 /**
  * The {@code manifest.json} of a store entry: the key it was built for, the SHA-256 and size of its safetensors
@@ -30,7 +31,7 @@ import org.pmpdrepro.io.AtomicFiles;
 record StoreManifest(CacheKey key, String weightsSha256, long weightsBytes, Map<String, List<Integer>> shapes) {
 
     static final String FORMAT = "pmpd-quant-artefact-v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     StoreManifest {
         shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +76,33 @@ class QuantizationStoreTest {
         assertThat(builder.calls).hasValue(1);
         CodecRoundTripTest.assertSame(first, second);
         CodecRoundTripTest.assertSame(first, fromAnotherStore);
+    }
+
+    /** Dated an hour back, as scratch a run killed before this JVM started is. */
+    static Path leftBehind(Path p) throws IOException {
+        Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        return p;
+    }
+
+    @Test
+    void scratchThatAKilledBuildLeftIsRemovedWhenTheStoreIsNextUsedAndLiveScratchIsKept() throws IOException {
+        Path killed = Files.createDirectories(root.resolve("." + KEY.directoryName() + ".tmp-123"));
+        Files.write(killed.resolve("model.safetensors"), new byte[1 << 20]);
+        leftBehind(killed);
+        Path aside = leftBehind(Files.createDirectories(root.resolve(".rtn-0123.stale-99")));
+        Path recent = Files.createDirectories(root.resolve(".rtn-abcd.tmp-456"));
+        Path notScratch = leftBehind(Files.createDirectories(root.resolve("notes")));
+        fill(new QuantizationStore(root, Mode.STRICT));
+        assertThat(killed).doesNotExist();
+        assertThat(aside).doesNotExist();
+        assertThat(recent).as("newer than this JVM: maybe another run's build in progress").exists();
+        assertThat(notScratch).exists();
+        try (Stream<Path> entries = Files.list(root)) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(KEY.directoryName(), recent.getFileName().toString(), "notes");
+        }
+        assertThat(root.resolve(KEY.directoryName()).resolve(".owner")).as("the claim never reaches the entry")
+                .doesNotExist();
     }
 
     @Test
