@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     private final NDArray lmHeadT;
     private final Rope rope;
     private final WeightProvider provider;
-    private final Map<FusedKey, NDArray> fused = new HashMap<>();
+    private final Map<FusedKey, Fused> fused = new HashMap<>();
 
     private record FusedKey(int layer, Precision precision, List<Linear> projections) {}
 
@@ -175,20 +176,43 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
         return provider.linearTransposed(layer, proj, precision);
     }
 
-    /** The provider's matrices side by side, built on first use and kept with the model (owned by it). */
+    /**
+     * The provider's matrices side by side, built on first use and kept with the model (owned by it). A provider may
+     * serve other arrays later (GPTQ's calibration swaps in each block as it is quantized), so an entry is rebuilt
+     * when any of its parts is no longer the array the provider serves.
+     */
     @Override
     public synchronized NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
-        return fused.computeIfAbsent(new FusedKey(layer, precision, List.of(projections)), k -> {
-            NDList parts = new NDList();
-            for (Linear proj : projections) {
-                parts.add(provider.linearTransposed(layer, proj, precision));
+        List<NDArray> parts = new ArrayList<>(projections.length);
+        for (Linear proj : projections) {
+            parts.add(provider.linearTransposed(layer, proj, precision));
+        }
+        FusedKey key = new FusedKey(layer, precision, List.of(projections));
+        Fused cached = fused.get(key);
+        if (cached != null && cached.sameParts(parts)) {
+            return cached.array();
+        }
+        NDArray side = NDArrays.concat(new NDList(parts), 1);
+        // Built inside a forward step's scope; the model, not the step, owns it.
+        NDScope.unregister(side);
+        side.attach(manager);
+        if (cached != null) {
+            cached.array().close();
+        }
+        fused.put(key, new Fused(parts, side));
+        return side;
+    }
+
+    /** A fused array with the parts it was built from (compared by identity). */
+    private record Fused(List<NDArray> parts, NDArray array) {
+        boolean sameParts(List<NDArray> others) {
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i) != others.get(i)) {
+                    return false;
+                }
             }
-            NDArray side = NDArrays.concat(parts, 1);
-            // Built inside a forward step's scope; the model, not the step, owns it.
-            NDScope.unregister(side);
-            side.attach(manager);
-            return side;
-        });
+            return true;
+        }
     }
 
     @Override
@@ -203,7 +227,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        fused.values().forEach(NDArray::close);
+        fused.values().forEach(f -> f.array().close());
         fused.clear();
         provider.close();
         manager.close();

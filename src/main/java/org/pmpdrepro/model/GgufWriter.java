@@ -1,7 +1,6 @@
 package org.pmpdrepro.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.WeightNames.Linear;
 
 /**
@@ -125,7 +125,7 @@ public final class GgufWriter {
     }
 
     private static void putTokenizer(Map<String, Object> meta, Path tokenizerJson, LlamaConfig c) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+        JsonNode root = Json.read(tokenizerJson);
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
             throw new CheckpointFormatException(tokenizerJson.toString(), "model.type",

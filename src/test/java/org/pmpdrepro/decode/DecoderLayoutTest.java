@@ -8,7 +8,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
+import java.util.Map;
+import org.pmpdrepro.model.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,42 @@ class DecoderLayoutTest {
             // Rows 1 and 2 get the part's two positions at 2..3; row 0 and the earlier positions stay zero.
             assertThat(batch.keys(0).toFloatArray()).containsExactly(0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 3, 4);
             assertThat(batch.values(0).toFloatArray()).containsExactly(0, 0, 0, 0, 0, 0, -1, -2, 0, 0, -3, -4);
+        }
+    }
+
+    @Test
+    void aFusedWeightFollowsTheProviderWhenItServesANewArray() {
+        Map<String, Tensor> w = TinyLlamaFactory.randomWeights(CONFIG, 29L);
+        NDArray[] swapped = new NDArray[1];
+        try (DjlLlama m = DjlLlama.withProvider(CONFIG, w::get, Device.cpu(), (mgr, c, weights) -> {
+            DenseWeightProvider dense = new DenseWeightProvider(mgr, c, weights);
+            return new WeightProvider() {
+                @Override
+                public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
+                    return layer == 0 && proj == Linear.K && swapped[0] != null ? swapped[0]
+                            : dense.linearTransposed(layer, proj, precision);
+                }
+
+                @Override
+                public boolean supports(Precision precision) {
+                    return precision.isFull();
+                }
+
+                @Override
+                public void close() {
+                    dense.close();
+                }
+            };
+        })) {
+            NDArray before = m.fusedTransposed(0, Precision.FULL, Linear.Q, Linear.K, Linear.V);
+            assertThat(m.fusedTransposed(0, Precision.FULL, Linear.Q, Linear.K, Linear.V)).isSameAs(before);
+            long q = m.linearTransposed(0, Linear.Q, Precision.FULL).getShape().get(1);
+            float[] queries = before.get(new NDIndex(":, :{}", q)).toFloatArray();
+            swapped[0] = m.linearTransposed(0, Linear.K, Precision.FULL).zerosLike();
+            NDArray after = m.fusedTransposed(0, Precision.FULL, Linear.Q, Linear.K, Linear.V);
+            long k = swapped[0].getShape().get(1);
+            assertThat(after.get(new NDIndex(":, {}:{}", q, q + k)).abs().sum().getFloat()).isZero();
+            assertThat(after.get(new NDIndex(":, :{}", q)).toFloatArray()).containsExactly(queries);
         }
     }
 
