@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             GrowCommand.class,
             DecodeCommand.class,
+            OracleCheckCommand.class,
             ReproduceCommand.class,
             ScoreCommand.class,
             org.pmpdrepro.container.RunJobCommand.class,
