@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ReproduceCommand.class,
             ScoreCommand.class,
             org.pmpdrepro.container.RunJobCommand.class,
+            CheckCellsCommand.class,
             QuantTableCommand.class,
             HaqSearchCommand.class,
             BitMixerTrainCommand.class,
