@@ -1,5 +1,6 @@
 package org.pmpdrepro.suite;
 
+import org.pmpdrepro.container.CellRun;
 import org.pmpdrepro.container.JobCell;
 
 /**
@@ -26,5 +27,20 @@ public final class JobCells {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cell " + job.id() + " is no cell of the suite: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A job's run of {@code cell} (in a container, on a lent machine) as the suite's decode of it, ready to be scored.
+     *
+     * @throws IllegalStateException when {@code run} is the run of another cell
+     */
+    public static DecodedCell decoded(Cell cell, CellRun run) {
+        JobCell expected = of(cell);
+        if (!run.cell().equals(expected)) {
+            throw new IllegalStateException("the job returned the run of " + run.cell().id() + " for cell "
+                    + expected.id());
+        }
+        return new DecodedCell(cell, run.outputs(), run.references(), run.accounting().bytesPerToken(),
+                run.accounting().residentBytes(), run.prepareSeconds(), run.accounting().decodeShared());
     }
 }

@@ -19,7 +19,6 @@ import org.pmpdrepro.suite.CellRunner;
 import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellScoring;
-import org.pmpdrepro.suite.DecodedCell;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.RunEnvironment;
 import org.pmpdrepro.suite.SuiteRegistry;
@@ -149,15 +148,15 @@ public final class SuiteContainerAdapter implements CellRunner {
     @Override
     public CellOutcome run(Cell cell) {
         requireWired(cell);
-        return scoring.outcome(decoded(cell, mainRun(cell)));
+        return scoring.outcome(JobCells.decoded(cell, mainRun(cell)));
     }
 
     @Override
     public CellRunner.Variant runVariant(Cell cell) {
         requireWired(cell);
         SuiteSettings.Numerics other = settings.numericsVariant(settings.intraOpThreads());
-        return new CellRunner.Variant(other.description(), scoring.rerunOutcome(decoded(cell, variantRun(cell,
-                other))));
+        return new CellRunner.Variant(other.description(),
+                scoring.rerunOutcome(JobCells.decoded(cell, variantRun(cell, other))));
     }
 
     /** The device and back-end of the containers' runs, and the model and fixtures they decoded. */
@@ -167,17 +166,6 @@ public final class SuiteContainerAdapter implements CellRunner {
                 "no container job has run a cell yet, so there is no environment to record"));
         return new RunEnvironment(any.outputs().device(), any.origin().backend(), any.origin().modelSha256(),
                 any.origin().fixturesSha256());
-    }
-
-    /** A container's run of {@code cell} as the suite's decode of it, ready to be scored. */
-    static DecodedCell decoded(Cell cell, CellRun run) {
-        JobCell expected = JobCells.of(cell);
-        if (!run.cell().equals(expected)) {
-            throw new IllegalStateException("the job returned the run of " + run.cell().id() + " for cell "
-                    + expected.id());
-        }
-        return new DecodedCell(cell, run.outputs(), run.references(), run.accounting().bytesPerToken(),
-                run.accounting().residentBytes(), run.prepareSeconds(), run.accounting().decodeShared());
     }
 
     private void requireWired(Cell cell) {

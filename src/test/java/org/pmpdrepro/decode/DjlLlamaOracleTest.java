@@ -47,34 +47,13 @@ class DjlLlamaOracleTest {
         return out;
     }
 
-    /** The oracle keeps a final end-of-sequence token, as Hugging Face's generate does; generations do not. */
-    static int[] withoutEos(int[] tokens, int eos) {
-        return tokens.length > 0 && tokens[tokens.length - 1] == eos
-                ? java.util.Arrays.copyOf(tokens, tokens.length - 1)
-                : tokens;
-    }
-
-    /** Largest |actual - expected| relative to the largest |expected| logit at the same position. */
-    static double worstRelativeError(float[][] actual, float[][] expected) {
-        double worst = 0;
-        for (int t = 0; t < expected.length; t++) {
-            double scale = 0;
-            for (float v : expected[t]) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int v = 0; v < expected[t].length; v++) {
-                worst = Math.max(worst, Math.abs(actual[t][v] - expected[t][v]) / scale);
-            }
-        }
-        return worst;
-    }
-
     @Test
     void logitsMatchTheOracleWithinRelativeTolerance() {
         int[] tokens = prompts(1, 5L).get(0);
         float[][] expected = oracle.logits(tokens);
         float[][] actual = model.logits(tokens, Precision.FULL);
-        assertThat(worstRelativeError(actual, expected)).as("largest |djl - oracle| relative to the position's largest logit").isLessThan(1e-4);
+        assertThat(OracleAgreement.worstRelativeError(actual, expected))
+                .as("largest |djl - oracle| relative to the position's largest logit").isLessThan(1e-4);
     }
 
     @Test
@@ -85,7 +64,7 @@ class DjlLlamaOracleTest {
         for (int i = 0; i < prompts.size(); i++) {
             int[] expected = oracle.greedy(prompts.get(i), 20, CONFIG.eosTokenId());
             assertThat(djl.generations().get(i).tokens()).as("prompt " + i)
-                    .containsExactly(withoutEos(expected, CONFIG.eosTokenId()));
+                    .containsExactly(OracleAgreement.withoutEos(expected, CONFIG.eosTokenId()));
         }
     }
 

@@ -58,7 +58,7 @@ class FixtureModelDecodingTest {
     @Test
     void logitsOnATaskPromptMatchTheOracleWithinRelativeTolerance() {
         int[] prompt = prompts(Task.DEBSUM, 1).get(0);
-        double worst = DjlLlamaOracleTest.worstRelativeError(model.logits(prompt, Precision.FULL),
+        double worst = OracleAgreement.worstRelativeError(model.logits(prompt, Precision.FULL),
                 oracle.logits(prompt));
         assertThat(worst).isLessThan(1e-4);
     }
@@ -72,7 +72,7 @@ class FixtureModelDecodingTest {
             for (int i = 0; i < prompts.size(); i++) {
                 int[] expected = oracle.greedy(prompts.get(i), task.maxNewTokens(), tokenizer.eosId());
                 assertThat(djl.generations().get(i).tokens()).as(task.id() + " prompt " + i)
-                        .containsExactly(DjlLlamaOracleTest.withoutEos(expected, tokenizer.eosId()));
+                        .containsExactly(OracleAgreement.withoutEos(expected, tokenizer.eosId()));
             }
         }
     }

@@ -1,0 +1,153 @@
+package org.pmpdrepro.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DecodeResult;
+import org.pmpdrepro.decode.GreedyDecoder;
+import org.pmpdrepro.decode.OracleAgreement;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.model.OracleLlama;
+import org.pmpdrepro.tokenizer.ProjectTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pmpd oracle-check}: the DJL decoder, on the device asked for, against the plain-Java oracle on the first
+ * test prompts of every task: the worst relative logit error on each task's first prompt, and greedy decoding of
+ * all of them (in batches of {@code --batch-size}) token for token. What the unit tests hold on the CPU, for a
+ * device no test runs on.
+ */
+@Command(
+        name = "oracle-check",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The DJL decoder on --device against the plain-Java oracle on the first test prompts of each task:",
+            "worst relative logit error and greedy tokens. Exit code 0 when every task agrees, 1 otherwise."
+        })
+public final class OracleCheckCommand implements Callable<Integer> {
+
+    /** The tolerance {@code DjlLlamaOracleTest} holds the CPU to. */
+    static final double DEFAULT_TOLERANCE = 1e-4;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--prompts", paramLabel = "N", defaultValue = "4",
+            description = "Test prompts per task (default: ${DEFAULT-VALUE}), decoded in batches of --batch-size.")
+    int prompts;
+
+    @Option(names = "--tolerance", paramLabel = "X", description = "Largest relative logit error allowed"
+            + " (default: ${DEFAULT-VALUE}).")
+    double tolerance = DEFAULT_TOLERANCE;
+
+    @Option(names = "--fixtures", paramLabel = "DIR", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
+    Path fixtures = TaskFixtures.DEFAULT_DIR;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
+    Path out;
+
+    private record TaskAgreement(Task task, OracleAgreement agreement) {}
+
+    @Override
+    public Integer call() {
+        if (prompts < 1) {
+            throw new ParameterException(spec.commandLine(), "--prompts " + prompts + ": expected at least 1");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (ModelBundle bundle = ModelBundle.open(model.model, model.deviceChoice())) {
+            OracleLlama oracle = OracleLlama.load(bundle.checkpoint());
+            ProjectTokenizer tokenizer = bundle.tokenizer();
+            List<TaskAgreement> results = new ArrayList<>();
+            for (Task task : Task.values()) {
+                List<int[]> ids = prompts(tokenizer, task);
+                int[] first = ids.get(0);
+                double error = OracleAgreement.worstRelativeError(bundle.model().logits(first, Precision.FULL),
+                        oracle.logits(first));
+                DecodeResult djl = new GreedyDecoder(bundle.model(), model.batchSize, tokenizer.padId()).generate(ids,
+                        task.maxNewTokens(), tokenizer.eosId(), PrecisionPlan.fixed(Precision.FULL));
+                List<int[]> expected = ids.stream()
+                        .map(p -> oracle.greedy(p, task.maxNewTokens(), tokenizer.eosId())).toList();
+                OracleAgreement a = OracleAgreement.of(bundle.device(), error, djl.generations(), expected,
+                        tokenizer.eosId());
+                results.add(new TaskAgreement(task, a));
+                stdout.printf(Locale.ROOT, "%s on %s: worst relative logit error %.3g (tolerance %.3g); greedy tokens"
+                        + " of %d/%d prompts identical to the oracle's%s -> %s%n", task.id(), a.device(),
+                        a.worstRelativeError(), tolerance, a.matchingPrompts(), a.prompts(),
+                        a.firstMismatch().isEmpty() ? "" : " (first difference: " + a.firstMismatch() + ")",
+                        a.agrees(tolerance) ? "agrees" : "DISAGREES");
+            }
+            boolean agrees = results.stream().allMatch(r -> r.agreement().agrees(tolerance));
+            stdout.println("oracle check " + (agrees ? "passed" : "FAILED") + " on " + bundle.device() + " ("
+                    + Provenance.backend() + ")");
+            if (out != null) {
+                AtomicFiles.writeString(out, json(results, bundle.device(), agrees));
+                stdout.println("results written to " + out);
+            }
+            stdout.flush();
+            return agrees ? 0 : 1;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("pmpd oracle-check: error: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** {@code <s>} + prompt of the first {@link #prompts} test examples, as every decode of the suite builds them. */
+    private List<int[]> prompts(ProjectTokenizer tokenizer, Task task) {
+        List<TaskExample> all = TaskFixtures.load(fixtures, task, Split.TEST);
+        List<int[]> out = new ArrayList<>();
+        for (TaskExample e : all.subList(0, Math.min(prompts, all.size()))) {
+            int[] encoded = tokenizer.encode(e.prompt());
+            int[] ids = new int[encoded.length + 1];
+            ids[0] = tokenizer.bosId();
+            System.arraycopy(encoded, 0, ids, 1, encoded.length);
+            out.add(ids);
+        }
+        return out;
+    }
+
+    private String json(List<TaskAgreement> results, String device, boolean agrees) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("device", device);
+        root.put("backend", Provenance.backend());
+        root.put("tolerance", tolerance);
+        root.put("agrees", agrees);
+        ArrayNode tasks = root.putArray("tasks");
+        for (TaskAgreement r : results) {
+            ObjectNode t = tasks.addObject();
+            t.put("task", r.task().id());
+            t.put("worstRelativeError", r.agreement().worstRelativeError());
+            t.put("prompts", r.agreement().prompts());
+            t.put("matchingPrompts", r.agreement().matchingPrompts());
+            t.put("firstMismatch", r.agreement().firstMismatch());
+        }
+        return mapper.writeValueAsString(root) + "\n";
+    }
+}
