@@ -46,4 +46,9 @@ public record BertScoreResult(String signature, String encoder, int layer, BertS
         }
         return sum / indices.length;
     }
+
+    @Override
+    public Resampler resampler() {
+        return MetricResult.meanOf(sampleScores());
+    }
 }

@@ -61,4 +61,9 @@ public record RougeResult(RougeConfig config, String signature, PrfScore corpus,
         }
         return sum / indices.length;
     }
+
+    @Override
+    public Resampler resampler() {
+        return MetricResult.meanOf(sampleScores());
+    }
 }

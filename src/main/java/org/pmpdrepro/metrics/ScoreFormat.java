@@ -114,7 +114,8 @@ public final class ScoreFormat {
                 + PyText.fixed(r.systemMean(), digits) + " ± " + PyText.fixed(r.systemCi(), digits) + ")\n"
                 + "  difference (system - baseline): " + PyText.fixed(r.observedDifference(), digits) + ", bootstrap mean "
                 + PyText.fixed(r.meanDifference(), digits) + ", 95% CI [" + PyText.fixed(r.ciLower(), digits) + ", "
-                + PyText.fixed(r.ciUpper(), digits) + "], p = " + PyText.fixed(r.pValue(), 4);
+                + PyText.fixed(r.ciUpper(), digits) + "], sacrebleu's p = " + PyText.fixed(r.sacrebleuPValue(), 4)
+                + " (its --paired-bs statistic, one-sided in effect), two-sided p = " + PyText.fixed(r.pValue(), 4);
     }
 
     public static Map<String, Object> json(PairedBootstrap.Result r) {
@@ -131,6 +132,8 @@ public final class ScoreFormat {
         m.put("ci_lower", r.ciLower());
         m.put("ci_upper", r.ciUpper());
         m.put("p_value", r.pValue());
+        m.put("sacrebleu_p_value", r.sacrebleuPValue());
+        m.put("standard_error", r.standardError());
         m.put("baseline_mean", r.baselineMean());
         m.put("baseline_ci", r.baselineCi());
         m.put("system_mean", r.systemMean());
