@@ -21,11 +21,14 @@ import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellScoring;
 import org.pmpdrepro.suite.CellVerdict;
+import org.pmpdrepro.suite.ConfigurationSpread;
+import org.pmpdrepro.suite.DecodeConfiguration;
 import org.pmpdrepro.suite.GoldenCheck;
 import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.MetricCheck;
 import org.pmpdrepro.suite.RunEnvironment;
+import org.pmpdrepro.suite.SuiteMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,14 +45,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Score the cells a run-job left under --cells as the ablation suite does and check them against the",
-            "goldens; with --against, compare them sample by sample with another run of the same job.",
-            "Exit code 0 when every metric of every cell is inside its golden band, 1 otherwise."
+            "goldens (decoded elsewhere, they take the cross-configuration path: paired differences within the",
+            "tolerance measured over the configuration grid); with --against, compare them sample by sample with",
+            "another run of the same job. Exit code 0 when every cell agrees with its golden, 1 otherwise."
         })
 public final class CheckCellsCommand implements Callable<Integer> {
 
-    static final List<String> CSV_HEADER = List.of("cell", "metric", "device", "backend", "samples", "value",
-            "status", "golden_expected", "golden_abs_tolerance", "golden_device", "against_device", "against_value",
+    static final List<String> CSV_HEADER = List.of("cell", "quantity", "device", "backend", "samples", "value",
+            "passed", "basis", "golden", "accepted_lower", "accepted_upper", "rule", "changed_prompts",
+            "golden_difference", "golden_ci_lower", "golden_ci_upper", "against_device", "against_value",
             "difference", "ci_lower", "ci_upper", "p_value", "identical_outputs");
+
+    /** The runner name this command's configurations carry: cells decoded by {@code run-job} somewhere else. */
+    static final String RUNNER = "run-job";
+    /** The CPU of a machine the command did not run on is not recorded, so its cells are never "the same machine". */
+    static final String CPU_NOT_RECORDED = "not-recorded (cells decoded elsewhere)";
 
     @Spec
     CommandSpec spec;
@@ -68,8 +78,13 @@ public final class CheckCellsCommand implements Callable<Integer> {
     @Option(names = "--golden", paramLabel = "FILE", description = "Golden file (default: ${DEFAULT-VALUE}).")
     Path golden = GoldenFile.DEFAULT_FILE;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write one CSV row per cell and metric here.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write one CSV row per cell and quantity here.")
     Path out;
+
+    @Option(names = "--record-spread", description = "Add each cell's paired differences from its golden to the"
+            + " configuration spread beside the golden file (golden/README.md): this run's configuration joins the"
+            + " grid the cross-configuration tolerances are derived from.")
+    boolean recordSpread;
 
     /** One cell's run scored, its verdict, and (with {@code --against}) the other run scored. */
     private record Checked(CellRun run, CellVerdict verdict, CellRun otherRun, CellOutcome other) {}
@@ -80,21 +95,30 @@ public final class CheckCellsCommand implements Callable<Integer> {
         try {
             JobSpec job = JobSpec.read(jobFile);
             GoldenFile goldens = GoldenFile.read(golden);
+            ConfigurationSpread spread = ConfigurationSpread.readOrEmpty(ConfigurationSpread.besides(golden));
             CellScoring scoring = CellScoring.defaults();
+            List<ConfigurationSpread.Row> measured = new java.util.ArrayList<>();
             StringWriter csv = new StringWriter();
             boolean passed = true;
             try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setRecordSeparator("\n")
                     .get())) {
                 printer.printRecord(CSV_HEADER);
                 for (JobCell jobCell : job.cells()) {
-                    Checked c = check(jobCell, goldens, scoring);
+                    Checked c = check(jobCell, job, goldens, spread, scoring);
                     passed &= c.verdict().passed();
+                    if (recordSpread && c.verdict().basis() == CellVerdict.Basis.CROSS_CONFIGURATION) {
+                        measured.addAll(ConfigurationSpread.rowsOf(c.verdict(), configuration(c.run(), job)));
+                    }
                     print(stdout, c);
                     csvRows(printer, c);
                 }
             }
-            stdout.println(passed ? "every metric of every cell is inside its golden band"
-                    : "some metrics are outside their golden bands (above)");
+            stdout.println(passed ? "every cell agrees with its golden"
+                    : "some cells differ from their goldens (above)");
+            if (recordSpread) {
+                ConfigurationSpread.merge(ConfigurationSpread.besides(golden), measured);
+                stdout.println(measured.size() + " rows added to " + ConfigurationSpread.besides(golden));
+            }
             if (out != null) {
                 AtomicFiles.writeString(out, csv.toString());
                 stdout.println("results written to " + out);
@@ -109,19 +133,28 @@ public final class CheckCellsCommand implements Callable<Integer> {
         }
     }
 
-    private Checked check(JobCell jobCell, GoldenFile goldens, CellScoring scoring) throws IOException {
+    private Checked check(JobCell jobCell, JobSpec job, GoldenFile goldens, ConfigurationSpread spread,
+            CellScoring scoring) throws IOException {
         Cell cell = JobCells.cell(jobCell);
         CellRun run = CellFiles.read(cells, jobCell);
         CellOutcome outcome = scoring.outcome(JobCells.decoded(cell, run));
         RunEnvironment env = new RunEnvironment(run.outputs().device(), run.origin().backend(),
                 run.origin().modelSha256(), run.origin().fixturesSha256());
-        CellVerdict verdict = GoldenCheck.check(outcome, goldens, env,
-                "the ablation suite's update mode (golden/README.md)");
+        CellVerdict verdict = GoldenCheck.check(outcome, new GoldenCheck.Context(goldens, spread,
+                configuration(run, job), env, scoring::score,
+                PairedBootstrap.Config.defaults(), "the ablation suite's update mode (golden/README.md)"));
         if (against == null) {
             return new Checked(run, verdict, null, null);
         }
         CellRun otherRun = CellFiles.read(against, jobCell);
         return new Checked(run, verdict, otherRun, scoring.outcome(JobCells.decoded(cell, otherRun)));
+    }
+
+    /** Where the cells were decoded, as far as their files say: never equal to a golden made by the suite. */
+    static DecodeConfiguration configuration(CellRun run, JobSpec job) {
+        int threads = job.intraOpThreads() > 0 ? job.intraOpThreads() : Runtime.getRuntime().availableProcessors();
+        return new DecodeConfiguration(RUNNER, run.outputs().device(), run.origin().backend(), CPU_NOT_RECORDED,
+                threads, run.outputs().batchSize());
     }
 
     private static int identical(CellOutcome a, CellOutcome b) {
@@ -139,27 +172,31 @@ public final class CheckCellsCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter stdout, Checked c) {
-        CellOutcome o = c.verdict().outcome();
-        stdout.printf(Locale.ROOT, "%s (%s): %d samples on %s (%s)%s%n", o.cell().displayName(), o.cell().id(),
-                o.sampleCount(), o.device(), c.run().origin().backend(), c.other() == null ? ""
+        CellVerdict v = c.verdict();
+        CellOutcome o = v.outcome();
+        stdout.printf(Locale.ROOT, "%s (%s): %d samples on %s (%s), %s; %d prompts differ from the golden%s%n",
+                o.cell().displayName(), o.cell().id(), o.sampleCount(), o.device(), c.run().origin().backend(),
+                basis(v), v.changed().size(), c.other() == null ? ""
                         : String.format(Locale.ROOT, "; against %s (%s): %d/%d outputs identical",
                                 c.other().device(), c.otherRun().origin().backend(), identical(o, c.other()),
                                 o.sampleCount()));
-        for (MetricCheck m : c.verdict().checks()) {
-            String golden = m.golden().map(g -> String.format(Locale.ROOT, "golden %.6g ± %.3g (%s)",
-                    g.row().expected(), g.row().band().halfWidth(), g.row().device())).orElse("no golden row");
+        for (MetricCheck m : v.checks()) {
             String versus = "";
-            if (c.other() != null) {
-                PairedBootstrap.Result r = compare(c, m.metric());
+            if (c.other() != null && SuiteMetrics.ALL.contains(m.quantity())) {
+                PairedBootstrap.Result r = compare(c, m.quantity());
                 versus = String.format(Locale.ROOT, "; minus the other run %+.4g [%+.4g, %+.4g]",
                         r.observedDifference(), r.ciLower(), r.ciUpper());
             }
-            stdout.printf(Locale.ROOT, "  %-9s %.6g  %s  %s%s%n", m.metric(), m.actual(), golden,
-                    m.passed() ? "in band" : m.status().name(), versus);
-            if (!m.passed()) {
-                stdout.println("    " + m.message());
-            }
+            stdout.printf(Locale.ROOT, "  %-15s %.6g  golden %.6g  %s  %s%s%n", m.quantity(), m.actual(), m.expected(),
+                    m.rule(), m.passed() ? "ok" : "FAILED", versus);
         }
+        if (!v.passed()) {
+            stdout.println("    " + v.failureMessage().replace("\n", "\n    "));
+        }
+    }
+
+    private static String basis(CellVerdict v) {
+        return v.basis().name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static PairedBootstrap.Result compare(Checked c, String metric) {
@@ -168,22 +205,31 @@ public final class CheckCellsCommand implements Callable<Integer> {
     }
 
     private static void csvRows(CSVPrinter printer, Checked c) throws IOException {
-        CellOutcome o = c.verdict().outcome();
-        for (MetricCheck m : c.verdict().checks()) {
-            String expected = m.golden().map(g -> Double.toString(g.row().expected())).orElse("");
-            String tolerance = m.golden().map(g -> Double.toString(g.row().band().halfWidth())).orElse("");
-            String goldenDevice = m.golden().map(g -> g.row().device()).orElse("");
-            if (c.other() == null) {
-                printer.printRecord(o.cell().id(), m.metric(), o.device(), c.run().origin().backend(),
-                        o.sampleCount(), m.actual(), m.status().name(), expected, tolerance, goldenDevice, "", "", "",
-                        "", "", "", "");
+        CellVerdict v = c.verdict();
+        CellOutcome o = v.outcome();
+        if (v.checks().isEmpty()) {
+            printer.printRecord(o.cell().id(), "", o.device(), c.run().origin().backend(), o.sampleCount(), "",
+                    v.passed(), basis(v), "", "", "", v.note(), "", "", "", "", "", "", "", "", "", "", "");
+            return;
+        }
+        for (MetricCheck m : v.checks()) {
+            List<Object> record = new java.util.ArrayList<>(List.of(o.cell().id(), m.quantity(), o.device(),
+                    c.run().origin().backend(), o.sampleCount(), m.actual(), m.passed(), basis(v), m.expected(),
+                    m.lower(), m.upper(), m.rule(), v.changed().size()));
+            if (m.paired().isPresent()) {
+                PairedBootstrap.Result g = m.paired().get();
+                record.addAll(List.of(g.observedDifference(), g.ciLower(), g.ciUpper()));
             } else {
-                PairedBootstrap.Result r = compare(c, m.metric());
-                printer.printRecord(o.cell().id(), m.metric(), o.device(), c.run().origin().backend(),
-                        o.sampleCount(), m.actual(), m.status().name(), expected, tolerance, goldenDevice,
-                        c.other().device(), r.baselineScore(), r.observedDifference(), r.ciLower(), r.ciUpper(),
-                        r.pValue(), identical(o, c.other()));
+                record.addAll(List.of("", "", ""));
             }
+            if (c.other() != null && SuiteMetrics.ALL.contains(m.quantity())) {
+                PairedBootstrap.Result r = compare(c, m.quantity());
+                record.addAll(List.of(c.other().device(), r.baselineScore(), r.observedDifference(), r.ciLower(),
+                        r.ciUpper(), r.pValue(), identical(o, c.other())));
+            } else {
+                record.addAll(List.of("", "", "", "", "", "", c.other() == null ? "" : identical(o, c.other())));
+            }
+            printer.printRecord(record);
         }
     }
 }

@@ -30,6 +30,12 @@ public interface CellReporter {
     /** Attaches an ablation's findings (HTML table and markdown) to the current test: its summary. */
     void attachFindings(String ablation, List<Finding> findings);
 
+    /** Attaches one claim instance's interval chart and evidence to the current test (the claim's own test). */
+    void attachClaim(ClaimRow claim);
+
+    /** Attaches an ablation's claims page (every instance's verdict and chart) to the current test. */
+    void attachClaims(String ablation, List<ClaimRow> claims);
+
     /** A reporter that runs steps and records nothing. */
     static CellReporter none() {
         return new CellReporter() {
@@ -55,6 +61,12 @@ public interface CellReporter {
 
             @Override
             public void attachFindings(String ablation, List<Finding> findings) {}
+
+            @Override
+            public void attachClaim(ClaimRow claim) {}
+
+            @Override
+            public void attachClaims(String ablation, List<ClaimRow> claims) {}
         };
     }
 }

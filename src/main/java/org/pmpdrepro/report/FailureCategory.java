@@ -8,16 +8,25 @@ import java.util.Optional;
  * failure lands in its category without the report knowing the suite's exception types.
  */
 public enum FailureCategory {
-    /** A metric left its golden tolerance band: the regression the suite exists to catch. */
-    METRIC_OUT_OF_BAND("Metric out of band", FailureCategory.METRIC_OUT_OF_BAND_PREFIX),
-    /** No golden row for a cell and metric: a new cell, or a golden file that lost rows. */
+    /** On the configuration the golden was made on, the decode changed: the regression the suite exists to catch. */
+    OUTPUTS_CHANGED("Outputs changed", FailureCategory.OUTPUTS_CHANGED_PREFIX),
+    /** On another configuration, a paired difference from the golden left the measured cross-configuration tolerance. */
+    OUT_OF_TOLERANCE("Outside cross-configuration tolerance", FailureCategory.OUT_OF_TOLERANCE_PREFIX),
+    /** A pre-registered claim's verdict differs from its committed expected verdict. */
+    CLAIM_CHANGED("Claim verdict changed", FailureCategory.CLAIM_CHANGED_PREFIX),
+    /** A claim that could not be decided in this run (an arm not in the grid, or a partial family): skipped. */
+    CLAIM_NOT_RUN("Claim not run", FailureCategory.CLAIM_NOT_RUN_PREFIX),
+    /** No golden row for a cell (or no expected verdict for a claim): a new cell, or a golden file that lost rows. */
     MISSING_GOLDEN("Missing golden row", FailureCategory.MISSING_GOLDEN_PREFIX),
     /** The machinery around the measurement failed: files, devices, engines, caches. */
     INFRASTRUCTURE("Infrastructure error", FailureCategory.INFRASTRUCTURE_PREFIX),
     /** The quantized decoder itself threw while building or decoding. */
     DECODER_CRASH("Decoder crash", FailureCategory.DECODER_CRASH_PREFIX);
 
-    public static final String METRIC_OUT_OF_BAND_PREFIX = "metric out of band:";
+    public static final String OUTPUTS_CHANGED_PREFIX = "outputs changed:";
+    public static final String OUT_OF_TOLERANCE_PREFIX = "outside tolerance:";
+    public static final String CLAIM_CHANGED_PREFIX = "claim verdict changed:";
+    public static final String CLAIM_NOT_RUN_PREFIX = "claim not run:";
     public static final String MISSING_GOLDEN_PREFIX = "missing golden row:";
     public static final String INFRASTRUCTURE_PREFIX = "infrastructure error:";
     public static final String DECODER_CRASH_PREFIX = "decoder crash:";

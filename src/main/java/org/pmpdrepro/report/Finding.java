@@ -1,79 +1,36 @@
 package org.pmpdrepro.report;
 
 /**
- * One effect an ablation measured: treatment minus control on one metric, with its paired-bootstrap 95%
- * confidence interval, set against the direction the paper reports.
+ * One effect an ablation measured, as the report shows it: treatment minus control on one metric, with its
+ * paired-bootstrap 95% interval, its two-sided p-value raw and Holm-adjusted (NaN outside the headline family), its
+ * minimum detectable effect, and whether it agrees with the paper as the suite concluded ({@code yes}, {@code no},
+ * {@code inconclusive}, {@code n/a}).
  *
- * @param ablation e.g. {@code A1}
- * @param task the task both arms decoded
- * @param treatment e.g. {@code PMPD static (GPTQ 4>3)}
- * @param control e.g. {@code none-matched}
- * @param metric the metric compared
- * @param effect treatment score minus control score
- * @param ciLower lower end of the 95% interval of {@code effect}
- * @param ciUpper upper end of the 95% interval of {@code effect}
- * @param paper the sign of the effect the paper reports for this comparison
+ * @param ablation e.g. {@code a1}
+ * @param task the task and pair both arms decoded, e.g. {@code debsum 4>3}
+ * @param treatment e.g. {@code any-precision · static}
+ * @param control e.g. {@code any-precision · none-high}
+ * @param role {@code headline}, {@code secondary}, {@code duplicate of sacrebleu/100} or {@code exact}
+ * @param claim the pre-registered claim that decided the agreement, with its verdict; empty when none
  */
-public record Finding(
-        String ablation,
-        String task,
-        String treatment,
-        String control,
-        String metric,
-        double effect,
-        double ciLower,
-        double ciUpper,
-        Direction paper) {
-
-    /** The sign of an effect: which arm scores higher. */
-    public enum Direction {
-        TREATMENT_HIGHER,
-        CONTROL_HIGHER,
-        /** The paper makes no directional claim (or, measured: the interval contains zero). */
-        NONE
-    }
-
-    /** How a measured effect relates to the paper's claim. */
-    public enum Agreement {
-        AGREES,
-        DISAGREES,
-        /** The interval contains zero: this run cannot tell the arms apart. */
-        NOT_SIGNIFICANT,
-        /** The paper claims no direction, so there is nothing to agree with. */
-        NO_CLAIM
-    }
+public record Finding(String ablation, String task, String treatment, String control, String metric, String role,
+        double effect, double ciLower, double ciUpper, double mde, double pValue, double pHolm, String agreement,
+        String claim) {
 
     public Finding {
-        if (!(ciLower <= effect && effect <= ciUpper)) {
+        if (!(ciLower <= effect && effect <= ciUpper) && !Double.isNaN(effect)) {
             throw new IllegalArgumentException("finding " + ablation + " " + task + " " + treatment + " vs " + control
                     + " on " + metric + ": effect " + effect + " lies outside its interval [" + ciLower + ", "
                     + ciUpper + "]");
         }
-        if (paper == null) {
+        if (agreement == null || role == null || claim == null) {
             throw new IllegalArgumentException("finding " + ablation + " " + task + " " + treatment + " vs "
-                    + control + " on " + metric + ": paper direction is null (use NONE for no claim)");
+                    + control + " on " + metric + ": agreement, role and claim must be given (empty for none)");
         }
     }
 
-    /** The measured direction: NONE when the interval contains zero. */
-    public Direction measured() {
-        if (ciLower > 0) {
-            return Direction.TREATMENT_HIGHER;
-        }
-        if (ciUpper < 0) {
-            return Direction.CONTROL_HIGHER;
-        }
-        return Direction.NONE;
-    }
-
-    public Agreement agreement() {
-        if (paper == Direction.NONE) {
-            return Agreement.NO_CLAIM;
-        }
-        Direction measured = measured();
-        if (measured == Direction.NONE) {
-            return Agreement.NOT_SIGNIFICANT;
-        }
-        return measured == paper ? Agreement.AGREES : Agreement.DISAGREES;
+    /** Whether the suite found the effect against the paper (a significant opposite effect, a contradicted claim). */
+    public boolean disagrees() {
+        return agreement.equals("no");
     }
 }

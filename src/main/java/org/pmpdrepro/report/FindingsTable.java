@@ -1,9 +1,11 @@
 package org.pmpdrepro.report;
 
 import java.util.List;
-import java.util.Locale;
 
-/** Renders an ablation's findings: each effect with its interval and whether it agrees with the paper. */
+/**
+ * Renders an ablation's findings: each effect with its interval, raw and Holm-adjusted p-values, minimum detectable
+ * effect, and whether it agrees with the paper.
+ */
 public final class FindingsTable {
 
     private static final int DECIMALS = 4;
@@ -12,36 +14,43 @@ public final class FindingsTable {
 
     /** A standalone HTML page; rows that disagree with the paper are marked like failures. */
     public static String html(String title, List<Finding> findings) {
-        StringBuilder b = new StringBuilder("<table class=\"findings\">\n<tr><th>ablation</th><th>task</th>"
-                + "<th>treatment</th><th>control</th><th>metric</th><th>effect</th><th>95% CI</th>"
-                + "<th>paper</th><th>agreement</th></tr>\n");
+        StringBuilder b = new StringBuilder("<p>Agreement is \"yes\" only for a significant effect in the claimed"
+                + " direction (Holm-adjusted over the ablation's headline findings) or a shown non-inferiority (a"
+                + " pre-registered claim's verdict); otherwise \"inconclusive\". Secondary metrics and BLEU (equal to"
+                + " SacreBLEU / 100 here) are described, not tested.</p>\n<table class=\"findings\">\n"
+                + "<tr><th>ablation</th><th>task</th><th>treatment</th><th>control</th><th>metric</th><th>role</th>"
+                + "<th>effect</th><th>95% CI</th><th>MDE (80%)</th><th>p</th><th>p (Holm)</th><th>agrees</th>"
+                + "<th>claim</th></tr>\n");
         for (Finding f : findings) {
-            boolean disagrees = f.agreement() == Finding.Agreement.DISAGREES;
-            b.append("<tr class=\"").append(disagrees ? "fail" : "pass").append("\">")
+            b.append("<tr class=\"").append(f.disagrees() ? "fail" : "pass").append("\">")
                     .append(cell(f.ablation())).append(cell(f.task())).append(cell(f.treatment()))
-                    .append(cell(f.control())).append(cell(f.metric()))
-                    .append("<td class=\"num\">").append(Html.number(f.effect(), DECIMALS)).append("</td>")
-                    .append("<td class=\"num\">").append(interval(f)).append("</td>")
-                    .append(cell(direction(f.paper()))).append("<td class=\"result\">")
-                    .append(agreement(f.agreement())).append("</td></tr>\n");
+                    .append(cell(f.control())).append(cell(f.metric())).append(cell(f.role()))
+                    .append(num(f.effect())).append("<td class=\"num\">").append(interval(f)).append("</td>")
+                    .append(num(f.mde())).append(num(f.pValue())).append(num(f.pHolm()))
+                    .append("<td class=\"result\">").append(Html.escape(f.agreement())).append("</td>")
+                    .append(cell(f.claim())).append("</tr>\n");
         }
         return Html.page(title, b.append("</table>\n").toString());
     }
 
     /** The same table as GitHub-flavoured markdown, for the README. */
     public static String markdown(List<Finding> findings) {
-        StringBuilder b = new StringBuilder("| ablation | task | treatment | control | metric | effect | 95% CI"
-                + " | paper | agreement |\n|---|---|---|---|---|---:|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| ablation | task | treatment | control | metric | role | effect | 95% CI"
+                + " | MDE | p | p (Holm) | agrees | claim |\n|---|---|---|---|---|---|---:|---|---:|---:|---:|---|---|\n");
         for (Finding f : findings) {
             b.append("| ").append(Markdown.cell(f.ablation()))
                     .append(" | ").append(Markdown.cell(f.task()))
                     .append(" | ").append(Markdown.cell(f.treatment()))
                     .append(" | ").append(Markdown.cell(f.control()))
                     .append(" | ").append(Markdown.cell(f.metric()))
+                    .append(" | ").append(Markdown.cell(f.role()))
                     .append(" | ").append(Html.number(f.effect(), DECIMALS))
                     .append(" | ").append(interval(f))
-                    .append(" | ").append(direction(f.paper()))
-                    .append(" | ").append(agreement(f.agreement()))
+                    .append(" | ").append(Html.number(f.mde(), DECIMALS))
+                    .append(" | ").append(Html.number(f.pValue(), DECIMALS))
+                    .append(" | ").append(Html.number(f.pHolm(), DECIMALS))
+                    .append(" | ").append(Markdown.cell(f.agreement()))
+                    .append(" | ").append(Markdown.cell(f.claim()))
                     .append(" |\n");
         }
         return b.toString();
@@ -51,16 +60,8 @@ public final class FindingsTable {
         return "[" + Html.number(f.ciLower(), DECIMALS) + ", " + Html.number(f.ciUpper(), DECIMALS) + "]";
     }
 
-    private static String direction(Finding.Direction d) {
-        return switch (d) {
-            case TREATMENT_HIGHER -> "treatment higher";
-            case CONTROL_HIGHER -> "control higher";
-            case NONE -> "no claim";
-        };
-    }
-
-    private static String agreement(Finding.Agreement a) {
-        return a.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    private static String num(double v) {
+        return "<td class=\"num\">" + Html.number(v, DECIMALS) + "</td>";
     }
 
     private static String cell(String text) {

@@ -29,4 +29,20 @@ public final class SampleSheet {
     private static String pre(String text) {
         return "<td><pre>" + Html.escape(text) + "</pre></td>";
     }
+    /**
+     * A standalone HTML page of the prompts whose output differs from the golden: id, golden text, new text and the
+     * reference, for a reader to judge whether the change is a regression.
+     *
+     * @param changed each prompt as a {@link SampleText} whose {@code prompt} is the golden text and {@code output}
+     *     the new text
+     */
+    public static String changed(String title, List<SampleText> changed) {
+        StringBuilder b = new StringBuilder("<table class=\"changed\">\n<tr><th>sample</th><th>golden output</th>"
+                + "<th>new output</th><th>reference</th></tr>\n");
+        for (SampleText s : changed) {
+            b.append("<tr><td>").append(Html.escape(s.sample())).append("</td>")
+                    .append(pre(s.prompt())).append(pre(s.output())).append(pre(s.reference())).append("</tr>\n");
+        }
+        return Html.page(title, b.append("</table>\n").toString());
+    }
 }

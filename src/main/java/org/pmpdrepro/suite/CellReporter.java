@@ -13,20 +13,20 @@ public interface CellReporter {
     /** Reports nothing. */
     CellReporter NONE = new CellReporter() {};
 
-    /** A cell ran and was held against its goldens (its verdict may be a failure). */
+    /** A cell ran and was held against its golden (its verdict may be a failure). */
     default void cellChecked(CellVerdict verdict) {}
 
     /** A cell could not run at all ({@link NotImplementedException}, a decoder crash, ...). */
     default void cellFailed(Cell cell, Throwable error) {}
 
-    /** A comparison's findings were measured (called before its band-separation check). */
-    default void comparisonMeasured(Comparison comparison, List<Finding> findings) {}
+    /** A claim instance was evaluated and held against its expected verdict. */
+    default void claimChecked(ClaimCheck check) {}
 
     /**
-     * The findings of every comparison of an ablation measured in this run, reported from the ablation's findings
-     * test (after its comparisons, before the class ends) so that a report can attach them to that test.
+     * The concluded findings and the claims of an ablation, reported from the ablation's findings test (after its
+     * cells and claims, before the class ends) so that a report can attach them to that test.
      */
-    default void ablationFindings(Ablation ablation, List<Finding> findings) {}
+    default void ablationFindings(Ablation ablation, List<Finding> findings, List<ClaimResult> claims) {}
 
     /** The first reporter registered as a service, or {@link #NONE}. */
     static CellReporter load() {

@@ -24,18 +24,29 @@ public interface CellRunner extends AutoCloseable {
     CellOutcome run(Cell cell);
 
     /**
-     * The same cell decoded again under another numerical configuration (another batch size or intra-op thread
-     * count, {@link SuiteSettings#numericsVariant}), never from the main run's decodes: the difference to
-     * {@link #run} is the numerical spread a golden band has to tolerate. Returns a description of the variant with
-     * the outcome.
+     * The same cell decoded again under other numerics (another batch size or intra-op thread count), never from
+     * the main run's decodes: update mode measures the configuration grid's spread with it
+     * ({@link ConfigurationSpread}). Returns the configuration it ran on with the outcome.
      */
-    Variant runVariant(Cell cell);
+    Variant runVariant(Cell cell, SuiteSettings.Numerics numerics);
 
-    /** A rerun and how its numerics differed from the main run ({@code batch size 32 -> 17}). */
-    record Variant(String description, CellOutcome outcome) {}
+    /** A rerun and the configuration it ran on. */
+    record Variant(DecodeConfiguration configuration, CellOutcome outcome) {}
+
+    /**
+     * {@code hypotheses} scored against {@code outcome}'s references exactly as {@code outcome} was scored: the golden
+     * texts of its cell, for the paired difference of new against golden.
+     */
+    List<org.pmpdrepro.metrics.MetricResult> score(CellOutcome outcome, List<String> hypotheses);
 
     /** What ran the cells, for golden provenance: device, back-end, model and fixture hashes. */
     RunEnvironment environment();
+
+    /**
+     * The configuration the main run decodes on (runner, device, back-end, CPU, threads, batch size): a golden made on
+     * an equal one is held to identical outputs.
+     */
+    DecodeConfiguration configuration();
 
     @Override
     default void close() {}

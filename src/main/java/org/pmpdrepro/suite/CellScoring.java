@@ -7,6 +7,7 @@ import java.util.Map;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.eval.TaskScores;
+import org.pmpdrepro.metrics.MetricResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,17 @@ public final class CellScoring {
 
     public CellScoring(TaskScorer scorer) {
         this.scorer = scorer;
+    }
+
+    /** The scorer every outcome is scored with. */
+    public TaskScorer scorer() {
+        return scorer;
+    }
+
+    /** {@code hypotheses} scored against {@code outcome}'s references, as {@code outcome} was. */
+    public List<MetricResult> score(CellOutcome outcome, List<String> hypotheses) {
+        return scorer.score(outcome.cell().task(), hypotheses,
+                new References(outcome.referencesLabel(), outcome.references())).results();
     }
 
     /** All four metrics, BERTScore included. */

@@ -98,4 +98,51 @@ public record CellSelection(Set<String> tasks, Set<String> backbones, Set<String
     private static boolean matches(Set<String> wanted, String value) {
         return wanted.isEmpty() || wanted.contains(value.toLowerCase(Locale.ROOT));
     }
+
+    /** Whether {@code pmpd.ablation} names ablations and not this one: the ablation is deliberately left out. */
+    public boolean excludes(Ablation ablation) {
+        return !ablations.isEmpty() && !ablations.contains(ablation.id());
+    }
+
+    /** The selectors that are set, as the properties that set them ({@code pmpd.task=debsum, pmpd.pair=4>3}). */
+    public String describe() {
+        List<String> parts = new java.util.ArrayList<>();
+        describe(parts, "pmpd.ablation", ablations);
+        describe(parts, "pmpd.task", tasks);
+        describe(parts, "pmpd.backbone", backbones);
+        describe(parts, "pmpd.pair", pairs);
+        describe(parts, "pmpd.scheduler", schedulers);
+        if (shards > 1) {
+            parts.add("pmpd.shard=" + shard + "/" + shards);
+        }
+        return parts.isEmpty() ? "no selectors" : String.join(", ", parts);
+    }
+
+    private static void describe(List<String> parts, String property, Set<String> values) {
+        if (!values.isEmpty()) {
+            parts.add(property + "=" + String.join(",", new java.util.TreeSet<>(values)));
+        }
+    }
+
+    /**
+     * Why this selection runs nothing of {@code ablation}: the selectors set, the valid values of each selector in
+     * the ablation's grid, and how many cells the selection picks elsewhere.
+     */
+    public String noMatchMessage(Grid grid, Ablation ablation) {
+        List<Cell> cells = grid.of(ablation);
+        int elsewhere = select(grid.cells()).size();
+        return "the selection (" + describe() + ") matches no cell of " + ablation.id() + " (" + ablation.testClass()
+                + ")" + (elsewhere > 0 ? ", though " + elsewhere + " cells of other ablations; add -Dpmpd.ablation"
+                        + " or -Dit.test to run only those" : "") + ". Valid values in " + Grid.DEFAULT_FILE + ": "
+                + "pmpd.task=" + values(cells, c -> c.task().id())
+                + "; pmpd.backbone=" + values(cells, Cell::backbone)
+                + "; pmpd.pair=" + values(cells, c -> c.pair().toString())
+                + "; pmpd.scheduler=" + values(cells, Cell::scheduler)
+                + "; pmpd.ablation=" + values(grid.cells(), c -> c.ablation().id())
+                + "; pmpd.shard=i/n with 1 <= i <= n (each a comma-separated list, absent = all)";
+    }
+
+    private static String values(List<Cell> cells, java.util.function.Function<Cell, String> field) {
+        return String.join(",", cells.stream().map(field).distinct().toList());
+    }
 }

@@ -23,17 +23,30 @@ public final class FixtureCellRunner implements CellRunner {
     }
 
     @Override
-    public synchronized Variant runVariant(Cell cell) {
+    public synchronized Variant runVariant(Cell cell, SuiteSettings.Numerics numerics) {
+        DecodeConfiguration main = configuration();
         int threads = IntraOpThreads.current();
-        SuiteSettings.Numerics other = decoder.settings().numericsVariant(threads);
         // The thread count is process-wide: set for the rerun only, and restored whatever happens.
-        IntraOpThreads.set(other.intraOpThreads());
+        IntraOpThreads.set(numerics.intraOpThreads());
         try {
-            return new Variant(other.description(),
-                    scoring.rerunOutcome(decoder.decodeAgain(cell, other.batchSize())));
+            return new Variant(main.with(numerics.intraOpThreads(), numerics.batchSize()),
+                    scoring.rerunOutcome(decoder.decodeAgain(cell, numerics.batchSize())));
         } finally {
             IntraOpThreads.set(threads);
         }
+    }
+
+    @Override
+    public DecodeConfiguration configuration() {
+        RunEnvironment env = decoder.environment();
+        return new DecodeConfiguration(CellRunners.IN_PROCESS, env.device(), env.backend(),
+                DecodeConfiguration.thisCpu(), IntraOpThreads.current(), decoder.settings().batchSize());
+    }
+
+    @Override
+    public java.util.List<org.pmpdrepro.metrics.MetricResult> score(CellOutcome outcome,
+            java.util.List<String> hypotheses) {
+        return scoring.score(outcome, hypotheses);
     }
 
     @Override

@@ -18,20 +18,31 @@ import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.pmpdrepro.io.AtomicFiles;
 
 /**
- * The golden CSV ({@code golden/ablation-goldens.csv}): one {@link GoldenRow} per (cell, metric), read and written
- * with Commons CSV. Every row remembers its line so a failure can point at it. Values are written with
- * {@link Double#toString}, which reads back to the same double.
+ * The golden CSV ({@code golden/ablation-goldens.csv}): one {@link GoldenRow} per cell, read and written with Commons
+ * CSV; each row names its outputs file under the CSV's folder ({@link GoldenOutputs}). Every row remembers its line
+ * so a failure can point at it. Numbers are written with {@link Double#toString}, which reads back to the same
+ * double, so exact values stay exact.
  */
 public final class GoldenFile {
 
     /** Where the goldens of the embedded fixture model live relative to the repository root. */
     public static final Path DEFAULT_FILE = Path.of("golden", "ablation-goldens.csv");
 
-    static final String[] HEADER = {"ablation", "cell", "metric", "expected", "abs_tolerance", "rel_tolerance",
-            "spread", "std_error", "source", "device", "backend", "model_sha256", "fixtures_sha256", "commit", "date",
-            "samples"};
+    /** The folder, beside the CSV, that holds the outputs files. */
+    static final String OUTPUTS_DIR = "outputs";
+
+    static final String[] HEADER = header();
+
+    private static String[] header() {
+        List<String> h = new ArrayList<>(List.of("ablation", "cell", "samples", "outputs", "references_sha256",
+                "average_bits", "bytes_per_token", "resident_bytes"));
+        h.addAll(SuiteMetrics.ALL);
+        h.addAll(List.of("configuration", "model_sha256", "fixtures_sha256", "commit", "date"));
+        return h.toArray(String[]::new);
+    }
 
     /** A row and the line it was read from (0 for a row not read from a file). */
     public record Located(GoldenRow row, Path file, long line) {
@@ -39,12 +50,18 @@ public final class GoldenFile {
         public String where() {
             return line > 0 ? file + ":" + line : file + " (not yet written)";
         }
+
+        /** The row's outputs file. */
+        public Path outputsFile() {
+            Path dir = file.toAbsolutePath().getParent();
+            return dir.resolve(row.outputs());
+        }
     }
 
     private final Path file;
-    private final Map<GoldenRow.Key, Located> rows;
+    private final Map<String, Located> rows;
 
-    private GoldenFile(Path file, Map<GoldenRow.Key, Located> rows) {
+    private GoldenFile(Path file, Map<String, Located> rows) {
         this.file = file;
         this.rows = rows;
     }
@@ -78,16 +95,16 @@ public final class GoldenFile {
     static GoldenFile parse(Reader reader, Path file) throws IOException {
         String name = file.toString();
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
-        Map<GoldenRow.Key, Located> rows = new LinkedHashMap<>();
+        Map<String, Located> rows = new LinkedHashMap<>();
         try (CSVParser parser = CsvFiles.parse(reader, format, name)) {
             CsvFiles.requireHeader(parser, HEADER, name);
             for (CsvFiles.Row r : CsvFiles.records(parser, name)) {
                 CsvFiles.requireConsistent(r, HEADER, name);
                 GoldenRow row = row(r, name);
-                Located previous = rows.put(row.key(), new Located(row, file, r.line()));
+                Located previous = rows.put(row.cell(), new Located(row, file, r.line()));
                 if (previous != null) {
-                    throw new MalformedFileException(name, r.line(), "metric", "row for " + row.key()
-                            + " repeats line " + previous.line() + "; expected one row per cell and metric");
+                    throw new MalformedFileException(name, r.line(), "cell", "cell " + row.cell()
+                            + " repeats line " + previous.line() + "; expected one row per cell");
                 }
             }
         }
@@ -102,18 +119,6 @@ public final class GoldenFile {
                     + "'; expected a cell id of ablation " + ablation + " such as " + ablation
                     + "/debsum/any-precision/4>3/static");
         }
-        String metric = CsvFiles.field(r, "metric", name, "rougeL, bertscore, bleu or sacrebleu", v -> {
-            if (!SuiteMetrics.ALL.contains(v)) {
-                throw new IllegalArgumentException("unknown metric");
-            }
-            return v;
-        });
-        double expected = CsvFiles.number(r, "expected", name, "a finite decimal number");
-        double abs = nonNegative(r, "abs_tolerance", name);
-        double rel = nonNegative(r, "rel_tolerance", name);
-        double spread = optionalNumber(r, "spread", name);
-        double se = optionalNumber(r, "std_error", name);
-        GoldenRow.Source source = CsvFiles.field(r, "source", name, "run or paper", GoldenRow.Source::fromId);
         int samples = CsvFiles.field(r, "samples", name, "a positive integer", v -> {
             int n = Integer.parseInt(v.strip());
             if (n < 1) {
@@ -121,35 +126,54 @@ public final class GoldenFile {
             }
             return n;
         });
-        return new GoldenRow(ablation, cell, metric, expected, abs, rel, spread, se, source, r.get("device"),
-                r.get("backend"), r.get("model_sha256"), r.get("fixtures_sha256"), r.get("commit"), r.get("date"),
-                samples);
+        String outputs = CsvFiles.field(r, "outputs", name, "a relative path under " + OUTPUTS_DIR + "/", v -> {
+            Path p = Path.of(v);
+            if (v.isBlank() || p.isAbsolute() || p.normalize().startsWith("..") || !p.startsWith(OUTPUTS_DIR)) {
+                throw new IllegalArgumentException("not under " + OUTPUTS_DIR + "/");
+            }
+            return v;
+        });
+        String refs = CsvFiles.field(r, "references_sha256", name, "64 hex digits", v -> {
+            if (!v.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("not a SHA-256");
+            }
+            return v;
+        });
+        double bits = CsvFiles.number(r, "average_bits", name, "a finite number of bits");
+        double bytes = accountable(r, "bytes_per_token", name);
+        double resident = accountable(r, "resident_bytes", name);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (String m : SuiteMetrics.ALL) {
+            metrics.put(m, CsvFiles.number(r, m, name, "a finite decimal number"));
+        }
+        DecodeConfiguration configuration = CsvFiles.field(r, "configuration", name,
+                "runner=...; device=...; backend=...; cpu=...; threads=N; batch=N", DecodeConfiguration::parse);
+        return new GoldenRow(ablation, cell, samples, outputs, refs, bits, bytes, resident, metrics, configuration,
+                r.get("model_sha256"), r.get("fixtures_sha256"), r.get("commit"), r.get("date"));
     }
 
-    private static double nonNegative(CsvFiles.Row r, String column, String name) {
-        double d = CsvFiles.number(r, column, name, "a finite number >= 0");
-        if (d < 0) {
-            throw new MalformedFileException(name, r.line(), column, "value '" + r.get(column)
-                    + "'; expected a finite number >= 0");
-        }
-        return d;
+    /** A byte count: a finite number >= 0, or NaN where the back-bone cannot account for it. */
+    private static double accountable(CsvFiles.Row r, String column, String name) {
+        return CsvFiles.field(r, column, name, "a finite number >= 0, or NaN where not accountable", v -> {
+            double d = Double.parseDouble(v.strip());
+            if (Double.isInfinite(d) || d < 0) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return d;
+        });
     }
 
-    /** Empty or {@code NaN} for "not measured" (paper rows); otherwise a finite number >= 0. */
-    private static double optionalNumber(CsvFiles.Row r, String column, String name) {
-        String v = r.get(column).strip();
-        if (v.isEmpty() || v.equals("NaN")) {
-            return Double.NaN;
-        }
-        return nonNegative(r, column, name);
+    /** The outputs file name of {@code cell}: {@code outputs/a1-debsum-any-precision-4-3-static.jsonl.gz}. */
+    static String outputsName(String cellId) {
+        return OUTPUTS_DIR + "/" + cellId.replace('/', '-').replace('>', '-') + ".jsonl.gz";
     }
 
     public Path file() {
         return file;
     }
 
-    public Optional<Located> find(String cellId, String metric) {
-        return Optional.ofNullable(rows.get(new GoldenRow.Key(cellId, metric)));
+    public Optional<Located> find(String cellId) {
+        return Optional.ofNullable(rows.get(cellId));
     }
 
     public Collection<Located> rows() {
@@ -161,19 +185,18 @@ public final class GoldenFile {
     }
 
     /**
-     * This file with {@code fresh} rows replacing those of the same key and the rest kept, sorted by cell id and
-     * metric so that rewrites produce small diffs.
+     * This file with {@code fresh} rows replacing those of the same cell and the rest kept, sorted by cell id so that
+     * rewrites produce small diffs.
      */
     public GoldenFile withRows(Collection<GoldenRow> fresh) {
-        Map<GoldenRow.Key, Located> merged = new LinkedHashMap<>(rows);
+        Map<String, Located> merged = new LinkedHashMap<>(rows);
         for (GoldenRow row : fresh) {
-            merged.put(row.key(), new Located(row, file, 0));
+            merged.put(row.cell(), new Located(row, file, 0));
         }
         List<Located> sorted = new ArrayList<>(merged.values());
-        sorted.sort(Comparator.comparing((Located l) -> l.row().cell())
-                .thenComparingInt(l -> SuiteMetrics.ALL.indexOf(l.row().metric())));
-        Map<GoldenRow.Key, Located> out = new LinkedHashMap<>();
-        sorted.forEach(l -> out.put(l.row().key(), l));
+        sorted.sort(Comparator.comparing((Located l) -> l.row().cell()));
+        Map<String, Located> out = new LinkedHashMap<>();
+        sorted.forEach(l -> out.put(l.row().cell(), l));
         return new GoldenFile(file, out);
     }
 
@@ -183,12 +206,15 @@ public final class GoldenFile {
         try (CSVPrinter printer = new CSVPrinter(out, CsvFiles.writeFormat(HEADER))) {
             for (Located l : rows.values()) {
                 GoldenRow g = l.row();
-                printer.printRecord(g.ablation(), g.cell(), g.metric(), g.expected(), g.absTolerance(),
-                        g.relTolerance(), g.spread(), g.standardError(), g.source().id(), g.device(), g.backend(),
-                        g.modelSha256(), g.fixturesSha256(), g.commit(), g.date(), g.samples());
+                List<Object> record = new ArrayList<>(List.of(g.ablation(), g.cell(), g.samples(), g.outputs(),
+                        g.referencesSha256(), g.averageBits(), g.bytesPerToken(), g.residentBytes()));
+                SuiteMetrics.ALL.forEach(m -> record.add(g.metric(m)));
+                record.addAll(List.of(g.configuration().key(), g.modelSha256(), g.fixturesSha256(), g.commit(),
+                        g.date()));
+                printer.printRecord(record);
             }
         }
-        org.pmpdrepro.io.AtomicFiles.writeText(file, out.toString());
+        AtomicFiles.writeText(file, out.toString());
         return read(file);
     }
 }

@@ -1,13 +1,16 @@
 package org.pmpdrepro.suite;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.io.UpdateLock;
@@ -42,13 +45,29 @@ public final class GoldenUpdate {
         return on;
     }
 
+    /** A cell's new golden: its row and its outputs. */
+    public record Fresh(GoldenRow row, GoldenOutputs outputs) {
+
+        /** The golden of {@code o}, decoded on {@code configuration} in {@code env}, made at {@code commit} on {@code date}. */
+        public static Fresh of(CellOutcome o, DecodeConfiguration configuration, RunEnvironment env, String commit,
+                String date) {
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            SuiteMetrics.ALL.forEach(m -> metrics.put(m, o.value(m)));
+            GoldenRow row = new GoldenRow(o.cell().ablation().id(), o.cell().id(), o.sampleCount(),
+                    GoldenFile.outputsName(o.cell().id()), GoldenCheck.referencesSha256(o.references()),
+                    o.averageBits(), o.bytesPerToken(), o.residentBytes(), metrics, configuration,
+                    env.modelSha256(), env.fixturesSha256(), commit, date);
+            return new Fresh(row, GoldenOutputs.of(o.samples()));
+        }
+    }
+
     /**
-     * Merges {@code fresh} into the golden file as it is now, writes the result atomically and returns the diff: one
-     * line per added or changed row, and an unchanged-count summary. The file is re-read, merged and written under
-     * an {@link UpdateLock}, so runs that update it concurrently (shards of one checkout) keep each other's rows;
-     * scratch that killed updates left beside it is removed first.
+     * Merges {@code fresh} into the golden file as it is now, writes each cell's outputs file and then the CSV, each
+     * atomically, and returns the diff: one line per new or changed cell, and an unchanged-count summary. The file is
+     * re-read, merged and written under an {@link UpdateLock}, so runs that update it concurrently (shards of one
+     * checkout) keep each other's rows; scratch that killed updates left beside it is removed first.
      */
-    public static Result apply(Path file, Collection<GoldenRow> fresh) throws IOException {
+    public static Result apply(Path file, Collection<Fresh> fresh) throws IOException {
         UpdateLock lock = UpdateLock.acquire(file);
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -57,7 +76,14 @@ public final class GoldenUpdate {
             }
             GoldenFile current = GoldenFile.readOrEmpty(file);
             List<String> diff = diff(current, fresh);
-            GoldenFile written = current.withRows(fresh).write();
+            Set<String> names = new HashSet<>();
+            for (Fresh f : fresh) {
+                if (!names.add(f.row().outputs())) {
+                    throw new IllegalStateException("two cells would share the outputs file " + f.row().outputs());
+                }
+                f.outputs().write(dir.resolve(f.row().outputs()));
+            }
+            GoldenFile written = current.withRows(fresh.stream().map(Fresh::row).toList()).write();
             return new Result(written, diff);
         } finally {
             lock.close();
@@ -67,30 +93,75 @@ public final class GoldenUpdate {
     /** The rewritten file and what changed in it. */
     public record Result(GoldenFile file, List<String> diff) {}
 
-    /** Every value or band that differs between {@code old} and {@code fresh}, and every new row. */
-    public static List<String> diff(GoldenFile old, Collection<GoldenRow> fresh) {
+    /** Every cell whose outputs or numbers differ between {@code old} and {@code fresh}, and every new cell. */
+    public static List<String> diff(GoldenFile old, Collection<Fresh> fresh) {
         List<String> lines = new ArrayList<>();
         int unchanged = 0;
-        for (GoldenRow row : fresh) {
-            Optional<GoldenFile.Located> before = old.find(row.cell(), row.metric());
+        for (Fresh f : fresh) {
+            GoldenRow row = f.row();
+            Optional<GoldenFile.Located> before = old.find(row.cell());
             if (before.isEmpty()) {
-                lines.add(String.format(Locale.ROOT, "+ %s %s = %.6g ± %.3g (new)", row.cell(), row.metric(),
-                        row.expected(), row.band().halfWidth()));
+                lines.add(String.format(Locale.ROOT, "+ %s (new): %d prompts, %s, average bits %.4f", row.cell(),
+                        row.samples(), metrics(row), row.averageBits()));
                 continue;
             }
             GoldenRow b = before.get().row();
-            boolean valueChanged = Double.compare(b.expected(), row.expected()) != 0;
-            boolean bandChanged = Double.compare(b.band().halfWidth(), row.band().halfWidth()) != 0;
-            if (valueChanged || bandChanged || b.samples() != row.samples()) {
-                lines.add(String.format(Locale.ROOT, "~ %s %s: %.6g ± %.3g -> %.6g ± %.3g (Δ %+.3g; %d -> %d samples;"
-                        + " was %s)", row.cell(), row.metric(), b.expected(), b.band().halfWidth(), row.expected(),
-                        row.band().halfWidth(), row.expected() - b.expected(), b.samples(), row.samples(),
-                        before.get().where()));
-            } else {
+            List<String> changes = new ArrayList<>();
+            int changedPrompts = changedPrompts(before.get(), f.outputs());
+            if (changedPrompts != 0) {
+                changes.add(changedPrompts < 0 ? "outputs not comparable" : changedPrompts + " of " + row.samples()
+                        + " prompts changed");
+            }
+            for (String m : SuiteMetrics.ALL) {
+                if (Double.compare(b.metric(m), row.metric(m)) != 0) {
+                    changes.add(String.format(Locale.ROOT, "%s %.6g -> %.6g (Δ %+.4g)", m, b.metric(m), row.metric(m),
+                            row.metric(m) - b.metric(m)));
+                }
+            }
+            numberChange(changes, "average bits", b.averageBits(), row.averageBits());
+            numberChange(changes, "bytes per token", b.bytesPerToken(), row.bytesPerToken());
+            numberChange(changes, "resident bytes", b.residentBytes(), row.residentBytes());
+            if (!b.configuration().equals(row.configuration())) {
+                changes.add("configuration " + String.join(", ", b.configuration().differencesTo(row.configuration())));
+            }
+            if (changes.isEmpty()) {
                 unchanged++;
+            } else {
+                lines.add("~ " + row.cell() + ": " + String.join("; ", changes) + " (was " + before.get().where() + ")");
             }
         }
-        lines.add(unchanged + " of " + fresh.size() + " rewritten rows unchanged");
+        lines.add(unchanged + " of " + fresh.size() + " rewritten cells unchanged");
         return lines;
+    }
+
+    /** How many prompts differ from the old outputs file; -1 when it cannot be read or lists other prompts. */
+    private static int changedPrompts(GoldenFile.Located before, GoldenOutputs fresh) {
+        GoldenOutputs old;
+        try {
+            old = GoldenOutputs.read(before.outputsFile());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return -1;
+        }
+        if (old.size() != fresh.size()) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = 0; i < old.size(); i++) {
+            if (!old.prompts().get(i).equals(fresh.prompts().get(i))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void numberChange(List<String> changes, String name, double before, double after) {
+        if (Double.compare(before, after) != 0) {
+            changes.add(String.format(Locale.ROOT, "%s %s -> %s", name, before, after));
+        }
+    }
+
+    private static String metrics(GoldenRow row) {
+        return String.join(", ", SuiteMetrics.ALL.stream()
+                .map(m -> String.format(Locale.ROOT, "%s %.4f", m, row.metric(m))).toList());
     }
 }

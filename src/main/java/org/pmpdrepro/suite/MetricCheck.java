@@ -2,38 +2,32 @@ package org.pmpdrepro.suite;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.pmpdrepro.metrics.PairedBootstrap;
 
 /**
- * One metric of one cell held against its golden row.
+ * One quantity of one cell held against its golden: a metric, the average bits, the bytes per token or the resident
+ * bytes.
  *
- * @param golden the row compared with; empty when there is none
- * @param message why it failed, naming metric, value, band and golden row; empty when it passed
+ * @param expected the golden value
+ * @param lower lowest accepted value (inclusive)
+ * @param upper highest accepted value (inclusive)
+ * @param paired the paired bootstrap of new − golden on the same prompts, where it was computed (a metric whose
+ *     outputs changed, or any metric on another configuration)
+ * @param rule how the value is judged, in words ({@code exact}, {@code 95% CI within ±0.004 ...})
+ * @param message why it failed; empty when it passed
  */
-public record MetricCheck(String metric, double actual, Status status, Optional<GoldenFile.Located> golden,
-        String message) {
-
-    /** How a metric fared. */
-    public enum Status {
-        /** Inside its band. */
-        PASSED,
-        /** Outside its band. */
-        OUT_OF_BAND,
-        /** No golden row exists for it. */
-        MISSING_GOLDEN,
-        /** The golden row was made from a different number of prompts, so the values are not comparable. */
-        SAMPLE_MISMATCH,
-        /** Recorded by update mode; compared with nothing. */
-        UPDATED
-    }
+public record MetricCheck(String quantity, double actual, double expected, double lower, double upper, boolean passed,
+        Optional<PairedBootstrap.Result> paired, String rule, String message) {
 
     public MetricCheck {
-        Objects.requireNonNull(metric, "metric");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(golden, "golden");
+        Objects.requireNonNull(quantity, "quantity");
+        Objects.requireNonNull(paired, "paired");
+        Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(message, "message");
     }
 
-    public boolean passed() {
-        return status == Status.PASSED || status == Status.UPDATED;
+    /** Equal, NaN being equal to NaN (a back-bone that cannot account for bytes stays unaccountable). */
+    static boolean same(double a, double b) {
+        return Double.compare(a, b) == 0;
     }
 }

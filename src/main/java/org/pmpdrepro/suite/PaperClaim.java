@@ -14,20 +14,10 @@ public record PaperClaim(Direction direction, String text) {
         HIGHER,
         /** The system measures lower. */
         LOWER,
-        /** No meaningful difference: the 95% interval should contain 0. */
+        /** No loss that matters: shown only against a pre-registered margin ({@code golden/claims.csv}). */
         COMPARABLE,
         /** The paper claims nothing about this metric. */
-        NONE;
-
-        /** Whether an observed difference with its interval agrees; {@code n/a} when there is no claim. */
-        public String agreement(double observed, double ciLower, double ciUpper) {
-            return switch (this) {
-                case HIGHER -> observed > 0 ? "yes" : "no";
-                case LOWER -> observed < 0 ? "yes" : "no";
-                case COMPARABLE -> ciLower <= 0 && ciUpper >= 0 ? "yes" : "no";
-                case NONE -> "n/a";
-            };
-        }
+        NONE
     }
 
     public PaperClaim {

@@ -28,8 +28,7 @@ public final class SuiteJobExecutor implements JobCellExecutor {
         @Override
         public JobCellExecutor open(JobSpec job, Path modelDir, Path fixturesDir) {
             return new SuiteJobExecutor(SuiteRegistry.defaults(), new SuiteSettings(modelDir, fixturesDir,
-                    job.device(), job.batchSize(), job.limit(), job.intraOpThreads(),
-                    SuiteSettings.NumericsVariant.BATCH));
+                    job.device(), job.batchSize(), job.limit(), job.intraOpThreads()));
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.function.Function;
 import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
@@ -18,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the suite: the grid and selection, the runner that shares work across cells, the goldens, and what
- * the ablation test classes ask of it (verify a cell, measure a comparison, finish an ablation). One session serves
- * every test class of a JVM, so a decode made for one class serves the other.
+ * One run of the suite: the grid and selection, the runner that shares work across cells, the goldens, the claims,
+ * and what the ablation test classes ask of it (verify a cell, check a claim, conclude an ablation's findings,
+ * finish an ablation). One session serves every test class of a JVM, so a decode made for one class serves the
+ * other.
  */
 public final class SuiteSession {
 
@@ -28,22 +31,47 @@ public final class SuiteSession {
     private static SuiteSession shared;
 
     /**
-     * @param update update mode: rewrite goldens from this run instead of checking them
-     * @param findingsDir where each ablation's findings CSV is written
+     * @param update update mode: rewrite goldens and expected verdicts from this run instead of checking them
+     * @param findingsDir where each ablation's findings and claims CSV files are written
+     * @param configurationGrid the configurations update mode measures the cross-configuration spread on
+     * @param recordSpread whether a checking run on another configuration adds what it measured to the spread file
      */
     public record Config(Grid grid, CellSelection selection, Path goldenFile, boolean update, Path findingsDir,
-            BandPolicy bands, PairedBootstrap.Config bootstrap) {}
+            PairedBootstrap.Config bootstrap, List<Claim> claims, ConfigurationGrid configurationGrid,
+            boolean recordSpread) {
+
+        public Config {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    /** The outcome of concluding an ablation: its findings, its claims, and the comparisons that could not run. */
+    public record Conclusions(List<Finding> findings, List<ClaimResult> claims, List<String> failed) {}
 
     private final Config config;
     private final CellRunner runner;
     private final CellReporter reporter;
+    private final GoldenRecorder recorder;
     private GoldenFile goldens;
+    private final ConfigurationSpread spread;
+    private final ExpectedVerdicts expected;
     private final Map<Cell, CellOutcome> outcomes = new LinkedHashMap<>();
-    private final Map<String, Map<String, Double>> spreads = new HashMap<>();
+    /** A cell that failed fails again without another decode when claims or findings ask for it. */
+    private final Map<Cell, IllegalStateException> failures = new HashMap<>();
+    private final Map<Cell, CellVerdict> verdicts = new LinkedHashMap<>();
     private final Map<Comparison, List<Finding>> findings = new LinkedHashMap<>();
-    private final FindingsAnalysis analysis;
+    private final Map<Ablation, List<ClaimResult>> claimResults = new HashMap<>();
+    private final Map<Ablation, Conclusions> conclusions = new HashMap<>();
 
     public SuiteSession(Config config, CellRunner runner, CellReporter reporter) {
+        this(config, runner, reporter, name -> {
+            throw new IllegalArgumentException("no runner '" + name + "' is available to this session");
+        });
+    }
+
+    /** @param otherRunners opens another runner by name, for the configuration grid's container variant */
+    public SuiteSession(Config config, CellRunner runner, CellReporter reporter,
+            Function<String, CellRunner> otherRunners) {
         this.config = config;
         this.runner = runner;
         this.reporter = reporter;
@@ -51,14 +79,18 @@ public final class SuiteSession {
         this.goldens = config.update()
                 ? GoldenFile.readOrEmpty(config.goldenFile())
                 : GoldenFile.read(config.goldenFile());
-        this.analysis = new FindingsAnalysis(config.bootstrap());
+        this.spread = ConfigurationSpread.readOrEmpty(ConfigurationSpread.besides(config.goldenFile()));
+        this.expected = ExpectedVerdicts.readOrEmpty(ExpectedVerdicts.besides(config.goldenFile()));
+        this.recorder = new GoldenRecorder(config.goldenFile(), config.bootstrap(), config.configurationGrid(),
+                otherRunners);
     }
 
     /**
      * The JVM's session, configured from system properties ({@link SuiteSettings}, {@link CellSelection},
-     * {@code golden.update}, {@code pmpd.grid}, {@code pmpd.golden}, {@code pmpd.findings.dir}) with the runner
-     * {@code -Dpmpd.runner} names ({@link CellRunners}; in-process by default) and the reporter registered as a
-     * service.
+     * {@code golden.update}, {@code golden.grid}, {@code golden.grid.decodes}, {@code golden.spread.record},
+     * {@code pmpd.grid},
+     * {@code pmpd.golden}, {@code pmpd.claims}, {@code pmpd.findings.dir}) with the runner {@code -Dpmpd.runner}
+     * names ({@link CellRunners}; in-process by default) and the reporter registered as a service.
      *
      * @throws IllegalStateException when update mode is asked for with {@code CI} set
      * @throws IllegalArgumentException when {@code -Dpmpd.runner} names no registered runner
@@ -70,9 +102,14 @@ public final class SuiteSession {
             Config config = new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
                     CellSelection.fromProperties(p),
                     Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
-                    Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), BandPolicy.standard(),
-                    PairedBootstrap.Config.defaults());
-            shared = new SuiteSession(config, CellRunners.fromProperties(p), CellReporter.load());
+                    Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
+                    ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
+                    ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
+                            ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
+                    Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
+            shared = new SuiteSession(config, CellRunners.fromProperties(p), CellReporter.load(),
+                    name -> CellRunners.open(name, SuiteRegistry.defaults(), SuiteSettings.fromProperties(p),
+                            ServiceLoader.load(CellRunnerProvider.class)));
         }
         return shared;
     }
@@ -81,9 +118,21 @@ public final class SuiteSession {
         return config;
     }
 
-    /** The selected cells of {@code ablation}, in grid order; the runner is told of them ({@link CellRunner#plan}). */
+    /** Whether {@code -Dpmpd.ablation} leaves {@code ablation} out on purpose. */
+    public boolean excluded(Ablation ablation) {
+        return config.selection().excludes(ablation);
+    }
+
+    /**
+     * The selected cells of {@code ablation}, in grid order; the runner is told of them ({@link CellRunner#plan}).
+     *
+     * @throws IllegalArgumentException when the selection matches none, listing the valid value of every selector
+     */
     public List<Cell> cells(Ablation ablation) {
         List<Cell> selected = config.selection().select(config.grid().of(ablation));
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException(config.selection().noMatchMessage(config.grid(), ablation));
+        }
         runner.plan(selected);
         return selected;
     }
@@ -93,62 +142,99 @@ public final class SuiteSession {
         return Comparisons.of(config.grid(), ablation).stream().filter(config.selection()::accepts).toList();
     }
 
+    /** The claim instances of {@code ablation} whose two arms are both selected (or would be, were they in the grid). */
+    public List<ClaimInstance> claims(Ablation ablation) {
+        return ClaimInstance.of(config.grid(), config.claims(), ablation).stream()
+                .filter(i -> config.selection().accepts(i.system()) && config.selection().accepts(i.baseline()))
+                .toList();
+    }
+
     /**
-     * Runs {@code cell} and holds it against its goldens; in update mode records it for {@link #finish} instead.
+     * Runs {@code cell} and holds it against its golden; in update mode records it for {@link #finish} instead.
      * A cell that cannot run (not wired, decoder failure) propagates its exception after the reporter has seen it.
      */
     public synchronized CellVerdict verify(Cell cell) {
         CellOutcome outcome = outcome(cell);
-        CellVerdict verdict;
-        if (config.update()) {
-            List<MetricCheck> checks = new ArrayList<>();
-            for (String m : SuiteMetrics.ALL) {
-                checks.add(new MetricCheck(m, outcome.value(m), MetricCheck.Status.UPDATED, Optional.empty(), ""));
-            }
-            verdict = new CellVerdict(outcome, checks);
-        } else {
-            verdict = GoldenCheck.check(outcome, goldens, runner.environment(), howToUpdate(cell));
-        }
+        CellVerdict verdict = config.update()
+                ? new CellVerdict(outcome, CellVerdict.Basis.UPDATED, goldens.find(cell.id()), List.of(), List.of(),
+                        "recorded by update mode")
+                : GoldenCheck.check(outcome, new GoldenCheck.Context(goldens, spread, runner.configuration(),
+                        runner.environment(), runner::score, config.bootstrap(), howToUpdate(cell)));
+        verdicts.put(cell, verdict);
         reporter.cellChecked(verdict);
         return verdict;
     }
 
-    /** Measures a comparison and checks that its arms' bands keep every significant difference apart. */
-    public synchronized ComparisonVerdict compare(Comparison c) {
-        List<Finding> measured = findings(c);
-        reporter.comparisonMeasured(c, measured);
-        List<String> problems = new ArrayList<>();
-        for (Finding f : measured) {
-            if (!f.significant() || f.metric().equals(Finding.RESIDENT_BYTES)) {
-                continue;
-            }
-            Optional<Band> b = band(c.baseline(), f.metric());
-            Optional<Band> s = band(c.system(), f.metric());
-            if (b.isEmpty() || s.isEmpty()) {
-                problems.add(f.metric() + ": significant difference " + fmt(f.difference()) + " but no golden band for "
-                        + (b.isEmpty() ? c.baseline().id() : c.system().id()) + " in " + goldens.file()
-                        + " to check it against");
-            } else if (!b.get().separatedFrom(s.get())) {
-                problems.add(String.format(Locale.ROOT, "%s: difference %s (95%% CI [%s, %s]) is significant, but"
-                        + " the bands overlap: %s %s vs %s %s", f.metric(), fmt(f.difference()), fmt(f.ciLower()),
-                        fmt(f.ciUpper()), c.baseline().scheduler() + "/" + c.baseline().backbone(), b.get(),
-                        c.system().scheduler() + "/" + c.system().backbone(), s.get()));
-            }
-        }
-        return new ComparisonVerdict(c, measured, problems);
+    /** Evaluates the claim instance (its whole selected family at the first call) and holds it to its expected verdict. */
+    public synchronized ClaimCheck checkClaim(ClaimInstance instance) {
+        ClaimResult result = claimResults(instance.claim().ablation()).stream()
+                .filter(r -> r.instance().equals(instance)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(instance + " is not selected in this run"));
+        ClaimCheck check = ClaimCheck.of(result, expected.find(instance), config.update());
+        reporter.claimChecked(check);
+        return check;
+    }
+
+    private List<ClaimResult> claimResults(Ablation ablation) {
+        return claimResults.computeIfAbsent(ablation, a -> {
+            int family = (int) ClaimInstance.of(config.grid(), config.claims(), a).stream()
+                    .filter(i -> i.notRun().isEmpty() && i.claim().quality()).count();
+            return new ClaimEvaluator(config.bootstrap()).evaluate(claims(a), this::outcome, family);
+        });
     }
 
     /**
-     * Ends an ablation: writes its findings CSV (every comparison measured in this session) and, in update mode,
-     * rewrites the goldens of every cell of it that ran, printing the diff. Returns the findings file.
+     * The ablation's findings concluded (Holm over its headline family, agreement with the paper) with its claims,
+     * handed to the reporter; comparisons whose cells could not run are listed instead.
+     */
+    public synchronized Conclusions conclude(Ablation ablation) {
+        Conclusions c = conclusions.computeIfAbsent(ablation, this::concluded);
+        reporter.ablationFindings(ablation, c.findings(), c.claims());
+        return c;
+    }
+
+    private Conclusions concluded(Ablation ablation) {
+        List<Finding> raw = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (Comparison c : comparisons(ablation)) {
+            try {
+                raw.addAll(findings(c));
+            } catch (RuntimeException e) {
+                failed.add(c.id() + ": " + e.getMessage());
+            }
+        }
+        List<ClaimResult> claims;
+        try {
+            claims = claimResults(ablation);
+        } catch (RuntimeException e) {
+            failed.add("claims of " + ablation.id() + ": " + e.getMessage());
+            claims = List.of();
+        }
+        Map<List<Cell>, List<ClaimResult>> byArms = new HashMap<>();
+        for (ClaimResult r : claims) {
+            byArms.computeIfAbsent(List.of(r.instance().system(), r.instance().baseline()), k -> new ArrayList<>())
+                    .add(r);
+        }
+        return new Conclusions(FindingsAnalysis.conclude(raw, byArms), claims, failed);
+    }
+
+    /**
+     * Ends an ablation: writes its findings, claims and summary under the findings folder and, in update mode,
+     * rewrites the goldens, the configuration spread and the expected verdicts of every cell and claim of it that
+     * ran, printing the diff. With {@code golden.spread.record} a checking run on another configuration adds what
+     * it measured to the spread file. Returns the findings file.
      */
     public synchronized Path finish(Ablation ablation) {
-        List<Finding> all = findingsOf(ablation);
+        Conclusions c = conclusions.computeIfAbsent(ablation, this::concluded);
         Path csv = config.findingsDir().resolve(ablation.id() + "-findings.csv");
         try {
-            FindingsCsv.write(csv, all);
+            FindingsCsv.write(csv, c.findings());
+            ClaimsCsv.write(config.findingsDir().resolve(ablation.id() + "-claims.csv"), c.claims(), expected);
+            FindingsSummary.write(config.findingsDir().resolve(ablation.id() + "-summary.md"), ablation, c);
             if (config.update()) {
-                updateGoldens(ablation);
+                update(ablation, c);
+            } else if (config.recordSpread()) {
+                recordSpread(ablation);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results of " + ablation.id(), e);
@@ -157,24 +243,40 @@ public final class SuiteSession {
         return csv;
     }
 
-    /**
-     * The findings of every comparison of {@code ablation} measured so far in this session, handed to the reporter.
-     * The ablation's findings test calls it after the comparisons, so a report attaches them to a running test.
-     */
-    public synchronized List<Finding> reportFindings(Ablation ablation) {
-        List<Finding> all = findingsOf(ablation);
-        reporter.ablationFindings(ablation, all);
-        return all;
+    private void update(Ablation ablation, Conclusions c) throws IOException {
+        // The cells verified in this run, not the gap cells a claim ran on demand outside the selection.
+        List<CellOutcome> ran = verdicts.values().stream().filter(v -> v.cell().ablation() == ablation)
+                .map(CellVerdict::outcome).toList();
+        if (ran.isEmpty()) {
+            LOG.warn("golden update: no cell of {} ran; {} left as it was", ablation.id(), goldens.file());
+            return;
+        }
+        RunStamp stamp = RunStamp.now();
+        GoldenUpdate.Result result = recorder.goldens(ran, runner, stamp);
+        goldens = result.file();
+        List<String> notMeasured = recorder.spread(ran, runner, stamp);
+        List<String> verdictDiff = ExpectedVerdicts.update(ExpectedVerdicts.besides(config.goldenFile()), c.claims(),
+                stamp);
+        System.out.println("golden update of " + ablation.id() + " (" + goldens.file() + "):\n  "
+                + String.join("\n  ", result.diff()) + "\nconfiguration spread ("
+                + ConfigurationSpread.besides(config.goldenFile()) + "): " + (notMeasured.isEmpty()
+                        ? "every configuration of the grid measured" : String.join("; ", notMeasured))
+                + "\nexpected claim verdicts (" + ExpectedVerdicts.besides(config.goldenFile()) + "): "
+                + (verdictDiff.isEmpty() ? "unchanged" : verdictDiff.size() + " new or changed:\n  "
+                        + String.join("\n  ", verdictDiff)));
     }
 
-    private List<Finding> findingsOf(Ablation ablation) {
-        List<Finding> all = new ArrayList<>();
-        findings.forEach((c, f) -> {
-            if (c.ablation() == ablation) {
-                all.addAll(f);
+    private void recordSpread(Ablation ablation) throws IOException {
+        RunStamp stamp = RunStamp.now();
+        List<ConfigurationSpread.Row> rows = new ArrayList<>();
+        for (CellVerdict v : verdicts.values()) {
+            if (v.cell().ablation() == ablation && v.basis() == CellVerdict.Basis.CROSS_CONFIGURATION) {
+                rows.addAll(ConfigurationSpread.of(v, runner.configuration(), stamp));
             }
-        });
-        return all;
+        }
+        ConfigurationSpread.merge(ConfigurationSpread.besides(config.goldenFile()), rows);
+        LOG.info("configuration spread: {} rows of {} recorded from {}", rows.size(), ablation.id(),
+                runner.configuration());
     }
 
     /** Where this session's time went for one ablation: each decode and back-bone is charged to its first cell. */
@@ -183,96 +285,24 @@ public final class SuiteSession {
         double decode = 0;
         double score = 0;
         int cells = 0;
-        int shared = 0;
+        int sharedDecodes = 0;
         for (CellOutcome o : outcomes.values()) {
             if (o.cell().ablation() == ablation) {
                 build += o.timings().buildSeconds();
                 decode += o.timings().decodeSeconds();
                 score += o.timings().scoreSeconds();
                 cells++;
-                shared += o.timings().decodeShared() ? 1 : 0;
+                sharedDecodes += o.timings().decodeShared() ? 1 : 0;
             }
         }
         LOG.info(String.format(Locale.ROOT, "%s: %d cells ran (%d reused an earlier decode); back-bone builds %.1f s,"
-                + " decoding %.1f s, scoring %.1f s", ablation.id(), cells, shared, build, decode, score));
-    }
-
-    private void updateGoldens(Ablation ablation) throws IOException {
-        RunEnvironment env = runner.environment();
-        RunStamp stamp = RunStamp.now();
-        List<GoldenRow> fresh = new ArrayList<>();
-        for (CellOutcome o : outcomes.values()) {
-            if (o.cell().ablation() != ablation) {
-                continue;
-            }
-            for (String m : SuiteMetrics.ALL) {
-                Band band = derivedBand(o.cell(), m);
-                fresh.add(new GoldenRow(ablation.id(), o.cell().id(), m, o.value(m), band.absolute(),
-                        band.relative(), spread(o.cell()).get(m), standardError(o, m), GoldenRow.Source.RUN,
-                        env.device(), env.backend(), env.modelSha256(), env.fixturesSha256(), stamp.commit(),
-                        stamp.date(), o.sampleCount()));
-            }
-        }
-        if (fresh.isEmpty()) {
-            LOG.warn("golden update: no cell of {} ran; {} left as it was", ablation.id(), goldens.file());
-            return;
-        }
-        GoldenUpdate.Result result = GoldenUpdate.apply(goldens.file(), fresh);
-        goldens = result.file();
-        System.out.println("golden update of " + ablation.id() + " (" + goldens.file() + "):\n  "
-                + String.join("\n  ", result.diff()));
-    }
-
-    private Optional<Band> band(Cell cell, String metric) {
-        if (config.update()) {
-            return Optional.of(derivedBand(cell, metric));
-        }
-        return goldens.find(cell.id(), metric).map(l -> l.row().band());
-    }
-
-    /** The band update mode writes for a cell that ran in this session (see {@link BandPolicy}). */
-    Band derivedBand(Cell cell, String metric) {
-        CellOutcome o = outcome(cell);
-        double smallest = Double.NaN;
-        for (Comparison c : Comparisons.of(config.grid(), cell.ablation())) {
-            if (!(c.baseline().equals(cell) || c.system().equals(cell)) || !outcomes.containsKey(c.baseline())
-                    || !outcomes.containsKey(c.system())) {
-                continue;
-            }
-            for (Finding f : findings(c)) {
-                if (f.metric().equals(metric) && f.significant()) {
-                    double d = Math.abs(f.difference());
-                    smallest = Double.isNaN(smallest) ? d : Math.min(smallest, d);
-                }
-            }
-        }
-        return config.bands().derive(metric, o.value(metric), spread(cell).get(metric), standardError(o, metric),
-                smallest);
-    }
-
-    private double standardError(CellOutcome o, String metric) {
-        return BandPolicy.standardError(o.metric(metric), config.bootstrap());
-    }
-
-    /** |Δ| per metric between the cell's run and a rerun under other numerics; shared by cells of one decode. */
-    private Map<String, Double> spread(Cell cell) {
-        CellOutcome o = outcome(cell);
-        String key = cell.task().id() + "/" + cell.backbone() + "/" + o.plan();
-        return spreads.computeIfAbsent(key, k -> {
-            CellRunner.Variant v = runner.runVariant(cell);
-            Map<String, Double> out = new LinkedHashMap<>();
-            for (String m : SuiteMetrics.ALL) {
-                out.put(m, Math.abs(v.outcome().value(m) - o.value(m)));
-            }
-            LOG.info("numerical spread of {} ({}): {}", k, v.description(), out);
-            return out;
-        });
+                + " decoding %.1f s, scoring %.1f s", ablation.id(), cells, sharedDecodes, build, decode, score));
     }
 
     private List<Finding> findings(Comparison c) {
         List<Finding> f = findings.get(c);
         if (f == null) {
-            f = analysis.analyse(c, outcome(c.baseline()), outcome(c.system()));
+            f = new FindingsAnalysis(config.bootstrap()).analyse(c, outcome(c.baseline()), outcome(c.system()));
             findings.put(c, f);
         }
         return f;
@@ -281,6 +311,10 @@ public final class SuiteSession {
     private CellOutcome outcome(Cell cell) {
         CellOutcome o = outcomes.get(cell);
         if (o == null) {
+            IllegalStateException failed = failures.get(cell);
+            if (failed != null) {
+                throw failed;
+            }
             try {
                 o = runner.run(cell);
             } catch (RuntimeException e) {
@@ -290,21 +324,24 @@ public final class SuiteSession {
                         || e instanceof InputFormatException
                         || e.getClass().getName().startsWith("org.pmpdrepro.container")
                         ? FailureCategory.INFRASTRUCTURE : FailureCategory.DECODER_CRASH;
-                throw new IllegalStateException(category.message(cell.displayName() + " (" + cell.id() + "): " + e),
-                        e);
+                failed = new IllegalStateException(category.message(cell.displayName() + " (" + cell.id() + "): "
+                        + e), e);
+                failures.put(cell, failed);
+                throw failed;
             }
             outcomes.put(cell, o);
         }
         return o;
     }
 
-    private static String howToUpdate(Cell cell) {
-        return "./mvnw -B verify -DskipUnitTests -Dit.test=" + cell.ablation().testClass() + " -Dpmpd.task=" + cell.task().id()
-                + " -Dpmpd.backbone=" + cell.backbone() + " -Dpmpd.pair='" + cell.pair() + "' -Dpmpd.scheduler="
-                + cell.scheduler() + " -Dgolden.update=true";
+    /** The cell's golden, for tests that look at what a check compared with. */
+    Optional<GoldenFile.Located> golden(Cell cell) {
+        return goldens.find(cell.id());
     }
 
-    private static String fmt(double d) {
-        return String.format(Locale.ROOT, "%.4g", d);
+    private static String howToUpdate(Cell cell) {
+        return "./mvnw -B verify -DskipUnitTests -Dit.test=" + cell.ablation().testClass() + " -Dpmpd.task="
+                + cell.task().id() + " -Dpmpd.backbone=" + cell.backbone() + " -Dpmpd.pair='" + cell.pair()
+                + "' -Dpmpd.scheduler=" + cell.scheduler() + " -Dgolden.update=true";
     }
 }

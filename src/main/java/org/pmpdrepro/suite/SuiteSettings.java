@@ -20,58 +20,19 @@ import org.pmpdrepro.eval.TaskRun;
  *     slower (measured: more than 8 minutes against 55 s with one thread at a load of about 20)
  */
 public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device, int batchSize, int samples,
-        int intraOpThreads, NumericsVariant variant) {
-
-    /**
-     * The second numerical configuration update mode decodes each cell with, to measure numerical spread:
-     * another batch size (padding and matrix shapes change, so does the order of floating-point sums), or another
-     * intra-op thread count. Batch is the default because a second thread on a CPU shared with other jobs slows
-     * decoding by an order of magnitude.
-     */
-    public enum NumericsVariant {
-        BATCH,
-        THREADS;
-
-        static NumericsVariant parse(String v) {
-            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
-                case "batch" -> BATCH;
-                case "threads" -> THREADS;
-                default -> throw new IllegalArgumentException("pmpd.variant '" + v + "': expected batch or threads");
-            };
-        }
-    }
+        int intraOpThreads) {
 
     /**
      * One numerical configuration: batch size and intra-op threads (0: the engine's default).
      *
-     * @param description how it differs from the main run ({@code batch size 32 -> 17})
+     * @param description how it differs from the main run ({@code threads 2, batch 17})
      */
     public record Numerics(String description, int batchSize, int intraOpThreads) {}
-
-    /**
-     * The configuration update mode reruns a cell with: {@link #variant} applied to this batch size and to
-     * {@code threadsNow}, the intra-op thread count the main run used (0: the engine's default).
-     */
-    public Numerics numericsVariant(int threadsNow) {
-        return switch (variant) {
-            case BATCH -> {
-                // Other batch compositions change padding and matrix shapes, hence the order of floating-point sums.
-                int other = Math.max(1, batchSize / 2 + 1);
-                yield new Numerics("batch size " + batchSize + " -> " + other, other, threadsNow);
-            }
-            case THREADS -> {
-                int other = threadsNow == 1 ? 2 : 1;
-                yield new Numerics("intra-op threads " + (threadsNow == 0 ? "engine default" : threadsNow) + " -> "
-                        + other, batchSize, other);
-            }
-        };
-    }
 
     public SuiteSettings {
         Objects.requireNonNull(modelDir, "modelDir");
         Objects.requireNonNull(fixturesDir, "fixturesDir");
         Objects.requireNonNull(device, "device");
-        Objects.requireNonNull(variant, "variant");
         if (batchSize < 1) {
             throw new IllegalArgumentException("pmpd.batch " + batchSize + ": expected at least 1");
         }
@@ -87,12 +48,12 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
     /** The committed fixture model and fixtures, every test prompt, batch 32, the device DJL picks. */
     public static SuiteSettings defaults() {
         return new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.AUTO,
-                TaskRun.DEFAULT_BATCH_SIZE, 0, 1, NumericsVariant.BATCH);
+                TaskRun.DEFAULT_BATCH_SIZE, 0, 1);
     }
 
     /**
      * Defaults overridden by {@code pmpd.model.dir}, {@code pmpd.fixtures.dir}, {@code pmpd.device}
-     * ({@code auto|cpu|gpu}), {@code pmpd.batch}, {@code pmpd.samples}, {@code pmpd.threads} and {@code pmpd.variant}.
+     * ({@code auto|cpu|gpu}), {@code pmpd.batch}, {@code pmpd.samples} and {@code pmpd.threads}.
      */
     public static SuiteSettings fromProperties(Properties p) {
         SuiteSettings d = defaults();
@@ -100,8 +61,7 @@ public record SuiteSettings(Path modelDir, Path fixturesDir, DeviceChoice device
                 Path.of(p.getProperty("pmpd.fixtures.dir", d.fixturesDir.toString())),
                 DeviceChoice.parse(p.getProperty("pmpd.device", "auto")),
                 integer(p, "pmpd.batch", d.batchSize), integer(p, "pmpd.samples", d.samples),
-                integer(p, "pmpd.threads", d.intraOpThreads),
-                NumericsVariant.parse(p.getProperty("pmpd.variant", "batch")));
+                integer(p, "pmpd.threads", d.intraOpThreads));
     }
 
     private static int integer(Properties p, String key, int fallback) {

@@ -3,9 +3,8 @@ package org.pmpdrepro.ablation;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,17 +16,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pmpdrepro.suite.Ablation;
 import org.pmpdrepro.suite.Cell;
-import org.pmpdrepro.suite.Comparison;
-import org.pmpdrepro.suite.Finding;
+import org.pmpdrepro.suite.ClaimCheck;
+import org.pmpdrepro.suite.ClaimInstance;
 import org.pmpdrepro.suite.SuiteSession;
 
 /**
- * What every ablation class runs: each of the ablation's cells in the committed grid is asserted on all four metrics
- * against its golden row; then each comparison's findings are measured and its arms' bands checked to keep
- * significant differences apart. A subclass names its ablation and is the class {@link Ablation#testClass()} names.
+ * What every ablation class runs: each of the ablation's cells in the committed grid is held against its golden
+ * (identical outputs on the golden's configuration, paired differences within the measured tolerance on any other);
+ * then each pre-registered claim instance whose arms ran is evaluated and held against its expected verdict; then
+ * the ablation's findings are concluded and reported. A subclass names its ablation and is the class
+ * {@link Ablation#testClass()} names.
  *
  * <p>Select cells with {@code -Dpmpd.task}, {@code -Dpmpd.backbone}, {@code -Dpmpd.scheduler}, {@code -Dpmpd.pair},
- * {@code -Dpmpd.shard=i/n}; rewrite goldens with {@code -Dgolden.update=true} (refused when {@code CI} is set).
+ * {@code -Dpmpd.ablation}, {@code -Dpmpd.shard=i/n}; a selection that matches no cell of the class fails, listing the
+ * valid values. Rewrite goldens and expected verdicts with {@code -Dgolden.update=true} (refused when {@code CI} is
+ * set).
  *
  * <p>One instance per class, so that the method sources and the class callbacks can read the subclass's ablation.
  * The name matches neither {@code *Test} nor {@code *IT}: only the concrete classes are run.
@@ -49,48 +52,61 @@ abstract class AblationSuite {
 
     @BeforeAll
     void openSession() {
-        SuiteSession.shared(); // fails the class at once when update mode is asked for in CI
+        SuiteSession session = SuiteSession.shared(); // fails the class at once when update mode is asked for in CI
+        // -Dpmpd.ablation naming only the other ablation leaves this class out on purpose: skipped, saying why.
+        Assumptions.assumeFalse(session.excluded(ablation), () -> "-Dpmpd.ablation leaves " + ablation.id()
+                + " out of this run (" + session.config().selection().describe() + ")");
     }
 
+    /** The selected cells; a selection that matches none fails the test, listing every selector's valid values. */
     List<Cell> cells() {
         return SuiteSession.shared().cells(ablation);
     }
 
-    List<Comparison> comparisons() {
-        return SuiteSession.shared().comparisons(ablation);
+    List<ClaimInstance> claims() {
+        return SuiteSession.shared().claims(ablation);
     }
 
     @Order(1)
-    @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+    @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
-    void cellReproducesItsGoldenMetrics(Cell cell) {
+    void cellReproducesItsGolden(Cell cell) {
         SuiteSession.shared().verify(cell).assertPassed();
     }
 
+    /**
+     * One test per claim instance whose arms are selected. A claim that cannot be decided in this run (its arm is
+     * not in the grid, or a partial selection holds too little of its Holm family) is skipped with the reason; a
+     * verdict that differs from the committed one fails, naming the claim, task, pair, interval and margin.
+     */
     @Order(2)
+    // A selection may hold cells without holding both arms of any claim (one scheduler, say): then none runs here.
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
-    @MethodSource("comparisons")
-    void bandsSeparateArmsWhoseDifferenceIsSignificant(Comparison comparison) {
-        SuiteSession.shared().compare(comparison).assertSeparated();
+    @MethodSource("claims")
+    void claimKeepsItsExpectedVerdict(ClaimInstance claim) {
+        ClaimCheck check = SuiteSession.shared().checkClaim(claim);
+        Assumptions.assumeTrue(check.decidable(), check::message);
+        check.assertHolds();
     }
 
     /**
-     * Every comparison that ran has its findings, and the report gets them here, inside a test (Allure attaches only
-     * to a running test, so the class's {@code @AfterAll} could not).
+     * Every comparison that ran has its findings (Holm over the headline family, agreement with the paper), and the
+     * report gets them with the claims page here, inside a test (Allure attaches only to a running test, so the
+     * class's {@code @AfterAll} could not).
      */
     @Order(3)
     @Test
-    @DisplayName("findings of every comparison, measured and reported")
+    @DisplayName("findings and claims of the ablation, concluded and reported")
     void findingsOfEveryComparisonAreReported() {
-        List<Finding> findings = SuiteSession.shared().reportFindings(ablation);
-        Set<Comparison> measured = findings.stream().map(Finding::comparison).collect(Collectors.toSet());
-        List<Comparison> missing = comparisons().stream().filter(c -> !measured.contains(c)).toList();
-        assertTrue(missing.isEmpty(), () -> missing.size() + " of " + comparisons().size() + " comparisons of "
-                + ablation.id() + " have no findings (a cell of theirs failed; see the tests before): " + missing);
+        SuiteSession.Conclusions c = SuiteSession.shared().conclude(ablation);
+        assertTrue(c.failed().isEmpty(), () -> c.failed().size() + " comparisons or claims of " + ablation.id()
+                + " could not be measured (a cell of theirs failed; see the tests before): " + c.failed());
     }
 
     @AfterAll
     void writeFindingsAndGoldens() {
-        SuiteSession.shared().finish(ablation);
+        if (!SuiteSession.shared().excluded(ablation)) {
+            SuiteSession.shared().finish(ablation);
+        }
     }
 }

@@ -18,8 +18,16 @@ import org.pmpdrepro.container.JobSpec;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.container.CellFiles;
+import org.pmpdrepro.container.CellRun;
+import org.pmpdrepro.suite.CellOutcome;
+import org.pmpdrepro.suite.CellScoring;
+import org.pmpdrepro.suite.ConfigurationSpread;
+import org.pmpdrepro.suite.DecodeConfiguration;
 import org.pmpdrepro.suite.GoldenFile;
-import org.pmpdrepro.suite.GoldenRow;
+import org.pmpdrepro.suite.GoldenUpdate;
+import org.pmpdrepro.suite.JobCells;
+import org.pmpdrepro.suite.RunEnvironment;
 
 /** {@code check-cells}: the host half of a job decoded elsewhere, on two prompts of one cell. */
 class CheckCellsCommandTest {
@@ -49,44 +57,60 @@ class CheckCellsCommandTest {
     }
 
     @Test
-    void aCellWithoutAGoldenRowIsScoredOnEveryMetricAndFailsNamingTheMissingRow() throws Exception {
+    void aCellWithoutAGoldenRowIsScoredAndFailsNamingTheMissingRow() throws Exception {
         Path out = dir.resolve("missing.csv");
-        CliRun r = CliRun.of("check-cells", "--job", job.toString(), "--cells", cells.toString(), "--out",
-                out.toString());
+        Path empty = GoldenFile.empty(dir.resolve("empty").resolve("goldens.csv")).write().file();
+        CliRun r = CliRun.of("check-cells", "--job", job.toString(), "--cells", cells.toString(), "--golden",
+                empty.toString(), "--out", out.toString());
 
         assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("a1/debsum/rtn/4>3/phase-aware-only): 2 samples on cpu()")
-                .contains("no golden row").contains("MISSING_GOLDEN")
-                .contains("some metrics are outside their golden bands");
-        assertThat(csv(out)).extracting(c -> c.get("metric"))
-                .containsExactly("rougeL", "bertscore", "bleu", "sacrebleu");
+                .contains("missing-golden").contains("no golden row")
+                .contains("some cells differ from their goldens");
+        assertThat(csv(out)).singleElement().satisfies(c -> {
+            assertThat(c.get("basis")).isEqualTo("missing-golden");
+            assertThat(c.get("passed")).isEqualTo("false");
+        });
     }
 
     @Test
-    void goldenRowsOfTheSameValuesPassAndTheSameRunAgainstItselfIsIdentical() throws Exception {
-        Path first = dir.resolve("first.csv");
-        CliRun.of("check-cells", "--job", job.toString(), "--cells", cells.toString(), "--out", first.toString());
-        List<GoldenRow> rows = new ArrayList<>();
-        for (CSVRecord c : csv(first)) {
-            rows.add(new GoldenRow("a1", c.get("cell"), c.get("metric"), Double.parseDouble(c.get("value")), 1e-9, 0,
-                    0, 0, GoldenRow.Source.RUN, c.get("device"), c.get("backend"), "model", "fixtures", "commit",
-                    "2026-01-01", 2));
+    void goldensOfTheSameOutputsPassAcrossConfigurationsAndTheSameRunAgainstItselfIsIdentical() throws Exception {
+        // The goldens of these very cells, as update mode writes them (made "elsewhere": another configuration).
+        JobSpec spec = JobSpec.read(job);
+        CellScoring scoring = CellScoring.defaults();
+        List<GoldenUpdate.Fresh> fresh = new ArrayList<>();
+        for (JobCell c : spec.cells()) {
+            CellRun run = CellFiles.read(cells, c);
+            CellOutcome o = scoring.outcome(JobCells.decoded(JobCells.cell(c), run));
+            fresh.add(GoldenUpdate.Fresh.of(o, new DecodeConfiguration("in-process", "cpu()", run.origin().backend(),
+                    "golden-cpu avx2", 1, 2), new RunEnvironment("cpu()", run.origin().backend(),
+                    run.origin().modelSha256(), run.origin().fixturesSha256()), "commit", "2026-01-01"));
         }
-        Path golden = dir.resolve("golden.csv");
-        GoldenFile.empty(golden).withRows(rows).write();
+        Path golden = dir.resolve("golden").resolve("goldens.csv");
+        GoldenUpdate.apply(golden, fresh);
         Path out = dir.resolve("against.csv");
 
         CliRun r = CliRun.of("check-cells", "--job", job.toString(), "--cells", cells.toString(), "--against",
-                cells.toString(), "--golden", golden.toString(), "--out", out.toString());
+                cells.toString(), "--golden", golden.toString(), "--out", out.toString(), "--record-spread");
 
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("2/2 outputs identical").contains("in band")
-                .contains("every metric of every cell is inside its golden band");
+        assertThat(r.out()).contains("2/2 outputs identical").contains("cross-configuration")
+                .contains("0 prompts differ from the golden").contains("every cell agrees with its golden");
         for (CSVRecord c : csv(out)) {
-            assertThat(c.get("status")).isEqualTo("PASSED");
-            assertThat(Double.parseDouble(c.get("difference"))).as(c.get("metric")).isZero();
-            assertThat(c.get("identical_outputs")).isEqualTo("2");
+            assertThat(c.get("passed")).as(c.get("quantity")).isEqualTo("true");
+            assertThat(c.get("basis")).isEqualTo("cross-configuration");
+            if (!c.get("difference").isEmpty()) {
+                assertThat(Double.parseDouble(c.get("difference"))).as(c.get("quantity")).isZero();
+                assertThat(c.get("identical_outputs")).isEqualTo("2");
+            }
         }
+        // What this run measured joins the configuration grid: a run-job configuration, nothing changed.
+        ConfigurationSpread spread = ConfigurationSpread.readOrEmpty(ConfigurationSpread.besides(golden));
+        assertThat(spread.rows()).isNotEmpty().allSatisfy(row -> {
+            assertThat(row.configuration().runner()).isEqualTo("run-job");
+            assertThat(row.changedPrompts()).isZero();
+            assertThat(row.difference()).isZero();
+        });
     }
 
     @Test

@@ -90,8 +90,7 @@ class RunJobCommandTest {
         CellRun fromFiles = CellFiles.read(dir.resolve("out"), cell);
         assertThat(fromFiles.references().label()).isEqualTo(References.FULL_PRECISION);
         try (CellDecoder decoder = new CellDecoder(SuiteRegistry.defaults(), new SuiteSettings(
-                ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2, 2, 1,
-                SuiteSettings.NumericsVariant.BATCH))) {
+                ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2, 2, 1))) {
             DecodedCell inProcess = decoder.decode(JobCells.cell(cell));
             assertThat(fromFiles.outputs().samples()).hasSize(2).isEqualTo(inProcess.outputs().samples());
             assertThat(fromFiles.outputs().plan()).isEqualTo(inProcess.outputs().plan());

@@ -19,6 +19,7 @@ import org.pmpdrepro.suite.CellRunner;
 import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellScoring;
+import org.pmpdrepro.suite.DecodeConfiguration;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.RunEnvironment;
 import org.pmpdrepro.suite.SuiteRegistry;
@@ -33,8 +34,8 @@ import org.pmpdrepro.suite.SuiteSettings;
  * its decodes ({@link CellScoring}). A failed job fails each of its cells with a {@link ContainerRunException}
  * carrying the exit code and the log tail, which the suite files as an infrastructure error.
  *
- * <p>Update mode's numerical variant runs as a second job: the cells that have run so far, with the other batch
- * size or thread count.
+ * <p>Each numerical variant update mode measures (another batch size or thread count) runs as a job of its own: the
+ * cells that have run so far, with that variant's numerics.
  */
 public final class SuiteContainerAdapter implements CellRunner {
 
@@ -120,7 +121,7 @@ public final class SuiteContainerAdapter implements CellRunner {
     private final CellScoring scoring;
     private final Set<Cell> planned = new LinkedHashSet<>();
     private final Results main = new Results();
-    private final Results variants = new Results();
+    private final Map<List<Integer>, Results> variants = new HashMap<>();
     private int jobCount;
 
     public SuiteContainerAdapter(Jobs jobs, SuiteRegistry registry, SuiteSettings settings, Path work,
@@ -152,11 +153,27 @@ public final class SuiteContainerAdapter implements CellRunner {
     }
 
     @Override
-    public CellRunner.Variant runVariant(Cell cell) {
+    public CellRunner.Variant runVariant(Cell cell, SuiteSettings.Numerics numerics) {
         requireWired(cell);
-        SuiteSettings.Numerics other = settings.numericsVariant(settings.intraOpThreads());
-        return new CellRunner.Variant(other.description(),
-                scoring.rerunOutcome(JobCells.decoded(cell, variantRun(cell, other))));
+        CellOutcome outcome = scoring.rerunOutcome(JobCells.decoded(cell, variantRun(cell, numerics)));
+        return new CellRunner.Variant(configuration().with(numerics.intraOpThreads() == 0
+                ? Runtime.getRuntime().availableProcessors() : numerics.intraOpThreads(), numerics.batchSize()),
+                outcome);
+    }
+
+    @Override
+    public List<org.pmpdrepro.metrics.MetricResult> score(CellOutcome outcome, List<String> hypotheses) {
+        return scoring.score(outcome, hypotheses);
+    }
+
+    /** The containers' back-end on this host's CPU, with this run's threads (0: one per core) and batch size. */
+    @Override
+    public DecodeConfiguration configuration() {
+        RunEnvironment env = environment();
+        int threads = settings.intraOpThreads() == 0 ? Runtime.getRuntime().availableProcessors()
+                : settings.intraOpThreads();
+        return new DecodeConfiguration(CellRunners.CONTAINER, env.device(), env.backend(),
+                DecodeConfiguration.thisCpu(), threads, settings.batchSize());
     }
 
     /** The device and back-end of the containers' runs, and the model and fixtures they decoded. */
@@ -180,9 +197,11 @@ public final class SuiteContainerAdapter implements CellRunner {
 
     private synchronized CellRun variantRun(Cell cell, SuiteSettings.Numerics numerics) {
         // Update mode asks for the variant of every cell that ran: those still without one go in one job.
-        List<Cell> batch = new ArrayList<>(main.runs().keySet().stream().filter(c -> !variants.settled(c))
+        Results results = variants.computeIfAbsent(List.of(numerics.batchSize(), numerics.intraOpThreads()),
+                k -> new Results());
+        List<Cell> batch = new ArrayList<>(main.runs().keySet().stream().filter(c -> !results.settled(c))
                 .toList());
-        return run(cell, batch, numerics.batchSize(), numerics.intraOpThreads(), "-variant", variants);
+        return run(cell, batch, numerics.batchSize(), numerics.intraOpThreads(), "-variant", results);
     }
 
     /**

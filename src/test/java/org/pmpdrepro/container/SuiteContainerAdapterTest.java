@@ -20,7 +20,6 @@ import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 import org.pmpdrepro.suite.Ablation;
-import org.pmpdrepro.suite.BandPolicy;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellReporter;
@@ -29,6 +28,7 @@ import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellScoring;
 import org.pmpdrepro.suite.CellSelection;
+import org.pmpdrepro.suite.ConfigurationGrid;
 import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.JobCells;
@@ -43,7 +43,7 @@ class SuiteContainerAdapterTest {
 
     static final TaskScorer NO_BERT = new TaskScorer(TaskScorer.Config.defaults().withBertScore(false));
     static final SuiteSettings SETTINGS = new SuiteSettings(Path.of("fixtures", "model"), Path.of("fixtures", "tasks"),
-            DeviceChoice.CPU, 4, 3, 1, SuiteSettings.NumericsVariant.BATCH);
+            DeviceChoice.CPU, 4, 3, 1);
     static final CellRun.Origin ORIGIN = new CellRun.Origin("djl-pytorch 2.7.1", "model-sha", "fixtures-sha");
 
     static Cell a1(String scheduler) {
@@ -143,16 +143,18 @@ class SuiteContainerAdapterTest {
     }
 
     @Test
-    void theVariantRunsAsOneSecondJobOfTheCellsThatRanWithTheOtherBatchSize(@TempDir Path work) {
+    void aVariantRunsAsOneSecondJobOfTheCellsThatRanWithItsBatchSize(@TempDir Path work) throws Exception {
         FakeJobs jobs = new FakeJobs();
         SuiteContainerAdapter runner = adapter(jobs, work);
         runner.plan(List.of(STATIC, HIGH));
         runner.run(STATIC);
 
-        CellRunner.Variant v = runner.runVariant(HIGH);
-        runner.runVariant(STATIC);
+        SuiteSettings.Numerics batch3 = new SuiteSettings.Numerics("threads 1, batch 3", 3, 1);
+        CellRunner.Variant v = runner.runVariant(HIGH, batch3);
+        runner.runVariant(STATIC, batch3);
 
-        assertThat(v.description()).isEqualTo("batch size 4 -> 3");
+        assertThat(v.configuration().batchSize()).isEqualTo(3);
+        assertThat(v.configuration().runner()).isEqualTo(CellRunners.CONTAINER);
         assertThat(jobs.specs).hasSize(2);
         assertThat(jobs.specs.get(1).cells()).containsExactlyInAnyOrder(JobCells.of(STATIC), JobCells.of(HIGH));
         assertThat(jobs.specs.get(1).batchSize()).isEqualTo(3);
@@ -161,7 +163,8 @@ class SuiteContainerAdapterTest {
     }
 
     @Test
-    void aFailedJobFailsEachOfItsCellsOnceWithExitCodeAndLogTailAsAnInfrastructureError(@TempDir Path work) {
+    void aFailedJobFailsEachOfItsCellsOnceWithExitCodeAndLogTailAsAnInfrastructureError(@TempDir Path work)
+            throws Exception {
         FakeJobs jobs = new FakeJobs();
         jobs.failure = new ContainerJobException("suite-1", "pmpd-decoder:abc", List.of("run-job"), OptionalInt.of(1),
                 false, "container 0123 exited", List.of("decoding a1-debsum ...", "IllegalStateException: boom"),
@@ -174,9 +177,10 @@ class SuiteContainerAdapterTest {
             assertThat(e.logTail()).contains("IllegalStateException: boom");
         }).hasMessageContaining("exit code 1").hasMessageContaining("IllegalStateException: boom");
 
+        Path goldens = GoldenFile.empty(work.resolve("goldens.csv")).write().file();
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
-                CellSelection.all(), GoldenFile.DEFAULT_FILE, false, work.resolve("findings"),
-                BandPolicy.standard(), PairedBootstrap.Config.defaults()), runner, CellReporter.NONE);
+                CellSelection.all(), goldens, false, work.resolve("findings"), PairedBootstrap.Config.defaults(),
+                List.of(), ConfigurationGrid.none(), false), runner, CellReporter.NONE);
         assertThatThrownBy(() -> session.verify(HIGH))
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).contains(FailureCategory.INFRASTRUCTURE))
                 .hasMessageContaining(ContainerJobException.PREFIX).hasMessageContaining("exit code 1")
@@ -203,7 +207,7 @@ class SuiteContainerAdapterTest {
     @Test
     void theContainerRunnerRefusesAModelTheImageDoesNotCarry() {
         SuiteSettings other = new SuiteSettings(Path.of("models", "vicuna-7b"), SETTINGS.fixturesDir(),
-                DeviceChoice.GPU, 32, 0, 1, SuiteSettings.NumericsVariant.BATCH);
+                DeviceChoice.GPU, 32, 0, 1);
         assertThatThrownBy(() -> new SuiteContainerAdapter.Provider().open(SuiteRegistry.defaults(), other))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-Dpmpd.model.dir=models/vicuna-7b")

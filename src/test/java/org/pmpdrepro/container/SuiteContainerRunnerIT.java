@@ -20,7 +20,6 @@ import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 import org.pmpdrepro.suite.Ablation;
-import org.pmpdrepro.suite.BandPolicy;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellReporter;
@@ -28,6 +27,7 @@ import org.pmpdrepro.suite.CellRunner;
 import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellSelection;
+import org.pmpdrepro.suite.ConfigurationGrid;
 import org.pmpdrepro.suite.FixtureCellRunner;
 import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.Grid;
@@ -48,7 +48,7 @@ class SuiteContainerRunnerIT {
 
     /** The in-process runner's defaults on the CPU, with the first 8 prompts of each task to keep this short. */
     static final SuiteSettings SETTINGS = new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR,
-            DeviceChoice.CPU, TaskRun.DEFAULT_BATCH_SIZE, 8, 1, SuiteSettings.NumericsVariant.BATCH);
+            DeviceChoice.CPU, TaskRun.DEFAULT_BATCH_SIZE, 8, 1);
 
     static final Cell A1 = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, Task.DEBSUM, "any-precision",
             new BitWidthPair(3, 2), "static");
@@ -107,15 +107,17 @@ class SuiteContainerRunnerIT {
      * code and the container's log tail.
      */
     @Test
-    void aCellTheImageCannotRunFailsInTheSuiteAsAnInfrastructureErrorWithExitCodeAndLogTail(@TempDir Path dir) {
+    void aCellTheImageCannotRunFailsInTheSuiteAsAnInfrastructureErrorWithExitCodeAndLogTail(@TempDir Path dir)
+            throws Exception {
         SuiteRegistry newer = SuiteRegistry.defaults().withBackbone("awq", inputs -> {
             throw new UnsupportedOperationException("decoded in the container only");
         });
         Cell awq = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new BitWidthPair(4, 3), "static");
         CellRunner runner = new SuiteContainerAdapter.Provider().open(newer, SETTINGS);
+        Path goldens = GoldenFile.empty(dir.resolve("goldens.csv")).write().file();
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
-                CellSelection.all(), GoldenFile.DEFAULT_FILE, false, dir.resolve("findings"), BandPolicy.standard(),
-                PairedBootstrap.Config.defaults()), runner, CellReporter.NONE);
+                CellSelection.all(), goldens, false, dir.resolve("findings"), PairedBootstrap.Config.defaults(),
+                List.of(), ConfigurationGrid.none(), false), runner, CellReporter.NONE);
 
         assertThatThrownBy(() -> session.verify(awq))
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).contains(FailureCategory.INFRASTRUCTURE))

@@ -93,6 +93,12 @@ public final class AllureCellReporter implements CellReporter {
         }
     }
 
+    /** Attaches the prompts whose output differs from their golden, golden and new text side by side. */
+    public void attachChangedPrompts(List<SampleText> diffs) {
+        attach("changed prompts", "text/html", "html", SampleSheet.changed("Prompts whose output differs from the"
+                + " golden (" + diffs.size() + ")", diffs));
+    }
+
     @Override
     public void attachSamples(List<SampleText> samples, int limit) {
         attach("samples", "text/html", "html", SampleSheet.html("Prompts, outputs and references", samples, limit));
@@ -112,6 +118,25 @@ public final class AllureCellReporter implements CellReporter {
     public void attachFindings(String ablation, List<Finding> findings) {
         attach("findings " + ablation, "text/html", "html", FindingsTable.html("Findings of " + ablation, findings));
         attach("findings " + ablation + " (markdown)", "text/markdown", "md", FindingsTable.markdown(findings));
+    }
+
+    @Override
+    public void attachClaim(ClaimRow claim) {
+        lifecycle.updateTestCase(result -> {
+            result.getParameters().add(new Parameter().setName("verdict").setValue(claim.verdict()));
+            result.getParameters().add(new Parameter().setName("expected").setValue(
+                    claim.expected().isEmpty() ? "none recorded" : claim.expected()));
+            result.getLabels().add(new Label().setName("epic").setValue("PMPD claims"));
+            result.getLabels().add(new Label().setName("tag").setValue("claim"));
+        });
+        attach("claim interval against threshold", "image/svg+xml", "svg", ClaimChart.svg(claim));
+        attach("claim evidence", "text/html", "html", ClaimsTable.html(claim.instance(), List.of(claim)));
+    }
+
+    @Override
+    public void attachClaims(String ablation, List<ClaimRow> claims) {
+        attach("claims " + ablation, "text/html", "html", ClaimsTable.html("Claims of " + ablation, claims));
+        attach("claims " + ablation + " (markdown)", "text/markdown", "md", ClaimsTable.markdown(claims));
     }
 
     private void attach(String name, String type, String extension, String content) {

@@ -60,15 +60,15 @@ class AllureCellReporterTest {
     void stepsRecordTheirNameStatusAndReturnTheBodysValue() throws Exception {
         int decoded = reporter.step("decode", () -> 42);
         assertThatThrownBy(() -> reporter.step("compare", () -> {
-            throw new AssertionError(FailureCategory.METRIC_OUT_OF_BAND.message("rougeL"));
-        })).hasMessageStartingWith("metric out of band:");
+            throw new AssertionError(FailureCategory.OUTPUTS_CHANGED.message("rougeL"));
+        })).hasMessageStartingWith("outputs changed:");
         TestResult result = finish();
 
         assertThat(decoded).isEqualTo(42);
         assertThat(result.getSteps()).extracting(StepResult::getName, StepResult::getStatus).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("decode", Status.PASSED),
                 org.assertj.core.groups.Tuple.tuple("compare", Status.FAILED));
-        assertThat(result.getSteps().get(1).getStatusDetails().getMessage()).startsWith("metric out of band:");
+        assertThat(result.getSteps().get(1).getStatusDetails().getMessage()).startsWith("outputs changed:");
     }
 
     @Test
@@ -86,13 +86,18 @@ class AllureCellReporterTest {
     @Test
     void outcomeChartSamplesScoresAndFindingsAreAttachedWithTheirTypesAndGoldenRowsLinked() {
         GoldenRef row = new GoldenRef("golden/ablation2.csv", 7);
-        reporter.attachOutcome(List.of(new MetricOutcome("rougeL", 0.3, 0.3, 0.28, 0.32, true, row),
-                new MetricOutcome("bleu", 3.1, 3.0, 2.5, 3.5, true, row)));
+        reporter.attachOutcome(List.of(new MetricOutcome("rougeL", 0.3, 0.3, 0.28, 0.32, true, row, "exact"),
+                new MetricOutcome("bleu", 3.1, 3.0, 2.5, 3.5, true, row, "exact")));
         reporter.attachSamples(List.of(new SampleText("1", "p", "o", "r")), 5);
         reporter.attachTraces("traces", List.of(new PrecisionTrace("1", List.of(4.0, 3.0))));
         reporter.attachScores(SampleScoreTable.of(List.of("1"), Map.of("rougeL", List.of(0.3))));
         reporter.attachFindings("A2", List.of(new Finding("A2", "debsum", "Any-Precision", "GPTQ", "rougeL",
-                0.01, -0.01, 0.03, Finding.Direction.TREATMENT_HIGHER)));
+                "headline", 0.01, -0.01, 0.03, 0.02, 0.4, 1.0, "n/a", "")));
+        ClaimRow claim = new ClaimRow("claim a2-static-not-worse-than-gptq · debsum · 4>3", "s",
+                "any-precision − gptq", "rougeL", "non-inferior", 0.01, -0.01, 0.03, -0.005, "−0.25 × gap 0.02",
+                "inconclusive", "inconclusive", "bytes differ by 20%");
+        reporter.attachClaim(claim);
+        reporter.attachClaims("A2", List.of(claim));
         TestResult result = finish();
 
         assertThat(result.getAttachments()).extracting(Attachment::getName, Attachment::getType).containsExactly(
@@ -101,7 +106,13 @@ class AllureCellReporterTest {
                 org.assertj.core.groups.Tuple.tuple("precision traces", "image/svg+xml"),
                 org.assertj.core.groups.Tuple.tuple("per-sample scores", "text/csv"),
                 org.assertj.core.groups.Tuple.tuple("findings A2", "text/html"),
-                org.assertj.core.groups.Tuple.tuple("findings A2 (markdown)", "text/markdown"));
+                org.assertj.core.groups.Tuple.tuple("findings A2 (markdown)", "text/markdown"),
+                org.assertj.core.groups.Tuple.tuple("claim interval against threshold", "image/svg+xml"),
+                org.assertj.core.groups.Tuple.tuple("claim evidence", "text/html"),
+                org.assertj.core.groups.Tuple.tuple("claims A2", "text/html"),
+                org.assertj.core.groups.Tuple.tuple("claims A2 (markdown)", "text/markdown"));
+        assertThat(result.getParameters()).extracting(p -> p.getName(), p -> p.getValue())
+                .contains(org.assertj.core.groups.Tuple.tuple("verdict", "inconclusive"));
         assertThat(result.getLinks()).extracting(Link::getName, Link::getUrl).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("golden golden/ablation2.csv:7",
                         "https://repo.example/blob/abc/golden/ablation2.csv#L7"));

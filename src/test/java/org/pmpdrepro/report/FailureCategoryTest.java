@@ -39,15 +39,18 @@ class FailureCategoryTest {
 
     /**
      * A test skipped because the machine lacks something (a container test without a Docker engine) is filed as
-     * an infrastructure error, so the report shows why it did not run; no other category takes skipped tests.
+     * an infrastructure error, and a claim this run could not decide as a claim not run, so the report shows why
+     * they did not run; no other category takes skipped tests.
      */
     @Test
-    void aSkipForMissingInfrastructureIsFiledAsAnInfrastructureErrorAndNoOtherSkipIsFiled() {
+    void aSkipForMissingInfrastructureOrAnUndecidableClaimIsFiledAndNoOtherSkipIs() {
         String infrastructure = FailureCategory.INFRASTRUCTURE.message("no Docker engine answers");
         assertThat(AllureCategories.filing(infrastructure, "skipped"))
                 .containsExactly(FailureCategory.INFRASTRUCTURE.displayName());
+        assertThat(AllureCategories.filing(FailureCategory.CLAIM_NOT_RUN.message("arm not in the grid"), "skipped"))
+                .containsExactly(FailureCategory.CLAIM_NOT_RUN.displayName());
         for (FailureCategory c : FailureCategory.values()) {
-            if (c != FailureCategory.INFRASTRUCTURE) {
+            if (c != FailureCategory.INFRASTRUCTURE && c != FailureCategory.CLAIM_NOT_RUN) {
                 assertThat(AllureCategories.filing(c.message("x"), "skipped")).as(c.name()).isEmpty();
             }
         }
@@ -66,8 +69,8 @@ class FailureCategoryTest {
         for (FailureCategory c : FailureCategory.values()) {
             assertThat(FailureCategory.of(c.message("x"))).contains(c);
         }
-        assertThat(FailureCategory.METRIC_OUT_OF_BAND.message("bleu 3 outside [4, 5]"))
-                .isEqualTo("metric out of band: bleu 3 outside [4, 5]");
+        assertThat(FailureCategory.OUTPUTS_CHANGED.message("3 of 512 prompts differ"))
+                .isEqualTo("outputs changed: 3 of 512 prompts differ");
     }
 
     private static List<Category> categories() {

@@ -14,13 +14,18 @@ import org.pmpdrepro.suite.Ablation;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellVerdict;
+import org.pmpdrepro.suite.ClaimCheck;
+import org.pmpdrepro.suite.ClaimInstance;
+import org.pmpdrepro.suite.ClaimResult;
 import org.pmpdrepro.suite.MetricCheck;
-import org.pmpdrepro.suite.PaperClaim;
+import org.pmpdrepro.suite.PromptDiff;
 
 /**
  * The suite's report hook, filled in with Allure (registered as a service in the test resources): each checked
- * cell gets its parameters, the metric-vs-golden table with links to the golden rows, the first prompts with
- * outputs and references, the precision traces as a chart and the per-sample scores; each ablation its findings.
+ * cell gets its parameters, the golden comparison (quantities against their goldens with a link to the golden row,
+ * and the changed prompts beside their golden text), the first prompts with outputs and references, the precision
+ * traces as a chart and the per-sample scores; each claim instance its interval chart and evidence; each ablation
+ * its findings and claims page.
  */
 public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReporter {
 
@@ -36,24 +41,38 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
                 cell.pair().toString(), cell.scheduler()));
         // The runner has finished by now (decodes are shared across cells), so the steps record its measured phases.
         CellOutcome.Timings t = outcome.timings();
-        long passed = verdict.checks().stream().filter(MetricCheck::passed).count();
         recorded(allure, String.format(Locale.ROOT, "build decoder: %s on %s (%.1f s%s)", cell.backbone(),
                 outcome.device(), t.buildSeconds(), t.buildSeconds() == 0 ? ", built by an earlier cell" : ""));
         recorded(allure, String.format(Locale.ROOT, "decode: %d prompts, %s (%.1f s%s)", outcome.sampleCount(),
                 outcome.plan(), t.decodeSeconds(), t.decodeShared() ? ", shared with an earlier cell" : ""));
         recorded(allure, String.format(Locale.ROOT, "score: %d metrics against the %s (%.1f s)",
                 outcome.metrics().size(), outcome.referencesLabel(), t.scoreSeconds()));
-        recorded(allure, String.format(Locale.ROOT, "compare with goldens: %d of %d metrics within their bands",
-                passed, verdict.checks().size()));
+        recorded(allure, compareStep(verdict));
         List<MetricOutcome> rows = new ArrayList<>();
+        GoldenRef ref = verdict.golden().map(g -> new GoldenRef(g.file().toString(), g.line() > 0 ? g.line() : 1))
+                .orElse(null);
         for (MetricCheck c : verdict.checks()) {
-            rows.add(c.golden().map(g -> new MetricOutcome(c.metric(), c.actual(), g.row().expected(),
-                    g.row().band().lower(), g.row().band().upper(), c.passed(),
-                    new GoldenRef(g.file().toString(), g.line())))
-                    .orElseGet(() -> new MetricOutcome(c.metric(), c.actual(), Double.NaN, Double.NaN, Double.NaN,
-                            c.passed(), null)));
+            String rule = c.rule() + c.paired().map(r -> String.format(Locale.ROOT,
+                    "; paired new − golden %+.4g [%+.4g, %+.4g]", r.observedDifference(), r.ciLower(), r.ciUpper()))
+                    .orElse("");
+            rows.add(new MetricOutcome(c.quantity(), c.actual(), c.expected(), c.lower(), c.upper(), c.passed(), ref,
+                    rule));
         }
-        allure.attachOutcome(rows);
+        if (!rows.isEmpty()) {
+            allure.attachOutcome(rows);
+        }
+        if (!verdict.changed().isEmpty()) {
+            List<SampleText> diffs = new ArrayList<>();
+            Map<String, String> references = new LinkedHashMap<>();
+            for (int i = 0; i < outcome.samples().size(); i++) {
+                references.put(outcome.samples().get(i).id(), outcome.references().get(i));
+            }
+            for (PromptDiff d : verdict.changed()) {
+                diffs.add(new SampleText(d.id(), d.goldenText(), d.newText(),
+                        references.getOrDefault(d.id(), "")));
+            }
+            allure.attachChangedPrompts(diffs);
+        }
         List<SampleText> texts = new ArrayList<>();
         List<PrecisionTrace> traces = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -76,17 +95,54 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
         allure.attachScores(SampleScoreTable.of(ids, scores));
     }
 
+    private static String compareStep(CellVerdict v) {
+        return switch (v.basis()) {
+            case REFERENCE -> String.format(Locale.ROOT, "compare with golden on its own configuration: %d of %d prompts"
+                    + " changed, %d of %d quantities equal", v.changed().size(), v.outcome().sampleCount(),
+                    v.checks().size() - v.failures().size(), v.checks().size());
+            case CROSS_CONFIGURATION -> String.format(Locale.ROOT, "compare with golden across configurations (%s):"
+                    + " %d prompts changed, %d of %d quantities within tolerance", v.note(), v.changed().size(),
+                    v.checks().size() - v.failures().size(), v.checks().size());
+            case UPDATED -> "golden update: recorded";
+            case MISSING_GOLDEN, NOT_COMPARABLE -> "compare with golden: " + v.note();
+        };
+    }
+
     @Override
-    public void ablationFindings(Ablation ablation, List<org.pmpdrepro.suite.Finding> findings) {
+    public void claimChecked(ClaimCheck check) {
+        AllureCellReporter.current().attachClaim(row(check.result(),
+                check.expected().map(e -> e.verdict().id()).orElse("")));
+    }
+
+    @Override
+    public void ablationFindings(Ablation ablation, List<org.pmpdrepro.suite.Finding> findings,
+            List<ClaimResult> claims) {
         List<Finding> rows = new ArrayList<>();
         for (org.pmpdrepro.suite.Finding f : findings) {
             Cell base = f.comparison().baseline();
             Cell sys = f.comparison().system();
             rows.add(new Finding(ablation.id(), base.task().id() + " " + base.pair(),
                     sys.backbone() + " · " + sys.scheduler(), base.backbone() + " · " + base.scheduler(), f.metric(),
-                    f.difference(), f.ciLower(), f.ciUpper(), direction(f.claim())));
+                    f.role().id(), f.difference(), f.ciLower(), f.ciUpper(), f.minimumDetectableEffect(), f.pValue(),
+                    f.pHolm(), f.agrees(), f.claimVerdict()));
         }
-        AllureCellReporter.current().attachFindings(ablation.title(), rows);
+        AllureCellReporter allure = AllureCellReporter.current();
+        allure.attachFindings(ablation.title(), rows);
+        allure.attachClaims(ablation.title(), claims.stream().map(r -> row(r, "")).toList());
+    }
+
+    /** The report's view of a claim result. */
+    static ClaimRow row(ClaimResult r, String expected) {
+        ClaimInstance i = r.instance();
+        String arms = (i.system().ablation() == Ablation.REMOVE_PRECISION_SWITCHING
+                ? i.system().scheduler() + " − " + i.baseline().scheduler()
+                : i.system().backbone() + " − " + i.baseline().backbone());
+        String threshold = i.claim().margin().needsGap()
+                ? String.format(Locale.ROOT, "−%s × gap %.4g", i.claim().margin().gapFraction(), r.gap())
+                : "0";
+        return new ClaimRow(i.displayName(), i.claim().statement(), arms, i.metric(), i.claim().criterion().id(),
+                r.difference(), r.ciLower(), r.ciUpper(), i.claim().quality() ? r.threshold() : Double.NaN, threshold,
+                r.verdict().id(), expected, r.evidence() + "; " + r.reason());
     }
 
     private static void recorded(AllureCellReporter allure, String step) {
@@ -95,14 +151,6 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
         } catch (Exception e) {
             throw new IllegalStateException("could not record report step '" + step + "'", e);
         }
-    }
-
-    private static Finding.Direction direction(PaperClaim claim) {
-        return switch (claim.direction()) {
-            case HIGHER -> Finding.Direction.TREATMENT_HIGHER;
-            case LOWER -> Finding.Direction.CONTROL_HIGHER;
-            default -> Finding.Direction.NONE;
-        };
     }
 
     private static double bits(String label) {

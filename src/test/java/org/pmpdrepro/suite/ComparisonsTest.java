@@ -12,7 +12,7 @@ class ComparisonsTest {
     @Test
     void a1ComparesEachPmpdSchedulerWithEverySevenBaselinesPlusTwoPremisesPerTaskAndPair() {
         List<Comparison> a1 = Comparisons.of(Grid.design(), Ablation.REMOVE_PRECISION_SWITCHING);
-        assertThat(a1).hasSize(3 * 2 * (2 * 7 + 2));
+        assertThat(a1).hasSize(3 * 2 * (2 * 7 + 2)); // the committed design; matched arms add theirs where present
         assertThat(a1).allMatch(c -> c.system().task() == c.baseline().task()
                 && c.system().pair().equals(c.baseline().pair()));
         assertThat(a1).filteredOn(c -> c.baseline().scheduler().equals("none-matched"))
@@ -30,13 +30,45 @@ class ComparisonsTest {
     }
 
     @Test
-    void agreementFollowsTheClaimedDirection() {
-        assertThat(Direction.HIGHER.agreement(0.1, 0.05, 0.2)).isEqualTo("yes");
-        assertThat(Direction.HIGHER.agreement(-0.1, -0.2, 0.01)).isEqualTo("no");
-        assertThat(Direction.LOWER.agreement(-3, -3, -3)).isEqualTo("yes");
-        assertThat(Direction.COMPARABLE.agreement(0.01, -0.02, 0.04)).isEqualTo("yes");
-        assertThat(Direction.COMPARABLE.agreement(0.05, 0.02, 0.08)).isEqualTo("no");
-        assertThat(Direction.NONE.agreement(1, 1, 1)).isEqualTo("n/a");
+    void a1ComparesTheMatchedArmsOnlyWithTheSchedulerTheyWereMatchedTo() {
+        BitWidthPair pair = new BitWidthPair(3, 2);
+        List<Cell> cells = new java.util.ArrayList<>();
+        for (String s : List.of("static", "learned", "matched-static", "matched-learned", "confidence-matched")) {
+            cells.add(new Cell(Ablation.REMOVE_PRECISION_SWITCHING, org.pmpdrepro.data.Task.DEBCHAT, "any-precision",
+                    pair, s));
+        }
+        List<Comparison> a1 = Comparisons.of(new Grid(cells), Ablation.REMOVE_PRECISION_SWITCHING);
+        assertThat(a1).extracting(c -> c.system().scheduler() + " vs " + c.baseline().scheduler())
+                .containsExactlyInAnyOrder("static vs matched-static", "static vs confidence-matched",
+                        "learned vs matched-learned");
+    }
+
+    /** A finding concluded with Holm-adjusted p-value {@code holm}. */
+    static String agreement(PaperClaim.Direction direction, Finding.Role role, double difference, double holm,
+            List<ClaimResult> covering) {
+        Cell a = new Cell(Ablation.REMOVE_PRECISION_SWITCHING, org.pmpdrepro.data.Task.DEBSUM, "any-precision",
+                new BitWidthPair(4, 3), "static");
+        Cell b = new Cell(a.ablation(), a.task(), a.backbone(), a.pair(), "none-low");
+        Comparison c = new Comparison(a.ablation(), b, a, new PaperClaim(direction, "claim"),
+                new PaperClaim(Direction.NONE, ""));
+        Finding f = new Finding(c, "rougeL", role, 0, difference, difference, difference - 0.01, difference + 0.01,
+                0.005, 0.01, Double.NaN, c.claim(), "pending", "", 10, "sig");
+        return FindingsAnalysis.agreement(f, holm, covering);
+    }
+
+    @Test
+    void agreementNeedsASignificantEffectInTheClaimedDirectionAfterHolm() {
+        assertThat(agreement(Direction.HIGHER, Finding.Role.HEADLINE, 0.1, 0.01, List.of())).isEqualTo("yes");
+        assertThat(agreement(Direction.HIGHER, Finding.Role.HEADLINE, -0.1, 0.01, List.of())).isEqualTo("no");
+        // Raw p would be significant, the family's adjustment is not: not agreement, and not disagreement either.
+        assertThat(agreement(Direction.HIGHER, Finding.Role.HEADLINE, 0.1, 0.2, List.of())).isEqualTo("inconclusive");
+        // "Comparable" needs a margin: without a pre-registered claim it cannot be shown.
+        assertThat(agreement(Direction.COMPARABLE, Finding.Role.HEADLINE, 0.0, 1.0, List.of()))
+                .isEqualTo("inconclusive");
+        assertThat(agreement(Direction.HIGHER, Finding.Role.SECONDARY, 0.1, Double.NaN, List.of())).isEqualTo("n/a");
+        assertThat(agreement(Direction.HIGHER, Finding.Role.DUPLICATE, 0.1, Double.NaN, List.of())).isEqualTo("n/a");
+        assertThat(agreement(Direction.NONE, Finding.Role.HEADLINE, 0.1, 0.01, List.of())).isEqualTo("n/a");
+        assertThat(agreement(Direction.LOWER, Finding.Role.EXACT, -3, Double.NaN, List.of())).isEqualTo("yes");
     }
 
     @Test
@@ -47,14 +79,20 @@ class ComparisonsTest {
                 new BitWidthPair(4, 3), "static");
         Cell gptq = new Cell(Ablation.REPLACE_PTQ_METHOD, ap.task(), "gptq", ap.pair(), "static");
         Comparison c = Comparisons.of(new Grid(List.of(ap, gptq)), Ablation.REPLACE_PTQ_METHOD).get(0);
-        List<Finding> f = FindingsAnalysis.defaults().analyse(c, r.run(gptq), r.run(ap));
+        List<Finding> f = FindingsAnalysis.conclude(new FindingsAnalysis(new org.pmpdrepro.metrics.PairedBootstrap
+                .Config(500, 3)).analyse(c, r.run(gptq), r.run(ap)), java.util.Map.of());
         assertThat(f).extracting(Finding::metric).containsExactly("rougeL", "bertscore", "bleu", "sacrebleu",
                 Finding.RESIDENT_BYTES);
+        assertThat(f).extracting(Finding::role).containsExactly(Finding.Role.HEADLINE, Finding.Role.SECONDARY,
+                Finding.Role.DUPLICATE, Finding.Role.SECONDARY, Finding.Role.EXACT);
         assertThat(f.subList(0, 4)).allSatisfy(x -> {
             assertThat(x.difference()).isZero();
-            assertThat(x.significant()).isFalse();
+            assertThat(x.intervalExcludesZero()).isFalse();
+            assertThat(x.pValue()).isEqualTo(1.0);
             assertThat(x.agrees()).isEqualTo("n/a");
         });
+        assertThat(f.get(0).pHolm()).isEqualTo(1.0);
+        assertThat(f.get(1).pHolm()).isNaN();
         assertThat(f.get(4).difference()).isEqualTo(-3000);
         assertThat(f.get(4).agrees()).isEqualTo("yes");
     }

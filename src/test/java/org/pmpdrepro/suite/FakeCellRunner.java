@@ -30,10 +30,16 @@ final class FakeCellRunner implements CellRunner {
     private final double variantShift;
     int runs;
     final List<Cell> planned = new ArrayList<>();
+    /** The configuration this fake claims to decode on; a test sets another to take the cross-configuration path. */
+    DecodeConfiguration configuration = new DecodeConfiguration("fake", "cpu()", "fake 1", "test-cpu avx2", 1, 32);
+    /** Extra share of samples garbled in the main run's cells of this scheduler: a changed decode. */
+    final Map<String, Double> regression = new java.util.HashMap<>();
+    /** Weight bytes read per token by back-bone (1000 unless set). */
+    final Map<String, Double> bytesPerToken = new java.util.HashMap<>();
 
     /**
      * @param qualityByScheduler share of samples decoded perfectly, by scheduler name (others get 0.5)
-     * @param variantShift share of extra samples the numerical variant garbles (0 = numerically exact)
+     * @param variantShift share of extra samples the numerical variants garble (0 = numerically exact)
      */
     FakeCellRunner(int samples, Map<String, Double> qualityByScheduler, Set<String> wired, double variantShift) {
         this.samples = samples;
@@ -50,17 +56,23 @@ final class FakeCellRunner implements CellRunner {
     @Override
     public CellOutcome run(Cell cell) {
         runs++;
-        return outcome(cell, 0);
+        return outcome(cell, regression.getOrDefault(cell.scheduler(), 0.0));
     }
 
     @Override
-    public Variant runVariant(Cell cell) {
-        return new Variant("fake variant", outcome(cell, variantShift));
+    public Variant runVariant(Cell cell, SuiteSettings.Numerics numerics) {
+        return new Variant(configuration.with(numerics.intraOpThreads(), numerics.batchSize()),
+                outcome(cell, variantShift));
     }
 
     @Override
     public RunEnvironment environment() {
         return ENV;
+    }
+
+    @Override
+    public DecodeConfiguration configuration() {
+        return configuration;
     }
 
     private CellOutcome outcome(Cell cell, double shift) {
@@ -71,24 +83,36 @@ final class FakeCellRunner implements CellRunner {
         int good = (int) Math.round(q * samples);
         List<SampleOutput> outs = new ArrayList<>();
         List<String> refs = new ArrayList<>();
-        List<PrfScore> bert = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
             String ref = "package number " + i + " provides tools for item " + (i * 7 % 13) + " and more";
             String hyp = i < good ? ref : "some unrelated words about thing " + (i % 5);
             refs.add(ref);
-            outs.add(new SampleOutput("s" + i, "prompt " + i, ref, hyp, hyp, List.of(1, 2), List.of("4bit", "3bit"),
-                    true));
-            bert.add(i < good ? new PrfScore(1, 1, 1) : new PrfScore(0.8, 0.8, 0.8));
+            outs.add(new SampleOutput("s" + i, "prompt " + i, ref, hyp, hyp, List.of(hyp.hashCode(), hyp.length()),
+                    List.of("4bit", "3bit"), true));
         }
-        List<String> hyps = outs.stream().map(SampleOutput::output).toList();
+        List<MetricResult> metrics = scores(outs.stream().map(SampleOutput::output).toList(), refs);
+        return new CellOutcome(cell, "plan " + cell.scheduler(), "cpu()", "dataset reference", outs, refs, 3.5,
+                bytesPerToken.getOrDefault(cell.backbone(), 1000.0),
+                cell.backbone().equals("any-precision") ? 4000 : 7000, new CellOutcome.Timings(0, 0, 0, false),
+                metrics);
+    }
+
+    @Override
+    public List<MetricResult> score(CellOutcome outcome, List<String> hypotheses) {
+        return scores(hypotheses, outcome.references());
+    }
+
+    /** Real Rouge-L, BLEU and SacreBLEU; a fake BERTScore of 1 for an exact output and 0.8 otherwise. */
+    private static List<MetricResult> scores(List<String> hyps, List<String> refs) {
         Corpus corpus = Corpus.singleReference(hyps, refs);
+        List<PrfScore> bert = new ArrayList<>();
+        for (int i = 0; i < hyps.size(); i++) {
+            bert.add(hyps.get(i).equals(refs.get(i)) ? new PrfScore(1, 1, 1) : new PrfScore(0.8, 0.8, 0.8));
+        }
         double f = bert.stream().mapToDouble(PrfScore::fmeasure).average().orElseThrow();
-        List<MetricResult> metrics = List.of(Rouge.of(RougeType.ROUGE_L, true).score(corpus),
+        return List.of(Rouge.of(RougeType.ROUGE_L, true).score(corpus),
                 new BertScoreResult("bertscore|fake", "fake", 0, BertScoreConfig.plain(), new PrfScore(f, f, f), bert,
                         0),
                 Bleu.defaults().score(corpus), SacreBleu.defaults().score(corpus));
-        return new CellOutcome(cell, "plan " + cell.scheduler(), "cpu()", "dataset reference", outs, refs, 3.5, 1000,
-                cell.backbone().equals("any-precision") ? 4000 : 7000, new CellOutcome.Timings(0, 0, 0, false),
-                metrics);
     }
 }

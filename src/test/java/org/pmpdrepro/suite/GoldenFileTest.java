@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,24 +14,57 @@ import org.junit.jupiter.api.io.TempDir;
 class GoldenFileTest {
 
     static final String HEADER = String.join(",", GoldenFile.HEADER) + "\n";
+    static final DecodeConfiguration CONFIG = new DecodeConfiguration("in-process", "cpu()", "djl-pytorch 2.7.1",
+            "AuthenticAMD avx2,fma", 1, 32);
+    static final String SHA = "a".repeat(64);
 
-    static GoldenRow row(String cell, String metric, double expected, double abs) {
-        return new GoldenRow(cell.substring(0, 2), cell, metric, expected, abs, 0, 0, 0.01, GoldenRow.Source.RUN,
-                "cpu()", "fake 1", "m", "f", "abc", "2026-11-29", 8);
+    static GoldenRow row(String cell, double rougeL, double bits) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("rougeL", rougeL);
+        metrics.put("bertscore", 0.5);
+        metrics.put("bleu", 0.1);
+        metrics.put("sacrebleu", 12.345678901234567);
+        return new GoldenRow(cell.substring(0, 2), cell, 8, GoldenFile.outputsName(cell), SHA, bits, 1.5e6,
+                Double.NaN, metrics, CONFIG, "m", "f", "abc", "2026-11-29");
     }
 
-    static String line(String ablation, String cell, String metric, String expected, String abs) {
-        return ablation + "," + cell + "," + metric + "," + expected + "," + abs
-                + ",0,0,0.01,run,cpu(),fake 1,m,f,abc,2026-11-29,8\n";
+    /** A CSV line of a row, with {@code column} replaced by {@code value} when given. */
+    static String line(String cell, String column, String value) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("ablation", cell.substring(0, 2));
+        v.put("cell", cell);
+        v.put("samples", "8");
+        v.put("outputs", GoldenFile.outputsName(cell));
+        v.put("references_sha256", SHA);
+        v.put("average_bits", "3.5");
+        v.put("bytes_per_token", "1500000.0");
+        v.put("resident_bytes", "NaN");
+        v.put("rougeL", "0.2");
+        v.put("bertscore", "0.5");
+        v.put("bleu", "0.1");
+        v.put("sacrebleu", "10.0");
+        v.put("configuration", CONFIG.key());
+        v.put("model_sha256", "m");
+        v.put("fixtures_sha256", "f");
+        v.put("commit", "abc");
+        v.put("date", "2026-11-29");
+        if (column != null) {
+            v.put(column, value);
+        }
+        return String.join(",", v.values().stream().map(x -> x.contains(",") ? "\"" + x + "\"" : x).toList()) + "\n";
     }
+
+    static final String CELL = "a1/debsum/any-precision/4>3/none-high";
 
     @Test
     void rowsSurviveWritingAndReadingBitForBit(@TempDir Path dir) throws Exception {
-        GoldenRow a = row("a1/debsum/any-precision/4>3/none-high", "rougeL", 0.1 + 0.2, 1e-3);
-        GoldenRow b = row("a1/debsum/any-precision/4>3/none-high", "sacrebleu", 12.345678901234567, 0.25);
+        GoldenRow a = row("a1/debsum/any-precision/4>3/none-high", 0.1 + 0.2, 3.0);
+        GoldenRow b = row("a1/debsum/any-precision/4>3/none-low", 0.3, 2.7777777777777777);
         GoldenFile written = GoldenFile.empty(dir.resolve("g.csv")).withRows(List.of(b, a)).write();
         assertThat(written.rows()).extracting(GoldenFile.Located::row).containsExactly(a, b);
-        assertThat(written.find(a.cell(), "rougeL").orElseThrow().line()).isEqualTo(2);
+        assertThat(written.find(a.cell()).orElseThrow().line()).isEqualTo(2);
+        assertThat(written.find(a.cell()).orElseThrow().outputsFile())
+                .isEqualTo(dir.toAbsolutePath().resolve("outputs/a1-debsum-any-precision-4-3-none-high.jsonl.gz"));
         assertThat(Files.list(dir)).containsExactly(dir.resolve("g.csv"));
     }
 
@@ -48,29 +82,32 @@ class GoldenFileTest {
     }
 
     @Test
-    void aMalformedNumberNamesFileLineColumnValueAndTheExpectedForm(@TempDir Path dir) throws Exception {
+    void aMalformedFieldNamesFileLineColumnValueAndTheExpectedForm(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("g.csv");
-        Files.writeString(f, HEADER + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.01")
-                + line("a1", "a1/debsum/any-precision/4>3/none-high", "bleu", "0.2x", "0.01"));
-        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
-                .hasMessageContaining(f + ": line 3, column 'expected'").hasMessageContaining("'0.2x'")
-                .hasMessageContaining("a finite decimal number");
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("rougeL", new String[] {"0.2x", "a finite decimal number"});
+        cases.put("average_bits", new String[] {"NaN", "a finite number of bits"});
+        cases.put("bytes_per_token", new String[] {"-3", "a finite number >= 0, or NaN"});
+        cases.put("outputs", new String[] {"../elsewhere.jsonl.gz", "a relative path under outputs/"});
+        cases.put("references_sha256", new String[] {"abc", "64 hex digits"});
+        cases.put("configuration", new String[] {"threads=1", "runner=...; device=...; backend=..."});
+        cases.put("samples", new String[] {"0", "a positive integer"});
+        cases.put("cell", new String[] {"a2/debsum/any-precision/4>3/none-high", "a cell id of ablation a1"});
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            Files.writeString(f, HEADER + line(CELL, null, null) + line(CELL.replace("high", "low"), c.getKey(),
+                    c.getValue()[0]));
+            assertThatThrownBy(() -> GoldenFile.read(f)).as(c.getKey()).isInstanceOf(MalformedFileException.class)
+                    .hasMessageContaining(f + ": line 3, column '" + c.getKey() + "'")
+                    .hasMessageContaining("'" + c.getValue()[0] + "'").hasMessageContaining(c.getValue()[1]);
+        }
     }
 
     @Test
-    void negativeTolerancesUnknownMetricsAndRepeatedRowsAreRefused(@TempDir Path dir) throws Exception {
+    void aRepeatedCellIsRefusedNamingBothLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("g.csv");
-        String cell = "a1/debsum/any-precision/4>3/none-high";
-        Map<String, String> cases = Map.of(
-                line("a1", cell, "rougeL", "0.2", "-1"), "column 'abs_tolerance'",
-                line("a1", cell, "chrf", "0.2", "0.1"), "column 'metric'",
-                line("a2", cell, "rougeL", "0.2", "0.1"), "column 'cell'",
-                line("a1", cell, "rougeL", "0.2", "0.1") + line("a1", cell, "rougeL", "0.3", "0.1"), "repeats line 2");
-        for (Map.Entry<String, String> c : cases.entrySet()) {
-            Files.writeString(f, HEADER + c.getKey());
-            assertThatThrownBy(() -> GoldenFile.read(f)).as(c.getKey()).isInstanceOf(MalformedFileException.class)
-                    .hasMessageContaining(c.getValue());
-        }
+        Files.writeString(f, HEADER + line(CELL, null, null) + line(CELL, "rougeL", "0.3"));
+        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("repeats line 2");
     }
 
     @Test
@@ -81,8 +118,7 @@ class GoldenFileTest {
                 + String.join(",", GoldenFile.HEADER));
         Files.writeString(f, HEADER + "a1,a1/x,rougeL\n");
         assertThatThrownBy(() -> GoldenFile.read(f)).hasMessageContaining("line 2").hasMessageContaining("3 fields");
-        Files.writeString(f, HEADER + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1")
-                + "a1,\"a1/unterminated,rougeL\n");
+        Files.writeString(f, HEADER + line(CELL, null, null) + "a1,\"a1/unterminated,rougeL\n");
         assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
                 .hasMessageContaining(f.toString()).hasMessageContaining("not valid CSV");
     }
@@ -90,7 +126,7 @@ class GoldenFileTest {
     @Test
     void aFileSavedWithAByteOrderMarkReadsLikeOneWithout(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("g.csv");
-        String body = HEADER + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
+        String body = HEADER + line(CELL, null, null);
         Files.writeString(f, "\uFEFF" + body);
         GoldenFile withMark = GoldenFile.read(f);
         Files.writeString(f, body);
@@ -101,21 +137,9 @@ class GoldenFileTest {
     void anUnterminatedQuoteIsReportedAtTheLineWhereItsRecordStartsNotAtTheEndOfTheFile(@TempDir Path dir)
             throws Exception {
         Path f = dir.resolve("g.csv");
-        String good = line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.1");
-        Files.writeString(f, HEADER + good + "a1,\"a1/unterminated,rougeL\n" + good.replace("rougeL", "bleu")
-                + good.replace("rougeL", "sacrebleu"));
+        Files.writeString(f, HEADER + line(CELL, null, null) + "a1,\"a1/unterminated,rougeL\n"
+                + line(CELL.replace("high", "low"), null, null));
         assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
                 .hasMessageStartingWith(f + ": line 3: ").hasMessageContaining("not valid CSV");
-    }
-
-    @Test
-    void aBandAddsItsAbsoluteAndRelativeParts() {
-        Band b = new Band(10, 0.5, 0.1);
-        assertThat(b.halfWidth()).isEqualTo(1.5);
-        assertThat(b.contains(11.5)).isTrue();
-        assertThat(b.contains(11.5001)).isFalse();
-        assertThat(b.contains(Double.NaN)).isFalse();
-        assertThat(b.separatedFrom(new Band(13.1, 0.1, 0))).isTrue();
-        assertThat(b.separatedFrom(new Band(12.9, 1.5, 0))).isFalse();
     }
 }
