@@ -9,6 +9,7 @@ import picocli.CommandLine.ParseResult;
 @Command(
         name = "pmpd",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Progressive Mixed-Precision Decoding reproduction suite.",
         exitCodeListHeading = "Exit codes (run-job has its own, see its --help):%n",
         exitCodeList = {
@@ -47,8 +48,16 @@ public final class Main {
 
     /** The command line as {@link #main} runs it (tests set their own output streams on it). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::inputError);
+        versionEverywhere(cl);
+        return cl;
+    }
+
+    /** Every sub-command's {@code --version} prints the project's version, as the top command's does. */
+    private static void versionEverywhere(CommandLine cl) {
+        cl.getCommandSpec().versionProvider(new VersionProvider());
+        cl.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
     /**
