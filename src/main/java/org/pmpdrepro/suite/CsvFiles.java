@@ -3,7 +3,9 @@ package org.pmpdrepro.suite;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.pmpdrepro.io.Utf8;
 
 /** Commons CSV reading with errors that name file, line and column; shared by the grid and golden files. */
 final class CsvFiles {
@@ -28,6 +31,18 @@ final class CsvFiles {
 
     static CSVFormat writeFormat(String[] header) {
         return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get();
+    }
+
+    /**
+     * The text of a suite CSV file for {@link #parse}, decoded strictly: bytes that are not UTF-8 are an error naming
+     * the file and line (a streaming decoder would fail mid-parse, as a bare {@code MalformedInputException}).
+     */
+    static Reader text(Path file) throws IOException {
+        try {
+            return new StringReader(Utf8.read(file));
+        } catch (Utf8.MalformedException e) {
+            throw new MalformedFileException(file.toString(), e.line(), "", e.getMessage());
+        }
     }
 
     /** A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. */

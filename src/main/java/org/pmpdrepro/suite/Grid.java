@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,7 +77,7 @@ public record Grid(List<Cell> cells) {
 
     /** Reads a grid file; an error names the file, line and column of anything malformed. */
     public static Grid read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = CsvFiles.text(file)) {
             return parse(reader, file.toString());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no grid file " + file + "; expected a CSV with header "

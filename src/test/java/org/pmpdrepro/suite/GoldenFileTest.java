@@ -3,6 +3,7 @@ package org.pmpdrepro.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,5 +118,17 @@ class GoldenFileTest {
         assertThat(b.contains(Double.NaN)).isFalse();
         assertThat(b.separatedFrom(new Band(13.1, 0.1, 0))).isTrue();
         assertThat(b.separatedFrom(new Band(12.9, 1.5, 0))).isFalse();
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsMalformedAtTheLineOfTheFirstBadByte(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#goldenCsv: the streaming decoder's MalformedInputException escaped as an
+        // UncheckedIOException ("cannot read golden file").
+        String latin1 = HEADER + line("a1", "a1/debsum/rtn/4>3/static", "rougeL", "0.5", "0.01")
+                + "a1,a1/debsum/rtn/4>3/static,bleu,\u00e9";
+        Path file = Files.write(dir.resolve("g.csv"), latin1.getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> GoldenFile.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(file + ": line 3: not valid UTF-8 at byte offset")
+                .hasMessageEndingWith("byte 0xE9; re-encode the file as UTF-8");
     }
 }

@@ -60,4 +60,12 @@ class GridTest {
                 .hasMessageContaining("expected ablation,task,backbone,pair,scheduler");
         assertThatThrownBy(() -> Grid.read(dir.resolve("none.csv"))).hasMessageContaining("no grid file");
     }
+
+    @Test
+    void aFileThatIsNotUtf8IsMalformedAtTheLineOfTheFirstBadByte(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("grid.csv"), new byte[] {'a', 'b', '\n', (byte) 0x80, '\n'});
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessage(file + ": line 2: not valid UTF-8 at byte offset 3 (line 2): byte 0x80; re-encode the file"
+                        + " as UTF-8");
+    }
 }
