@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -26,6 +27,9 @@ final class CsvFiles {
     }
 
     private static final int BYTE_ORDER_MARK = 0xFEFF;
+
+    private static final String EXPECTED_SYNTAX = "expected comma-separated fields, quoted with \" and every quote"
+            + " closed";
 
     private CsvFiles() {}
 
@@ -45,7 +49,10 @@ final class CsvFiles {
         }
     }
 
-    /** A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. */
+    /**
+     * A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. A header
+     * that is not valid CSV (a quote never closed) is an error at line 1.
+     */
     static CSVParser parse(Reader reader, CSVFormat format, String name) throws IOException {
         PushbackReader in = new PushbackReader(reader, 1);
         int first = in.read();
@@ -54,6 +61,9 @@ final class CsvFiles {
         }
         try {
             return CSVParser.builder().setReader(in).setFormat(format).get();
+        } catch (CSVException e) {
+            throw new MalformedFileException(name, 1, "", "not valid CSV in the header (" + e.getMessage() + "); "
+                    + EXPECTED_SYNTAX);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new MalformedFileException(name, 1, "", "header cannot be read: " + e.getMessage());
         }
@@ -84,7 +94,7 @@ final class CsvFiles {
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw new MalformedFileException(name, before + 1, "", "not valid CSV in the record that starts here ("
                         + e.getMessage() + "; the parser stopped at line " + (parser.getCurrentLineNumber() + 1)
-                        + "); expected comma-separated fields, quoted with \" and every quote closed");
+                        + "); " + EXPECTED_SYNTAX);
             }
         }
     }

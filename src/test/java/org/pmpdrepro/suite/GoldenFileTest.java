@@ -131,4 +131,15 @@ class GoldenFileTest {
                 .hasMessageStartingWith(file + ": line 3: not valid UTF-8 at byte offset")
                 .hasMessageEndingWith("byte 0xE9; re-encode the file as UTF-8");
     }
+
+    @Test
+    void aHeaderWithAQuoteNeverClosedIsMalformedAtLineOne(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#goldenCsv: Commons CSV's CSVException (an IOException) from reading the header
+        // escaped as an UncheckedIOException ("cannot read golden file").
+        Path f = Files.writeString(dir.resolve("g.csv"), "ablation,cell,\"metric\n"
+                + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.01"));
+        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(f + ": line 1: not valid CSV in the header (")
+                .hasMessageEndingWith("expected comma-separated fields, quoted with \" and every quote closed");
+    }
 }

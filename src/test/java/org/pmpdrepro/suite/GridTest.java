@@ -68,4 +68,11 @@ class GridTest {
                 .hasMessage(file + ": line 2: not valid UTF-8 at byte offset 3 (line 2): byte 0x80; re-encode the file"
                         + " as UTF-8");
     }
+
+    @Test
+    void aHeaderWithAQuoteNeverClosedIsMalformedAtLineOne(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("grid.csv"), "ablation,\"task\na1,debsum\n");
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(file + ": line 1: not valid CSV in the header (");
+    }
 }
