@@ -75,4 +75,15 @@ class GridTest {
         assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
                 .hasMessageStartingWith(file + ": line 1: not valid CSV in the header (");
     }
+
+    @Test
+    void aCellListedTwiceIsMalformedAtItsSecondLine(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#gridCsv: Grid's own IllegalArgumentException named the cell but not the file.
+        Path file = Files.writeString(dir.resolve("grid.csv"), "ablation,task,backbone,pair,scheduler\n"
+                + "a1,debsum,any-precision,4>3,static\na1,debsum,any-precision,4>3,learned\n"
+                + "a1,debsum,any-precision,4>3,static\n");
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessage(file + ": line 4: cell a1/debsum/any-precision/4>3/static repeats line 2; expected each"
+                        + " cell once");
+    }
 }
