@@ -58,8 +58,26 @@ public final class ReaderContract {
         refusingWith(file, own).check(() -> read.read(file));
     }
 
-    /** Runs {@code read} once and checks the outcome; an outcome outside the contract is thrown. */
+    /**
+     * Runs {@code read} and checks the outcome; an outcome outside the contract is thrown. When the run allocates
+     * more than the bound, it is run a second time and only the second run's allocation counts: the first input to
+     * reach a class loads it on this thread, and while fuzzing Jazzer instruments it there too (the golden CSV
+     * reader's first complete row allocated 275 MB that way, under 16 MB without Jazzer). A reader that sizes its
+     * allocations by the input allocates as much again.
+     */
     public void check(Read read) throws Throwable {
+        long allocated = run(read);
+        if (allocated > MAX_ALLOCATED_BYTES) {
+            allocated = run(read);
+        }
+        if (allocated > MAX_ALLOCATED_BYTES) {
+            throw new AssertionError("the reader allocated " + allocated + " bytes for one input; expected at most "
+                    + MAX_ALLOCATED_BYTES);
+        }
+    }
+
+    /** Runs {@code read} once, checks how it ended, and returns the bytes this thread allocated meanwhile. */
+    private long run(Read read) throws Throwable {
         long before = THREADS.getCurrentThreadAllocatedBytes();
         try {
             read.run();
@@ -73,10 +91,6 @@ public final class ReaderContract {
                         + ", but its message does not name " + source + ": " + message, t);
             }
         }
-        long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        if (allocated > MAX_ALLOCATED_BYTES) {
-            throw new AssertionError("the reader allocated " + allocated + " bytes for one input; expected at most "
-                    + MAX_ALLOCATED_BYTES);
-        }
+        return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 }

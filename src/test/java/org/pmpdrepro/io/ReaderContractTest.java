@@ -48,4 +48,19 @@ class ReaderContractTest {
             }
         })).isInstanceOf(AssertionError.class).hasMessageContaining("bytes for one input");
     }
+
+    @Test
+    @DisplayName("allocation beyond the bound on the first run only (classes loaded on first use) is not the reader's")
+    void allocationBeyondTheBoundOnTheFirstRunOnly() {
+        int chunk = 64 << 20;
+        byte[][] kept = new byte[1][];
+        int[] runs = {0};
+        assertThatCode(() -> contract.check(() -> {
+            if (runs[0]++ == 0) {
+                for (long done = 0; done <= ReaderContract.MAX_ALLOCATED_BYTES; done += chunk) {
+                    kept[0] = new byte[chunk];
+                }
+            }
+        })).doesNotThrowAnyException();
+    }
 }
