@@ -12,7 +12,8 @@ import org.pmpdrepro.io.ReaderFuzzTest;
 
 /**
  * Fuzzes the metric input reader ({@code pmpd score}'s hypothesis and reference files, {@link SegmentFiles}) and the
- * string metrics on whatever it lets through: a file that reads must score.
+ * string metrics on whatever it lets through: a file that reads must score, except that BLEU refuses references that
+ * are all empty.
  */
 class ScoreInputFuzzTest {
 
@@ -41,7 +42,15 @@ class ScoreInputFuzzTest {
             Collections.rotate(references, 1);
             Corpus corpus = Corpus.singleReference(hypotheses, references);
             for (Metric m : STRING_METRICS) {
-                m.score(corpus);
+                try {
+                    m.score(corpus);
+                } catch (IllegalArgumentException e) {
+                    // BLEU refuses a corpus whose references are all empty, as BleuTest asks (its reference
+                    // implementation divides by zero); found by this target on a file of one blank segment.
+                    if (!(m instanceof Bleu) || !e.getMessage().contains("reference length is 0")) {
+                        throw e;
+                    }
+                }
             }
         });
     }
