@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ public final class GoldenFile {
      * path (a mistyped {@code -Dpmpd.golden} must not pass for a file without rows).
      */
     public static GoldenFile read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = CsvFiles.text(file)) {
             return parse(reader, file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("golden file " + file + " does not exist; check -Dpmpd.golden"

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -79,7 +79,7 @@ public record Grid(List<Cell> cells) {
 
     /** Reads a grid file; an error names the file, line and column of anything malformed. */
     public static Grid read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = CsvFiles.text(file)) {
             return parse(reader, file.toString());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no grid file " + file + "; expected a CSV with header "
@@ -92,6 +92,7 @@ public record Grid(List<Cell> cells) {
     static Grid parse(Reader reader, String name) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
         List<Cell> cells = new ArrayList<>();
+        Map<String, Long> lines = new HashMap<>();
         try (CSVParser parser = CsvFiles.parse(reader, format, name)) {
             CsvFiles.requireHeader(parser, HEADER, name);
             for (CsvFiles.Row r : CsvFiles.records(parser, name)) {
@@ -102,8 +103,14 @@ public record Grid(List<Cell> cells) {
                         BitWidthPair::parse);
                 String backbone = r.get("backbone");
                 String scheduler = r.get("scheduler");
-                cells.add(CsvFiles.field(r, "scheduler", name, "lower-case names of letters, digits and '-'",
-                        s -> new Cell(ablation, task, backbone, pair, scheduler)));
+                Cell cell = CsvFiles.field(r, "scheduler", name, "lower-case names of letters, digits and '-'",
+                        s -> new Cell(ablation, task, backbone, pair, scheduler));
+                Long previous = lines.putIfAbsent(cell.id(), r.line());
+                if (previous != null) {
+                    throw new MalformedFileException(name, r.line(), "", "cell " + cell.id() + " repeats line "
+                            + previous + "; expected each cell once");
+                }
+                cells.add(cell);
             }
         }
         return new Grid(cells);

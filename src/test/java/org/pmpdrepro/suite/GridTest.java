@@ -60,4 +60,30 @@ class GridTest {
                 .hasMessageContaining("expected ablation,task,backbone,pair,scheduler");
         assertThatThrownBy(() -> Grid.read(dir.resolve("none.csv"))).hasMessageContaining("no grid file");
     }
+
+    @Test
+    void aFileThatIsNotUtf8IsMalformedAtTheLineOfTheFirstBadByte(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("grid.csv"), new byte[] {'a', 'b', '\n', (byte) 0x80, '\n'});
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessage(file + ": line 2: not valid UTF-8 at byte offset 3 (line 2): byte 0x80; re-encode the file"
+                        + " as UTF-8");
+    }
+
+    @Test
+    void aHeaderWithAQuoteNeverClosedIsMalformedAtLineOne(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("grid.csv"), "ablation,\"task\na1,debsum\n");
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(file + ": line 1: not valid CSV in the header (");
+    }
+
+    @Test
+    void aCellListedTwiceIsMalformedAtItsSecondLine(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#gridCsv: Grid's own IllegalArgumentException named the cell but not the file.
+        Path file = Files.writeString(dir.resolve("grid.csv"), "ablation,task,backbone,pair,scheduler\n"
+                + "a1,debsum,any-precision,4>3,static\na1,debsum,any-precision,4>3,learned\n"
+                + "a1,debsum,any-precision,4>3,static\n");
+        assertThatThrownBy(() -> Grid.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessage(file + ": line 4: cell a1/debsum/any-precision/4>3/static repeats line 2; expected each"
+                        + " cell once");
+    }
 }
