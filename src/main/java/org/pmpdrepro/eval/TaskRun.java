@@ -74,6 +74,18 @@ public final class TaskRun {
      *     positions together with the task's new tokens
      */
     public TaskOutputs run(List<TaskExample> examples, PrecisionPlan plan, String planName) {
+        return run(examples, List.of(plan), List.of(planName)).get(0);
+    }
+
+    /**
+     * Decodes {@code examples}, all of one task, under each of {@code plans} (named by {@code planNames}), sharing
+     * prefills between plans that prefill alike ({@link GreedyDecoder#generate(List, int, int, List)}); the outputs
+     * of each plan are those it would give decoded alone.
+     */
+    public List<TaskOutputs> run(List<TaskExample> examples, List<PrecisionPlan> plans, List<String> planNames) {
+        if (plans.size() != planNames.size()) {
+            throw new IllegalArgumentException(plans.size() + " plans but " + planNames.size() + " names");
+        }
         Task task = taskOf(examples);
         List<int[]> prompts = new ArrayList<>(examples.size());
         int limit = model.config().maxPositionEmbeddings();
@@ -89,8 +101,16 @@ public final class TaskRun {
             }
             prompts.add(prompt);
         }
-        DecodeResult result = new GreedyDecoder(model, batchSize, tokenizer.padId())
-                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plan);
+        List<DecodeResult> results = new GreedyDecoder(model, batchSize, tokenizer.padId())
+                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plans);
+        List<TaskOutputs> out = new ArrayList<>();
+        for (int p = 0; p < plans.size(); p++) {
+            out.add(outputs(task, examples, results.get(p), planNames.get(p)));
+        }
+        return out;
+    }
+
+    private TaskOutputs outputs(Task task, List<TaskExample> examples, DecodeResult result, String planName) {
         List<SampleOutput> samples = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             TaskExample e = examples.get(i);

@@ -12,12 +12,13 @@ import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class Lz4FrameInputStreamTest {
+/** The frames Debian ships, decoded by commons-compress behind {@link Lz4Frames}. */
+class Lz4FramesTest {
 
     private static final Path SAMPLE = DebianDescriptionsTest.SAMPLE;
 
     private static byte[] decode(byte[] frame) throws IOException {
-        try (InputStream in = new Lz4FrameInputStream(new ByteArrayInputStream(frame), "f.lz4")) {
+        try (InputStream in = Lz4Frames.open(new ByteArrayInputStream(frame), "f.lz4")) {
             return in.readAllBytes();
         }
     }
@@ -46,7 +47,7 @@ class Lz4FrameInputStreamTest {
         frame[frame.length / 2] ^= 0x5A;
         assertThatThrownBy(() -> decode(frame))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("f.lz4: corrupt LZ4 frame");
+                .hasMessageStartingWith("f.lz4: corrupt or truncated LZ4 frame");
     }
 
     @Test
@@ -55,7 +56,7 @@ class Lz4FrameInputStreamTest {
         byte[] frame = Files.readAllBytes(SAMPLE.resolve("bookworm-main-Translation-fr.lz4"));
         assertThatThrownBy(() -> decode(Arrays.copyOf(frame, frame.length - 3)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("truncated");
+                .hasMessageStartingWith("f.lz4: corrupt or truncated LZ4 frame");
     }
 
     @Test
@@ -63,6 +64,6 @@ class Lz4FrameInputStreamTest {
     void wrongMagic() {
         assertThatThrownBy(() -> decode(new byte[] {1, 2, 3, 4, 5}))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("expected the LZ4 frame magic 0x184D2204, found 0x04030201");
+                .hasMessageStartingWith("f.lz4: not an LZ4 frame");
     }
 }
