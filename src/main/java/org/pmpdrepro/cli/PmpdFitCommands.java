@@ -15,6 +15,7 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.pmpd.BackboneIdentity;
 import org.pmpdrepro.pmpd.BaselineCalibration;
@@ -77,6 +78,15 @@ final class PmpdFitCommands {
             p.put("backbone_sha256", backboneSha);
             p.put("fixtures_manifest_sha256", Provenance.manifestSha256(fixtures));
             return p;
+        }
+
+        /**
+         * The precisions {@code pair} is decoded with on the session's back-bone, as the suite decodes it: the
+         * uniform widths, or HAQ's policies under those budgets. The fits are filed under {@code pair}.
+         */
+        static PrecisionPair served(QuantizedSession session, PrecisionPair pair) {
+            return new PrecisionPair(WeightTraffic.precision(session.quantized(), pair.high().uniformBits()),
+                    WeightTraffic.precision(session.quantized(), pair.low().uniformBits()));
         }
 
         Map<String, Object> calibrationSplit(Task task) {
@@ -157,7 +167,8 @@ final class PmpdFitCommands {
                     for (Task t : ts) {
                         long start = System.nanoTime();
                         StaticSearch.Search search = StaticSearch.search(session.runner(),
-                                TaskFixtures.load(fit.fixtures, t, Split.CALIBRATION), p, config);
+                                TaskFixtures.load(fit.fixtures, t, Split.CALIBRATION), FitOptions.served(session, p),
+                                p, config);
                         Map<String, Object> prov = fit.provenance(spec, session, backboneSha);
                         prov.put("calibration_split", fit.calibrationSplit(t));
                         Path f = StaticStore.save(out, search.outcome(), prov);
@@ -259,8 +270,13 @@ final class PmpdFitCommands {
                             session.bundle().tokenizer()));
                     splits.put(t.id(), fit.calibrationSplit(t));
                 }
-                Map<PrecisionPair, List<LabelledFeatures>> data = LearnedData.build(session.bundle().model(),
-                        session.bundle().tokenizer(), all, ps, fit.model.batchSize);
+                List<PrecisionPair> served = ps.stream().map(p -> FitOptions.served(session, p)).toList();
+                Map<PrecisionPair, List<LabelledFeatures>> byServed = LearnedData.build(session.bundle().model(),
+                        session.bundle().tokenizer(), all, served, fit.model.batchSize);
+                Map<PrecisionPair, List<LabelledFeatures>> data = new LinkedHashMap<>();
+                for (int i = 0; i < ps.size(); i++) {
+                    data.put(ps.get(i), byServed.get(served.get(i)));
+                }
                 int headDim = session.bundle().config().headDim();
                 for (PrecisionPair p : ps) {
                     ClassifierTrainer.Result r = ClassifierTrainer.train(data.get(p), headDim, trainConfig);
@@ -276,6 +292,10 @@ final class PmpdFitCommands {
                     dataCard.put("label", "smallest switch point whose Rouge-L against the full-precision"
                             + " continuation, rounded to 3 decimals, reaches never switching's");
                     dataCard.put("label_counts_all", LearnedData.counts(data.get(p)));
+                    PrecisionPair sv = served.get(ps.indexOf(p));
+                    if (!sv.equals(p)) {
+                        dataCard.put("served_as", sv.high().label() + ">" + sv.low().label());
+                    }
                     prov.put("data", dataCard);
                     LearnedStore.save(out, backbone, p, r, trainConfig, prov);
                     stdout.printf(Locale.ROOT, "%s %s: %d examples, labels %s; train accuracy %.3f, held-out accuracy"

@@ -88,7 +88,7 @@ public final class BaselineCalibration {
      */
     public static Fit fit(PmpdRunner runner, StaticSearch.Search search, int[] labelCounts, long seed) {
         StaticSearch.Outcome o = search.outcome();
-        PrecisionPair pair = o.pair();
+        PrecisionPair pair = o.served();
         double target = o.chosenRow().averageBits();
         double[][] bits = classBits(search);
         RandomFit uniform = fitRandom("uniform", new double[] {1, 1, 1, 1}, bits, target, pair, seed);
@@ -98,7 +98,7 @@ public final class BaselineCalibration {
         LOG.info(String.format(Locale.ROOT, "baselines %s %s: target %.4f bits; random-uniform-matched %.4f,"
                 + " random-label-prior-matched %.4f, confidence-matched %.4f", o.task().id(), pair, target,
                 uniform.calibrationBits(), prior.calibrationBits(), confidence.calibrationBits()));
-        return new Fit(o.task(), pair, o.backbone(), o.chosen(), target, o.examples(), seed, uniform, prior,
+        return new Fit(o.task(), o.pair(), o.backbone(), o.chosen(), target, o.examples(), seed, uniform, prior,
                 confidence);
     }
 
@@ -198,7 +198,7 @@ public final class BaselineCalibration {
 
     static ConfidenceFit fitConfidence(PmpdRunner runner, StaticSearch.Search search, double target) {
         StaticSearch.Outcome o = search.outcome();
-        PrecisionPair pair = o.pair();
+        PrecisionPair pair = o.served();
         Estimator estimator = Estimator.of(search);
         List<Check> checks = new ArrayList<>();
         double aim = target;
@@ -237,7 +237,7 @@ public final class BaselineCalibration {
                 steps[i] = s.trace().size() - 1;
                 top.add(search.highConfidence().of(i));
             }
-            return new Estimator(search.outcome().pair(), top, steps);
+            return new Estimator(search.outcome().served(), top, steps);
         }
 
         /** Mean over prompts with a decode step of the estimated average decode bits under {@code rule}. */

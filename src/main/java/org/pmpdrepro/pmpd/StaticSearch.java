@@ -53,13 +53,25 @@ public final class StaticSearch {
      * @param noneLow the low precision alone, prefill included: the far end of the gap
      * @param gap never switching's score minus {@code noneLow}'s
      * @param tolerance the absolute score drop allowed: {@code toleranceFraction * gap}, 0 when the gap is not positive
+     * @param pair the uniform pair the search is filed under and looked up by
+     * @param served the precisions it decoded with: {@code pair} itself, or a back-bone's stand-ins for it (HAQ's
+     *     policies under a 4- and a 3-bit budget for {@code 4>3}, as the suite decodes that back-bone)
      */
     public record Outcome(Task task, PrecisionPair pair, String backbone, Config config, int examples,
             String scoredAgainst, String metric, Row noneLow, List<Row> table, double gap, double tolerance,
-            int chosen) {
+            int chosen, PrecisionPair served) {
         public Outcome {
             Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(served, "served");
             table = List.copyOf(table);
+        }
+
+        /** An outcome decoded with {@code pair}'s own precisions. */
+        public Outcome(Task task, PrecisionPair pair, String backbone, Config config, int examples,
+                String scoredAgainst, String metric, Row noneLow, List<Row> table, double gap, double tolerance,
+                int chosen) {
+            this(task, pair, backbone, config, examples, scoredAgainst, metric, noneLow, table, gap, tolerance,
+                    chosen, pair);
         }
 
         /** The row of the chosen switch point. */
@@ -91,6 +103,15 @@ public final class StaticSearch {
 
     public static Search search(PmpdRunner runner, List<TaskExample> calibration, PrecisionPair pair,
             Config config) {
+        return search(runner, calibration, pair, pair, config);
+    }
+
+    /**
+     * The search decoded with {@code pair}'s precisions and filed under {@code fittedFor}, the uniform pair the
+     * suite looks it up by (they differ where a back-bone serves a pair with other precisions, as HAQ does).
+     */
+    public static Search search(PmpdRunner runner, List<TaskExample> calibration, PrecisionPair pair,
+            PrecisionPair fittedFor, Config config) {
         List<TaskExample> examples = config.limit() == 0 || config.limit() >= calibration.size()
                 ? calibration : calibration.subList(0, config.limit());
         Task task = examples.get(0).task();
@@ -124,9 +145,9 @@ public final class StaticSearch {
         }
         double gap = rows.get(rows.size() - 1).score() - noneLow.score();
         double tolerance = tolerance(gap, config.toleranceFraction());
-        Outcome outcome = new Outcome(task, pair, runner.backbone(), config, examples.size(),
+        Outcome outcome = new Outcome(task, fittedFor, runner.backbone(), config, examples.size(),
                 runner.references(task, examples).label(), metric, noneLow, rows, gap, tolerance,
-                choose(rows, tolerance));
+                choose(rows, tolerance), pair);
         return new Search(outcome, examples, cells, confidence);
     }
 

@@ -33,6 +33,9 @@ public final class StaticStore {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", o.task().id());
         m.put("pair", o.pair().label());
+        if (!o.served().equals(o.pair())) {
+            m.put("served_as", o.served().high().label() + ">" + o.served().low().label());
+        }
         m.put("backbone", o.backbone());
         m.put("max_new_tokens", o.task().maxNewTokens());
         m.put("grid_points", o.config().gridPoints());
