@@ -236,6 +236,12 @@ final class PmpdFitCommands {
         @Option(names = "--out", description = "Directory (default: ${DEFAULT-VALUE}).")
         Path out = LearnedStore.DEFAULT_DIR;
 
+        @Option(names = "--validation-features", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Write the held-out features (validation-H-L.safetensors, about 1.8 MB per pair) so"
+                        + " that the held-out accuracy can be re-measured from the weights; --no-validation-features"
+                        + " where they would not be committed (default: ${DEFAULT-VALUE}).")
+        boolean validationFeatures;
+
         @Override
         public Integer call() {
             List<PrecisionPair> ps;
@@ -297,7 +303,7 @@ final class PmpdFitCommands {
                         dataCard.put("served_as", sv.high().label() + ">" + sv.low().label());
                     }
                     prov.put("data", dataCard);
-                    LearnedStore.save(out, backbone, p, r, trainConfig, prov);
+                    LearnedStore.save(out, backbone, p, r, trainConfig, prov, validationFeatures);
                     stdout.printf(Locale.ROOT, "%s %s: %d examples, labels %s; train accuracy %.3f, held-out accuracy"
                             + " %.3f against %.3f for always predicting class %d (balanced accuracy %.3f, %d held out)"
                             + " -> %s%n", backbone, p, data.get(p).size(), Arrays.toString(LearnedData.counts(

@@ -2,6 +2,7 @@ package org.pmpdrepro.pmpd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,9 @@ import org.pmpdrepro.model.Tensor;
 public final class LearnedStore {
 
     public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "learned");
+
+    /** The card's {@code validation_features} where the held-out features were not written. */
+    public static final String NOT_WRITTEN = "not written (train-learned --no-validation-features)";
 
     /** A loaded classifier with its card. */
     public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
@@ -49,6 +53,17 @@ public final class LearnedStore {
     /** Writes the three files of {@code backbone} and {@code pair}; {@code provenance} goes into the card as is. */
     public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
             ClassifierTrainer.Config config, Map<String, Object> provenance) throws IOException {
+        save(dir, backbone, pair, result, config, provenance, true);
+    }
+
+    /**
+     * As {@link #save(Path, String, PrecisionPair, ClassifierTrainer.Result, ClassifierTrainer.Config, Map)}; with
+     * {@code validationFeatures} false the held-out features are not written (about 1.8 MB per pair, too much to
+     * commit for every back-bone) and the card says so: its accuracies then stand as measured at training time.
+     */
+    public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
+            ClassifierTrainer.Config config, Map<String, Object> provenance, boolean validationFeatures)
+            throws IOException {
         SwitchClassifier c = result.classifier();
         SwitchClassifier.Layout l = c.layout();
         double[] p = c.parameters();
@@ -64,19 +79,12 @@ public final class LearnedStore {
         SafetensorsWriter.write(weights(dir, backbone, pair), List.of(new Tensor("params", new int[] {flat.length}, flat)),
                 DType.F32, meta);
 
-        List<Tensor> val = new ArrayList<>();
-        float[] labels = new float[result.validation().size()];
-        for (int i = 0; i < labels.length; i++) {
-            LabelledFeatures e = result.validation().get(i);
-            CacheFeatures f = e.features();
-            val.add(new Tensor("keys." + i, new int[] {f.length(), f.headDim()}, f.keys()));
-            val.add(new Tensor("values." + i, new int[] {f.length(), f.headDim()}, f.values()));
-            labels[i] = e.label();
+        Path validationFile = validation(dir, backbone, pair);
+        if (validationFeatures) {
+            writeValidation(validationFile, backbone, pair, result);
+        } else {
+            Files.deleteIfExists(validationFile);
         }
-        val.add(new Tensor("labels", new int[] {labels.length}, labels));
-        // The features are fp16 values (CacheFeatures rounds them), so F16 stores them exactly at half the size.
-        SafetensorsWriter.write(validation(dir, backbone, pair), val, DType.F16, Map.of("pair", pair.label(),
-                "backbone", backbone));
 
         Map<String, Object> cardJson = new LinkedHashMap<>();
         cardJson.put("backbone", backbone);
@@ -100,7 +108,27 @@ public final class LearnedStore {
         cardJson.put("validation_majority_rate", result.majorityRate());
         cardJson.put("validation_balanced_accuracy", result.validationBalancedAccuracy());
         cardJson.put("beats_majority_class", result.validationAccuracy() > result.majorityRate());
+        if (!validationFeatures) {
+            cardJson.put("validation_features", NOT_WRITTEN);
+        }
         FittedFiles.write(card(dir, backbone, pair), cardJson, provenance);
+    }
+
+    private static void writeValidation(Path file, String backbone, PrecisionPair pair,
+            ClassifierTrainer.Result result) throws IOException {
+        List<Tensor> val = new ArrayList<>();
+        float[] labels = new float[result.validation().size()];
+        for (int i = 0; i < labels.length; i++) {
+            LabelledFeatures e = result.validation().get(i);
+            CacheFeatures f = e.features();
+            val.add(new Tensor("keys." + i, new int[] {f.length(), f.headDim()}, f.keys()));
+            val.add(new Tensor("values." + i, new int[] {f.length(), f.headDim()}, f.values()));
+            labels[i] = e.label();
+        }
+        val.add(new Tensor("labels", new int[] {labels.length}, labels));
+        // The features are fp16 values (CacheFeatures rounds them), so F16 stores them exactly at half the size.
+        SafetensorsWriter.write(file, val, DType.F16, Map.of("pair", pair.label(),
+                "backbone", backbone));
     }
 
     /** The classifier trained on {@code backbone} for {@code pair}; one trained on another back-bone is refused. */
