@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
 /** {@code pmpd pmpd run|table}: progressive mixed-precision decoding of the task fixtures on a quantized back-bone. */
 @Command(name = "pmpd", mixinStandardHelpOptions = true,
         description = "Progressive mixed-precision decoding: one cell (run), the paper's Table 1 (table), and the"
-                + " schedulers' fitting (static-search, train-learned).",
+                + " schedulers' fitting per back-bone (static-search with the bits-matched baselines,"
+                + " train-learned).",
         subcommands = {PmpdCommand.Run.class, PmpdCommand.Table.class, PmpdFitCommands.StaticSearchCommand.class,
             PmpdFitCommands.TrainLearnedCommand.class, PmpdCommand.Merge.class})
 final class PmpdCommand {
@@ -69,7 +70,14 @@ final class PmpdCommand {
         @Option(names = "--learned-dir", description = "Learned scheduler weights (default: ${DEFAULT-VALUE}).")
         Path learnedDir = org.pmpdrepro.pmpd.LearnedStore.DEFAULT_DIR;
 
-        @Option(names = "--seed", description = "Seed of the random baselines (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--baselines-dir", description = "Bits-matched baselines' fits (default: ${DEFAULT-VALUE}).")
+        Path baselinesDir = org.pmpdrepro.pmpd.BaselineStore.DEFAULT_DIR;
+
+        @Option(names = "--fisher", description = "Fisher sensitivities ranking matrices for the matched-bits mixes"
+                + " (default: ${DEFAULT-VALUE}).")
+        Path fisher = Schedulers.Sources.defaults().fisherFile();
+
+        @Option(names = "--seed", description = "Seed of the uncalibrated random baselines (default: ${DEFAULT-VALUE}).")
         long seed = Schedulers.DEFAULT_SEED;
 
         QuantizedSession open(CommandSpec spec) throws IOException {
@@ -92,7 +100,7 @@ final class PmpdCommand {
         }
 
         Schedulers.Sources sources() {
-            return new Schedulers.Sources(staticDir, learnedDir, seed);
+            return new Schedulers.Sources(staticDir, learnedDir, baselinesDir, fisher, seed);
         }
 
         Map<String, Object> provenance(QuantizedSession s, String command) {
@@ -151,7 +159,8 @@ final class PmpdCommand {
         String scheduler;
 
         @Option(names = "--match", defaultValue = "learned",
-                description = "none-matched: the PMPD scheduler whose average bits it matches (default: ${DEFAULT-VALUE}).")
+                description = "none-matched: the PMPD scheduler whose average bits it matches (default: ${DEFAULT-VALUE};"
+                        + " matched-static and matched-learned match their own).")
         String match;
 
         @Option(names = "--split", defaultValue = "test", description = "test or calibration (default: ${DEFAULT-VALUE}).")
@@ -179,12 +188,17 @@ final class PmpdCommand {
             try {
                 List<TaskExample> examples = common.examples(t, s);
                 try (QuantizedSession session = common.open(spec)) {
+                    String backbone = session.runner().backbone();
+                    String source = scheduler.equals("none-matched") ? match
+                            : Schedulers.matchedTo(scheduler).orElse(null);
                     double matched = Double.NaN;
-                    if (scheduler.equals("none-matched")) {
-                        matched = session.runner().run(s, examples, p, Schedulers.create(match, t, p,
-                                common.sources(), session.quantized(), Double.NaN)).averageBits();
+                    if (source != null) {
+                        matched = session.runner().run(s, examples, p, Schedulers.create(source,
+                                Schedulers.Target.of(t, p, backbone, session.quantized(), Double.NaN),
+                                common.sources())).averageBits();
                     }
-                    Scheduler sch = Schedulers.create(scheduler, t, p, common.sources(), session.quantized(), matched);
+                    Scheduler sch = Schedulers.create(scheduler, Schedulers.Target.of(t, p, backbone,
+                            session.quantized(), matched), common.sources());
                     CellResult c = session.runner().run(s, examples, p, sch);
                     stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
                             t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
@@ -225,7 +239,8 @@ final class PmpdCommand {
         @Option(names = "--tasks", defaultValue = "debsum,debchat,debtrans", description = "Comma-separated (default: ${DEFAULT-VALUE}).")
         String tasks;
 
-        @Option(names = "--schedulers", description = "Comma-separated (default: all, table order).")
+        @Option(names = "--schedulers", description = "Comma-separated; a matched arm after the schedule it matches"
+                + " (default: all, table order).")
         String schedulers = String.join(",", Schedulers.NAMES);
 
         @Option(names = "--match", defaultValue = "learned",

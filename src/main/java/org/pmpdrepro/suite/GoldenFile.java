@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -173,6 +174,17 @@ public final class GoldenFile {
                 .thenComparingInt(l -> SuiteMetrics.ALL.indexOf(l.row().metric())));
         Map<GoldenRow.Key, Located> out = new LinkedHashMap<>();
         sorted.forEach(l -> out.put(l.row().key(), l));
+        return new GoldenFile(file, out);
+    }
+
+    /** This file without the rows {@code drop} accepts. */
+    public GoldenFile without(Predicate<GoldenRow> drop) {
+        Map<GoldenRow.Key, Located> out = new LinkedHashMap<>();
+        rows.forEach((k, l) -> {
+            if (!drop.test(l.row())) {
+                out.put(k, l);
+            }
+        });
         return new GoldenFile(file, out);
     }
 

@@ -31,13 +31,22 @@ public record Grid(List<Cell> cells) {
 
     static final String[] HEADER = {"ablation", "task", "backbone", "pair", "scheduler"};
 
-    /** A1's schedulers: PMPD's two, then the no-switching and baseline schedulers it is compared with. */
+    /**
+     * A1's schedulers: PMPD's two, the no-switching arms, the per-matrix mixes at each one's measured bits, and the
+     * random and confidence baselines fitted to the static scheduler's bits (the names of {@code claims.csv}).
+     */
     public static final List<String> A1_SCHEDULERS = List.of("static", "learned", "none-high", "none-low",
-            "phase-aware-only", "none-matched", "random-uniform", "random-label-prior", "confidence");
+            "phase-aware-only", "matched-static", "matched-learned", "random-uniform-matched",
+            "random-label-prior-matched", "confidence-matched");
     /** A2's back-bones, the paper's first. */
     public static final List<String> A2_BACKBONES = List.of("any-precision", "gptq", "haq", "bit-mixer");
-    /** A2's schedulers: PMPD's two, with the fixed high precision as each back-bone's reference. */
+    /** A2's schedulers: PMPD's two (each back-bone's own fit), with the fixed high precision as its reference. */
     public static final List<String> A2_SCHEDULERS = List.of("static", "learned", "none-high");
+    /**
+     * A2's extra arms of one back-bone: Bit-Mixer, built to run a width per layer, running the per-matrix mix at its
+     * own static scheduler's bits.
+     */
+    public static final Map<String, List<String>> A2_EXTRA = Map.of("bit-mixer", List.of("matched-static"));
     public static final List<BitWidthPair> PAIRS = List.of(new BitWidthPair(4, 3), new BitWidthPair(3, 2));
 
     public Grid {
@@ -64,6 +73,9 @@ public record Grid(List<Cell> cells) {
             for (BitWidthPair pair : PAIRS) {
                 for (String b : A2_BACKBONES) {
                     for (String s : A2_SCHEDULERS) {
+                        cells.add(new Cell(Ablation.REPLACE_PTQ_METHOD, task, b, pair, s));
+                    }
+                    for (String s : A2_EXTRA.getOrDefault(b, List.of())) {
                         cells.add(new Cell(Ablation.REPLACE_PTQ_METHOD, task, b, pair, s));
                     }
                 }
