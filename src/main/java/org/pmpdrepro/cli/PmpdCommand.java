@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,13 +130,6 @@ final class PmpdCommand {
         return "pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
-    static int fail(CommandSpec spec, Exception e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("pmpd pmpd: error: " + e.getMessage());
-        err.flush();
-        return 1;
-    }
-
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Decode a task split with one back-bone, precision pair and scheduler; print scores,"
                     + " average bits, bytes/token and tokens/s; write outputs and traces with --out.")
@@ -170,7 +162,7 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             Task t;
             PrecisionPair p;
             try {
@@ -185,40 +177,36 @@ final class PmpdCommand {
             }
             Split s = split(spec, split);
             PrintWriter stdout = spec.commandLine().getOut();
-            try {
-                List<TaskExample> examples = common.examples(t, s);
-                try (QuantizedSession session = common.open(spec)) {
-                    String backbone = session.runner().backbone();
-                    String source = scheduler.equals("none-matched") ? match
-                            : Schedulers.matchedTo(scheduler).orElse(null);
-                    double matched = Double.NaN;
-                    if (source != null) {
-                        matched = session.runner().run(s, examples, p, Schedulers.create(source,
-                                Schedulers.Target.of(t, p, backbone, session.quantized(), Double.NaN),
-                                common.sources())).averageBits();
-                    }
-                    Scheduler sch = Schedulers.create(scheduler, Schedulers.Target.of(t, p, backbone,
-                            session.quantized(), matched), common.sources());
-                    CellResult c = session.runner().run(s, examples, p, sch);
-                    stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
-                            t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
-                            c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
-                    stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
-                            c.averageBits(), c.bytesPerToken(), c.parameters());
-                    stdout.println("scored against the " + c.scores().scoredAgainst());
-                    for (MetricResult m : c.scores().results()) {
-                        stdout.println((c.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
-                    }
-                    if (out != null) {
-                        Path dir = CellWriter.write(out, c, common.provenance(session,
-                                commandLine(spec)));
-                        stdout.println("outputs and traces written to " + dir);
-                    }
-                    stdout.flush();
-                    return 0;
+            List<TaskExample> examples = common.examples(t, s);
+            try (QuantizedSession session = common.open(spec)) {
+                String backbone = session.runner().backbone();
+                String source = scheduler.equals("none-matched") ? match
+                        : Schedulers.matchedTo(scheduler).orElse(null);
+                double matched = Double.NaN;
+                if (source != null) {
+                    matched = session.runner().run(s, examples, p, Schedulers.create(source,
+                            Schedulers.Target.of(t, p, backbone, session.quantized(), Double.NaN),
+                            common.sources())).averageBits();
                 }
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return fail(spec, e);
+                Scheduler sch = Schedulers.create(scheduler, Schedulers.Target.of(t, p, backbone,
+                        session.quantized(), matched), common.sources());
+                CellResult c = session.runner().run(s, examples, p, sch);
+                stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
+                        t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
+                        c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
+                stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
+                        c.averageBits(), c.bytesPerToken(), c.parameters());
+                stdout.println("scored against the " + c.scores().scoredAgainst());
+                for (MetricResult m : c.scores().results()) {
+                    stdout.println((c.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
+                }
+                if (out != null) {
+                    Path dir = CellWriter.write(out, c, common.provenance(session,
+                            commandLine(spec)));
+                    stdout.println("outputs and traces written to " + dir);
+                }
+                stdout.flush();
+                return 0;
             }
         }
     }
@@ -254,7 +242,7 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             List<PrecisionPair> ps;
             List<Task> ts = new ArrayList<>();
             List<String> ss = Arrays.asList(schedulers.split(","));
@@ -289,8 +277,6 @@ final class PmpdCommand {
                 stdout.println("table written to " + out.resolve("table.md") + " and table.csv");
                 stdout.flush();
                 return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return fail(spec, e);
             }
         }
     }
@@ -308,21 +294,17 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
-            try {
-                PmpdTable table = new PmpdTable();
-                for (Path in : inputs) {
-                    table.addCsv(in);
-                }
-                table.sortSchedulers(Schedulers.NAMES);
-                AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
-                AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
-                spec.commandLine().getOut().print(table.markdown());
-                spec.commandLine().getOut().flush();
-                return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return fail(spec, e);
+        public Integer call() throws IOException {
+            PmpdTable table = new PmpdTable();
+            for (Path in : inputs) {
+                table.addCsv(in);
             }
+            table.sortSchedulers(Schedulers.NAMES);
+            AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
+            AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
+            spec.commandLine().getOut().print(table.markdown());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 

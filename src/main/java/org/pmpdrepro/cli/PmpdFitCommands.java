@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,7 +145,7 @@ final class PmpdFitCommands {
         long seed = Schedulers.DEFAULT_SEED;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             StaticSearch.Config config;
             List<PrecisionPair> ps;
             List<Task> ts = new ArrayList<>();
@@ -196,8 +195,6 @@ final class PmpdFitCommands {
                     }
                 }
                 return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return PmpdCommand.fail(spec, e);
             }
         }
     }
@@ -243,7 +240,7 @@ final class PmpdFitCommands {
         boolean validationFeatures;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             List<PrecisionPair> ps;
             LearnedData.Config dataConfig;
             ClassifierTrainer.Config trainConfig;
@@ -313,8 +310,6 @@ final class PmpdFitCommands {
                 }
                 stdout.flush();
                 return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return PmpdCommand.fail(spec, e);
             }
         }
     }
