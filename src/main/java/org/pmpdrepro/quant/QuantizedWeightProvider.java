@@ -40,6 +40,8 @@ public final class QuantizedWeightProvider implements WeightProvider {
     private final Map<NormKey, NDArray> norms = new HashMap<>();
     /** Policies by precision label, resolved once: a two-width label is parsed, not looked up, on every pass. */
     private final Map<String, Optional<BitPolicy>> policies = new ConcurrentHashMap<>();
+    /** {@link #supports} by precision, decided once: it is asked for every matrix and norm of every pass. */
+    private final Map<Precision, Boolean> supported = new ConcurrentHashMap<>();
 
     private record NormKey(int layer, BlockNorm norm, int bits) {}
 
@@ -106,6 +108,10 @@ public final class QuantizedWeightProvider implements WeightProvider {
 
     @Override
     public boolean supports(Precision precision) {
+        return supported.computeIfAbsent(precision, this::servable);
+    }
+
+    private boolean servable(Precision precision) {
         if (precision.isFull() || quantized.bitWidths().contains(precision.uniformBits())) {
             return true;
         }
