@@ -90,10 +90,7 @@ public final class TaskRun {
         List<int[]> prompts = new ArrayList<>(examples.size());
         int limit = model.config().maxPositionEmbeddings();
         for (TaskExample e : examples) {
-            int[] encoded = tokenizer.encode(e.prompt());
-            int[] prompt = new int[encoded.length + 1];
-            prompt[0] = tokenizer.bosId();
-            System.arraycopy(encoded, 0, prompt, 1, encoded.length);
+            int[] prompt = promptTokens(tokenizer, e.prompt());
             if (prompt.length + task.maxNewTokens() > limit) {
                 throw new IllegalArgumentException("example " + e.id() + ": prompt of " + prompt.length
                         + " tokens plus " + task.maxNewTokens() + " new tokens exceeds the model's " + limit
@@ -147,5 +144,14 @@ public final class TaskRun {
             }
         }
         return task;
+    }
+
+    /** A task prompt as the suite decodes it: the beginning-of-sequence token, then the prompt's tokens. */
+    public static int[] promptTokens(ProjectTokenizer tokenizer, String prompt) {
+        int[] encoded = tokenizer.encode(prompt);
+        int[] tokens = new int[encoded.length + 1];
+        tokens[0] = tokenizer.bosId();
+        System.arraycopy(encoded, 0, tokens, 1, encoded.length);
+        return tokens;
     }
 }

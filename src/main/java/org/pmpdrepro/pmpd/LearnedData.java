@@ -112,11 +112,8 @@ public final class LearnedData {
                 throw new IllegalArgumentException("learned data: example " + e.id() + " is from the "
                         + e.split().id() + " split; expected calibration (the test split stays unseen)");
             }
-            int[] encoded = tokenizer.encode(e.prompt());
-            int[] prompt = new int[encoded.length + 1];
-            prompt[0] = tokenizer.bosId();
-            System.arraycopy(encoded, 0, prompt, 1, encoded.length);
-            out.add(new Prompt(e.task().id() + ":" + e.id(), prompt, e.task().maxNewTokens(), true));
+            out.add(new Prompt(e.task().id() + ":" + e.id(), TaskRun.promptTokens(tokenizer, e.prompt()),
+                    e.task().maxNewTokens(), true));
         }
         return out;
     }
