@@ -15,7 +15,9 @@ import org.pmpdrepro.quant.haq.HaqModel;
  * and the perplexity table: bytes of quantized linear weights read per decoded token (embeddings, norms and head
  * excluded, as in {@link QuantizedModel#memory}) and bytes resident to serve a precision pair. Full precision
  * counts fp16 bytes, as the paper counts its dense model. HAQ's named policies are accounted matrix by matrix
- * ({@link HaqModel#policyMemory}); another back-bone's mixed policy has no per-matrix accounting, so it is NaN.
+ * ({@link HaqModel#policyMemory}); another mixed policy (a published one, or a two-width mix chosen at run time) is
+ * accounted matrix by matrix where the back-bone can ({@link QuantizedModel#bytesReadPerToken(BitPolicy)}), NaN
+ * otherwise.
  */
 public final class WeightTraffic {
 
@@ -61,7 +63,8 @@ public final class WeightTraffic {
         if (model instanceof HaqModel haq && haq.policies().containsKey(label)) {
             return haq.policyMemory(Set.of(label)).bytesReadPerToken(label);
         }
-        return Double.NaN;
+        return model.policy(label).stream().flatMapToLong(p -> model.bytesReadPerToken(p).stream())
+                .mapToDouble(b -> b).findFirst().orElse(Double.NaN);
     }
 
     /**

@@ -14,41 +14,24 @@ public final class Comparisons {
 
     private static final List<String> PMPD = List.of("static", "learned");
 
-    /**
-     * A1: what PMPD's schedulers are claimed to do against each no-switching or baseline scheduler. The arms whose
-     * name ends in {@code -matched} (and {@code matched-static}, {@code matched-learned}) are calibrated to a PMPD
-     * scheduler's average bits; they are compared with the scheduler they were matched to only.
-     */
-    private static final Map<String, PaperClaim> A1_AGAINST = Map.ofEntries(
-            Map.entry("none-high", new PaperClaim(Direction.COMPARABLE,
-                    "PMPD keeps the high precision's quality at fewer average bits")),
-            Map.entry("none-low", new PaperClaim(Direction.HIGHER,
-                    "PMPD beats decoding entirely at the low precision")),
-            Map.entry("phase-aware-only", new PaperClaim(Direction.HIGHER,
-                    "progressive lowering beats switching only between prefill and decode")),
-            Map.entry("none-matched", new PaperClaim(Direction.HIGHER,
-                    "PMPD beats a fixed precision at the same average bit-width")),
-            Map.entry("random-uniform", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat a uniformly random switch")),
-            Map.entry("random-label-prior", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat a random switch drawn from the label prior")),
-            Map.entry("confidence", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat the confidence-based switch")));
+    /** Stands for each PMPD scheduler's own matched-bits mix: {@code matched-static}, {@code matched-learned}. */
+    private static final String MATCHED = "matched-";
 
-    /** A1 arms matched to one PMPD scheduler's average bits, and the claim about each. */
-    private static final Map<String, Map<String, PaperClaim>> A1_MATCHED = Map.of(
-            "static", Map.of(
-                    "matched-static", new PaperClaim(Direction.HIGHER,
-                            "switching beats a fixed per-matrix mix at the same average bits"),
-                    "random-uniform-matched", new PaperClaim(Direction.HIGHER,
-                            "the static scheduler beats a uniformly random switch at its average bits"),
-                    "random-label-prior-matched", new PaperClaim(Direction.HIGHER,
-                            "the static scheduler beats a label-prior random switch at its average bits"),
-                    "confidence-matched", new PaperClaim(Direction.HIGHER,
-                            "the static scheduler beats the confidence switch at its average bits")),
-            "learned", Map.of(
-                    "matched-learned", new PaperClaim(Direction.HIGHER,
-                            "switching beats a fixed per-matrix mix at the same average bits")));
+    /** A1: what PMPD's schedulers are claimed to do against each no-switching or baseline scheduler. */
+    private static final Map<String, PaperClaim> A1_AGAINST = Map.of(
+            "none-high", new PaperClaim(Direction.COMPARABLE,
+                    "PMPD keeps the high precision's quality at fewer average bits"),
+            "none-low", new PaperClaim(Direction.HIGHER, "PMPD beats decoding entirely at the low precision"),
+            "phase-aware-only", new PaperClaim(Direction.HIGHER,
+                    "progressive lowering beats switching only between prefill and decode"),
+            MATCHED, new PaperClaim(Direction.HIGHER,
+                    "PMPD beats a fixed per-matrix mix at the same average bit-width"),
+            "random-uniform-matched", new PaperClaim(Direction.HIGHER,
+                    "PMPD's schedulers beat a uniformly random switch at the static scheduler's bits"),
+            "random-label-prior-matched", new PaperClaim(Direction.HIGHER,
+                    "PMPD's schedulers beat a random switch drawn from the label prior at the static scheduler's bits"),
+            "confidence-matched", new PaperClaim(Direction.HIGHER,
+                    "PMPD's schedulers beat the confidence-based switch at the static scheduler's bits"));
 
     /** A1 among the no-switching arms: the premises PMPD builds on. */
     private static final List<String[]> A1_PREMISES = List.of(
@@ -79,11 +62,10 @@ public final class Comparisons {
 
     private static void a1(Cell system, Map<String, Cell> cells, List<Comparison> out) {
         if (PMPD.contains(system.scheduler())) {
-            Map<String, PaperClaim> against = new java.util.TreeMap<>(A1_AGAINST);
-            against.putAll(A1_MATCHED.getOrDefault(system.scheduler(), Map.of()));
-            against.entrySet().forEach(e -> {
+            A1_AGAINST.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+                String against = e.getKey().equals(MATCHED) ? MATCHED + system.scheduler() : e.getKey();
                 Cell baseline = cells.get(key(system.task().id(), system.backbone(), system.pair().toString(),
-                        e.getKey()));
+                        against));
                 if (baseline != null) {
                     out.add(new Comparison(Ablation.REMOVE_PRECISION_SWITCHING, baseline, system, e.getValue(),
                             NO_MEMORY_CLAIM));

@@ -38,15 +38,19 @@ final class GoldenRecorder {
         this.otherRunners = otherRunners;
     }
 
-    /** Writes the goldens of {@code outcomes}, decoded by {@code runner}; returns the diff of the golden file. */
-    GoldenUpdate.Result goldens(List<CellOutcome> outcomes, CellRunner runner, RunStamp stamp) throws IOException {
+    /**
+     * Writes the goldens of {@code outcomes}, decoded by {@code runner}, dropping the rows {@code inGrid} rejects;
+     * returns the diff of the golden file.
+     */
+    GoldenUpdate.Result goldens(List<CellOutcome> outcomes, CellRunner runner, RunStamp stamp,
+            java.util.function.Predicate<GoldenRow> inGrid) throws IOException {
         RunEnvironment env = runner.environment();
         DecodeConfiguration configuration = runner.configuration();
         List<GoldenUpdate.Fresh> fresh = new ArrayList<>();
         for (CellOutcome o : outcomes) {
             fresh.add(GoldenUpdate.Fresh.of(o, configuration, env, stamp.commit(), stamp.date()));
         }
-        return GoldenUpdate.apply(goldenFile, fresh);
+        return GoldenUpdate.apply(goldenFile, fresh, inGrid);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.io.UpdateLock;
@@ -68,6 +69,15 @@ public final class GoldenUpdate {
      * checkout) keep each other's rows; scratch that killed updates left beside it is removed first.
      */
     public static Result apply(Path file, Collection<Fresh> fresh) throws IOException {
+        return apply(file, fresh, row -> true);
+    }
+
+    /**
+     * As {@link #apply(Path, Collection)}, also removing every row {@code inGrid} rejects, with its outputs file: the
+     * cells the grid no longer has (an arm renamed or dropped), which no run would ever rewrite. Each removed cell is
+     * a line of the diff.
+     */
+    public static Result apply(Path file, Collection<Fresh> fresh, Predicate<GoldenRow> inGrid) throws IOException {
         UpdateLock lock = UpdateLock.acquire(file);
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -75,7 +85,16 @@ public final class GoldenUpdate {
                 LOG.info("golden update: removed {}, left by an update that did not finish", stale);
             }
             GoldenFile current = GoldenFile.readOrEmpty(file);
-            List<String> diff = diff(current, fresh);
+            List<String> diff = new ArrayList<>();
+            List<Path> retired = new ArrayList<>();
+            for (GoldenFile.Located l : current.rows()) {
+                if (!inGrid.test(l.row())) {
+                    diff.add(String.format(Locale.ROOT, "- %s (its cell is not in the grid; was %s)", l.row().cell(),
+                            l.where()));
+                    retired.add(l.outputsFile());
+                }
+            }
+            diff.addAll(diff(current, fresh));
             Set<String> names = new HashSet<>();
             for (Fresh f : fresh) {
                 if (!names.add(f.row().outputs())) {
@@ -83,7 +102,11 @@ public final class GoldenUpdate {
                 }
                 f.outputs().write(dir.resolve(f.row().outputs()));
             }
-            GoldenFile written = current.withRows(fresh.stream().map(Fresh::row).toList()).write();
+            GoldenFile written = current.without(inGrid.negate()).withRows(fresh.stream().map(Fresh::row).toList())
+                    .write();
+            for (Path r : retired) {
+                java.nio.file.Files.deleteIfExists(r);
+            }
             return new Result(written, diff);
         } finally {
             lock.close();

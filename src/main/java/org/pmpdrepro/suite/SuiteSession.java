@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
@@ -252,7 +254,10 @@ public final class SuiteSession {
             return;
         }
         RunStamp stamp = RunStamp.now();
-        GoldenUpdate.Result result = recorder.goldens(ran, runner, stamp);
+        // Rows of this ablation whose cell the grid no longer has go; other ablations' rows are not this run's.
+        Set<String> gridCells = config.grid().of(ablation).stream().map(Cell::id).collect(Collectors.toSet());
+        GoldenUpdate.Result result = recorder.goldens(ran, runner, stamp,
+                row -> !row.ablation().equals(ablation.id()) || gridCells.contains(row.cell()));
         goldens = result.file();
         List<String> notMeasured = recorder.spread(ran, runner, stamp);
         List<String> verdictDiff = ExpectedVerdicts.update(ExpectedVerdicts.besides(config.goldenFile()), c.claims(),

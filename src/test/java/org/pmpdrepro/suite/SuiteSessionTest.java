@@ -372,6 +372,33 @@ class SuiteSessionTest {
     }
 
     @Test
+    void anUpdateDropsTheRowsOfItsAblationsCellsTheGridNoLongerHasAndKeepsTheOtherAblations() throws Exception {
+        updated(0);
+        Path file = dir.resolve("goldens.csv");
+        GoldenRow r = GoldenFile.read(file).find(a1("static").id()).orElseThrow().row();
+        String goneCell = a1("none-matched").id();
+        String a2Cell = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "haq", PAIR, "static").id();
+        GoldenRow gone = new GoldenRow(r.ablation(), goneCell, r.samples(), GoldenFile.outputsName(goneCell),
+                r.referencesSha256(), r.averageBits(), r.bytesPerToken(), r.residentBytes(), r.metrics(),
+                r.configuration(), r.modelSha256(), r.fixturesSha256(), r.commit(), r.date());
+        GoldenRow otherAblation = new GoldenRow(Ablation.REPLACE_PTQ_METHOD.id(), a2Cell, r.samples(),
+                GoldenFile.outputsName(a2Cell), r.referencesSha256(), r.averageBits(), r.bytesPerToken(),
+                r.residentBytes(), r.metrics(), r.configuration(), r.modelSha256(), r.fixturesSha256(), r.commit(),
+                r.date());
+        GoldenFile.read(file).withRows(List.of(gone, otherAblation)).write();
+        Path goneOutputs = GoldenFile.read(file).find(goneCell).orElseThrow().outputsFile();
+        Files.copy(GoldenFile.read(file).find(a1("static").id()).orElseThrow().outputsFile(), goneOutputs);
+
+        updated(0);
+
+        GoldenFile g = GoldenFile.read(file);
+        assertThat(g.find(goneCell)).as("an A1 arm the grid dropped").isEmpty();
+        assertThat(goneOutputs).as("its outputs file").doesNotExist();
+        assertThat(g.find(a2Cell)).as("A2's rows are not the A1 update's to drop").isPresent();
+        assertThat(g.find(a1("static").id())).isPresent();
+    }
+
+    @Test
     void aCellIsDecodedOnceHoweverOftenItIsAskedFor() {
         FakeCellRunner r = runner(0);
         SuiteSession s = session(false, r);
