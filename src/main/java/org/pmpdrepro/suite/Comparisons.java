@@ -17,7 +17,7 @@ public final class Comparisons {
     /** Stands for each PMPD scheduler's own matched-bits mix: {@code matched-static}, {@code matched-learned}. */
     private static final String MATCHED = "matched-";
 
-    /** A1: what PMPD's schedulers are claimed to do against each no-switching or baseline scheduler. */
+    /** A1: what PMPD's schedulers are claimed to do against each no-switching arm and its own matched mix. */
     private static final Map<String, PaperClaim> A1_AGAINST = Map.of(
             "none-high", new PaperClaim(Direction.COMPARABLE,
                     "PMPD keeps the high precision's quality at fewer average bits"),
@@ -25,13 +25,19 @@ public final class Comparisons {
             "phase-aware-only", new PaperClaim(Direction.HIGHER,
                     "progressive lowering beats switching only between prefill and decode"),
             MATCHED, new PaperClaim(Direction.HIGHER,
-                    "PMPD beats a fixed per-matrix mix at the same average bit-width"),
+                    "PMPD beats a fixed per-matrix mix at the same average bit-width"));
+
+    /**
+     * A1's baselines calibrated to the static scheduler's average bits: compared with the static scheduler only,
+     * since the learned scheduler decodes at other bits and a difference would be confounded by them.
+     */
+    private static final Map<String, PaperClaim> A1_STATIC_BASELINES = Map.of(
             "random-uniform-matched", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat a uniformly random switch at the static scheduler's bits"),
+                    "the static scheduler beats a uniformly random switch at its average bits"),
             "random-label-prior-matched", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat a random switch drawn from the label prior at the static scheduler's bits"),
+                    "the static scheduler beats a random switch drawn from the label prior at its average bits"),
             "confidence-matched", new PaperClaim(Direction.HIGHER,
-                    "PMPD's schedulers beat the confidence-based switch at the static scheduler's bits"));
+                    "the static scheduler beats the confidence-based switch at its average bits"));
 
     /** A1 among the no-switching arms: the premises PMPD builds on. */
     private static final List<String[]> A1_PREMISES = List.of(
@@ -62,10 +68,13 @@ public final class Comparisons {
 
     private static void a1(Cell system, Map<String, Cell> cells, List<Comparison> out) {
         if (PMPD.contains(system.scheduler())) {
-            A1_AGAINST.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                String against = e.getKey().equals(MATCHED) ? MATCHED + system.scheduler() : e.getKey();
-                Cell baseline = cells.get(key(system.task().id(), system.backbone(), system.pair().toString(),
-                        against));
+            Map<String, PaperClaim> against = new java.util.TreeMap<>(A1_AGAINST);
+            if (system.scheduler().equals("static")) {
+                against.putAll(A1_STATIC_BASELINES);
+            }
+            against.entrySet().forEach(e -> {
+                String arm = e.getKey().equals(MATCHED) ? MATCHED + system.scheduler() : e.getKey();
+                Cell baseline = cells.get(key(system.task().id(), system.backbone(), system.pair().toString(), arm));
                 if (baseline != null) {
                     out.add(new Comparison(Ablation.REMOVE_PRECISION_SWITCHING, baseline, system, e.getValue(),
                             NO_MEMORY_CLAIM));
