@@ -198,8 +198,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
             String engine = "project (DJL " + bundle.device() + ", " + threads + " threads, batch " + model.batchSize
                     + ")";
             for (Task task : ts) {
-                Scheduler scheduler = Schedulers.create(switching[2], task, pair, Schedulers.Sources.defaults(),
-                        session.quantized(), Double.NaN);
+                Scheduler scheduler = Schedulers.create(switching[2], Schedulers.Target.of(task, pair,
+                        session.runner().backbone(), session.quantized(), Double.NaN), Schedulers.Sources.defaults());
                 Job job = Job.of(task, fixtures, bundle.tokenizer(), limit);
                 PrecisionPlan plan = scheduler.plan(task.maxNewTokens());
                 decoder.generate(job.prompts().subList(0, Math.min(32, job.prompts().size())), task.maxNewTokens(),

@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class DecodeCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         DeviceChoice device = model.deviceChoice();
         if ((prompt == null) == (task == null)) {
             throw usage("give exactly one of --prompt TEXT and --task ID");
@@ -88,7 +87,7 @@ public final class DecodeCommand implements Callable<Integer> {
         return prompt != null ? decodePrompt(device) : decodeTask(device);
     }
 
-    private int decodePrompt(DeviceChoice device) {
+    private int decodePrompt(DeviceChoice device) throws IOException {
         onlyWithTask(limit != 0, "--limit");
         onlyWithTask(out != null, "--out");
         onlyWithTask(noBertScore, "--no-bertscore");
@@ -113,22 +112,16 @@ public final class DecodeCommand implements Callable<Integer> {
                     g.stoppedAtEos() ? "stopped at end-of-sequence" : "stopped at the token limit");
             stdout.flush();
             return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            return fail(e);
         }
     }
 
-    private int decodeTask(DeviceChoice device) {
+    private int decodeTask(DeviceChoice device) throws IOException {
         Reproduction.Settings settings = taskSettings();
         Task t = Task.fromId(task);
         PrintWriter stdout = spec.commandLine().getOut();
-        try {
-            // Fixtures are checked before a model that may take minutes to load.
-            Provenance.manifestSha256(settings.fixturesDir());
-            settings.examples(t);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            return fail(e);
-        }
+        // Fixtures are checked before a model that may take minutes to load.
+        Provenance.manifestSha256(settings.fixturesDir());
+        settings.examples(t);
         try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
             TaskResult r = Reproduction.evaluate(bundle, t, settings, false);
             stdout.printf(Locale.ROOT, "%s: %d %s examples on %s, batch %d: %d tokens in %.2f s, %.1f tokens/s%n",
@@ -144,8 +137,6 @@ public final class DecodeCommand implements Callable<Integer> {
             }
             stdout.flush();
             return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            return fail(e);
         }
     }
 
@@ -171,13 +162,6 @@ public final class DecodeCommand implements Callable<Integer> {
         }
         return Reproduction.Settings.defaults().withFixturesDir(fixtures).withSplit(s).withLimit(limit)
                 .withBatchSize(model.batchSize).withScorer(TaskScorer.Config.defaults().withBertScore(!noBertScore));
-    }
-
-    private int fail(Exception e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("pmpd decode: error: " + e.getMessage());
-        err.flush();
-        return 1;
     }
 
     private void onlyWithTask(boolean given, String flag) {

@@ -1,19 +1,26 @@
 package org.pmpdrepro.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.pmpdrepro.data.InputFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParseResult;
 
 /** The {@code pmpd} command line: thin sub-commands over the project's packages. */
 @Command(
         name = "pmpd",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Progressive Mixed-Precision Decoding reproduction suite.",
         exitCodeListHeading = "Exit codes (run-job has its own, see its --help):%n",
         exitCodeList = {
             "0:done",
-            "1:an error: a file that cannot be used (the message names it, with the line or field), a failed decode",
+            "1:an error: a file that cannot be used (the message names it, with the line or field), a failed decode"
+                    + " (--verbose adds the stack trace)",
             "2:a usage error: an unknown option or a value of the wrong form"
         },
         subcommands = {
@@ -47,20 +54,48 @@ public final class Main {
 
     /** The command line as {@link #main} runs it (tests set their own output streams on it). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::inputError);
+        versionEverywhere(cl);
+        return cl;
     }
 
+    /** Every sub-command's {@code --version} prints the project's version, as the top command's does. */
+    private static void versionEverywhere(CommandLine cl) {
+        cl.getCommandSpec().versionProvider(new VersionProvider());
+        cl.getSubcommands().values().forEach(Main::versionEverywhere);
+    }
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print the stack trace as well as the message.")
+    boolean verbose;
+
     /**
-     * Malformed input that reached no command's own error handling is still reported as an error message naming
-     * the file and line, with exit code 1; anything else is a bug and keeps picocli's stack trace.
+     * An error that reached no command's own handling: input that cannot be used (a file, a value, a state the
+     * message explains: {@link InputFormatException}, {@link IOException}, {@link UncheckedIOException},
+     * {@link IllegalArgumentException}, {@link IllegalStateException}) is reported as one line on stderr with exit
+     * code 1, its stack trace only with {@code --verbose}; anything else is a bug and keeps picocli's stack trace.
      */
     private static int inputError(Exception e, CommandLine command, ParseResult parsed) throws Exception {
-        if (!(e instanceof InputFormatException)) {
+        if (!(e instanceof InputFormatException || e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof IllegalStateException)) {
             throw e;
         }
-        command.getErr().println(command.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
-        command.getErr().flush();
+        PrintWriter err = command.getErr();
+        err.println(command.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+        if (parsed.matchedOption("--verbose") != null || verboseAnywhere(parsed)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
         return 1;
+    }
+
+    private static boolean verboseAnywhere(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

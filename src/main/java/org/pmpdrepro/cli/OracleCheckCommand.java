@@ -23,6 +23,7 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
@@ -133,7 +134,7 @@ public final class OracleCheckCommand implements Callable<Integer> {
     }
 
     private String json(List<TaskAgreement> results, String device, boolean agrees) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("device", device);
         root.put("backend", Provenance.backend());

@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,8 @@ import picocli.CommandLine.Spec;
 /** {@code pmpd pmpd run|table}: progressive mixed-precision decoding of the task fixtures on a quantized back-bone. */
 @Command(name = "pmpd", mixinStandardHelpOptions = true,
         description = "Progressive mixed-precision decoding: one cell (run), the paper's Table 1 (table), and the"
-                + " schedulers' fitting (static-search, train-learned).",
+                + " schedulers' fitting per back-bone (static-search with the bits-matched baselines,"
+                + " train-learned).",
         subcommands = {PmpdCommand.Run.class, PmpdCommand.Table.class, PmpdFitCommands.StaticSearchCommand.class,
             PmpdFitCommands.TrainLearnedCommand.class, PmpdCommand.Merge.class})
 final class PmpdCommand {
@@ -69,7 +69,14 @@ final class PmpdCommand {
         @Option(names = "--learned-dir", description = "Learned scheduler weights (default: ${DEFAULT-VALUE}).")
         Path learnedDir = org.pmpdrepro.pmpd.LearnedStore.DEFAULT_DIR;
 
-        @Option(names = "--seed", description = "Seed of the random baselines (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--baselines-dir", description = "Bits-matched baselines' fits (default: ${DEFAULT-VALUE}).")
+        Path baselinesDir = org.pmpdrepro.pmpd.BaselineStore.DEFAULT_DIR;
+
+        @Option(names = "--fisher", description = "Fisher sensitivities ranking matrices for the matched-bits mixes"
+                + " (default: ${DEFAULT-VALUE}).")
+        Path fisher = Schedulers.Sources.defaults().fisherFile();
+
+        @Option(names = "--seed", description = "Seed of the uncalibrated random baselines (default: ${DEFAULT-VALUE}).")
         long seed = Schedulers.DEFAULT_SEED;
 
         QuantizedSession open(CommandSpec spec) throws IOException {
@@ -92,7 +99,7 @@ final class PmpdCommand {
         }
 
         Schedulers.Sources sources() {
-            return new Schedulers.Sources(staticDir, learnedDir, seed);
+            return new Schedulers.Sources(staticDir, learnedDir, baselinesDir, fisher, seed);
         }
 
         Map<String, Object> provenance(QuantizedSession s, String command) {
@@ -123,13 +130,6 @@ final class PmpdCommand {
         return "pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
-    static int fail(CommandSpec spec, Exception e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("pmpd pmpd: error: " + e.getMessage());
-        err.flush();
-        return 1;
-    }
-
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Decode a task split with one back-bone, precision pair and scheduler; print scores,"
                     + " average bits, bytes/token and tokens/s; write outputs and traces with --out.")
@@ -151,7 +151,8 @@ final class PmpdCommand {
         String scheduler;
 
         @Option(names = "--match", defaultValue = "learned",
-                description = "none-matched: the PMPD scheduler whose average bits it matches (default: ${DEFAULT-VALUE}).")
+                description = "none-matched: the PMPD scheduler whose average bits it matches (default: ${DEFAULT-VALUE};"
+                        + " matched-static and matched-learned match their own).")
         String match;
 
         @Option(names = "--split", defaultValue = "test", description = "test or calibration (default: ${DEFAULT-VALUE}).")
@@ -161,7 +162,7 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             Task t;
             PrecisionPair p;
             try {
@@ -176,35 +177,36 @@ final class PmpdCommand {
             }
             Split s = split(spec, split);
             PrintWriter stdout = spec.commandLine().getOut();
-            try {
-                List<TaskExample> examples = common.examples(t, s);
-                try (QuantizedSession session = common.open(spec)) {
-                    double matched = Double.NaN;
-                    if (scheduler.equals("none-matched")) {
-                        matched = session.runner().run(s, examples, p, Schedulers.create(match, t, p,
-                                common.sources(), session.quantized(), Double.NaN)).averageBits();
-                    }
-                    Scheduler sch = Schedulers.create(scheduler, t, p, common.sources(), session.quantized(), matched);
-                    CellResult c = session.runner().run(s, examples, p, sch);
-                    stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
-                            t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
-                            c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
-                    stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
-                            c.averageBits(), c.bytesPerToken(), c.parameters());
-                    stdout.println("scored against the " + c.scores().scoredAgainst());
-                    for (MetricResult m : c.scores().results()) {
-                        stdout.println((c.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
-                    }
-                    if (out != null) {
-                        Path dir = CellWriter.write(out, c, common.provenance(session,
-                                commandLine(spec)));
-                        stdout.println("outputs and traces written to " + dir);
-                    }
-                    stdout.flush();
-                    return 0;
+            List<TaskExample> examples = common.examples(t, s);
+            try (QuantizedSession session = common.open(spec)) {
+                String backbone = session.runner().backbone();
+                String source = scheduler.equals("none-matched") ? match
+                        : Schedulers.matchedTo(scheduler).orElse(null);
+                double matched = Double.NaN;
+                if (source != null) {
+                    matched = session.runner().run(s, examples, p, Schedulers.create(source,
+                            Schedulers.Target.of(t, p, backbone, session.quantized(), Double.NaN),
+                            common.sources())).averageBits();
                 }
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return fail(spec, e);
+                Scheduler sch = Schedulers.create(scheduler, Schedulers.Target.of(t, p, backbone,
+                        session.quantized(), matched), common.sources());
+                CellResult c = session.runner().run(s, examples, p, sch);
+                stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
+                        t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
+                        c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
+                stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
+                        c.averageBits(), c.bytesPerToken(), c.parameters());
+                stdout.println("scored against the " + c.scores().scoredAgainst());
+                for (MetricResult m : c.scores().results()) {
+                    stdout.println((c.scores().isPrimary(m.metric()) ? "* " : "  ") + ScoreFormat.text(m));
+                }
+                if (out != null) {
+                    Path dir = CellWriter.write(out, c, common.provenance(session,
+                            commandLine(spec)));
+                    stdout.println("outputs and traces written to " + dir);
+                }
+                stdout.flush();
+                return 0;
             }
         }
     }
@@ -225,7 +227,8 @@ final class PmpdCommand {
         @Option(names = "--tasks", defaultValue = "debsum,debchat,debtrans", description = "Comma-separated (default: ${DEFAULT-VALUE}).")
         String tasks;
 
-        @Option(names = "--schedulers", description = "Comma-separated (default: all, table order).")
+        @Option(names = "--schedulers", description = "Comma-separated; a matched arm after the schedule it matches"
+                + " (default: all, table order).")
         String schedulers = String.join(",", Schedulers.NAMES);
 
         @Option(names = "--match", defaultValue = "learned",
@@ -239,7 +242,7 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             List<PrecisionPair> ps;
             List<Task> ts = new ArrayList<>();
             List<String> ss = Arrays.asList(schedulers.split(","));
@@ -274,8 +277,6 @@ final class PmpdCommand {
                 stdout.println("table written to " + out.resolve("table.md") + " and table.csv");
                 stdout.flush();
                 return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-                return fail(spec, e);
             }
         }
     }
@@ -293,21 +294,17 @@ final class PmpdCommand {
         Path out;
 
         @Override
-        public Integer call() {
-            try {
-                PmpdTable table = new PmpdTable();
-                for (Path in : inputs) {
-                    table.addCsv(in);
-                }
-                table.sortSchedulers(Schedulers.NAMES);
-                AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
-                AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
-                spec.commandLine().getOut().print(table.markdown());
-                spec.commandLine().getOut().flush();
-                return 0;
-            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                return fail(spec, e);
+        public Integer call() throws IOException {
+            PmpdTable table = new PmpdTable();
+            for (Path in : inputs) {
+                table.addCsv(in);
             }
+            table.sortSchedulers(Schedulers.NAMES);
+            AtomicFiles.writeString(out.resolve("table.md"), table.markdown());
+            AtomicFiles.writeString(out.resolve("table.csv"), table.csv());
+            spec.commandLine().getOut().print(table.markdown());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 

@@ -127,10 +127,10 @@ public final class ScoreCommand implements Callable<Integer> {
             // Files first: a bad file is reported before the BERTScore encoder takes seconds to load.
             Corpus corpus = SegmentFiles.readCorpus(hyp, refs);
             Metric m = buildMetric();
-            MetricResult result = m.score(corpus);
+            MetricResult result = score(m, corpus, hyp);
             if (pairedBaseline != null) {
                 Corpus base = SegmentFiles.readCorpus(pairedBaseline, refs);
-                PairedBootstrap.Result r = PairedBootstrap.compare(m.score(base), result,
+                PairedBootstrap.Result r = PairedBootstrap.compare(score(m, base, pairedBaseline), result,
                         new PairedBootstrap.Config(resamples, seed));
                 out.println(json ? toJson(ScoreFormat.json(r)) : ScoreFormat.text(r, pairedBaseline.toString(), hyp.toString()));
             } else if (sentence) {
@@ -150,6 +150,19 @@ public final class ScoreCommand implements Callable<Integer> {
             err.println("pmpd score: error: " + e.getMessage());
             err.flush();
             return 1;
+        }
+    }
+
+    /**
+     * The metric's score of one corpus; a metric that refuses the corpus (BLEU of references that are all empty)
+     * says so naming the files.
+     */
+    private MetricResult score(Metric m, Corpus corpus, Path hypotheses) {
+        try {
+            return m.score(corpus);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(hypotheses + " against " + String.join(", ",
+                    refs.stream().map(Path::toString).toList()) + ": " + e.getMessage(), e);
         }
     }
 

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +20,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.Utf8;
 
 /**
  * What one container (or one in-process {@code run-job}) is asked to do: a list of cells decoded on the fixture
@@ -115,7 +114,13 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
 
     /** Reads a specification file; errors name {@code file}. */
     public static JobSpec read(Path file) throws IOException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        String json;
+        try {
+            json = Utf8.read(file);
+        } catch (Utf8.MalformedException e) {
+            throw new JobSpecException(file.toString(), "$", e.getMessage());
+        }
+        return parse(file.toString(), json);
     }
 
     /** Parses the JSON form; {@code source} names where it came from in error messages. */

@@ -50,7 +50,7 @@ public final class DebianDescriptions {
         byte[] head = in.readNBytes(LZ4_FRAME_MAGIC.length);
         in.reset();
         boolean lz4 = java.util.Arrays.equals(head, LZ4_FRAME_MAGIC);
-        return lz4 ? new Lz4FrameInputStream(in, file.toString()) : in;
+        return lz4 ? Lz4Frames.open(in, file.toString()) : in;
     }
 
     /**

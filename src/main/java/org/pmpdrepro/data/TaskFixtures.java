@@ -2,13 +2,11 @@ package org.pmpdrepro.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.Utf8;
 
 /** Loads the committed fixtures (the layout {@link FixtureBuilder} writes). */
 public final class TaskFixtures {
@@ -48,8 +47,7 @@ public final class TaskFixtures {
         List<TaskExample> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         MessageDigest sha256 = Hashes.sha256();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new DigestInputStream(Files.newInputStream(file), sha256), StandardCharsets.UTF_8.newDecoder()))) {
+        try (BufferedReader reader = new BufferedReader(new StringReader(text(file, sha256)))) {
             long lineNo = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNo++;
@@ -86,6 +84,21 @@ public final class TaskFixtures {
             requireRecordedHash(file, HexFormat.of().formatHex(sha256.digest()), entry.sha256(), manifestFile);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The whole file, hashed into {@code sha256} and decoded strictly: bytes that are not UTF-8 are an error naming the
+     * line and byte offset (a streaming decoder would fail mid-file with a bare {@code MalformedInputException}).
+     * Fixture files are a few hundred kilobytes.
+     */
+    private static String text(Path file, MessageDigest sha256) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        sha256.update(bytes);
+        try {
+            return Utf8.decode(bytes);
+        } catch (Utf8.MalformedException e) {
+            throw new InputFormatException(file.toString(), e.line(), e.getMessage());
+        }
     }
 
     /**

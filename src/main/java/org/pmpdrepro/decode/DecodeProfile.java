@@ -4,7 +4,9 @@ package org.pmpdrepro.decode;
  * Where a {@link GreedyDecoder#generate} call spent its time: prefill passes against decode steps, and how much of the
  * prefill was padding.
  *
- * @param prefillSeconds wall time of every prefill pass (with placing its keys and values in the batch cache)
+ * @param prefillSeconds wall time of every prefill pass (with placing its keys and values in the batch cache); a
+ *     prefill shared by several plans ({@link GreedyDecoder#generate(java.util.List, int, int, java.util.List)})
+ *     is charged to each in equal parts
  * @param decodeSeconds wall time of every decode step (with dropping finished rows)
  * @param promptTokens prompt tokens prefilled
  * @param paddedPromptTokens positions the prefill passes computed, padding included
@@ -33,6 +35,13 @@ public record DecodeProfile(double prefillSeconds, double decodeSeconds, long pr
 
         void paddedPromptTokens(long n) {
             paddedPromptTokens += n;
+        }
+
+        /** Adds a prefill measured once for {@code sharers} runs: an equal part of its time, all of its tokens. */
+        void addPrefill(Builder shared, int sharers) {
+            prefillNanos += shared.prefillNanos / sharers;
+            promptTokens += shared.promptTokens;
+            paddedPromptTokens += shared.paddedPromptTokens;
         }
 
         void decodeStep(long nanos, int rows) {

@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.pmpdrepro.model.LlamaConfig;
 import org.slf4j.Logger;
@@ -61,8 +63,21 @@ public final class GreedyDecoder {
 
     /** Greedy continuations of {@code prompts}, at most {@code maxNewTokens} each, in prompt order. */
     public DecodeResult generate(List<int[]> prompts, int maxNewTokens, int eosId, PrecisionPlan plan) {
+        return generate(prompts, maxNewTokens, eosId, List.of(plan)).get(0);
+    }
+
+    /**
+     * The continuations of {@code prompts} under each of {@code plans}, as if each plan were decoded alone (one result
+     * per plan, in order): plans that prefill a batch at the same precisions share that prefill, then each decodes
+     * from its own copy of the cache. Schedules of one task and precision pair mostly prefill at the high width, and
+     * the prefill is a third to a half of a decode here.
+     */
+    public List<DecodeResult> generate(List<int[]> prompts, int maxNewTokens, int eosId, List<PrecisionPlan> plans) {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens " + maxNewTokens + ": expected at least 1");
+        }
+        if (plans.isEmpty()) {
+            throw new IllegalArgumentException("no plan to decode with");
         }
         int limit = model.config().maxPositionEmbeddings();
         for (int i = 0; i < prompts.size(); i++) {
@@ -75,34 +90,91 @@ public final class GreedyDecoder {
         Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingInt(i -> prompts.get(i).length).thenComparingInt(i -> i));
 
-        ScheduleSession session = plan.start();
-        Generation[] out = new Generation[prompts.size()];
-        DecodeProfile.Builder profile = new DecodeProfile.Builder();
-        long start = System.nanoTime();
-        long tokens = 0;
+        List<Run> runs = new ArrayList<>();
+        for (PrecisionPlan plan : plans) {
+            runs.add(new Run(plan.start(), new Generation[prompts.size()]));
+        }
         for (int from = 0; from < order.length; from += batchSize) {
             int[] batch = new int[Math.min(batchSize, order.length - from)];
             for (int b = 0; b < batch.length; b++) {
                 batch[b] = order[from + b];
             }
-            List<Generation> gens = decodeBatch(prompts, batch, maxNewTokens, eosId, session, profile);
-            for (int b = 0; b < batch.length; b++) {
-                out[batch[b]] = gens.get(b);
-                tokens += gens.get(b).trace().size();
-            }
+            decodeBatch(prompts, batch, maxNewTokens, eosId, runs);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        LOG.debug("decoded {} prompts, {} tokens in {} s on {}", prompts.size(), tokens, seconds, model.device());
-        return new DecodeResult(Arrays.asList(out), model.device().toString(), tokens, seconds, profile.build());
+        List<DecodeResult> results = new ArrayList<>();
+        for (Run run : runs) {
+            long tokens = Arrays.stream(run.out).mapToLong(g -> g.trace().size()).sum();
+            DecodeProfile profile = run.profile.build();
+            double seconds = profile.prefillSeconds() + profile.decodeSeconds();
+            results.add(new DecodeResult(Arrays.asList(run.out), model.device().toString(), tokens, seconds, profile));
+        }
+        LOG.debug("decoded {} prompts under {} plans on {}", prompts.size(), plans.size(), model.device());
+        return results;
     }
 
-    private List<Generation> decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId,
-            ScheduleSession plan, DecodeProfile.Builder profile) {
-        int rows = batch.length;
+    /** One plan's state across the batches of a {@link #generate} call. */
+    private record Run(ScheduleSession session, Generation[] out, DecodeProfile.Builder profile) {
+        Run(ScheduleSession session, Generation[] out) {
+            this(session, out, new DecodeProfile.Builder());
+        }
+    }
+
+    /** Decodes one batch for every run, sharing the prefill among runs that prefill it at the same precisions. */
+    private void decodeBatch(List<int[]> prompts, int[] batch, int maxNew, int eosId, List<Run> runs) {
+        Map<List<Precision>, List<Run>> byPrefill = new LinkedHashMap<>();
+        for (Run run : runs) {
+            Precision[] prefill = new Precision[batch.length];
+            for (int r = 0; r < batch.length; r++) {
+                prefill[r] = run.session().prefill(batch[r]);
+            }
+            byPrefill.computeIfAbsent(List.of(prefill), k -> new ArrayList<>()).add(run);
+        }
         int width = 0;
         for (int p : batch) {
             width = Math.max(width, prompts.get(p).length);
         }
+        LlamaConfig config = model.config();
+        // The last generated token is never fed back, so a row needs width + maxNew - 1 positions at most.
+        int capacity = width + maxNew - 1;
+        for (Map.Entry<List<Precision>, List<Run>> group : byPrefill.entrySet()) {
+            List<Run> sharing = group.getValue();
+            boolean confidence = sharing.stream().anyMatch(r -> r.session().observesConfidence());
+            try (NDManager m = model.manager().newSubManager();
+                    KvCache cache = KvCache.preallocated(m, config.numLayers(), batch.length, config.numKvHeads(),
+                            capacity, config.headDim())) {
+                DecodeProfile.Builder shared = new DecodeProfile.Builder();
+                long started = System.nanoTime();
+                Pass pass = prefill(m, prompts, batch, width, cache, group.getKey().toArray(new Precision[0]),
+                        confidence, shared);
+                shared.prefill(System.nanoTime() - started);
+                for (int i = 0; i < sharing.size(); i++) {
+                    Run run = sharing.get(i);
+                    // The last run may consume the prefilled cache; the others decode from copies.
+                    try (KvCache own = i == sharing.size() - 1 ? null : cache.copy()) {
+                        KvCache c = own == null ? cache : own;
+                        // Each sharing run is charged an equal part of the prefill's time, and all of its tokens.
+                        run.profile().addPrefill(shared, sharing.size());
+                        if (run.session().observesCache()) {
+                            reportLastLayer(run.session(), prompts, batch, width, c);
+                        }
+                        List<Generation> gens = decodeSteps(m, prompts, batch, width, maxNew, eosId, c, pass,
+                                group.getKey().toArray(new Precision[0]), run);
+                        for (int b = 0; b < batch.length; b++) {
+                            run.out()[batch[b]] = gens.get(b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The decode steps of one run after the prefill {@code pass}, until every row has finished. */
+    private List<Generation> decodeSteps(NDManager m, List<int[]> prompts, int[] batch, int width, int maxNew,
+            int eosId, KvCache cache, Pass pass, Precision[] prefill, Run run) {
+        ScheduleSession plan = run.session();
+        DecodeProfile.Builder profile = run.profile();
+        int rows = batch.length;
+        int capacity = width + maxNew - 1;
         List<List<Integer>> generated = new ArrayList<>();
         List<List<Precision>> traces = new ArrayList<>();
         boolean[] eos = new boolean[rows];
@@ -110,86 +182,72 @@ public final class GreedyDecoder {
             generated.add(new ArrayList<>());
             traces.add(new ArrayList<>());
         }
-        LlamaConfig config = model.config();
-        // The last generated token is never fed back, so a row needs width + maxNew - 1 positions at most.
-        int capacity = width + maxNew - 1;
-        try (NDManager m = model.manager().newSubManager();
-                KvCache cache = KvCache.preallocated(m, config.numLayers(), rows, config.numKvHeads(), capacity,
-                        config.headDim())) {
-            float[] keyBias = new float[rows * capacity];
-            for (int r = 0; r < rows; r++) {
-                int pad = width - prompts.get(batch[r]).length;
-                Arrays.fill(keyBias, r * capacity, r * capacity + pad, LlamaGraph.MASKED);
-            }
-            NDArray bias = m.create(keyBias, new Shape(rows, capacity));
-            Precision[] prefill = new Precision[rows];
-            for (int r = 0; r < rows; r++) {
-                prefill[r] = plan.prefill(batch[r]);
-            }
-            long started = System.nanoTime();
-            Pass pass = prefill(m, prompts, batch, width, cache, prefill, plan.observesConfidence(), profile);
-            profile.prefill(System.nanoTime() - started);
-            if (plan.observesCache()) {
-                reportLastLayer(plan, prompts, batch, width, cache);
-            }
-            int[] active = IntStream.range(0, rows).toArray();
-            long[] next = pass.tokens();
-            Precision[] current = prefill;
-            for (int step = 1; ; step++) {
-                // Record the tokens this pass produced; a row that is done leaves the batch.
-                int kept = 0;
-                int[] keep = new int[active.length];
-                for (int a = 0; a < active.length; a++) {
-                    int r = active[a];
-                    traces.get(r).add(current[a]);
-                    if (pass.topProbabilities() != null) {
-                        plan.afterStep(batch[r], step - 1, pass.topProbabilities()[a]);
-                    }
-                    if (next[a] == eosId) {
-                        eos[r] = true;
-                    } else {
-                        generated.get(r).add((int) next[a]);
-                        if (generated.get(r).size() < maxNew) {
-                            keep[kept++] = a;
-                        }
-                    }
-                }
-                if (kept == 0) {
-                    break;
-                }
-                long stepStarted = System.nanoTime();
-                if (kept < active.length) {
-                    int[] survivors = Arrays.copyOf(keep, kept);
-                    NDArray keepRows = m.create(Arrays.stream(survivors).asLongStream().toArray());
-                    cache.keepRows(keepRows);
-                    NDArray smaller = bias.get(new NDIndex("{}", keepRows));
-                    bias.close();
-                    keepRows.close();
-                    bias = smaller;
-                    int[] oldActive = active;
-                    long[] oldNext = next;
-                    active = Arrays.stream(survivors).map(a -> oldActive[a]).toArray();
-                    next = Arrays.stream(survivors).mapToLong(a -> oldNext[a]).toArray();
-                }
-                current = new Precision[active.length];
-                long[] position = new long[active.length];
-                for (int a = 0; a < active.length; a++) {
-                    current[a] = plan.decode(batch[active[a]], step);
-                    // Token number `step` (1-based) sits right after the prompt's last position.
-                    position[a] = prompts.get(batch[active[a]]).length + step - 1;
-                }
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray visible = bias.get(new NDIndex(":, :{}", cache.length() + 1));
-                    pass = forward(m.create(next, new Shape(active.length, 1)),
-                            m.create(position, new Shape(active.length, 1)), visible, cache,
-                            RowPrecisions.of(current), plan.observesConfidence());
-                }
-                next = pass.tokens();
-                profile.decodeStep(System.nanoTime() - stepStarted, active.length);
-            }
-            bias.close();
+        float[] keyBias = new float[rows * capacity];
+        for (int r = 0; r < rows; r++) {
+            int pad = width - prompts.get(batch[r]).length;
+            Arrays.fill(keyBias, r * capacity, r * capacity + pad, LlamaGraph.MASKED);
         }
+        NDArray bias = m.create(keyBias, new Shape(rows, capacity));
+        int[] active = IntStream.range(0, rows).toArray();
+        long[] next = pass.tokens();
+        float[] top = pass.topProbabilities();
+        Precision[] current = prefill;
+        for (int step = 1; ; step++) {
+            // Record the tokens this pass produced; a row that is done leaves the batch.
+            int kept = 0;
+            int[] keep = new int[active.length];
+            for (int a = 0; a < active.length; a++) {
+                int r = active[a];
+                traces.get(r).add(current[a]);
+                if (plan.observesConfidence()) {
+                    plan.afterStep(batch[r], step - 1, top[a]);
+                }
+                if (next[a] == eosId) {
+                    eos[r] = true;
+                } else {
+                    generated.get(r).add((int) next[a]);
+                    if (generated.get(r).size() < maxNew) {
+                        keep[kept++] = a;
+                    }
+                }
+            }
+            if (kept == 0) {
+                break;
+            }
+            long stepStarted = System.nanoTime();
+            if (kept < active.length) {
+                int[] survivors = Arrays.copyOf(keep, kept);
+                NDArray keepRows = m.create(Arrays.stream(survivors).asLongStream().toArray());
+                cache.keepRows(keepRows);
+                NDArray smaller = bias.get(new NDIndex("{}", keepRows));
+                bias.close();
+                keepRows.close();
+                bias = smaller;
+                int[] oldActive = active;
+                long[] oldNext = next;
+                active = Arrays.stream(survivors).map(a -> oldActive[a]).toArray();
+                next = Arrays.stream(survivors).mapToLong(a -> oldNext[a]).toArray();
+            }
+            current = new Precision[active.length];
+            long[] position = new long[active.length];
+            for (int a = 0; a < active.length; a++) {
+                current[a] = plan.decode(batch[active[a]], step);
+                // Token number `step` (1-based) sits right after the prompt's last position.
+                position[a] = prompts.get(batch[active[a]]).length + step - 1;
+            }
+            Pass stepPass;
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray visible = bias.get(new NDIndex(":, :{}", cache.length() + 1));
+                stepPass = forward(m.create(next, new Shape(active.length, 1)),
+                        m.create(position, new Shape(active.length, 1)), visible, cache, RowPrecisions.of(current),
+                        plan.observesConfidence());
+            }
+            next = stepPass.tokens();
+            top = stepPass.topProbabilities();
+            profile.decodeStep(System.nanoTime() - stepStarted, active.length);
+        }
+        bias.close();
         List<Generation> gens = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             gens.add(new Generation(generated.get(r).stream().mapToInt(Integer::intValue).toArray(), traces.get(r),

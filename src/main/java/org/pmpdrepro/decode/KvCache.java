@@ -131,6 +131,20 @@ public final class KvCache implements AutoCloseable {
         return capacity == 0 ? values[layer] : values[layer].get(new NDIndex(":, :, :{}, :", filled[layer]));
     }
 
+    /** An independent copy (same layout, same filled length), for a second decode from the same prefill. */
+    KvCache copy() {
+        KvCache c = new KvCache(keys.length, capacity);
+        for (int l = 0; l < keys.length; l++) {
+            NDArray k = keys[l].duplicate();
+            NDArray v = values[l].duplicate();
+            NDScope.unregister(k, v);
+            c.keys[l] = k;
+            c.values[l] = v;
+        }
+        System.arraycopy(filled, 0, c.filled, 0, filled.length);
+        return c;
+    }
+
     /** Keeps only the batch rows {@code rows}, in that order (finished sequences leave the batch). */
     void keepRows(NDArray rows) {
         for (int l = 0; l < keys.length; l++) {

@@ -14,30 +14,11 @@ package org.pmpdrepro.decode;
  * sees for one prompt (apart from floating-point noise of batched arithmetic), and the calls for one prompt come in
  * the order above. Sessions are used by one decoder thread.
  */
-public interface ScheduleSession {
+public interface ScheduleSession extends DecodeObserver {
 
     /** Precision of the prefill of {@code prompt}. */
     Precision prefill(int prompt);
 
     /** Precision of decode step {@code step >= 1} of {@code prompt}. */
     Precision decode(int prompt, int step);
-
-    /** Whether {@link #afterPrefill} wants the cache (copying it off the device costs time, so it is opt-in). */
-    default boolean observesCache() {
-        return false;
-    }
-
-    /** Whether {@link #afterStep} wants top probabilities (a softmax per step, so it is opt-in). */
-    default boolean observesConfidence() {
-        return false;
-    }
-
-    /** The last decoder layer's keys and values of {@code prompt} after its prefill, padding removed. */
-    default void afterPrefill(int prompt, LayerKv lastLayer) {}
-
-    /**
-     * The top softmax probability of the distribution the pass {@code step} produced its token from ({@code 0}: the
-     * prefill, {@code s >= 1}: decode step {@code s}).
-     */
-    default void afterStep(int prompt, int step, double topProbability) {}
 }

@@ -74,14 +74,23 @@ public final class TaskRun {
      *     positions together with the task's new tokens
      */
     public TaskOutputs run(List<TaskExample> examples, PrecisionPlan plan, String planName) {
+        return run(examples, List.of(plan), List.of(planName)).get(0);
+    }
+
+    /**
+     * Decodes {@code examples}, all of one task, under each of {@code plans} (named by {@code planNames}), sharing
+     * prefills between plans that prefill alike ({@link GreedyDecoder#generate(List, int, int, List)}); the outputs
+     * of each plan are those it would give decoded alone.
+     */
+    public List<TaskOutputs> run(List<TaskExample> examples, List<PrecisionPlan> plans, List<String> planNames) {
+        if (plans.size() != planNames.size()) {
+            throw new IllegalArgumentException(plans.size() + " plans but " + planNames.size() + " names");
+        }
         Task task = taskOf(examples);
         List<int[]> prompts = new ArrayList<>(examples.size());
         int limit = model.config().maxPositionEmbeddings();
         for (TaskExample e : examples) {
-            int[] encoded = tokenizer.encode(e.prompt());
-            int[] prompt = new int[encoded.length + 1];
-            prompt[0] = tokenizer.bosId();
-            System.arraycopy(encoded, 0, prompt, 1, encoded.length);
+            int[] prompt = promptTokens(tokenizer, e.prompt());
             if (prompt.length + task.maxNewTokens() > limit) {
                 throw new IllegalArgumentException("example " + e.id() + ": prompt of " + prompt.length
                         + " tokens plus " + task.maxNewTokens() + " new tokens exceeds the model's " + limit
@@ -89,8 +98,16 @@ public final class TaskRun {
             }
             prompts.add(prompt);
         }
-        DecodeResult result = new GreedyDecoder(model, batchSize, tokenizer.padId())
-                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plan);
+        List<DecodeResult> results = new GreedyDecoder(model, batchSize, tokenizer.padId())
+                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plans);
+        List<TaskOutputs> out = new ArrayList<>();
+        for (int p = 0; p < plans.size(); p++) {
+            out.add(outputs(task, examples, results.get(p), planNames.get(p)));
+        }
+        return out;
+    }
+
+    private TaskOutputs outputs(Task task, List<TaskExample> examples, DecodeResult result, String planName) {
         List<SampleOutput> samples = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             TaskExample e = examples.get(i);
@@ -127,5 +144,14 @@ public final class TaskRun {
             }
         }
         return task;
+    }
+
+    /** A task prompt as the suite decodes it: the beginning-of-sequence token, then the prompt's tokens. */
+    public static int[] promptTokens(ProjectTokenizer tokenizer, String prompt) {
+        int[] encoded = tokenizer.encode(prompt);
+        int[] tokens = new int[encoded.length + 1];
+        tokens[0] = tokenizer.bosId();
+        System.arraycopy(encoded, 0, tokens, 1, encoded.length);
+        return tokens;
     }
 }

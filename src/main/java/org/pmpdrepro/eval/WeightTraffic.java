@@ -16,7 +16,8 @@ import org.pmpdrepro.quant.QuantizedModel;
  * table read with them; embeddings, norms and head excluded, as in {@link QuantizedModel#memory}), the effective
  * bits per weight they amount to, and bytes resident to serve a precision pair. Full precision counts fp16 bytes,
  * as the paper counts its dense model. Named policies are accounted matrix by matrix where the back-bone can
- * ({@link QuantizedModel#policyMemory}); otherwise they are NaN.
+ * ({@link QuantizedModel#policyMemory}); another mixed policy (a two-width mix chosen at run time) is accounted
+ * matrix by matrix where the back-bone can ({@link QuantizedModel#bytesReadPerToken(BitPolicy)}), NaN otherwise.
  */
 public final class WeightTraffic {
 
@@ -96,7 +97,8 @@ public final class WeightTraffic {
         if (model.policies().containsKey(label)) {
             return model.policyMemory(Set.of(label)).map(f -> (double) f.bytesReadPerToken(label)).orElse(Double.NaN);
         }
-        return Double.NaN;
+        return model.policy(label).stream().flatMapToLong(p -> model.bytesReadPerToken(p).stream())
+                .mapToDouble(b -> b).findFirst().orElse(Double.NaN);
     }
 
     /**

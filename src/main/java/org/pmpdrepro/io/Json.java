@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -27,9 +25,17 @@ public final class Json {
         return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
-    /** The JSON document in {@code file}; malformed JSON is an {@link IOException} naming the file, line and column. */
+    /**
+     * The JSON document in {@code file}; bytes that are not UTF-8 and malformed JSON are an {@link IOException} naming
+     * the file, line and column.
+     */
     public static JsonNode read(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Utf8.read(file);
+        } catch (Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
         try {
             return READER.readTree(text);
         } catch (JsonProcessingException e) {

@@ -2,19 +2,13 @@ package org.pmpdrepro.metrics;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.pmpdrepro.io.Utf8;
 
 /**
  * Reads hypothesis and reference files the way sacrebleu's command line does: UTF-8, one segment per
@@ -97,28 +91,10 @@ public final class SegmentFiles {
     }
 
     private static String decode(Path file, byte[] bytes) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        CoderResult result = decoder.decode(in, out, true);
-        if (result.isUnderflow()) {
-            result = decoder.flush(out);
+        try {
+            return Utf8.decode(bytes);
+        } catch (Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        if (result.isError()) {
-            int offset = in.position();
-            int line = 1;
-            for (int k = 0; k < offset; k++) {
-                if (bytes[k] == '\n') {
-                    line++;
-                }
-            }
-            throw new IOException(file + ": not valid UTF-8 at byte offset " + offset + " (line " + line + "): byte 0x"
-                    + String.format("%02X", bytes[offset] & 0xFF) + "; re-encode the file as UTF-8",
-                    new CharacterCodingException());
-        }
-        out.flip();
-        return out.toString();
     }
 }

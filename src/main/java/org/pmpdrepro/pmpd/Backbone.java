@@ -85,8 +85,9 @@ public interface Backbone {
     }
 
     /**
-     * {@code any-precision-uniform} (plain k-means, what the committed static searches and classifiers were fitted
-     * on), or any of {@link ExperimentBackbones#NAMES} as the suite builds it.
+     * {@code any-precision-uniform} (plain k-means, uniform sensitivities), or any of {@link ExperimentBackbones#NAMES}
+     * as the suite builds it (the back-bones the committed schedules are fitted on, each its own, under
+     * {@code fixtures/pmpd/{static,learned}/<back-bone>/}).
      */
     static Backbone parse(String name, Path modelDir, Path fixtures) {
         return name.equals("any-precision-uniform") ? anyPrecisionUniform() : experiment(name, modelDir, fixtures);

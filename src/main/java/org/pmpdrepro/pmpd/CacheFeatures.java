@@ -5,7 +5,9 @@ import org.pmpdrepro.decode.LayerKv;
 
 /**
  * The learned scheduler's input: the last decoder layer's keys and values after the prefill, averaged over the
- * key/value heads, {@code [length, headDim]} row-major each.
+ * key/value heads, {@code [length, headDim]} row-major each, rounded to fp16. The paper's model keeps its cache in
+ * fp16, so its classifier reads fp16 values; rounding here also lets the held-out features be committed at half the
+ * size and still reproduce the recorded accuracy exactly.
  */
 public record CacheFeatures(int length, int headDim, float[] keys, float[] values) {
 
@@ -33,8 +35,13 @@ public record CacheFeatures(int length, int headDim, float[] keys, float[] value
             }
         }
         for (int i = 0; i < t * d; i++) {
-            k[i] /= kv.kvHeads();
-            v[i] /= kv.kvHeads();
+            k[i] = Float.float16ToFloat(Float.floatToFloat16(k[i] / kv.kvHeads()));
+            v[i] = Float.float16ToFloat(Float.floatToFloat16(v[i] / kv.kvHeads()));
+            if (!Float.isFinite(k[i]) || !Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("last-layer cache element " + i + " of [" + t + ", " + d
+                        + "] is " + k[i] + " (key) / " + v[i] + " (value) in fp16; expected finite values within"
+                        + " fp16's range");
+            }
         }
         return new CacheFeatures(t, d, k, v);
     }

@@ -14,16 +14,24 @@ import org.pmpdrepro.decode.ScheduleSession;
  * The confidence baseline: decode at high precision while watching the top softmax probability; the first
  * {@code warmup} generated tokens (the prefill's included) set a threshold of their mean + {@code stds} standard
  * deviations (population), and once a later token's top probability exceeds it, every following step runs at the
- * low precision.
+ * low precision. {@code confidence} is the public code's rule; {@code confidence-matched} has its warm-up and
+ * multiplier (which may be negative: a threshold below the warm-up mean) fitted so that it spends the static
+ * scheduler's bits ({@link BaselineCalibration}).
  */
-public record ConfidenceScheduler(PrecisionPair pair, int warmup, double stds) implements Scheduler {
+public record ConfidenceScheduler(String name, PrecisionPair pair, int warmup, double stds) implements Scheduler {
 
     public ConfidenceScheduler {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(pair, "pair");
-        if (warmup < 1 || !(stds >= 0)) {
+        if (warmup < 1 || !Double.isFinite(stds)) {
             throw new IllegalArgumentException("confidence scheduler: warm-up " + warmup + " tokens, " + stds
-                    + " standard deviations; expected at least 1 token and a non-negative multiplier");
+                    + " standard deviations; expected at least 1 token and a finite multiplier");
         }
+    }
+
+    /** The rule with the uncalibrated baseline's name. */
+    public ConfidenceScheduler(PrecisionPair pair, int warmup, double stds) {
+        this("confidence", pair, warmup, stds);
     }
 
     /** The public code's rule: mean + 1 std of the first 10 tokens. */
@@ -31,9 +39,9 @@ public record ConfidenceScheduler(PrecisionPair pair, int warmup, double stds) i
         return new ConfidenceScheduler(pair, 10, 1.0);
     }
 
-    @Override
-    public String name() {
-        return "confidence";
+    /** The rule with a fitted warm-up and multiplier, named {@code confidence-matched}. */
+    public static ConfidenceScheduler matched(PrecisionPair pair, int warmup, double stds) {
+        return new ConfidenceScheduler("confidence-matched", pair, warmup, stds);
     }
 
     @Override

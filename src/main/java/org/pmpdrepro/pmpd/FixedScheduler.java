@@ -5,13 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.model.LlamaConfig;
 
 /**
- * No switching during decoding: the baselines {@code none-high}, {@code none-low}, {@code phase-aware-only} and
- * {@code none-matched}.
+ * No switching during decoding: the baselines {@code none-high}, {@code none-low}, {@code phase-aware-only},
+ * {@code matched-static} and {@code matched-learned} (a per-matrix mix at a schedule's bits, {@link MatchedMix}) and
+ * {@code none-matched} (the nearest uniform width or published policy).
  *
- * @param note how the precision was chosen (for {@code none-matched}: the target and whether a policy or the
- *     nearest uniform width serves it)
+ * @param note how the precision was chosen (for the matched arms: the target and what serves it)
  */
 public record FixedScheduler(String name, Precision prefill, Precision decode, String note) implements Scheduler {
 
@@ -41,6 +42,15 @@ public record FixedScheduler(String name, Precision prefill, Precision decode, S
     /** High-precision prefill, every decode step at {@code matched} (see {@link MatchedPrecision}). */
     public static FixedScheduler noneMatched(PrecisionPair pair, MatchedPrecision matched) {
         return new FixedScheduler("none-matched", pair.high(), matched.precision(), matched.describe());
+    }
+
+    /**
+     * High-precision prefill, every decode step at the per-matrix mix {@code mix}: named {@code matched-static} or
+     * {@code matched-learned} after the schedule whose measured bits it matches. The prefill runs high as every
+     * switching schedule's does, so the two arms differ only in how the decode steps' bits are spread.
+     */
+    public static FixedScheduler matched(String name, PrecisionPair pair, MatchedMix.Result mix, LlamaConfig config) {
+        return new FixedScheduler(name, pair.high(), mix.precision(config), mix.describe());
     }
 
     @Override

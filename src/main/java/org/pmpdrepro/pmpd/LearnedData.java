@@ -12,13 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.pmpdrepro.data.Split;
+import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.decode.DecodeObserver;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.GreedyDecoder;
 import org.pmpdrepro.decode.LayerKv;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
-import org.pmpdrepro.decode.ScheduleSession;
+import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.Json;
 import org.pmpdrepro.metrics.Rouge;
 import org.pmpdrepro.metrics.RougeType;
@@ -27,11 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learned scheduler's training data, task-agnostic as in the paper: prompts cut from held-out calibration text;
- * the full-precision model continues each; the quantized model decodes one branch per candidate switch point
- * (high-precision prefill); the label is the smallest switch point whose Rouge-L against the full-precision
- * continuation is at least that of never switching (else class 3). The features are the last-layer cache of the
- * high-precision prefill.
+ * The learned scheduler's training data, task-agnostic as in the paper: prompts cut from held-out calibration text
+ * and the tasks' calibration prompts; the full-precision model continues each; the quantized model decodes one branch
+ * per candidate switch point (high-precision prefill); the label is the smallest switch point whose Rouge-L against
+ * the full-precision continuation, rounded to three decimals as the authors' code does, is at least that of never
+ * switching (else class 3). The features are the last-layer cache of the high-precision prefill. A prompt's
+ * candidates are {@code [0, N/3, 2N/3, N]} of its own {@code N}: the text prompts' configured length, a task prompt's
+ * task limit (what the scheduler meets on that task).
  */
 public final class LearnedData {
 
@@ -40,24 +46,29 @@ public final class LearnedData {
     /**
      * @param prompts calibration texts used, from the start of the file
      * @param maxPromptTokens a prompt is the first half of a text's tokens, at most this many (and at least 8)
-     * @param newTokens {@code N}: tokens each branch generates
+     * @param newTokens {@code N}: tokens each branch of a text prompt generates
      */
     public record Config(int prompts, int maxPromptTokens, int newTokens, int batchSize) {
         public Config {
-            if (prompts < 1 || maxPromptTokens < 8 || newTokens < 3 || batchSize < 1) {
+            if (prompts < 0 || maxPromptTokens < 8 || newTokens < 3 || batchSize < 1) {
                 throw new IllegalArgumentException("learned data: " + prompts + " prompts, prompt cap "
                         + maxPromptTokens + ", " + newTokens + " new tokens, batch " + batchSize
-                        + "; expected >= 1 prompt, cap >= 8, >= 3 new tokens, batch >= 1");
+                        + "; expected >= 0 prompts, cap >= 8, >= 3 new tokens, batch >= 1");
             }
         }
 
         public static Config defaults() {
-            return new Config(384, 48, 32, 32);
+            return new Config(1024, 48, 24, 32);
         }
     }
 
-    /** A prompt cut from one calibration text. */
-    public record Prompt(String id, int[] tokens) {}
+    /**
+     * A prompt and how its branches are decoded and compared.
+     *
+     * @param newTokens {@code N} of its branches
+     * @param firstLineOnly whether continuations are compared as a task scores them ({@link TaskRun#postProcess})
+     */
+    public record Prompt(String id, int[] tokens, int newTokens, boolean firstLineOnly) {}
 
     private LearnedData() {}
 
@@ -85,7 +96,7 @@ public final class LearnedData {
                 int[] prompt = new int[len + 1];
                 prompt[0] = tokenizer.bosId();
                 System.arraycopy(tokens, 0, prompt, 1, len);
-                out.add(new Prompt(node.get("id").asText(), prompt));
+                out.add(new Prompt(node.get("id").asText(), prompt, config.newTokens(), false));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read calibration text " + calibrationText, e);
@@ -93,106 +104,129 @@ public final class LearnedData {
         return out;
     }
 
-    /** Labelled features per precision pair, in prompt order. */
-    public static Map<PrecisionPair, List<LabelledFeatures>> build(DjlLlama model, ProjectTokenizer tokenizer,
-            List<Prompt> prompts, List<PrecisionPair> pairs, Config config) {
-        List<int[]> ids = prompts.stream().map(Prompt::tokens).toList();
-        GreedyDecoder decoder = new GreedyDecoder(model, config.batchSize(), tokenizer.padId());
-        int n = config.newTokens();
-        long start = System.nanoTime();
-        int total = 1 + pairs.size() * SwitchPoints.CLASSES;
-        DecodeResult full = decoder.generate(ids, n, tokenizer.eosId(), PrecisionPlan.fixed(Precision.FULL));
-        List<String> reference = texts(tokenizer, full);
-        progress(1, total, start);
-        Rouge rouge = Rouge.of(RougeType.ROUGE_L, true);
-        Map<PrecisionPair, List<LabelledFeatures>> out = new LinkedHashMap<>();
-        int done = 1;
-        int[] candidates = SwitchPoints.candidates(n);
-        for (PrecisionPair pair : pairs) {
-            double[][] scores = new double[prompts.size()][SwitchPoints.CLASSES];
-            CacheFeatures[] features = new CacheFeatures[prompts.size()];
-            // Never switching first: its session also records the high-precision prefill's cache.
-            for (int k = SwitchPoints.CLASSES - 1; k >= 0; k--) {
-                PrecisionPlan plan = ProgressivePlan.uniform(pair, candidates[k]);
-                DecodeResult branch = decoder.generate(ids, n, tokenizer.eosId(),
-                        k == SwitchPoints.CLASSES - 1 ? recording(plan, features) : plan);
-                List<String> texts = texts(tokenizer, branch);
-                for (int i = 0; i < prompts.size(); i++) {
-                    scores[i][k] = rouge.score(reference.get(i), texts.get(i)).fmeasure();
-                }
-                progress(++done, total, start);
+    /** The tasks' calibration examples as prompts, tokenised as {@link TaskRun} does, with their task's {@code N}. */
+    public static List<Prompt> taskPrompts(List<TaskExample> examples, ProjectTokenizer tokenizer) {
+        List<Prompt> out = new ArrayList<>();
+        for (TaskExample e : examples) {
+            if (e.split() != Split.CALIBRATION) {
+                throw new IllegalArgumentException("learned data: example " + e.id() + " is from the "
+                        + e.split().id() + " split; expected calibration (the test split stays unseen)");
             }
-            List<LabelledFeatures> labelled = new ArrayList<>();
-            int[] counts = new int[SwitchPoints.CLASSES];
-            for (int i = 0; i < prompts.size(); i++) {
-                int label = label(scores[i]);
-                counts[label]++;
-                labelled.add(new LabelledFeatures(prompts.get(i).id(), features[i], label));
-            }
-            LOG.info("learned data {}: label counts {}", pair, Arrays.toString(counts));
-            out.put(pair, List.copyOf(labelled));
+            out.add(new Prompt(e.task().id() + ":" + e.id(), TaskRun.promptTokens(tokenizer, e.prompt()),
+                    e.task().maxNewTokens(), true));
         }
         return out;
     }
 
-    /** The smallest class whose Rouge-L reaches never switching's (the last class); the last class otherwise. */
+    /** Labelled features per precision pair, in prompt order. */
+    public static Map<PrecisionPair, List<LabelledFeatures>> build(DjlLlama model, ProjectTokenizer tokenizer,
+            List<Prompt> prompts, List<PrecisionPair> pairs, int batchSize) {
+        GreedyDecoder decoder = new GreedyDecoder(model, batchSize, tokenizer.padId());
+        // Prompts of one N are decoded together; the groups keep prompt order.
+        Map<Integer, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            groups.computeIfAbsent(prompts.get(i).newTokens(), n -> new ArrayList<>()).add(i);
+        }
+        Progress progress = new Progress(groups.size() * (1 + pairs.size() * SwitchPoints.CLASSES));
+        LabelledFeatures[][] out = new LabelledFeatures[pairs.size()][prompts.size()];
+        Rouge rouge = Rouge.of(RougeType.ROUGE_L, true);
+        for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
+            int n = group.getKey();
+            List<Prompt> members = group.getValue().stream().map(prompts::get).toList();
+            List<int[]> ids = members.stream().map(Prompt::tokens).toList();
+            List<String> reference = texts(tokenizer, members,
+                    decoder.generate(ids, n, tokenizer.eosId(), PrecisionPlan.fixed(Precision.FULL)));
+            progress.step();
+            int[] candidates = SwitchPoints.candidates(n);
+            for (int p = 0; p < pairs.size(); p++) {
+                PrecisionPair pair = pairs.get(p);
+                double[][] scores = new double[members.size()][SwitchPoints.CLASSES];
+                CacheFeatures[] features = new CacheFeatures[members.size()];
+                // Never switching first: it also records the high-precision prefill's cache.
+                for (int k = SwitchPoints.CLASSES - 1; k >= 0; k--) {
+                    PrecisionPlan plan = ProgressivePlan.uniform(pair, candidates[k]);
+                    DecodeResult branch = decoder.generate(ids, n, tokenizer.eosId(),
+                            k == SwitchPoints.CLASSES - 1 ? ObservedPlan.of(plan, new DecodeObserver() {
+                                @Override
+                                public boolean observesCache() {
+                                    return true;
+                                }
+
+                                @Override
+                                public void afterPrefill(int prompt, LayerKv lastLayer) {
+                                    features[prompt] = CacheFeatures.of(lastLayer);
+                                }
+                            }) : plan);
+                    List<String> texts = texts(tokenizer, members, branch);
+                    for (int i = 0; i < members.size(); i++) {
+                        scores[i][k] = rouge.score(reference.get(i), texts.get(i)).fmeasure();
+                    }
+                    progress.step();
+                }
+                for (int i = 0; i < members.size(); i++) {
+                    out[p][group.getValue().get(i)] = new LabelledFeatures(members.get(i).id(), features[i],
+                            label(scores[i]));
+                }
+            }
+        }
+        Map<PrecisionPair, List<LabelledFeatures>> byPair = new LinkedHashMap<>();
+        for (int p = 0; p < pairs.size(); p++) {
+            List<LabelledFeatures> labelled = List.of(out[p]);
+            LOG.info("learned data {}: label counts {}", pairs.get(p), Arrays.toString(counts(labelled)));
+            byPair.put(pairs.get(p), labelled);
+        }
+        return byPair;
+    }
+
+    /**
+     * The smallest class whose Rouge-L reaches never switching's (the last class), both rounded to three decimals
+     * as in the authors' code; the last class otherwise.
+     */
     public static int label(double[] rougeByClass) {
-        double never = rougeByClass[rougeByClass.length - 1];
+        double never = round3(rougeByClass[rougeByClass.length - 1]);
         for (int k = 0; k < rougeByClass.length - 1; k++) {
-            if (rougeByClass[k] >= never) {
+            if (round3(rougeByClass[k]) >= never) {
                 return k;
             }
         }
         return rougeByClass.length - 1;
     }
 
-    private static List<String> texts(ProjectTokenizer tokenizer, DecodeResult r) {
-        return r.generations().stream().map(g -> tokenizer.decode(g.tokens()).strip()).toList();
+    /** How many examples carry each class. */
+    public static int[] counts(List<LabelledFeatures> examples) {
+        int[] c = new int[SwitchPoints.CLASSES];
+        examples.forEach(e -> c[e.label()]++);
+        return c;
     }
 
-    private static PrecisionPlan recording(PrecisionPlan plan, CacheFeatures[] into) {
-        return new PrecisionPlan() {
-            @Override
-            public Precision prefill(int prompt) {
-                return plan.prefill(prompt);
-            }
-
-            @Override
-            public Precision decode(int prompt, int step) {
-                return plan.decode(prompt, step);
-            }
-
-            @Override
-            public ScheduleSession start() {
-                ScheduleSession inner = plan.start();
-                return new ScheduleSession() {
-                    @Override
-                    public Precision prefill(int prompt) {
-                        return inner.prefill(prompt);
-                    }
-
-                    @Override
-                    public Precision decode(int prompt, int step) {
-                        return inner.decode(prompt, step);
-                    }
-
-                    @Override
-                    public boolean observesCache() {
-                        return true;
-                    }
-
-                    @Override
-                    public void afterPrefill(int prompt, LayerKv lastLayer) {
-                        into[prompt] = CacheFeatures.of(lastLayer);
-                    }
-                };
-            }
-        };
+    private static double round3(double x) {
+        return Math.round(x * 1000.0) / 1000.0;
     }
 
-    private static void progress(int done, int total, long start) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        LOG.info(String.format(Locale.ROOT, "learned data: decode %d/%d done after %.0f s, ETA %.0f s", done, total,
-                elapsed, elapsed / done * (total - done)));
+    private static List<String> texts(ProjectTokenizer tokenizer, List<Prompt> prompts, DecodeResult r) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            String text = tokenizer.decode(r.generations().get(i).tokens());
+            out.add(prompts.get(i).firstLineOnly() ? TaskRun.postProcess(text) : text.strip());
+        }
+        return out;
+    }
+
+    /** Decodes done out of all, with an ETA, in the log. */
+    private static final class Progress {
+        private final int total;
+        private final long start = System.nanoTime();
+        private int done;
+
+        Progress(int total) {
+            this.total = total;
+        }
+
+        void step() {
+            done++;
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            LOG.info(String.format(Locale.ROOT, "learned data: decode %d/%d done after %.0f s, ETA %.0f s", done,
+                    total, elapsed, elapsed / done * (total - done)));
+        }
     }
 }

@@ -1,33 +1,31 @@
 package org.pmpdrepro.pmpd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
 import org.pmpdrepro.model.Tensor;
 
 /**
- * The committed form of a trained learned scheduler, per precision pair, under one directory:
- * {@code classifier-H-L.safetensors} (the flat fp32 parameters, layout in the metadata),
- * {@code classifier-H-L.json} (training command, configuration, input hashes, label counts, accuracies) and
- * {@code validation-H-L.safetensors} (the held-out features and labels, so the validation accuracy can be
- * re-measured from the committed weights).
+ * The committed form of a trained learned scheduler, per back-bone and precision pair, under
+ * {@code <dir>/<back-bone>/}: {@code classifier-H-L.safetensors} (the flat fp32 parameters, layout in the metadata),
+ * {@code classifier-H-L.json} (training command, configuration, input hashes, label counts, accuracies beside the
+ * majority-class rate) and {@code validation-H-L.safetensors} (the held-out features, fp16 as they were computed,
+ * and labels, so the validation accuracy can be re-measured from the committed weights).
  */
 public final class LearnedStore {
 
     public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "learned");
 
-    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The card's {@code validation_features} where the held-out features were not written. */
+    public static final String NOT_WRITTEN = "not written (train-learned --no-validation-features)";
 
     /** A loaded classifier with its card. */
     public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
@@ -35,21 +33,37 @@ public final class LearnedStore {
 
     private LearnedStore() {}
 
-    public static Path weights(Path dir, PrecisionPair pair) {
-        return dir.resolve("classifier-" + pair.fileLabel() + ".safetensors");
+    public static Path weights(Path dir, String backbone, PrecisionPair pair) {
+        return FittedFiles.dir(dir, backbone).resolve("classifier-" + pair.fileLabel() + ".safetensors");
     }
 
-    public static Path card(Path dir, PrecisionPair pair) {
-        return dir.resolve("classifier-" + pair.fileLabel() + ".json");
+    public static Path card(Path dir, String backbone, PrecisionPair pair) {
+        return FittedFiles.dir(dir, backbone).resolve("classifier-" + pair.fileLabel() + ".json");
     }
 
-    public static Path validation(Path dir, PrecisionPair pair) {
-        return dir.resolve("validation-" + pair.fileLabel() + ".safetensors");
+    public static Path validation(Path dir, String backbone, PrecisionPair pair) {
+        return FittedFiles.dir(dir, backbone).resolve("validation-" + pair.fileLabel() + ".safetensors");
     }
 
-    /** Writes the three files of {@code pair}; {@code provenance} goes into the card as is. */
-    public static void save(Path dir, PrecisionPair pair, ClassifierTrainer.Result result,
+    /** The command that trains {@code backbone}'s classifiers. */
+    public static String fitCommand(String backbone) {
+        return "pmpd pmpd train-learned --backbone " + backbone;
+    }
+
+    /** Writes the three files of {@code backbone} and {@code pair}; {@code provenance} goes into the card as is. */
+    public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
             ClassifierTrainer.Config config, Map<String, Object> provenance) throws IOException {
+        save(dir, backbone, pair, result, config, provenance, true);
+    }
+
+    /**
+     * As {@link #save(Path, String, PrecisionPair, ClassifierTrainer.Result, ClassifierTrainer.Config, Map)}; with
+     * {@code validationFeatures} false the held-out features are not written (about 1.8 MB per pair, too much to
+     * commit for every back-bone) and the card says so: its accuracies then stand as measured at training time.
+     */
+    public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
+            ClassifierTrainer.Config config, Map<String, Object> provenance, boolean validationFeatures)
+            throws IOException {
         SwitchClassifier c = result.classifier();
         SwitchClassifier.Layout l = c.layout();
         double[] p = c.parameters();
@@ -62,9 +76,46 @@ public final class LearnedStore {
         meta.put("queries_per_pool", Integer.toString(l.queriesPerPool()));
         meta.put("head_dim", Integer.toString(l.headDim()));
         meta.put("pair", pair.label());
-        SafetensorsWriter.write(weights(dir, pair), List.of(new Tensor("params", new int[] {flat.length}, flat)),
+        SafetensorsWriter.write(weights(dir, backbone, pair), List.of(new Tensor("params", new int[] {flat.length}, flat)),
                 DType.F32, meta);
 
+        Path validationFile = validation(dir, backbone, pair);
+        if (validationFeatures) {
+            writeValidation(validationFile, backbone, pair, result);
+        } else {
+            Files.deleteIfExists(validationFile);
+        }
+
+        Map<String, Object> cardJson = new LinkedHashMap<>();
+        cardJson.put("backbone", backbone);
+        cardJson.put("pair", pair.label());
+        cardJson.put("classes", "switch point [0, N/3, 2N/3, N][k] for N max new tokens");
+        cardJson.put("layout", ordered("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
+                l.headDim(), "parameters", l.size()));
+        cardJson.put("training", ordered("epochs", config.epochs(), "batch", config.batch(), "learning_rate",
+                config.learningRate(), "weight_decay", config.weightDecay(), "validation_fraction",
+                config.validationFraction(), "seed", config.seed(), "sampling",
+                "every training class oversampled with replacement to the largest class's "
+                        + result.balancedCount() + " examples, shuffled each epoch",
+                "loss", "cross-entropy", "optimiser", "Adam with L2 weight decay"));
+        cardJson.put("label_counts_train", result.trainClassCounts());
+        cardJson.put("label_counts_validation", LearnedData.counts(result.validation()));
+        cardJson.put("train_examples", result.train().size());
+        cardJson.put("validation_examples", result.validation().size());
+        cardJson.put("train_accuracy", result.trainAccuracy());
+        cardJson.put("validation_accuracy", result.validationAccuracy());
+        cardJson.put("validation_majority_class", result.majorityClass());
+        cardJson.put("validation_majority_rate", result.majorityRate());
+        cardJson.put("validation_balanced_accuracy", result.validationBalancedAccuracy());
+        cardJson.put("beats_majority_class", result.validationAccuracy() > result.majorityRate());
+        if (!validationFeatures) {
+            cardJson.put("validation_features", NOT_WRITTEN);
+        }
+        FittedFiles.write(card(dir, backbone, pair), cardJson, provenance);
+    }
+
+    private static void writeValidation(Path file, String backbone, PrecisionPair pair,
+            ClassifierTrainer.Result result) throws IOException {
         List<Tensor> val = new ArrayList<>();
         float[] labels = new float[result.validation().size()];
         for (int i = 0; i < labels.length; i++) {
@@ -75,29 +126,18 @@ public final class LearnedStore {
             labels[i] = e.label();
         }
         val.add(new Tensor("labels", new int[] {labels.length}, labels));
-        SafetensorsWriter.write(validation(dir, pair), val, DType.F32, Map.of("pair", pair.label()));
-
-        Map<String, Object> cardJson = new LinkedHashMap<>();
-        cardJson.put("pair", pair.label());
-        cardJson.put("classes", "switch point [0, N/3, 2N/3, N][k] for N max new tokens");
-        cardJson.put("layout", ordered("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
-                l.headDim(), "parameters", l.size()));
-        cardJson.put("training", ordered("steps", config.steps(), "batch", config.batch(), "learning_rate",
-                config.learningRate(), "weight_decay", config.weightDecay(), "validation_fraction",
-                config.validationFraction(), "seed", config.seed(), "sampling", "class-balanced",
-                "loss", "cross-entropy", "optimiser", "Adam with L2 weight decay"));
-        cardJson.put("label_counts_train", result.trainClassCounts());
-        cardJson.put("train_examples", result.train().size());
-        cardJson.put("validation_examples", result.validation().size());
-        cardJson.put("train_accuracy", result.trainAccuracy());
-        cardJson.put("validation_accuracy", result.validationAccuracy());
-        cardJson.putAll(provenance);
-        AtomicFiles.writeString(card(dir, pair), JSON.writeValueAsString(cardJson) + "\n");
+        // The features are fp16 values (CacheFeatures rounds them), so F16 stores them exactly at half the size.
+        SafetensorsWriter.write(file, val, DType.F16, Map.of("pair", pair.label(),
+                "backbone", backbone));
     }
 
-    public static Saved load(Path dir, PrecisionPair pair) throws IOException {
-        Path w = weights(dir, pair);
-        JsonNode card = Json.read(card(dir, pair));
+    /** The classifier trained on {@code backbone} for {@code pair}; one trained on another back-bone is refused. */
+    public static Saved load(Path dir, String backbone, PrecisionPair pair) throws IOException {
+        Path w = weights(dir, backbone, pair);
+        Path cardFile = card(dir, backbone, pair);
+        JsonNode card = FittedFiles.read(cardFile, "learned classifier", backbone, fitCommand(backbone) + " --pairs "
+                + pair.label());
+        FittedFiles.requireText(cardFile, card, "pair", pair.label());
         try (SafetensorsFile f = SafetensorsFile.open(w)) {
             Map<String, String> meta = f.metadata();
             SwitchClassifier.Layout l = new SwitchClassifier.Layout(intMeta(w, meta, "pools"),
@@ -116,9 +156,10 @@ public final class LearnedStore {
         }
     }
 
-    /** The committed held-out examples of {@code pair}. */
-    public static List<LabelledFeatures> loadValidation(Path dir, PrecisionPair pair) throws IOException {
-        Path file = validation(dir, pair);
+    /** The committed held-out examples of {@code backbone} and {@code pair}. */
+    public static List<LabelledFeatures> loadValidation(Path dir, String backbone, PrecisionPair pair)
+            throws IOException {
+        Path file = validation(dir, backbone, pair);
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             float[] labels = f.readFloats("labels");
             List<LabelledFeatures> out = new ArrayList<>();

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
@@ -15,7 +17,6 @@ import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.eval.TaskScores;
 import org.pmpdrepro.eval.WeightTraffic;
-import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /**
@@ -30,6 +31,7 @@ public final class PmpdRunner {
     private final TaskScorer scorer;
     private final WeightTraffic traffic;
     private final Map<List<String>, TaskOutputs> fullPrecision = new HashMap<>();
+    private final Map<String, Double> policyBits = new HashMap<>();
 
     /** @param run a task run over a model whose provider serves {@code quantized} */
     public PmpdRunner(TaskRun run, QuantizedModel quantized, String backbone, TaskScorer scorer) {
@@ -63,9 +65,15 @@ public final class PmpdRunner {
 
     /** Decodes and scores {@code examples} (of one task and split) with {@code scheduler}. */
     public CellResult run(Split split, List<TaskExample> examples, PrecisionPair pair, Scheduler scheduler) {
+        return run(split, examples, pair, scheduler, UnaryOperator.identity());
+    }
+
+    /** As {@link #run(Split, List, PrecisionPair, Scheduler)}, decoding the plan as {@code observe} wraps it. */
+    CellResult run(Split split, List<TaskExample> examples, PrecisionPair pair, Scheduler scheduler,
+            UnaryOperator<PrecisionPlan> observe) {
         Task task = examples.get(0).task();
         References refs = references(task, examples);
-        TaskOutputs outputs = run.run(examples, scheduler.plan(task.maxNewTokens()),
+        TaskOutputs outputs = run.run(examples, observe.apply(scheduler.plan(task.maxNewTokens())),
                 scheduler.name() + " " + pair.label());
         TaskScores scores = scorer.score(outputs, refs);
         List<Double> bits = new ArrayList<>();
@@ -100,11 +108,8 @@ public final class PmpdRunner {
         if (label.endsWith("bit")) {
             return Integer.parseInt(label.substring(0, label.length() - 3));
         }
-        BitPolicy policy = quantized.policies().get(label);
-        if (policy == null) {
-            throw new IllegalStateException("trace precision '" + label + "' is neither uniform nor a policy of the "
-                    + quantized.method() + " model " + quantized.policies().keySet());
-        }
-        return policy.averageBits(quantized.config());
+        return policyBits.computeIfAbsent(label, l -> quantized.policy(l).orElseThrow(() -> new IllegalStateException(
+                "trace precision '" + l + "' is neither uniform nor a policy of the " + quantized.method() + " model "
+                        + quantized.policies().keySet())).averageBits(quantized.config()));
     }
 }

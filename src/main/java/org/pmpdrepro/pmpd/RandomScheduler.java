@@ -51,6 +51,18 @@ public record RandomScheduler(PrecisionPair pair, String kind, double[] prior, l
         return new RandomScheduler(pair, "label-prior", Arrays.stream(labelCounts).asDoubleStream().toArray(), seed);
     }
 
+    /**
+     * A bits-matched variant ({@code random-uniform-matched}, {@code random-label-prior-matched}): the prior of
+     * {@code base} ({@code uniform} or {@code label-prior}) tilted until it spends a target's bits
+     * ({@link BaselineCalibration}).
+     */
+    public static RandomScheduler matched(PrecisionPair pair, String base, double[] prior, long seed) {
+        if (!base.equals("uniform") && !base.equals("label-prior")) {
+            throw new IllegalArgumentException("random scheduler base '" + base + "': expected uniform or label-prior");
+        }
+        return new RandomScheduler(pair, base + "-matched", prior, seed);
+    }
+
     @Override
     public double[] prior() {
         return prior.clone();

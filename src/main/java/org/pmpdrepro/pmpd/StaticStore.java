@@ -1,30 +1,31 @@
 package org.pmpdrepro.pmpd;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.data.Task;
-import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
 
-/** The static searches' committed results: {@code <task>-<H>-<L>.json} with the chosen switch point and its table. */
+/**
+ * The static searches' committed results, one directory per back-bone: {@code <back-bone>/<task>-<H>-<L>.json} with
+ * the chosen switch point, the search table and the gap and tolerance it was decided with.
+ */
 public final class StaticStore {
 
     public static final Path DEFAULT_DIR = Path.of("fixtures", "pmpd", "static");
 
-    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private StaticStore() {}
 
-    public static Path file(Path dir, Task task, PrecisionPair pair) {
-        return dir.resolve(task.id() + "-" + pair.fileLabel() + ".json");
+    public static Path file(Path dir, String backbone, Task task, PrecisionPair pair) {
+        return FittedFiles.dir(dir, backbone).resolve(task.id() + "-" + pair.fileLabel() + ".json");
+    }
+
+    /** The command that fits {@code backbone}'s searches. */
+    public static String fitCommand(String backbone) {
+        return "pmpd pmpd static-search --backbone " + backbone;
     }
 
     /** The outcome as JSON (without provenance), the form a rerun is compared with. */
@@ -32,44 +33,53 @@ public final class StaticStore {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", o.task().id());
         m.put("pair", o.pair().label());
+        if (!o.served().equals(o.pair())) {
+            m.put("served_as", o.served().high().label() + ">" + o.served().low().label());
+        }
         m.put("backbone", o.backbone());
         m.put("max_new_tokens", o.task().maxNewTokens());
         m.put("grid_points", o.config().gridPoints());
-        m.put("tolerance_rougeL", o.config().tolerance());
-        m.put("calibration_examples", o.examples());
+        m.put("metric", o.metric());
         m.put("scored_against", o.scoredAgainst());
+        m.put("calibration_examples", o.examples());
+        m.put("none_low", row(o.noneLow()));
+        m.put("gap", o.gap());
+        m.put("tolerance_fraction_of_gap", o.config().toleranceFraction());
+        m.put("tolerance", o.tolerance());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (StaticSearch.Row r : o.table()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("switch_point", r.switchPoint());
-            row.put("average_bits", r.averageBits());
-            row.put("rougeL", r.rougeL());
-            rows.add(row);
+            rows.add(row(r));
         }
         m.put("table", rows);
         m.put("chosen_switch_point", o.chosen());
         return m;
     }
 
-    public static Path save(Path dir, StaticSearch.Outcome o, Map<String, Object> provenance) throws IOException {
-        Map<String, Object> m = json(o);
-        m.putAll(provenance);
-        Path f = file(dir, o.task(), o.pair());
-        AtomicFiles.writeString(f, JSON.writeValueAsString(m) + "\n");
-        return f;
+    private static Map<String, Object> row(StaticSearch.Row r) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        if (r.switchPoint() >= 0) {
+            row.put("switch_point", r.switchPoint());
+        }
+        row.put("average_bits", r.averageBits());
+        row.put("score", r.score());
+        return row;
     }
 
-    /** The chosen switch point saved for {@code task} and {@code pair}. */
-    public static int chosen(Path dir, Task task, PrecisionPair pair) throws IOException {
-        Path f = file(dir, task, pair);
-        if (!Files.isRegularFile(f)) {
-            throw new IOException("no static search result " + f + "; run 'pmpd pmpd static-search --task "
-                    + task.id() + " --pair " + pair.label() + "' first");
-        }
-        JsonNode n = Json.read(f);
+    public static Path save(Path dir, StaticSearch.Outcome o, Map<String, Object> provenance) throws IOException {
+        return FittedFiles.write(file(dir, o.backbone(), o.task(), o.pair()), json(o), provenance);
+    }
+
+    /** The chosen switch point fitted on {@code backbone} for {@code task} and {@code pair}. */
+    public static int chosen(Path dir, String backbone, Task task, PrecisionPair pair) throws IOException {
+        Path f = file(dir, backbone, task, pair);
+        JsonNode n = FittedFiles.read(f, "static search", backbone, fitCommand(backbone) + " --tasks " + task.id()
+                + " --pairs " + pair.label());
+        FittedFiles.requireText(f, n, "task", task.id());
+        FittedFiles.requireText(f, n, "pair", pair.label());
         JsonNode s = n.get("chosen_switch_point");
-        if (s == null || !s.canConvertToInt() || s.asInt() < 0) {
-            throw new IOException(f + ": field 'chosen_switch_point' is " + s + "; expected a non-negative integer");
+        if (s == null || !s.canConvertToInt() || s.asInt() < 0 || s.asInt() > task.maxNewTokens()) {
+            throw new IOException(f + ": field 'chosen_switch_point' is " + s + "; expected an integer in 0.."
+                    + task.maxNewTokens());
         }
         return s.asInt();
     }

@@ -3,6 +3,7 @@ package org.pmpdrepro.pmpd;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every scheduler × precision pair × task on one split, in one process (one quantization, one full-precision run
  * per task), collected into a {@link PmpdTable}; each cell's outputs and traces written when {@code out} is given.
- * {@code none-matched} decodes at the average bits the {@code matchTo} scheduler reached on the same cell.
+ * An arm matched to a schedule's bits ({@code matched-static}, {@code matched-learned}, and {@code none-matched}
+ * matched to {@code matchTo}) decodes at the average bits that schedule reached on the same cell, so the schedule
+ * must come before it in the list.
  */
 public final class TableRun {
 
@@ -27,10 +30,12 @@ public final class TableRun {
     public static PmpdTable run(PmpdRunner runner, Function<Task, List<TaskExample>> examples, Split split,
             List<PrecisionPair> pairs, List<Task> tasks, List<String> schedulers, String matchTo,
             Schedulers.Sources sources, Path out, Map<String, Object> provenance) throws IOException {
-        if (schedulers.contains("none-matched") && !schedulers.subList(0, schedulers.indexOf("none-matched"))
-                .contains(matchTo)) {
-            throw new IllegalArgumentException("none-matched matches the average bits of '" + matchTo
-                    + "', which must come before it in the scheduler list " + schedulers);
+        for (int i = 0; i < schedulers.size(); i++) {
+            String source = source(schedulers.get(i), matchTo);
+            if (source != null && !schedulers.subList(0, i).contains(source)) {
+                throw new IllegalArgumentException(schedulers.get(i) + " matches the average bits of '" + source
+                        + "', which must come before it in the scheduler list " + schedulers);
+            }
         }
         PmpdTable table = new PmpdTable();
         int total = pairs.size() * tasks.size() * schedulers.size();
@@ -39,13 +44,14 @@ public final class TableRun {
         for (PrecisionPair pair : pairs) {
             for (Task task : tasks) {
                 List<TaskExample> ex = examples.apply(task);
-                double matched = Double.NaN;
+                Map<String, Double> bits = new HashMap<>();
                 for (String name : schedulers) {
-                    Scheduler s = Schedulers.create(name, task, pair, sources, runner.quantized(), matched);
+                    String source = source(name, matchTo);
+                    double matched = source == null ? Double.NaN : bits.get(source);
+                    Scheduler s = Schedulers.create(name, Schedulers.Target.of(task, pair, runner.backbone(),
+                            runner.quantized(), matched), sources);
                     CellResult cell = runner.run(split, ex, pair, s);
-                    if (name.equals(matchTo)) {
-                        matched = cell.averageBits();
-                    }
+                    bits.put(name, cell.averageBits());
                     table.add(cell);
                     if (out != null) {
                         CellWriter.write(out, cell, provenance);
@@ -59,6 +65,11 @@ public final class TableRun {
             }
         }
         return table;
+    }
+
+    /** The schedule whose bits {@code name} matches, or null. */
+    private static String source(String name, String matchTo) {
+        return name.equals("none-matched") ? matchTo : Schedulers.matchedTo(name).orElse(null);
     }
 
     /** Parses a comma-separated list of precision pairs. */

@@ -2,6 +2,7 @@ package org.pmpdrepro.quant;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import org.pmpdrepro.decode.BlockNorm;
@@ -36,6 +37,23 @@ public interface QuantizedModel {
      */
     default Map<String, BitPolicy> policies() {
         return Map.of();
+    }
+
+    /**
+     * The per-matrix policy a precision label names: one of {@link #policies()}, or a {@link TwoWidthPolicy} label;
+     * empty for any other label.
+     */
+    default Optional<BitPolicy> policy(String label) {
+        BitPolicy published = policies().get(label);
+        return published != null ? Optional.of(published) : TwoWidthPolicy.parse(label, config());
+    }
+
+    /**
+     * Weight bytes one decode step reads under {@code policy}, counted matrix by matrix; empty where the method
+     * does not account per matrix.
+     */
+    default OptionalLong bytesReadPerToken(BitPolicy policy) {
+        return OptionalLong.empty();
     }
 
     /**

@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.pmpdrepro.decode.BlockNorm;
@@ -36,6 +38,10 @@ public final class QuantizedWeightProvider implements WeightProvider {
     private final QuantizedModel quantized;
     private final Map<Key, NDArray> cache = new HashMap<>();
     private final Map<NormKey, NDArray> norms = new HashMap<>();
+    /** Policies by precision label, resolved once: a two-width label is parsed, not looked up, on every pass. */
+    private final Map<String, Optional<BitPolicy>> policies = new ConcurrentHashMap<>();
+    /** {@link #supports} by precision, decided once: it is asked for every matrix and norm of every pass. */
+    private final Map<Precision, Boolean> supported = new ConcurrentHashMap<>();
 
     private record NormKey(int layer, BlockNorm norm, int fromBits, int toBits) {}
 
@@ -100,18 +106,27 @@ public final class QuantizedWeightProvider implements WeightProvider {
                     + ", uniform bit-widths " + quantized.bitWidths() + " and policies "
                     + quantized.policies().keySet() + ", not " + precision + " (layer " + layer + ", " + proj + ")");
         }
-        BitPolicy policy = quantized.policies().get(precision.label());
-        return policy != null ? policy.bitsFor(new LinearId(layer, proj)) : precision.uniformBits();
+        return policy(precision).map(p -> p.bitsFor(new LinearId(layer, proj)))
+                .orElse(precision.uniformBits());
     }
 
     @Override
     public boolean supports(Precision precision) {
+        return supported.computeIfAbsent(precision, this::servable);
+    }
+
+    private boolean servable(Precision precision) {
         if (precision.isFull() || quantized.bitWidths().contains(precision.uniformBits())) {
             return true;
         }
-        BitPolicy policy = quantized.policies().get(precision.label());
+        BitPolicy policy = policy(precision).orElse(null);
         // A label alone is not enough: the average bits must be the policy's, or reported bit-widths would lie.
-        return policy != null && Math.abs(policy.averageBits(config) - precision.averageBits()) < 1e-9;
+        return policy != null && quantized.bitWidths().containsAll(policy.bits().values())
+                && Math.abs(policy.averageBits(config) - precision.averageBits()) < 1e-9;
+    }
+
+    private Optional<BitPolicy> policy(Precision precision) {
+        return policies.computeIfAbsent(precision.label(), quantized::policy);
     }
 
     /** The quantized model this provider serves. */

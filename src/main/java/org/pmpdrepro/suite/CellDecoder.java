@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
@@ -51,6 +54,22 @@ public final class CellDecoder implements AutoCloseable {
     private final Map<DecodeKey, Decode> decodes = new HashMap<>();
     private final Map<Task, List<TaskExample>> examples = new HashMap<>();
     private final Map<Task, TaskOutputs> fullPrecision = new HashMap<>();
+    /**
+     * Decodes some cell has been handed as its own; a later cell with the same key reuses it. A group decode makes
+     * its siblings' decodes before they ask, and each is still the first asker's own work (its time is its own).
+     */
+    private final Set<DecodeKey> claimed = new HashSet<>();
+    /** The cells the run will ask for ({@link #plan}), so that a decode can take its siblings along. */
+    private final List<Cell> planned = new ArrayList<>();
+    /** Each cell's plan, made once (a learned scheduler's plan costs a prefill of its own). */
+    private final Map<Cell, SchedulerFactory.Scheduled> scheduled = new HashMap<>();
+
+    /** Thrown by a sibling lookup during a group decode when the sibling has not been decoded yet. */
+    private static final class SiblingNotReady extends RuntimeException {
+        SiblingNotReady() {
+            super(null, null, false, false);
+        }
+    }
 
     public CellDecoder(SuiteRegistry registry, SuiteSettings settings) {
         this.registry = registry;
@@ -61,27 +80,74 @@ public final class CellDecoder implements AutoCloseable {
         return settings;
     }
 
+    /** The cells the run will decode: a decode then takes along the siblings whose plans are ready. */
+    public synchronized void plan(List<Cell> cells) {
+        planned.clear();
+        planned.addAll(cells);
+    }
+
     /**
      * The cell decoded with its settings' batch size, shared with every earlier cell of the same task, back-bone
-     * and plan.
+     * and plan. When the cell has to be decoded, the planned cells of the same task, back-bone and pair whose plans
+     * are ready are decoded with it, sharing their prefills ({@link TaskRun#run(List, List, List)}); a sibling whose
+     * plan needs a decode not made yet ({@code matched-static} needs {@code static}'s) waits for its own turn.
      *
      * @throws NotImplementedException when the cell's back-bone or scheduler is not wired
      */
     public synchronized DecodedCell decode(Cell cell) {
         // Resolve the wiring first, so a cell that cannot run fails before anything is loaded.
         Backbone backbone = registry.backbone(cell.backbone());
-        SchedulerFactory scheduler = registry.scheduler(cell.scheduler());
         boolean firstBuild = !backbones.containsKey(cell.backbone());
         Built built = built(cell.backbone(), backbone);
-        SchedulerFactory.Scheduled plan = schedule(cell, backbone, scheduler, built);
+        SchedulerFactory.Scheduled plan = scheduled(cell, backbone, built, true);
         DecodeKey key = new DecodeKey(cell.task(), cell.backbone(), plan.key());
         Decode decode = decodes.get(key);
-        boolean shared = decode != null;
-        if (!shared) {
-            decode = decodeOnce(cell, built, plan, settings.batchSize());
-            decodes.put(key, decode);
+        boolean shared = !claimed.add(key);
+        if (decode == null) {
+            Map<DecodeKey, SchedulerFactory.Scheduled> group = new LinkedHashMap<>();
+            group.put(key, plan);
+            for (Cell other : planned) {
+                if (other.task() != cell.task() || !other.backbone().equals(cell.backbone())
+                        || !other.pair().equals(cell.pair()) || other.equals(cell)) {
+                    continue;
+                }
+                SchedulerFactory.Scheduled p;
+                try {
+                    p = scheduled(other, backbone, built, false);
+                } catch (RuntimeException e) {
+                    // A sibling that cannot be planned fails on its own turn, not this cell's.
+                    LOG.debug("{} not decoded with {}: {}", other.displayName(), cell.displayName(), e.toString());
+                    continue;
+                }
+                DecodeKey k = p == null ? null : new DecodeKey(other.task(), other.backbone(), p.key());
+                if (k != null && !decodes.containsKey(k)) {
+                    group.putIfAbsent(k, p);
+                }
+            }
+            decodeGroup(cell, built, group, settings.batchSize());
+            decode = decodes.get(key);
         }
         return accounted(cell, backbone, built, decode, firstBuild ? built.seconds() : 0, shared);
+    }
+
+    /**
+     * The cell's plan, made on first request and kept. With {@code mayDecodeSiblings} false, a plan that needs a
+     * sibling's decode that has not been made yet is not made now (null).
+     */
+    private SchedulerFactory.Scheduled scheduled(Cell cell, Backbone backbone, Built built,
+            boolean mayDecodeSiblings) {
+        SchedulerFactory.Scheduled s = scheduled.get(cell);
+        if (s != null) {
+            return s;
+        }
+        SchedulerFactory scheduler = registry.scheduler(cell.scheduler());
+        try {
+            s = schedule(cell, backbone, scheduler, built, mayDecodeSiblings);
+        } catch (SiblingNotReady e) {
+            return null;
+        }
+        scheduled.put(cell, s);
+        return s;
     }
 
     /**
@@ -90,9 +156,8 @@ public final class CellDecoder implements AutoCloseable {
      */
     public synchronized DecodedCell decodeAgain(Cell cell, int batchSize) {
         Backbone backbone = registry.backbone(cell.backbone());
-        SchedulerFactory scheduler = registry.scheduler(cell.scheduler());
         Built built = built(cell.backbone(), backbone);
-        SchedulerFactory.Scheduled plan = schedule(cell, backbone, scheduler, built);
+        SchedulerFactory.Scheduled plan = scheduled(cell, backbone, built, true);
         return accounted(cell, backbone, built, decodeOnce(cell, built, plan, batchSize), 0, false);
     }
 
@@ -114,12 +179,23 @@ public final class CellDecoder implements AutoCloseable {
                         backbone.precision(q, cell.pair().low())), buildSeconds, shared);
     }
 
-    private SchedulerFactory.Scheduled schedule(Cell cell, Backbone backbone, SchedulerFactory scheduler, Built b) {
+    private SchedulerFactory.Scheduled schedule(Cell cell, Backbone backbone, SchedulerFactory scheduler, Built b,
+            boolean mayDecodeSiblings) {
         Precision high = backbone.precision(b.quantized(), cell.pair().high());
         Precision low = backbone.precision(b.quantized(), cell.pair().low());
         return scheduler.schedule(new SchedulerFactory.Request(cell, examples(cell.task()), high, low, b.model(),
-                bundle().tokenizer(), b.quantized(), other -> decode(new Cell(cell.ablation(), cell.task(),
-                        cell.backbone(), cell.pair(), other)).outputs()));
+                bundle().tokenizer(), b.quantized(), other -> {
+                    Cell sibling = new Cell(cell.ablation(), cell.task(), cell.backbone(), cell.pair(), other);
+                    if (!mayDecodeSiblings && !isDecoded(sibling)) {
+                        throw new SiblingNotReady();
+                    }
+                    return decode(sibling).outputs();
+                }));
+    }
+
+    private boolean isDecoded(Cell cell) {
+        SchedulerFactory.Scheduled s = scheduled.get(cell);
+        return s != null && decodes.containsKey(new DecodeKey(cell.task(), cell.backbone(), s.key()));
     }
 
     private Decode decodeOnce(Cell cell, Built built, SchedulerFactory.Scheduled plan, int batchSize) {
@@ -129,6 +205,26 @@ public final class CellDecoder implements AutoCloseable {
                 .run(ex, plan.plan(), plan.key());
         LOG.info("{}: decoded in {} s", cell.displayName(), fmt(outputs.seconds()));
         return new Decode(outputs, references(cell.task(), outputs));
+    }
+
+    /** Decodes every plan of {@code group} (one task and back-bone) in one pass and keeps each decode. */
+    private void decodeGroup(Cell cell, Built built, Map<DecodeKey, SchedulerFactory.Scheduled> group,
+            int batchSize) {
+        List<TaskExample> ex = examples(cell.task());
+        List<SchedulerFactory.Scheduled> plans = List.copyOf(group.values());
+        LOG.info("{}: decoding {} prompts under {} plan(s) on {}: {}", cell.displayName(), ex.size(), plans.size(),
+                cell.backbone(), plans.stream().map(SchedulerFactory.Scheduled::key).toList());
+        long start = System.nanoTime();
+        List<TaskOutputs> outputs = new TaskRun(built.model(), bundle().tokenizer(), batchSize).run(ex,
+                plans.stream().map(SchedulerFactory.Scheduled::plan).toList(),
+                plans.stream().map(SchedulerFactory.Scheduled::key).toList());
+        int i = 0;
+        for (DecodeKey k : group.keySet()) {
+            decodes.put(k, new Decode(outputs.get(i), references(cell.task(), outputs.get(i))));
+            i++;
+        }
+        LOG.info("{}: {} plan(s) decoded in {} s", cell.displayName(), plans.size(),
+                fmt((System.nanoTime() - start) / 1e9));
     }
 
     /** debchat plays MT-Bench: scored against the full-precision model's own output; the others their references. */

@@ -3,14 +3,18 @@ package org.pmpdrepro.suite;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.pmpdrepro.io.Utf8;
 
 /** Commons CSV reading with errors that name file, line and column; shared by the grid and golden files. */
 final class CsvFiles {
@@ -24,13 +28,31 @@ final class CsvFiles {
 
     private static final int BYTE_ORDER_MARK = 0xFEFF;
 
+    private static final String EXPECTED_SYNTAX = "expected comma-separated fields, quoted with \" and every quote"
+            + " closed";
+
     private CsvFiles() {}
 
     static CSVFormat writeFormat(String[] header) {
         return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator("\n").get();
     }
 
-    /** A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. */
+    /**
+     * The text of a suite CSV file for {@link #parse}, decoded strictly: bytes that are not UTF-8 are an error naming
+     * the file and line (a streaming decoder would fail mid-parse, as a bare {@code MalformedInputException}).
+     */
+    static Reader text(Path file) throws IOException {
+        try {
+            return new StringReader(Utf8.read(file));
+        } catch (Utf8.MalformedException e) {
+            throw new MalformedFileException(file.toString(), e.line(), "", e.getMessage());
+        }
+    }
+
+    /**
+     * A parser over {@code reader}; a leading byte-order mark (spreadsheets save CSV with one) is skipped. A header
+     * that is not valid CSV (a quote never closed) is an error at line 1.
+     */
     static CSVParser parse(Reader reader, CSVFormat format, String name) throws IOException {
         PushbackReader in = new PushbackReader(reader, 1);
         int first = in.read();
@@ -39,6 +61,9 @@ final class CsvFiles {
         }
         try {
             return CSVParser.builder().setReader(in).setFormat(format).get();
+        } catch (CSVException e) {
+            throw new MalformedFileException(name, 1, "", "not valid CSV in the header (" + e.getMessage() + "); "
+                    + EXPECTED_SYNTAX);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new MalformedFileException(name, 1, "", "header cannot be read: " + e.getMessage());
         }
@@ -69,7 +94,7 @@ final class CsvFiles {
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw new MalformedFileException(name, before + 1, "", "not valid CSV in the record that starts here ("
                         + e.getMessage() + "; the parser stopped at line " + (parser.getCurrentLineNumber() + 1)
-                        + "); expected comma-separated fields, quoted with \" and every quote closed");
+                        + "); " + EXPECTED_SYNTAX);
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.pmpdrepro.suite;
 
+import java.util.List;
 import org.pmpdrepro.decode.IntraOpThreads;
 
 /**
@@ -15,6 +16,11 @@ public final class FixtureCellRunner implements CellRunner {
 
     public FixtureCellRunner(SuiteRegistry registry, SuiteSettings settings) {
         this.decoder = new CellDecoder(registry, settings);
+    }
+
+    @Override
+    public void plan(List<Cell> cells) {
+        decoder.plan(cells);
     }
 
     @Override

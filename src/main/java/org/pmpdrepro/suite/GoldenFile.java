@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
@@ -59,7 +59,7 @@ public final class GoldenFile {
      * path (a mistyped {@code -Dpmpd.golden} must not pass for a file without rows).
      */
     public static GoldenFile read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = CsvFiles.text(file)) {
             return parse(reader, file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("golden file " + file + " does not exist; check -Dpmpd.golden"
@@ -174,6 +174,17 @@ public final class GoldenFile {
                 .thenComparingInt(l -> SuiteMetrics.ALL.indexOf(l.row().metric())));
         Map<GoldenRow.Key, Located> out = new LinkedHashMap<>();
         sorted.forEach(l -> out.put(l.row().key(), l));
+        return new GoldenFile(file, out);
+    }
+
+    /** This file without the rows {@code drop} accepts. */
+    public GoldenFile without(Predicate<GoldenRow> drop) {
+        Map<GoldenRow.Key, Located> out = new LinkedHashMap<>();
+        rows.forEach((k, l) -> {
+            if (!drop.test(l.row())) {
+                out.put(k, l);
+            }
+        });
         return new GoldenFile(file, out);
     }
 

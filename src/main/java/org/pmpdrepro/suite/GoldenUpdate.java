@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.io.UpdateLock;
@@ -49,6 +50,16 @@ public final class GoldenUpdate {
      * scratch that killed updates left beside it is removed first.
      */
     public static Result apply(Path file, Collection<GoldenRow> fresh) throws IOException {
+        return apply(file, fresh, row -> true);
+    }
+
+    /**
+     * As {@link #apply(Path, Collection)}, also removing every row {@code inGrid} rejects: the rows of cells the
+     * grid no longer has (an arm renamed or dropped), which no run would ever rewrite. Each removed row is a line of
+     * the diff.
+     */
+    public static Result apply(Path file, Collection<GoldenRow> fresh, Predicate<GoldenRow> inGrid)
+            throws IOException {
         UpdateLock lock = UpdateLock.acquire(file);
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -56,8 +67,15 @@ public final class GoldenUpdate {
                 LOG.info("golden update: removed {}, left by an update that did not finish", stale);
             }
             GoldenFile current = GoldenFile.readOrEmpty(file);
-            List<String> diff = diff(current, fresh);
-            GoldenFile written = current.withRows(fresh).write();
+            List<String> diff = new ArrayList<>();
+            for (GoldenFile.Located l : current.rows()) {
+                if (!inGrid.test(l.row())) {
+                    diff.add(String.format(Locale.ROOT, "- %s %s = %.6g (its cell is not in the grid; was %s)",
+                            l.row().cell(), l.row().metric(), l.row().expected(), l.where()));
+                }
+            }
+            diff.addAll(diff(current, fresh));
+            GoldenFile written = current.without(inGrid.negate()).withRows(fresh).write();
             return new Result(written, diff);
         } finally {
             lock.close();

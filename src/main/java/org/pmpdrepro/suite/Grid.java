@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -31,13 +31,22 @@ public record Grid(List<Cell> cells) {
 
     static final String[] HEADER = {"ablation", "task", "backbone", "pair", "scheduler"};
 
-    /** A1's schedulers: PMPD's two, then the no-switching and baseline schedulers it is compared with. */
+    /**
+     * A1's schedulers: PMPD's two, the no-switching arms, the per-matrix mixes at each one's measured bits, and the
+     * random and confidence baselines fitted to the static scheduler's bits (the names of {@code claims.csv}).
+     */
     public static final List<String> A1_SCHEDULERS = List.of("static", "learned", "none-high", "none-low",
-            "phase-aware-only", "none-matched", "random-uniform", "random-label-prior", "confidence");
+            "phase-aware-only", "matched-static", "matched-learned", "random-uniform-matched",
+            "random-label-prior-matched", "confidence-matched");
     /** A2's back-bones, the paper's first. */
     public static final List<String> A2_BACKBONES = List.of("any-precision", "gptq", "haq", "bit-mixer");
-    /** A2's schedulers: PMPD's two, with the fixed high precision as each back-bone's reference. */
+    /** A2's schedulers: PMPD's two (each back-bone's own fit), with the fixed high precision as its reference. */
     public static final List<String> A2_SCHEDULERS = List.of("static", "learned", "none-high");
+    /**
+     * A2's extra arms of one back-bone: Bit-Mixer, built to run a width per layer, running the per-matrix mix at its
+     * own static scheduler's bits.
+     */
+    public static final Map<String, List<String>> A2_EXTRA = Map.of("bit-mixer", List.of("matched-static"));
     public static final List<BitWidthPair> PAIRS = List.of(new BitWidthPair(4, 3), new BitWidthPair(3, 2));
 
     public Grid {
@@ -66,6 +75,9 @@ public record Grid(List<Cell> cells) {
                     for (String s : A2_SCHEDULERS) {
                         cells.add(new Cell(Ablation.REPLACE_PTQ_METHOD, task, b, pair, s));
                     }
+                    for (String s : A2_EXTRA.getOrDefault(b, List.of())) {
+                        cells.add(new Cell(Ablation.REPLACE_PTQ_METHOD, task, b, pair, s));
+                    }
                 }
             }
         }
@@ -79,7 +91,7 @@ public record Grid(List<Cell> cells) {
 
     /** Reads a grid file; an error names the file, line and column of anything malformed. */
     public static Grid read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = CsvFiles.text(file)) {
             return parse(reader, file.toString());
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no grid file " + file + "; expected a CSV with header "
@@ -92,6 +104,7 @@ public record Grid(List<Cell> cells) {
     static Grid parse(Reader reader, String name) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
         List<Cell> cells = new ArrayList<>();
+        Map<String, Long> lines = new HashMap<>();
         try (CSVParser parser = CsvFiles.parse(reader, format, name)) {
             CsvFiles.requireHeader(parser, HEADER, name);
             for (CsvFiles.Row r : CsvFiles.records(parser, name)) {
@@ -102,8 +115,14 @@ public record Grid(List<Cell> cells) {
                         BitWidthPair::parse);
                 String backbone = r.get("backbone");
                 String scheduler = r.get("scheduler");
-                cells.add(CsvFiles.field(r, "scheduler", name, "lower-case names of letters, digits and '-'",
-                        s -> new Cell(ablation, task, backbone, pair, scheduler)));
+                Cell cell = CsvFiles.field(r, "scheduler", name, "lower-case names of letters, digits and '-'",
+                        s -> new Cell(ablation, task, backbone, pair, scheduler));
+                Long previous = lines.putIfAbsent(cell.id(), r.line());
+                if (previous != null) {
+                    throw new MalformedFileException(name, r.line(), "", "cell " + cell.id() + " repeats line "
+                            + previous + "; expected each cell once");
+                }
+                cells.add(cell);
             }
         }
         return new Grid(cells);

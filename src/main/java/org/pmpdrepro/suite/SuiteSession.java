@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
@@ -217,7 +219,10 @@ public final class SuiteSession {
             LOG.warn("golden update: no cell of {} ran; {} left as it was", ablation.id(), goldens.file());
             return;
         }
-        GoldenUpdate.Result result = GoldenUpdate.apply(goldens.file(), fresh);
+        // Rows of this ablation whose cell the grid no longer has go; other ablations' rows are not this run's.
+        Set<String> gridCells = config.grid().of(ablation).stream().map(Cell::id).collect(Collectors.toSet());
+        GoldenUpdate.Result result = GoldenUpdate.apply(goldens.file(), fresh,
+                row -> !row.ablation().equals(ablation.id()) || gridCells.contains(row.cell()));
         goldens = result.file();
         System.out.println("golden update of " + ablation.id() + " (" + goldens.file() + "):\n  "
                 + String.join("\n  ", result.diff()));

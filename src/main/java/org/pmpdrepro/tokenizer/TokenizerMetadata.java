@@ -65,15 +65,13 @@ public record TokenizerMetadata(int vocabSize, int bosId, int eosId, int padId) 
     }
 
     private static JsonNode readJson(Path file) throws IOException {
-        try {
-            JsonNode node = JSON.readTree(file.toFile());
-            if (node == null || !node.isObject()) {
-                throw new IOException(file + ": expected a JSON object");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IOException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+        // Json.read decodes UTF-8 strictly: Jackson's own reading of a File guesses UTF-16 or UTF-32 from the first
+        // bytes, and its CharConversionException then names no file.
+        JsonNode node = Json.read(file);
+        if (node == null || !node.isObject()) {
+            throw new IOException(file + ": expected a JSON object");
         }
+        return node;
     }
 
     private static int vocabSize(JsonNode tokenizer, Path file) throws IOException {

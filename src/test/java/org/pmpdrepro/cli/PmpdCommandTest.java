@@ -67,6 +67,15 @@ class PmpdCommandTest {
     }
 
     @Test
+    void aScheduleNotFittedOnTheBackboneIsAnErrorNamingTheCommandThatFitsIt() {
+        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+                "--pair", "4>3", "--scheduler", "static", "--no-bertscore");
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err()).contains("no static search fitted on back-bone rtn")
+                .contains("pmpd pmpd static-search --backbone rtn");
+    }
+
+    @Test
     void anUnknownSchedulerIsAUsageErrorListingTheKnownOnes() {
         Outcome o = run("pmpd", "run", "--task", "debsum", "--scheduler", "oracle");
         assertThat(o.code()).isEqualTo(2);

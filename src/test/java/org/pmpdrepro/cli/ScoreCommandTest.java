@@ -151,6 +151,18 @@ class ScoreCommandTest {
     }
 
     @Test
+    void bleuOfReferencesThatAreAllEmptyIsRefusedNamingTheFiles() throws IOException {
+        // Found by ScoreInputFuzzTest#scoredSegments (a file of one blank segment): BLEU's refusal named no file.
+        Path hyp = file("hyp.txt", "a b", "c");
+        Path ref = file("ref.txt", "", "  ");
+        Run r = run("score", "--metric", "bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("pmpd score: error: " + hyp + " against " + ref + ": every segment's shortest"
+                + " reference is empty");
+    }
+
+    @Test
     void anEmptyReferenceLineCountsAsAReferenceOfLengthZeroAsInSacrebleu() throws IOException {
         Path hyp = file("hyp.txt", "a b", "c d");
         Path ref = file("ref.txt", "a b", "");

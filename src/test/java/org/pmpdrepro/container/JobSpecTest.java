@@ -131,4 +131,12 @@ class JobSpecTest {
         assertThat(Files.exists(missing)).isFalse();
         assertThatThrownBy(() -> JobSpec.read(missing)).hasMessageContaining("nope.json");
     }
+
+    @Test
+    void aFileThatIsNotUtf8IsASpecificationErrorNamingFileAndByte(@TempDir Path dir) throws Exception {
+        // Found by JobSpecFuzzTest: Files.readString's own error said only "Input length = 1".
+        Path file = Files.write(dir.resolve(JobSpec.FILE_NAME), new byte[] {'{', '"', (byte) 0x99, '"', '}'});
+        assertThatThrownBy(() -> JobSpec.read(file)).isInstanceOf(JobSpecException.class)
+                .hasMessageStartingWith(file + ": $: not valid UTF-8 at byte offset 2 (line 1): byte 0x99");
+    }
 }

@@ -75,11 +75,12 @@ class RunJobCommandTest {
 
     /**
      * The default executor is the suite's decoder: a learned schedule on debchat (scored against full-precision
-     * outputs), which the fixture executor cannot serve, comes back as the suite decodes it in process.
+     * outputs), which the fixture executor cannot serve, comes back as the suite decodes it in process. The
+     * back-bone is Any-Precision because schedules are fitted per back-bone and RTN has none.
      */
     @Test
     void theSuiteExecutorDecodesAnyWiredCellAsTheSuiteDoesInProcess(@TempDir Path dir) throws Exception {
-        JobCell cell = new JobCell("a1", Task.DEBCHAT, "rtn", new BitWidthPair(4, 3), "learned");
+        JobCell cell = new JobCell("a1", Task.DEBCHAT, "any-precision", new BitWidthPair(4, 3), "learned");
         JobSpec spec = JobSpec.of("suite", List.of(cell)).withLimit(2).withDevice(DeviceChoice.CPU).withBatchSize(2)
                 .withIntraOpThreads(1);
         spec.write(dir.resolve(JobSpec.FILE_NAME));

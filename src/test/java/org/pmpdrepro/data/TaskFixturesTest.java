@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,5 +94,21 @@ class TaskFixturesTest {
                 .hasMessageContaining("debchat")
                 .hasMessageContaining("pmpd build-fixtures");
         assertThatThrownBy(() -> TaskFixtures.manifest(dir)).hasMessageContaining("manifest.json");
+    }
+
+    @Test
+    @DisplayName("a file that is not UTF-8 is refused naming the line and byte offset of the first bad byte")
+    void notUtf8() throws IOException {
+        // Found by TaskFixturesFuzzTest: the streaming decoder's MalformedInputException escaped as an
+        // UncheckedIOException ("cannot read ...").
+        String good = ExampleJson.toJson(EXAMPLE);
+        Path file = write(good, good.replace("curl transfers", "curl\u00e9transfers"));
+        byte[] latin1 = Files.readString(file).getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(file, latin1);
+        int offset = good.length() + 1 + good.indexOf("curl transfers") + 4;
+        assertThatThrownBy(() -> TaskFixtures.load(dir, Task.DEBSUM, Split.TEST))
+                .isInstanceOf(InputFormatException.class)
+                .hasMessage(file + ":2: not valid UTF-8 at byte offset " + offset + " (line 2): byte 0xE9; re-encode"
+                        + " the file as UTF-8");
     }
 }

@@ -133,6 +133,35 @@ class MixedPrecisionDecodingTest {
     }
 
     @Test
+    void plansDecodedTogetherShareTheirPrefillAndDecodeAsIfEachWereAlone() {
+        List<int[]> prompts = prompts();
+        PrecisionPlan high = PrecisionPlan.fixed(Precision.FULL);
+        PrecisionPlan phaseAware = PrecisionPlan.phaseAware(Precision.FULL, LOW);
+        PrecisionPlan low = PrecisionPlan.fixed(LOW);
+        PrecisionPlan switching = new PrecisionPlan() {
+            @Override
+            public Precision prefill(int prompt) {
+                return Precision.FULL;
+            }
+
+            @Override
+            public Precision decode(int prompt, int step) {
+                return step >= 2 + prompt % 3 ? LOW : Precision.FULL;
+            }
+        };
+        List<PrecisionPlan> plans = List.of(high, phaseAware, low, switching);
+        List<DecodeResult> together = new GreedyDecoder(model, 4, 0).generate(prompts, 10, -1, plans);
+        assertThat(together).hasSize(plans.size());
+        for (int p = 0; p < plans.size(); p++) {
+            DecodeResult alone = new GreedyDecoder(model, 4, 0).generate(prompts, 10, -1, plans.get(p));
+            assertThat(together.get(p).generations()).as("plan " + p).isEqualTo(alone.generations());
+            assertThat(together.get(p).profile().promptTokens()).isEqualTo(alone.profile().promptTokens());
+        }
+        // Three plans prefill at full precision and share it, so each is charged a third of it.
+        assertThat(together.get(0).profile().prefillSeconds()).isEqualTo(together.get(1).profile().prefillSeconds());
+    }
+
+    @Test
     void theLowPrecisionReallyChangesTheOutput() {
         List<int[]> prompts = prompts();
         DecodeResult high = new GreedyDecoder(model, 6, 0).generate(prompts, 12, -1, PrecisionPlan.fixed(Precision.FULL));

@@ -54,4 +54,13 @@ class JsonTest {
         }
         assertThat(offenders).as("build mappers with org.pmpdrepro.io.Json.mapper()").isEmpty();
     }
+
+    @Test
+    @DisplayName("a JSON file that is not UTF-8 is refused naming the file and the byte, not as 'Input length = 1'")
+    void bytesThatAreNotUtf8(@TempDir Path dir) throws IOException {
+        // Found by TokenizerJsonFuzzTest#ggufExport, whose tokenizer.json GgufWriter reads with Json.read.
+        Path file = Files.write(dir.resolve("tokenizer.json"), new byte[] {'{', '\n', '"', (byte) 0xC3, '"', '}'});
+        assertThatThrownBy(() -> Json.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": not valid UTF-8 at byte offset 3 (line 2): byte 0xC3; re-encode the file as UTF-8");
+    }
 }

@@ -74,6 +74,25 @@ class BaselineTracesTest {
     }
 
     @Test
+    void aMatchedMixPrefillsHighAndDecodesEveryStepAtTheMixOnly() {
+        java.util.List<MatchedMix.Unit> units = new java.util.ArrayList<>();
+        java.util.List<org.pmpdrepro.quant.LinearId> all = org.pmpdrepro.quant.LinearId.all(TinyBackbone.CONFIG);
+        for (int i = 0; i < all.size(); i++) {
+            units.add(new MatchedMix.Unit(List.of(all.get(i)), org.pmpdrepro.quant.BitPolicy.parameters(
+                    TinyBackbone.CONFIG, all.get(i).proj()), all.size() - i, i));
+        }
+        MatchedMix.Result mix = MatchedMix.match(TinyBackbone.CONFIG, units, 4, 2, 3.1);
+        FixedScheduler matched = FixedScheduler.matched("matched-static", PAIR, mix, TinyBackbone.CONFIG);
+        assertThat(matched.name()).isEqualTo("matched-static");
+        assertThat(matched.parameters()).containsEntry("decode", mix.policy().name());
+        assertThat(decode(matched)).allSatisfy(g -> {
+            assertThat(g.trace().get(0)).isEqualTo(PAIR.high());
+            assertThat(g.trace().subList(1, g.trace().size())).containsOnly(mix.precision(TinyBackbone.CONFIG));
+            assertThat(g.averageDecodeBits()).isEqualTo(mix.averageBits());
+        });
+    }
+
+    @Test
     void theStaticSchedulerSwitchesOnceAfterItsSwitchPoint() {
         assertThat(decode(new StaticScheduler(PAIR, 5, "test"))).allSatisfy(g -> {
             assertThat(g.trace().subList(0, 6)).containsOnly(PAIR.high());

@@ -3,6 +3,7 @@ package org.pmpdrepro.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,5 +118,28 @@ class GoldenFileTest {
         assertThat(b.contains(Double.NaN)).isFalse();
         assertThat(b.separatedFrom(new Band(13.1, 0.1, 0))).isTrue();
         assertThat(b.separatedFrom(new Band(12.9, 1.5, 0))).isFalse();
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsMalformedAtTheLineOfTheFirstBadByte(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#goldenCsv: the streaming decoder's MalformedInputException escaped as an
+        // UncheckedIOException ("cannot read golden file").
+        String latin1 = HEADER + line("a1", "a1/debsum/rtn/4>3/static", "rougeL", "0.5", "0.01")
+                + "a1,a1/debsum/rtn/4>3/static,bleu,\u00e9";
+        Path file = Files.write(dir.resolve("g.csv"), latin1.getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> GoldenFile.read(file)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(file + ": line 3: not valid UTF-8 at byte offset")
+                .hasMessageEndingWith("byte 0xE9; re-encode the file as UTF-8");
+    }
+
+    @Test
+    void aHeaderWithAQuoteNeverClosedIsMalformedAtLineOne(@TempDir Path dir) throws Exception {
+        // Found by SuiteCsvFuzzTest#goldenCsv: Commons CSV's CSVException (an IOException) from reading the header
+        // escaped as an UncheckedIOException ("cannot read golden file").
+        Path f = Files.writeString(dir.resolve("g.csv"), "ablation,cell,\"metric\n"
+                + line("a1", "a1/debsum/any-precision/4>3/none-high", "rougeL", "0.2", "0.01"));
+        assertThatThrownBy(() -> GoldenFile.read(f)).isInstanceOf(MalformedFileException.class)
+                .hasMessageStartingWith(f + ": line 1: not valid CSV in the header (")
+                .hasMessageEndingWith("expected comma-separated fields, quoted with \" and every quote closed");
     }
 }

@@ -15,7 +15,8 @@ class SuiteRegistryTest {
         SuiteRegistry r = SuiteRegistry.defaults();
         assertThat(r.backbones()).containsExactly("any-precision", "gptq", "haq", "bit-mixer", "rtn");
         assertThat(r.schedulers()).containsExactly("none-high", "none-low", "phase-aware-only", "static", "learned",
-                "none-matched", "random-uniform", "random-label-prior", "confidence");
+                "matched-static", "matched-learned", "random-uniform-matched", "random-label-prior-matched",
+                "confidence-matched", "none-matched", "random-uniform", "random-label-prior", "confidence");
         for (Cell c : Grid.design().cells()) {
             assertThat(r.backbones()).as(c.id()).contains(c.backbone());
             assertThat(r.schedulers()).as(c.id()).contains(c.scheduler());

@@ -209,6 +209,28 @@ class SuiteSessionTest {
     }
 
     @Test
+    void anUpdateDropsTheRowsOfItsAblationsCellsTheGridNoLongerHasAndKeepsTheOtherAblations() throws Exception {
+        updated(0);
+        Path file = dir.resolve("goldens.csv");
+        GoldenRow r = GoldenFile.read(file).find(a1("static").id(), "rougeL").orElseThrow().row();
+        GoldenRow gone = new GoldenRow(r.ablation(), a1("none-matched").id(), r.metric(), r.expected(),
+                r.absTolerance(), r.relTolerance(), r.spread(), r.standardError(), r.source(), r.device(),
+                r.backend(), r.modelSha256(), r.fixturesSha256(), r.commit(), r.date(), r.samples());
+        String a2Cell = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "haq", PAIR, "static").id();
+        GoldenRow otherAblation = new GoldenRow(Ablation.REPLACE_PTQ_METHOD.id(), a2Cell, r.metric(), r.expected(),
+                r.absTolerance(), r.relTolerance(), r.spread(), r.standardError(), r.source(), r.device(),
+                r.backend(), r.modelSha256(), r.fixturesSha256(), r.commit(), r.date(), r.samples());
+        GoldenFile.read(file).withRows(List.of(gone, otherAblation)).write();
+
+        updated(0);
+
+        GoldenFile g = GoldenFile.read(file);
+        assertThat(g.find(a1("none-matched").id(), "rougeL")).as("an A1 arm the grid dropped").isEmpty();
+        assertThat(g.find(a2Cell, "rougeL")).as("A2's rows are not the A1 update's to drop").isPresent();
+        assertThat(g.find(a1("static").id(), "rougeL")).isPresent();
+    }
+
+    @Test
     void derivedBandsKeepEverySignificantDifferenceApart() {
         SuiteSession s = updated(0);
         List<ComparisonVerdict> verdicts = s.comparisons(A1).stream().map(s::compare).toList();

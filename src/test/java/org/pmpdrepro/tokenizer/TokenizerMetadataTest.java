@@ -81,4 +81,15 @@ class TokenizerMetadataTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("config.json: field 'bos_token_id' is \"one\"");
     }
+
+    @Test
+    @DisplayName("a tokenizer.json whose first bytes look like UTF-32 is read as UTF-8 and refused naming the file")
+    void notGuessedAsUtf32(@TempDir Path dir) throws IOException {
+        // Found by TokenizerJsonFuzzTest#metadata: Jackson took 7F 00 00 00 for UTF-32 and its CharConversionException
+        // named no file.
+        Path file = dirWith(dir, null, "{\"bos_token_id\": 1, \"eos_token_id\": 2}");
+        Files.write(file, new byte[] {0x7F, 0, 0, 0, '{', '}'});
+        assertThatThrownBy(() -> TokenizerMetadata.read(file)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ": not valid JSON");
+    }
 }

@@ -1,12 +1,15 @@
 package org.pmpdrepro.quant.anyprec;
 
 import java.util.Collections;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.quant.BitPolicy;
+import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedMatrices;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -65,5 +68,17 @@ public final class AnyPrecisionModel implements QuantizedModel {
     @Override
     public MemoryFootprint memory(Set<Integer> precisions) {
         return MemoryFootprint.of(method(), StorageLayout.NESTED_BIT_PLANES, matrices.all(), precisions, bitWidths);
+    }
+
+    /** Each matrix reads its planes down to its own width, so a per-matrix mix is accounted matrix by matrix. */
+    @Override
+    public OptionalLong bytesReadPerToken(BitPolicy policy) {
+        long bytes = 0;
+        for (LinearId id : LinearId.all(config())) {
+            int b = policy.bitsFor(id);
+            matrices.requireServed(b, bitWidths);
+            bytes += StorageLayout.NESTED_BIT_PLANES.bytesRead(matrices.get(id.layer(), id.proj()), b);
+        }
+        return OptionalLong.of(bytes);
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -216,6 +217,17 @@ public final class BitMixerModel implements QuantizedModel {
             }
         }
         return extra;
+    }
+
+    /** A layer reads the codes and steps of its own width, so a per-layer mix is accounted matrix by matrix. */
+    @Override
+    public OptionalLong bytesReadPerToken(BitPolicy policy) {
+        long bytes = 0;
+        for (LinearId id : LinearId.all(config)) {
+            int b = policy.bitsFor(id);
+            bytes += StorageLayout.SEPARATE_MODELS.bytesRead(matrix(id.layer(), id.proj(), b), b);
+        }
+        return OptionalLong.of(bytes);
     }
 
     Map<LinearId, BitMixerLinear> matrices() {
