@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Fine-tunes one shared set of weights so that every linear layer runs at any of --bits (Bit-Mixer):",
-            "fake quantization with learned per-row steps, per-width norm gains, first one random width per step",
-            "for the whole network, then random widths per block. Writes weights.safetensors and manifest.json to",
+            "fake quantization with learned per-row steps, norm gains per width transition, first one random width",
+            "per step for the whole network, then random widths per block; the loss distils the full-precision base",
+            "model (--distill) and/or fits the calibration text. Writes weights.safetensors and manifest.json to",
             "--out; checkpoints go to --work and an interrupted run resumes from the newest one."
         })
 public final class BitMixerTrainCommand implements Callable<Integer> {
@@ -42,7 +43,9 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "Checkpoints (default: ${DEFAULT-VALUE}).")
     Path work = Path.of("work", "bitmixer");
 
-    @Option(names = "--bits", split = ",", defaultValue = "2,3,4", description = "Bit-widths (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bits", split = ",", defaultValue = "2,3,4,5",
+            description = {"Bit-widths (default: ${DEFAULT-VALUE}; 5 lets the 4-bit nominal policy spend",
+                "Any-Precision's 4-bit bytes on wider codes)."})
     List<Integer> bits;
 
     @Option(names = "--steps", defaultValue = "120") int steps;
@@ -57,6 +60,9 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10") int warmup;
     @Option(names = "--final-lr-ratio", defaultValue = "0.1") float finalLrRatio;
     @Option(names = "--clip", defaultValue = "1.0") float clip;
+    @Option(names = "--distill", defaultValue = "1.0", paramLabel = "W",
+            description = {"Share of the loss that is KL divergence from the full-precision base model's next-token",
+                "distribution; the rest is cross-entropy on the text (default: ${DEFAULT-VALUE})."}) float distill;
     @Option(names = "--seed", defaultValue = "20211011") long seed;
     @Option(names = "--log-every", defaultValue = "5") int logEvery;
     @Option(names = "--checkpoint-every", defaultValue = "10") int checkpointEvery;
@@ -65,7 +71,7 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BitMixerSettings settings = new BitMixerSettings(new TreeSet<>(bits), steps, uniformSteps, batch, seq, lr,
-                warmup, finalLrRatio, clip, seed, logEvery, checkpointEvery, evalWindows);
+                warmup, finalLrRatio, clip, distill, seed, logEvery, checkpointEvery, evalWindows);
         try (CheckpointDirectory base = CheckpointDirectory.open(model);
                 ProjectTokenizer tokenizer = ProjectTokenizer.load(model)) {
             base.validate();
@@ -92,7 +98,8 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
                 String.join(",", new TreeSet<>(bits).stream().map(String::valueOf).toList())));
         args.addAll(List.of("--steps", "" + steps, "--uniform-steps", "" + uniformSteps, "--batch", "" + batch,
                 "--seq", "" + seq, "--lr", "" + lr, "--warmup", "" + warmup, "--final-lr-ratio", "" + finalLrRatio,
-                "--clip", "" + clip, "--seed", "" + seed, "--eval-windows", "" + evalWindows));
+                "--clip", "" + clip, "--distill", "" + distill, "--seed", "" + seed, "--eval-windows",
+                "" + evalWindows));
         if (stopAt != null) {
             args.addAll(List.of("--stop-at", "" + stopAt));
         }

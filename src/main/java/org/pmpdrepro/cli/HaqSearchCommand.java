@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,9 +34,11 @@ import picocli.CommandLine.Spec;
         name = "haq-search",
         mixinStandardHelpOptions = true,
         description = {
-            "Searches a HAQ policy (a bit-width per quantized matrix) under each average-bit budget with the DDPG",
-            "agent, scored by calibration perplexity, and writes policies.json and one search-<policy>.csv log per",
-            "budget to --out. Each episode is checkpointed under --work; a stopped run resumes there."
+            "Searches a HAQ policy (a bit-width per quantized matrix) under each byte budget with the DDPG agent,",
+            "scored by calibration perplexity, and writes policies.json and one search-<policy>.csv log per budget to",
+            "--out. A budget of B is the weight bytes Any-Precision reads per decode step at B bits (codes and",
+            "centroid tables); a policy's bytes count its tables too. Each episode is checkpointed under --work; a",
+            "stopped run resumes there."
         })
 public final class HaqSearchCommand implements Callable<Integer> {
 
@@ -60,8 +61,9 @@ public final class HaqSearchCommand implements Callable<Integer> {
     int maxTokens;
 
     @Option(names = "--budgets", defaultValue = "4,3,2", split = ",", paramLabel = "BITS",
-            description = "Average-bit budgets; policy haq-<budget> is searched for each (default: ${DEFAULT-VALUE}).")
-    List<BigDecimal> budgets;
+            description = {"Nominal widths; policy haq-<B> is searched for each, under a budget of Any-Precision's",
+                "bytes at B bits (default: ${DEFAULT-VALUE})."})
+    List<Integer> budgets;
 
     @Option(names = "--episodes", defaultValue = "200", paramLabel = "N",
             description = "Episodes per budget, warm-up included (default: ${DEFAULT-VALUE}).")
@@ -78,7 +80,7 @@ public final class HaqSearchCommand implements Callable<Integer> {
     @Option(names = "--min-bits", defaultValue = "2", paramLabel = "B",
             description = {"Lowest width (default: ${DEFAULT-VALUE}; the original allows 1, but without its fine-tuning",
                 "a 1-bit matrix wrecks the model, and searches that could use 1 bit lost to uniform widths).",
-                "A budget equal to it leaves one feasible policy: every matrix at this width."})
+                "With the k-means scheme a budget of this width leaves one feasible policy: every matrix at it."})
     int minBits;
 
     @Option(names = "--max-bits", defaultValue = "8", paramLabel = "B", description = "Highest width (default: ${DEFAULT-VALUE}).")
@@ -108,8 +110,8 @@ public final class HaqSearchCommand implements Callable<Integer> {
             quantScheme = QuantScheme.parse(scheme);
             AgentConfig agent = AgentConfig.forSmallModels().withHidden(hidden).withWarmup(warmup);
             for (int i = 0; i < budgets.size(); i++) {
-                BigDecimal b = budgets.get(i).stripTrailingZeros();
-                searches[i] = new SearchConfig("haq-" + b.toPlainString(), b, minBits, maxBits, episodes, seed, agent);
+                int b = budgets.get(i);
+                searches[i] = new SearchConfig("haq-" + b, b, minBits, maxBits, episodes, seed, agent);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -129,10 +131,11 @@ public final class HaqSearchCommand implements Callable<Integer> {
                 String logName = "search-" + s.policyName() + ".csv";
                 SearchLogCsv.write(out.resolve(logName), LinearId.all(bundle.config()), r.log());
                 double avg = r.policy().averageBits(bundle.config());
-                entries.add(new HaqPolicyFile.Entry(s.budget(), avg, r.reward(), r.perplexity(), r.bestEpisode(),
-                        logName, r.policy()));
+                entries.add(new HaqPolicyFile.Entry(s.nominalBits(), r.budgetBytes(), r.bytes(), avg, r.reward(),
+                        r.perplexity(), r.bestEpisode(), logName, r.policy()));
                 say(log, s.policyName() + ": best reward " + r.reward() + " at episode " + r.bestEpisode()
-                        + ", calibration perplexity " + r.perplexity() + ", average bits " + avg);
+                        + ", calibration perplexity " + r.perplexity() + ", average bits " + avg + ", " + r.bytes()
+                        + " of " + r.budgetBytes() + " bytes per token");
             }
             Map<String, String> cal = new LinkedHashMap<>();
             cal.put("file", calibrationFile.toString().replace('\\', '/'));

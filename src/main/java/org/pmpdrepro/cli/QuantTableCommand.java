@@ -169,8 +169,10 @@ public final class QuantTableCommand implements Callable<Integer> {
         provenance.add("perplexity: exp of the mean next-token NLL over every token after the first of each sequence");
         provenance.add("back-bones as the ablations build them (eval.ExperimentBackbones): artefacts from `"
                 + experiments.quantFixtures() + "`, quantized models cached in `" + experiments.store().root() + "`");
-        provenance.add("bytes: quantized block matrices only (codes packed, fp16 tables; full precision as fp16),"
-                + " accounted by eval.WeightTraffic; code version " + Backbones.CODE_VERSION);
+        provenance.add("bytes: quantized block matrices only (codes packed, plus every fp16 side table a step reads:"
+                + " centroids, scales, offsets, group indices; full precision as fp16), accounted by"
+                + " eval.WeightTraffic; effective bits = bytes x 8 / " + matrixParameters(bundle)
+                + " quantized weights; code version " + Backbones.CODE_VERSION);
         if (backbones.contains("any-precision")) {
             FisherSensitivities f = regenerateFisher ? experiments.regenerateFisher(bundle) : experiments.fisher(bundle);
             if (regenerateFisher) {
@@ -184,7 +186,7 @@ public final class QuantTableCommand implements Callable<Integer> {
         Progress progress = new Progress(2 * (1 + backbones.size() * bits.size()));
         List<PerplexityTable.Row> rows = new ArrayList<>();
         rows.add(row("full", Precision.FULL, bundle.model(), calibration, test, progress,
-                2L * matrixParameters(bundle), List.of()));
+                2L * matrixParameters(bundle), 0, 16, List.of()));
         for (String name : backbones) {
             QuantizedModel q = experiments.build(name, bundle);
             WeightTraffic traffic = new WeightTraffic(q);
@@ -206,7 +208,9 @@ public final class QuantTableCommand implements Callable<Integer> {
                     }
                     Precision p = WeightTraffic.precision(q, bw);
                     rows.add(row(name, p, served, calibration, test, progress,
-                            Math.round(traffic.bytesPerStep(p.label())), resident));
+                            Math.round(traffic.bytesPerStep(p.label())),
+                            Math.round(traffic.tableBytesPerStep(p.label())), traffic.effectiveBitsPerStep(p.label()),
+                            resident));
                 }
             }
         }
@@ -249,7 +253,8 @@ public final class QuantTableCommand implements Callable<Integer> {
     }
 
     private PerplexityTable.Row row(String method, Precision precision, DjlLlama served, CalibrationSet calibration,
-            CalibrationSet test, Progress progress, long readBytes, List<OptionalLong> resident) {
+            CalibrationSet test, Progress progress, long readBytes, long tableBytes, double effectiveBits,
+            List<OptionalLong> resident) {
         double cal = Perplexity.of(served, calibration.sequences(), precision, model.batchSize).perplexity();
         progress.step(method + " " + precision + " calibration", cal);
         double tst = Perplexity.of(served, test.sequences(), precision, model.batchSize).perplexity();
@@ -258,7 +263,7 @@ public final class QuantTableCommand implements Callable<Integer> {
                 : resident;
         String label = precision.isFull() ? "full" : precision.uniformBits() > 0 ? Integer.toString(precision.uniformBits())
                 : String.format(Locale.ROOT, "%s (%.3f bits)", precision.label(), precision.averageBits());
-        return new PerplexityTable.Row(method, label, cal, tst, readBytes, res);
+        return new PerplexityTable.Row(method, label, cal, tst, readBytes, tableBytes, effectiveBits, res);
     }
 
     /** Logs each finished measurement with elapsed time and an estimate of the rest. */

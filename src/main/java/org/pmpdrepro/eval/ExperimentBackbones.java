@@ -30,8 +30,13 @@ import org.pmpdrepro.quant.store.QuantizationStore;
  */
 public record ExperimentBackbones(Path fixtures, Path quantFixtures, QuantizationStore store) {
 
-    /** The back-bone names, as cells and command lines spell them. */
-    public static final List<String> NAMES = List.of("any-precision", "gptq", "haq", "bit-mixer", "rtn");
+    /**
+     * The back-bone names, as cells and command lines spell them. {@code gptq} and {@code rtn} are grouped to read
+     * Any-Precision's bytes ({@code quant.store.Backbones}); {@code gptq-per-row} and {@code rtn-per-row} are the
+     * per-row configurations, kept for comparison.
+     */
+    public static final List<String> NAMES = List.of("any-precision", "gptq", "haq", "bit-mixer", "rtn",
+            "gptq-per-row", "rtn-per-row");
 
     /** Calibration documents (of {@code calibration-text.jsonl}) that GPTQ and the Fisher sensitivities use. */
     public static final int CALIBRATION_SEQUENCES = 64;
@@ -81,7 +86,7 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
     public QuantizedModel build(String name, ModelBundle bundle) throws IOException {
         String modelSha = bundle.identity().sha256();
         return switch (name) {
-            case "rtn", "gptq" -> Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(),
+            case "rtn", "gptq", "rtn-per-row", "gptq-per-row" -> Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(),
                     modelSha, Optional.of(calibration(bundle)), Optional.empty()));
             case "any-precision" -> {
                 FisherSensitivities fisher = fisher(bundle);

@@ -35,12 +35,15 @@ public final class BackboneIdentity {
         }
         for (int l = 0; l < model.config().numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
-                for (int b : model.bitWidths()) {
-                    int layer = l;
-                    model.normWeight(l, n, b).ifPresent(t -> {
-                        text(md, n.weightName(layer) + "@" + b);
-                        floats(md, t);
-                    });
+                for (int from : model.bitWidths()) {
+                    for (int to : model.bitWidths()) {
+                        int layer = l;
+                        String key = n.weightName(layer) + (from == to ? "@" + to : "@" + from + ">" + to);
+                        model.normWeight(l, n, from, to).ifPresent(t -> {
+                            text(md, key);
+                            floats(md, t);
+                        });
+                    }
                 }
             }
         }

@@ -109,7 +109,7 @@ public final class MatchedMix {
         }
         List<LinearId> forward = LinearId.all(config);
         List<Unit> units = new ArrayList<>();
-        boolean normsPerWidth = model.normWeight(0, BlockNorm.INPUT, high).isPresent();
+        boolean normsPerWidth = model.normWeight(0, BlockNorm.INPUT, high, high).isPresent();
         for (List<LinearId> members : units(config, normsPerWidth)) {
             double weighted = 0;
             long n = 0;

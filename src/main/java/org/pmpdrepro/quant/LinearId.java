@@ -3,6 +3,8 @@ package org.pmpdrepro.quant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
 
@@ -34,6 +36,19 @@ public record LinearId(int layer, Linear proj) {
             case K, V -> new int[] {config.kvDim(), h};
             case GATE, UP -> new int[] {config.intermediateSize(), h};
             case DOWN -> new int[] {h, config.intermediateSize()};
+        };
+    }
+
+    /**
+     * The matrix whose output norm {@code norm} of block {@code layer} receives, the last to write the residual stream
+     * before it: down of the block before for the input norm (none for block 0, whose input is the embedding), o of
+     * the same block for the post-attention norm. A norm kept per width transition (Bit-Mixer) is keyed on this
+     * matrix's width and on the width of the matrices the norm feeds ({@link BlockNorm#follows()}).
+     */
+    public static Optional<LinearId> writtenBefore(int layer, BlockNorm norm) {
+        return switch (norm) {
+            case INPUT -> layer == 0 ? Optional.empty() : Optional.of(new LinearId(layer - 1, Linear.DOWN));
+            case POST_ATTENTION -> Optional.of(new LinearId(layer, Linear.O));
         };
     }
 

@@ -22,4 +22,26 @@ public interface MatrixCost {
     default long tableBytes(int bits) {
         return 2L * tableEntries(bits);
     }
+
+    /** Everything a matrix-vector product at {@code bits} reads: codes and table. */
+    default long bytesRead(int bits) {
+        return codeBytes(bits) + tableBytes(bits);
+    }
+
+    /**
+     * The storage of a {@code [rows, cols]} matrix kept as Any-Precision keeps it at each width (and HAQ's k-means
+     * scheme too): packed codes and a table of {@code 2^bits} fp16 centroids per row. The byte budgets of the
+     * equal-bytes comparison are counted with it.
+     */
+    static MatrixCost centroidTables(int rows, int cols) {
+        return new CentroidTables(rows, cols);
+    }
+
+    /** See {@link #centroidTables}. */
+    record CentroidTables(int rows, int cols) implements MatrixCost {
+        @Override
+        public long tableEntries(int bits) {
+            return (long) rows << bits;
+        }
+    }
 }

@@ -57,18 +57,45 @@ public interface QuantizedModel {
     }
 
     /**
-     * The gain of {@code norm} in block {@code layer} served with matrices at {@code bits}, for methods that keep
-     * norms per bit-width (Bit-Mixer); empty, the default, means the model's own full-precision norm.
+     * The gain of {@code norm} in block {@code layer} between a matrix at {@code fromBits} that wrote its input
+     * ({@link LinearId#writtenBefore}; equal to {@code toBits} where none did) and matrices at {@code toBits} that
+     * read its output, for methods that keep norms per width transition (Bit-Mixer's transitional norms); empty, the
+     * default, means the model's own full-precision norm.
      */
-    default Optional<Tensor> normWeight(int layer, BlockNorm norm, int bits) {
+    default Optional<Tensor> normWeight(int layer, BlockNorm norm, int fromBits, int toBits) {
         return Optional.empty();
     }
 
     /** Resident and per-token bytes of serving all of {@code precisions} (a subset of {@link #bitWidths()}). */
     MemoryFootprint memory(Set<Integer> precisions);
 
-    /** Weight bytes one decode step reads at {@code bits}. */
+    /** Weight bytes one decode step reads at {@code bits}: packed codes and every side table read with them. */
     default long bytesReadPerToken(int bits) {
         return memory(Set.of(bits)).bytesReadPerToken(bits);
+    }
+
+    /**
+     * Resident and per-token bytes of serving the named {@link #policies()}; empty, the default, for a back-bone
+     * whose policies (if any) have no per-matrix accounting.
+     */
+    default Optional<PolicyFootprint> policyMemory(Set<String> names) {
+        return Optional.empty();
+    }
+
+    /** The number of weights in the quantized matrices ({@link LinearId#all}): the denominator of effective bits. */
+    default long quantizedWeights() {
+        long n = 0;
+        for (LinearId id : LinearId.all(config())) {
+            n += BitPolicy.parameters(config(), id.proj());
+        }
+        return n;
+    }
+
+    /**
+     * The bits per quantized weight that {@code bytesPerToken} weight bytes read per decode step amount to:
+     * {@code bytes x 8 / weights}, codes and tables together (what a memory-bound kernel pays for).
+     */
+    default double effectiveBits(double bytesPerToken) {
+        return bytesPerToken * 8 / quantizedWeights();
     }
 }

@@ -43,7 +43,7 @@ public final class QuantizedWeightProvider implements WeightProvider {
     /** {@link #supports} by precision, decided once: it is asked for every matrix and norm of every pass. */
     private final Map<Precision, Boolean> supported = new ConcurrentHashMap<>();
 
-    private record NormKey(int layer, BlockNorm norm, int bits) {}
+    private record NormKey(int layer, BlockNorm norm, int fromBits, int toBits) {}
 
     /** Builds quantized matrices lazily, on first use. */
     public QuantizedWeightProvider(NDManager parent, LlamaConfig config, Function<String, Tensor> weights,
@@ -81,15 +81,19 @@ public final class QuantizedWeightProvider implements WeightProvider {
         return lookup(layer, proj, bitsOf(layer, proj, precision));
     }
 
-    /** The model's per-width gain when it keeps one, at the width of the projection the norm feeds. */
+    /**
+     * The model's gain for the width transition at this norm when it keeps one: from the width of the matrix that
+     * wrote its input to the width of the projection it feeds.
+     */
     @Override
     public synchronized NDArray norm(int layer, BlockNorm norm, Precision precision, NDArray dense) {
         if (precision.isFull()) {
             return dense;
         }
-        int bits = bitsOf(layer, norm.follows(), precision);
-        return norms.computeIfAbsent(new NormKey(layer, norm, bits), k -> quantized.normWeight(layer, norm, bits)
-                .map(t -> {
+        int to = bitsOf(layer, norm.follows(), precision);
+        int from = LinearId.writtenBefore(layer, norm).map(id -> bitsOf(id.layer(), id.proj(), precision)).orElse(to);
+        return norms.computeIfAbsent(new NormKey(layer, norm, from, to), k -> quantized.normWeight(layer, norm, from,
+                to).map(t -> {
                     NDArray array = manager.create(t.data(), new Shape(t.dims()));
                     NDScope.unregister(array);
                     return array;

@@ -26,6 +26,6 @@ public enum StorageLayout {
     /** Bytes of {@code matrix} a matrix-vector product at {@code bits} reads: its codes and its table. */
     public long bytesRead(MatrixCost matrix, int bits) {
         // Nested planes are read only down to plane `bits`, so both layouts read the same amount.
-        return matrix.codeBytes(bits) + matrix.tableBytes(bits);
+        return matrix.bytesRead(bits);
     }
 }

@@ -87,7 +87,7 @@ class QuantTableCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         List<String> csv = Files.readAllLines(out.resolve("quant-table.csv"));
         assertThat(csv.get(0)).isEqualTo("method,precision,calibration_ppl,test_ppl,read_bytes_per_token,"
-                + "resident_bytes_4_3,resident_bytes_3_2");
+                + "table_bytes_per_token,effective_bits,resident_bytes_4_3,resident_bytes_3_2");
         assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
                 .containsExactly("full,full", "any-precision,2", "any-precision,3", "any-precision,4", "gptq,2",
                         "gptq,3", "gptq,4", "rtn,2", "rtn,3", "rtn,4");
@@ -98,11 +98,21 @@ class QuantTableCommandTest {
         }
         // Resident bytes as the back-bone's own accounting gives them.
         try (CheckpointDirectory ckpt = CheckpointDirectory.open(model)) {
-            QuantizedModel rtn = RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(ckpt, QuantizationInputs.none());
+            QuantizedModel rtn = RtnQuantizer.equalBytes(Set.of(2, 3, 4)).quantize(ckpt, QuantizationInputs.none());
             String[] rtn2 = csv.get(8).split(",", -1);
-            assertThat(rtn2[5]).isEqualTo(Long.toString(rtn.memory(Set.of(4, 3)).residentBytes()));
-            assertThat(rtn2[6]).isEqualTo(Long.toString(rtn.memory(Set.of(3, 2)).residentBytes()));
+            assertThat(rtn2[7]).isEqualTo(Long.toString(rtn.memory(Set.of(4, 3)).residentBytes()));
+            assertThat(rtn2[8]).isEqualTo(Long.toString(rtn.memory(Set.of(3, 2)).residentBytes()));
             assertThat(rtn2[4]).isEqualTo(Long.toString(rtn.bytesReadPerToken(2)));
+            assertThat(rtn2[5]).isEqualTo(Long.toString(rtn.memory(Set.of(2)).tableBytesReadPerToken(2)));
+            assertThat(Double.parseDouble(rtn2[6])).isCloseTo(rtn.bytesReadPerToken(2) * 8.0 / rtn.quantizedWeights(),
+                    org.assertj.core.api.Assertions.within(1e-6));
+            // Grouped to read Any-Precision's bytes: the same bytes and effective bits at every width.
+            for (int row = 2; row <= 4; row++) {
+                String[] ap = csv.get(row).split(",", -1);
+                String[] rtnRow = csv.get(row + 6).split(",", -1);
+                assertThat(rtnRow[4]).as("rtn and any-precision at %s bits", ap[1]).isEqualTo(ap[4]);
+                assertThat(rtnRow[6]).isEqualTo(ap[6]);
+            }
         }
         assertThat(Files.readString(out.resolve("quant-table.md"))).contains("| rtn | 3 |")
                 .contains("resident bytes {4,3}").contains("Fisher sensitivities: 4 sequences");
@@ -170,9 +180,9 @@ class QuantTableCommandTest {
         String[] haq3 = csv.get(2).split(",", -1);
         assertThat(Long.parseLong(haq4[4])).as("a 4-bit budget reads more than a 3-bit one")
                 .isGreaterThan(Long.parseLong(haq3[4]));
-        assertThat(Long.parseLong(haq4[5])).as("resident {4,3}: both policies' matrices")
+        assertThat(Long.parseLong(haq4[7])).as("resident {4,3}: both policies' matrices")
                 .isGreaterThanOrEqualTo(Long.parseLong(haq4[4]));
-        assertThat(haq4[6]).as("resident {3,2} needs haq-2, which --bits did not ask for but the model serves")
+        assertThat(haq4[8]).as("resident {3,2} needs haq-2, which --bits did not ask for but the model serves")
                 .isNotEmpty();
     }
 

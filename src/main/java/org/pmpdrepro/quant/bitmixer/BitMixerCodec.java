@@ -2,7 +2,6 @@ package org.pmpdrepro.quant.bitmixer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import org.pmpdrepro.quant.store.StoredQuantization;
 
 /**
  * The stored form of a {@link BitMixerModel}: per matrix and width its codes ({@code <matrix>.codes.b<bits>},
- * {@code [out, in]}, exact integers) and fp16 steps ({@code <matrix>.step.b<bits>}, {@code [out]}), the per-width
- * norm gains ({@code <norm>.b<bits>}), and as parameters the widths and each policy's bit-widths in
+ * {@code [out, in]}, exact integers) and fp16 steps ({@code <matrix>.step.b<bits>}, {@code [out]}), the norm gains
+ * per width transition ({@code <norm>.b<from>-<to>}), and as parameters the widths and each policy's bit-widths in
  * {@link LinearId#all} order ({@code policy.<name>}). Decoding serves exactly what was encoded.
  */
 public final class BitMixerCodec implements QuantizationCodec {
@@ -56,9 +55,9 @@ public final class BitMixerCodec implements QuantizationCodec {
         }
         for (int l = 0; l < config.numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
-                for (int b : bm.bitWidths()) {
-                    Tensor gain = bm.norm(l, n, b);
-                    tensors.add(new Tensor(BitMixerWeights.normName(l, n, b), gain.shape(), gain.data()));
+                for (int[] t : BitMixerWeights.transitions(l, n, bm.bitWidths())) {
+                    Tensor gain = bm.norm(l, n, t[0], t[1]);
+                    tensors.add(new Tensor(BitMixerWeights.normName(l, n, t[0], t[1]), gain.shape(), gain.data()));
                 }
             }
         }
@@ -96,17 +95,14 @@ public final class BitMixerCodec implements QuantizationCodec {
             }
             matrices.put(id, new BitMixerLinear(rows, cols, codes, steps));
         }
-        Map<Integer, Map<BlockNorm, Tensor[]>> norms = new TreeMap<>();
-        for (int b : widths) {
-            Map<BlockNorm, Tensor[]> byNorm = new EnumMap<>(BlockNorm.class);
+        List<BitMixerModel.StoredNorm> norms = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
-                Tensor[] perLayer = new Tensor[config.numLayers()];
-                for (int l = 0; l < perLayer.length; l++) {
-                    perLayer[l] = require(byName, BitMixerWeights.normName(l, n, b), config.hiddenSize());
+                for (int[] t : BitMixerWeights.transitions(l, n, widths)) {
+                    norms.add(new BitMixerModel.StoredNorm(l, n, t[0], t[1],
+                            require(byName, BitMixerWeights.normName(l, n, t[0], t[1]), config.hiddenSize())));
                 }
-                byNorm.put(n, perLayer);
             }
-            norms.put(b, byNorm);
         }
         Map<String, BitPolicy> policies = new LinkedHashMap<>();
         List<LinearId> ids = LinearId.all(config);

@@ -1,7 +1,10 @@
 package org.pmpdrepro.quant.bitmixer;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,12 +20,15 @@ import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.MemoryFootprint;
+import org.pmpdrepro.quant.PolicyFootprint;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.StorageLayout;
 
 /**
- * A Bit-Mixer back-bone: every matrix servable at each of {@link #bitWidths()}, each block's norms at the width
- * of the matrices they feed, and the mixed per-layer policies of {@link BitMixerPolicies}.
+ * A Bit-Mixer back-bone: every matrix servable at each of {@link #bitWidths()}, each block's norms per width
+ * transition (from the width of the matrix that wrote their input to the width of the matrices they feed), and the
+ * mixed per-layer policies of {@link BitMixerPolicies}: for each nominal width, the mix that reads at most
+ * Any-Precision's bytes at that width.
  *
  * <p>Memory. The original keeps the shared full-precision weights and quantizes them with the width's learned
  * steps when a width is selected; resident that is 16 bits a weight (fp16), more than the codes of all three widths
@@ -30,14 +36,15 @@ import org.pmpdrepro.quant.StorageLayout;
  * rounds on its own), so the cheapest honest serving form is what this class holds: one code set per served width,
  * computed once from the shared weights, plus an fp16 step per row and width. Resident bytes for a set of widths
  * are therefore the sum over that set ({@link StorageLayout#SEPARATE_MODELS}); a step reads the codes and steps of
- * its width. Per-width norm gains ({@code 2 * hidden} fp16 values per block and width) are, like every
- * method's norms, not counted.
+ * its width. A step reads one gain per norm, as every method does, so norms are not counted in bytes read; but the
+ * gains kept beyond the model's own one per norm (one per width transition the served precisions use) are counted in
+ * resident bytes, at fp16.
  */
 public final class BitMixerModel implements QuantizedModel {
 
     public static final String METHOD = "bit-mixer";
 
-    private record NormKey(int layer, BlockNorm norm, int bits) {}
+    private record NormKey(int layer, BlockNorm norm, int fromBits, int toBits) {}
 
     private final LlamaConfig config;
     private final SortedSet<Integer> bitWidths;
@@ -84,12 +91,12 @@ public final class BitMixerModel implements QuantizedModel {
         Map<NormKey, Tensor> norms = new LinkedHashMap<>();
         for (int l = 0; l < config.numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
-                for (int b : weights.bitWidths()) {
-                    norms.put(new NormKey(l, n, b), weights.norm(l, n, b));
+                for (int[] t : BitMixerWeights.transitions(l, n, weights.bitWidths())) {
+                    norms.put(new NormKey(l, n, t[0], t[1]), weights.norm(l, n, t[0], t[1]));
                 }
             }
         }
-        Map<String, BitPolicy> policies = BitMixerPolicies.choose(config, weights.bitWidths(), (id, b) -> {
+        Map<String, BitPolicy> policies = BitMixerPolicies.choose(config, weights.bitWidths(), matrices, (id, b) -> {
             float[] served = matrices.get(id).dequantize(b);
             float[] w = weights.latent(id).data();
             double e = 0;
@@ -155,11 +162,12 @@ public final class BitMixerModel implements QuantizedModel {
     }
 
     @Override
-    public Optional<Tensor> normWeight(int layer, BlockNorm norm, int bits) {
-        if (!bitWidths.contains(bits)) {
-            throw new IllegalArgumentException(METHOD + " keeps norms for bit-widths " + bitWidths + ", not " + bits);
+    public Optional<Tensor> normWeight(int layer, BlockNorm norm, int fromBits, int toBits) {
+        if (!bitWidths.contains(fromBits) || !bitWidths.contains(toBits)) {
+            throw new IllegalArgumentException(METHOD + " keeps norms for bit-widths " + bitWidths + ", not a transition"
+                    + " from " + fromBits + " to " + toBits);
         }
-        return Optional.ofNullable(norms.get(new NormKey(layer, norm, bits)));
+        return Optional.ofNullable(norms.get(new NormKey(layer, norm, fromBits, toBits)));
     }
 
     @Override
@@ -169,7 +177,46 @@ public final class BitMixerModel implements QuantizedModel {
 
     @Override
     public MemoryFootprint memory(Set<Integer> precisions) {
-        return MemoryFootprint.of(METHOD, StorageLayout.SEPARATE_MODELS, matrices.values(), precisions, bitWidths);
+        MemoryFootprint f = MemoryFootprint.of(METHOD, StorageLayout.SEPARATE_MODELS, matrices.values(), precisions,
+                bitWidths);
+        List<Map<LinearId, Integer>> served = new ArrayList<>();
+        for (int b : precisions) {
+            Map<LinearId, Integer> uniform = new LinkedHashMap<>();
+            LinearId.all(config).forEach(id -> uniform.put(id, b));
+            served.add(uniform);
+        }
+        return new MemoryFootprint(f.precisions(), f.residentBytes() + extraNormBytes(served), f.readBytes(),
+                f.tableReadBytes(), f.weights());
+    }
+
+    /** Each distinct (matrix, width) of the policies resident once, plus the norm gains they need beyond one. */
+    @Override
+    public Optional<PolicyFootprint> policyMemory(Set<String> names) {
+        PolicyFootprint f = PolicyFootprint.separate(METHOD, policies, names, (id, bits) -> matrices.get(id));
+        List<Map<LinearId, Integer>> served = names.stream().map(n -> policies.get(n).bits())
+                .map(m -> (Map<LinearId, Integer>) m).toList();
+        return Optional.of(new PolicyFootprint(f.policies(), f.residentBytes() + extraNormBytes(served),
+                f.readBytes(), f.tableReadBytes(), f.weights()));
+    }
+
+    /**
+     * fp16 bytes of the norm gains that serving {@code assignments} keeps beyond the model's own one per norm: one
+     * per distinct width transition any of them uses at each norm, less one.
+     */
+    private long extraNormBytes(List<Map<LinearId, Integer>> assignments) {
+        long extra = 0;
+        for (int l = 0; l < config.numLayers(); l++) {
+            for (BlockNorm n : BlockNorm.values()) {
+                Set<List<Integer>> used = new HashSet<>();
+                for (Map<LinearId, Integer> bits : assignments) {
+                    int to = bits.get(new LinearId(l, n.follows()));
+                    int from = LinearId.writtenBefore(l, n).map(bits::get).orElse(to);
+                    used.add(List.of(from, to));
+                }
+                extra += 2L * config.hiddenSize() * (used.size() - 1);
+            }
+        }
+        return extra;
     }
 
     /** A layer reads the codes and steps of its own width, so a per-layer mix is accounted matrix by matrix. */
@@ -187,20 +234,21 @@ public final class BitMixerModel implements QuantizedModel {
         return matrices;
     }
 
-    /** The gain of {@code norm} in block {@code layer} at {@code bits}, for the codec. */
-    Tensor norm(int layer, BlockNorm norm, int bits) {
-        return norms.get(new NormKey(layer, norm, bits));
+    /** The gain of {@code norm} in block {@code layer} for a width transition, for the codec. */
+    Tensor norm(int layer, BlockNorm norm, int fromBits, int toBits) {
+        return norms.get(new NormKey(layer, norm, fromBits, toBits));
     }
+
+    /** One stored gain: block, norm, width transition. */
+    record StoredNorm(int layer, BlockNorm norm, int fromBits, int toBits, Tensor gain) {}
 
     /** Rebuilds a model from stored parts (the codec's inverse of {@link #matrices()} and {@link #norm}). */
     static BitMixerModel of(LlamaConfig config, SortedSet<Integer> bitWidths, Map<LinearId, BitMixerLinear> matrices,
-            Map<Integer, Map<BlockNorm, Tensor[]>> normsByBits, Map<String, BitPolicy> policies) {
+            List<StoredNorm> stored, Map<String, BitPolicy> policies) {
         Map<NormKey, Tensor> norms = new LinkedHashMap<>();
-        normsByBits.forEach((b, byNorm) -> byNorm.forEach((n, perLayer) -> {
-            for (int l = 0; l < perLayer.length; l++) {
-                norms.put(new NormKey(l, n, b), perLayer[l]);
-            }
-        }));
+        for (StoredNorm n : stored) {
+            norms.put(new NormKey(n.layer(), n.norm(), n.fromBits(), n.toBits()), n.gain());
+        }
         return new BitMixerModel(config, bitWidths, matrices, norms, policies);
     }
 }

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * @param learningRate peak AdamW rate, reached after {@code warmupSteps} and decayed by a cosine to
  *     {@code finalLearningRateRatio} of itself
  * @param clipNorm global gradient-norm clip, 0 for none
+ * @param distillWeight the share of the training loss that is distillation from the full-precision base model
+ *     ({@code KL(p_full || p_quantized)} per token); the rest is next-token cross-entropy on the calibration text
  * @param seed draws of windows and bit-widths
  * @param logEvery steps between progress lines
  * @param checkpointEvery steps between checkpoints
@@ -31,6 +33,7 @@ public record BitMixerSettings(
         int warmupSteps,
         float finalLearningRateRatio,
         float clipNorm,
+        float distillWeight,
         long seed,
         int logEvery,
         int checkpointEvery,
@@ -50,6 +53,10 @@ public record BitMixerSettings(
             throw new IllegalArgumentException("batch " + batchSize + ", sequence length " + sequenceLength
                     + ", eval windows " + evalWindows + ", log every " + logEvery + ", checkpoint every "
                     + checkpointEvery + ": expected batch, windows and intervals >= 1 and sequences >= 2");
+        }
+        if (!(distillWeight >= 0 && distillWeight <= 1)) {
+            throw new IllegalArgumentException("distillation weight " + distillWeight
+                    + ": expected a share of the loss in [0, 1]");
         }
         if (!(learningRate > 0) || warmupSteps < 0 || finalLearningRateRatio < 0 || finalLearningRateRatio > 1
                 || clipNorm < 0) {

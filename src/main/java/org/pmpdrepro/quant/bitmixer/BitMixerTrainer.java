@@ -1,5 +1,6 @@
 package org.pmpdrepro.quant.bitmixer;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -17,9 +18,12 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.LlamaGraph;
+import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.decode.ScalarOperands;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
@@ -28,10 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bit-Mixer's quantization-aware fine-tuning on calibration text: next-token cross-entropy of the base model with
- * every linear layer fake-quantized at the step's bit-widths ({@link BitWidthSchedule}), AdamW over the latent
- * weights, the per-row steps and the per-width norm gains. Resumable from its last checkpoint, exactly: windows and
- * bit-widths of a step depend only on (seed, step).
+ * Bit-Mixer's quantization-aware fine-tuning on calibration text, with every linear layer fake-quantized at the
+ * step's bit-widths ({@link BitWidthSchedule}): the loss is distillation from the full-precision base model (the
+ * KL divergence of the quantized model's next-token distribution from the base model's, as Bit-Mixer trains from a
+ * full-precision teacher) mixed with next-token cross-entropy on the text ({@link BitMixerSettings#distillWeight}).
+ * AdamW over the latent weights, the per-row steps and the norm gains of each width transition. Resumable from its
+ * last checkpoint, exactly: windows and bit-widths of a step depend only on (seed, step).
  */
 public final class BitMixerTrainer {
 
@@ -80,7 +86,8 @@ public final class BitMixerTrainer {
         try (NDManager root = NDManager.newBaseManager()) {
             BitMixerCheckpoint resumed = BitMixerCheckpoint.latest(checkpointDir, root);
             try (TrainableBitMixer model = new TrainableBitMixer(base,
-                    BitMixerWeights.initial(base, settings.bitWidths()), root.newSubManager())) {
+                    BitMixerWeights.initial(base, settings.bitWidths()), root.newSubManager());
+                    DjlLlama teacher = DjlLlama.dense(base, Device.cpu())) {
                 AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0f, name -> false, settings.clipNorm());
                 int first;
                 SortedMap<Integer, Double> initialLoss;
@@ -126,8 +133,11 @@ public final class BitMixerTrainer {
                             scope.suppressNotUsedWarning();
                             long[] windows = windows(stream,
                                     new SplittableRandom(settings.seed() * 1_000_003L + step), settings.batchSize());
+                            // The teacher runs before the gradient collector opens: nothing of it is recorded.
+                            NDArray target = settings.distillWeight() > 0
+                                    ? teacherLogProbs(teacher, root, windows, settings.batchSize()) : null;
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray lossArray = loss(model, root, windows, settings.batchSize());
+                                NDArray lossArray = loss(model, root, windows, settings.batchSize(), target);
                                 gc.backward(lossArray);
                                 loss = lossArray.getFloat();
                             }
@@ -209,18 +219,40 @@ public final class BitMixerTrainer {
         return out;
     }
 
-    /** Mean next-token cross-entropy of {@code count} windows under the model's current bit-widths. */
-    private NDArray loss(TrainableBitMixer w, NDManager m, long[] windows, int count) {
+    /**
+     * The training loss of {@code count} windows under the model's current bit-widths: next-token cross-entropy,
+     * and with {@code teacher} (the base model's log-probabilities) the mean per-token KL divergence from it,
+     * weighted by {@link BitMixerSettings#distillWeight}.
+     */
+    private NDArray loss(TrainableBitMixer w, NDManager m, long[] windows, int count, NDArray teacher) {
         int len = settings.sequenceLength();
         NDArray all = m.create(windows, new Shape(count, len + 1));
-        NDArray inputs = all.get(":, :-1");
         NDArray targets = all.get(":, 1:");
-        NDArray positions = m.arange(0, len, 1, DataType.INT64).reshape(1, len).repeat(0, count);
         // The trainable weights read their own per-matrix assignment; the label only names the step in errors.
-        NDArray hidden = LlamaGraph.hidden(w, inputs, positions, null, null,
-                RowPrecisions.uniform(new Precision("bit-mixer-training", 1.0), count));
-        NDArray logp = LlamaGraph.logits(w, hidden).logSoftmax(-1);
-        return logp.gather(targets.expandDims(-1), -1).mean().neg();
+        NDArray logp = logProbs(w, m, all, count, new Precision("bit-mixer-training", 1.0));
+        NDArray crossEntropy = logp.gather(targets.expandDims(-1), -1).mean().neg();
+        float lambda = settings.distillWeight();
+        if (teacher == null || lambda == 0) {
+            return crossEntropy;
+        }
+        NDArray kl = teacher.exp().mul(teacher.sub(logp)).sum(new int[] {-1}).mean();
+        return lambda == 1 ? kl
+                : ScalarOperands.mul(kl, lambda).add(ScalarOperands.mul(crossEntropy, 1 - lambda));
+    }
+
+    /** Next-token log-probabilities {@code [count, len, vocab]} of the windows' first {@code len} tokens. */
+    private NDArray logProbs(LlamaWeights w, NDManager m, NDArray windows, int count, Precision precision) {
+        int len = settings.sequenceLength();
+        NDArray inputs = windows.get(":, :-1");
+        NDArray positions = m.arange(0, len, 1, DataType.INT64).reshape(1, len).repeat(0, count);
+        NDArray hidden = LlamaGraph.hidden(w, inputs, positions, null, null, RowPrecisions.uniform(precision, count));
+        return LlamaGraph.logits(w, hidden).logSoftmax(-1);
+    }
+
+    /** The full-precision base model's log-probabilities on the windows: the distillation target. */
+    private NDArray teacherLogProbs(DjlLlama teacher, NDManager m, long[] windows, int count) {
+        NDArray all = m.create(windows, new Shape(count, settings.sequenceLength() + 1));
+        return logProbs(teacher, m, all, count, Precision.FULL);
     }
 
     /** Loss at every uniform width on fixed windows (seeded apart from training), without gradients. */
@@ -237,7 +269,7 @@ public final class BitMixerTrainer {
                 int n = Math.min(settings.batchSize(), settings.evalWindows() - done);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    sum += loss(model, m, windows(stream, rng, n), n).getFloat() * n;
+                    sum += loss(model, m, windows(stream, rng, n), n, null).getFloat() * n;
                 }
             }
             out.put(b, sum / settings.evalWindows());

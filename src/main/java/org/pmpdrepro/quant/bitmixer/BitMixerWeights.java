@@ -23,11 +23,13 @@ import org.pmpdrepro.quant.LinearId;
 /**
  * What Bit-Mixer fine-tunes: the one shared (latent, full-precision) weight of every quantized matrix
  * ({@link LinearId#all}, Hugging Face layout {@code [out, in]}), its learned step per output row at each bit-width,
- * and one copy of every block's two RMSNorm gains per bit-width. Embeddings, the final norm and the head are not
- * fine-tuned; they stay the base model's.
+ * and one copy of every block's two RMSNorm gains per width transition, Bit-Mixer's transitional norms: the width
+ * of the matrix that wrote the norm's input ({@link LinearId#writtenBefore}) and the width of the matrices it feeds.
+ * Block 0's input norm reads the full-precision embedding, so it keeps one gain per width it feeds. Embeddings, the
+ * final norm and the head are not fine-tuned; they stay the base model's.
  *
  * <p>Tensor names: the matrix's own name for the latent weight, {@code <matrix>.step.b<bits>} for the steps
- * {@code [out]} and {@code <norm>.b<bits>} for the gains {@code [hidden]}.
+ * {@code [out]} and {@code <norm>.b<from>-<to>} for the gains {@code [hidden]}.
  */
 public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, Map<String, Tensor> tensors) {
 
@@ -79,12 +81,30 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
         for (int l = 0; l < config.numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
                 Tensor gain = base.tensor(n.weightName(l));
-                for (int b : bitWidths) {
-                    out.put(normName(l, n, b), new Tensor(normName(l, n, b), gain.shape(), gain.data()));
+                for (int[] t : transitions(l, n, bitWidths)) {
+                    String name = normName(l, n, t[0], t[1]);
+                    out.put(name, new Tensor(name, gain.shape(), gain.data()));
                 }
             }
         }
         return new BitMixerWeights(config, bitWidths, out);
+    }
+
+    /**
+     * The width transitions {@code {from, to}} norm {@code norm} of block {@code layer} keeps a gain for: every pair
+     * of widths, or {@code {b, b}} alone where no quantized matrix writes its input.
+     */
+    static List<int[]> transitions(int layer, BlockNorm norm, SortedSet<Integer> bitWidths) {
+        List<int[]> out = new ArrayList<>();
+        boolean written = LinearId.writtenBefore(layer, norm).isPresent();
+        for (int from : bitWidths) {
+            for (int to : bitWidths) {
+                if (written || from == to) {
+                    out.add(new int[] {from, to});
+                }
+            }
+        }
+        return out;
     }
 
     /** Every tensor name, in a fixed order: per block, latent matrices and their steps, then the gains. */
@@ -99,8 +119,8 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
                 }
             }
             for (BlockNorm n : BlockNorm.values()) {
-                for (int b : bitWidths) {
-                    names.add(normName(l, n, b));
+                for (int[] t : transitions(l, n, bitWidths)) {
+                    names.add(normName(l, n, t[0], t[1]));
                 }
             }
         }
@@ -111,8 +131,8 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
         return id.weightName() + ".step.b" + bits;
     }
 
-    static String normName(int layer, BlockNorm norm, int bits) {
-        return norm.weightName(layer) + ".b" + bits;
+    static String normName(int layer, BlockNorm norm, int fromBits, int toBits) {
+        return norm.weightName(layer) + ".b" + fromBits + "-" + toBits;
     }
 
     private static int[] expectedShape(LlamaConfig c, String name) {
@@ -155,10 +175,20 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
         return tensors.get(stepName(id, bits)).data().clone();
     }
 
-    /** The gain {@code [hidden]} of {@code norm} in block {@code layer} at {@code bits}. */
-    public Tensor norm(int layer, BlockNorm norm, int bits) {
-        requireServed(bits);
-        return tensors.get(normName(layer, norm, bits));
+    /**
+     * The gain {@code [hidden]} of {@code norm} in block {@code layer} from a writer at {@code fromBits} to readers at
+     * {@code toBits} (for block 0's input norm, {@code fromBits} must equal {@code toBits}).
+     */
+    public Tensor norm(int layer, BlockNorm norm, int fromBits, int toBits) {
+        requireServed(fromBits);
+        requireServed(toBits);
+        Tensor t = tensors.get(normName(layer, norm, fromBits, toBits));
+        if (t == null) {
+            throw new IllegalArgumentException("bit-mixer keeps no " + norm + " gain of block " + layer + " from "
+                    + fromBits + " to " + toBits + " bits; nothing quantized writes its input, so only the width it"
+                    + " feeds selects it");
+        }
+        return t;
     }
 
     private void requireServed(int bits) {

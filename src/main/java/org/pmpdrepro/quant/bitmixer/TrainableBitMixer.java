@@ -91,10 +91,17 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         }
         for (int l = 0; l < config.numLayers(); l++) {
             for (BlockNorm n : BlockNorm.values()) {
-                out.add(BitMixerWeights.normName(l, n, bits(new LinearId(l, n.follows()))));
+                out.add(normName(l, n));
             }
         }
         return out;
+    }
+
+    /** The gain the current assignment selects: from the width of the norm's writer to the width it feeds. */
+    private String normName(int layer, BlockNorm norm) {
+        int to = bits(new LinearId(layer, norm.follows()));
+        int from = LinearId.writtenBefore(layer, norm).map(this::bits).orElse(to);
+        return BitMixerWeights.normName(layer, norm, from, to);
     }
 
     @Override
@@ -173,10 +180,10 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         return norm(layer, BlockNorm.POST_ATTENTION, null);
     }
 
-    /** The gain kept for the width of the matrices the norm feeds; the precision argument is not consulted. */
+    /** The gain kept for the width transition at this norm; the precision argument is not consulted. */
     @Override
     public NDArray norm(int layer, BlockNorm norm, Precision precision) {
-        return params.get(BitMixerWeights.normName(layer, norm, bits(new LinearId(layer, norm.follows()))));
+        return params.get(normName(layer, norm));
     }
 
     @Override

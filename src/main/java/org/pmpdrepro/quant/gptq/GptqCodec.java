@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.LlamaWeightLayout;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.store.QuantizationCodec;
@@ -20,7 +21,8 @@ import org.pmpdrepro.quant.store.StoredQuantization;
 /**
  * Stores a {@link GptqModel}: per matrix and bit-width {@code <weight>.<b>bit.codes} {@code [out, in]},
  * {@code .offsets} and {@code .scales} {@code [out, groups]} (fp16 values, exact in fp32) and {@code .group_index}
- * {@code [in]}; the configuration as parameters. Decoding checks every value it reads.
+ * {@code [in]}; the configuration as parameters. Decoding checks every value it reads, and that a group index the
+ * configuration does not need (it follows from the column) is the one it implies.
  */
 public final class GptqCodec implements QuantizationCodec {
 
@@ -28,7 +30,8 @@ public final class GptqCodec implements QuantizationCodec {
     static final String BLOCK_SIZE = "block_size";
     static final String DAMPENING = "dampening";
     static final String ACT_ORDER = "act_order";
-    static final String GROUP_SIZE = "group_size";
+    static final String GROUPING = "grouping";
+    static final String STATIC_GROUPS = "static_groups";
 
     @Override
     public String method() {
@@ -46,7 +49,8 @@ public final class GptqCodec implements QuantizationCodec {
         parameters.put(BLOCK_SIZE, Integer.toString(s.blockSize()));
         parameters.put(DAMPENING, Double.toString(s.dampening()));
         parameters.put(ACT_ORDER, Boolean.toString(s.actOrder()));
-        parameters.put(GROUP_SIZE, Integer.toString(s.groupSize()));
+        parameters.put(GROUPING, s.grouping().id());
+        parameters.put(STATIC_GROUPS, Boolean.toString(s.staticGroups()));
         List<Tensor> tensors = new ArrayList<>();
         for (LinearId id : LinearId.all(model.config())) {
             for (int b : s.bitWidths()) {
@@ -83,18 +87,29 @@ public final class GptqCodec implements QuantizationCodec {
             int[] shape = shapes.get(id.weightName());
             int rows = shape[0];
             int cols = shape[1];
-            int groupSize = settings.groupSize() > 0 && settings.groupSize() < cols ? settings.groupSize() : cols;
-            int groups = Math.ceilDiv(cols, groupSize);
             SortedMap<Integer, GptqCodes> byBits = new TreeMap<>();
             for (int b : settings.bitWidths()) {
+                int groupSize = settings.grouping().groupSize(cols, b);
+                int groups = Math.ceilDiv(cols, groupSize);
+                boolean indexStored = GptqSolver.indexStored(settings.actOrder(), settings.staticGroups(), groups);
                 String prefix = prefix(id, b);
                 byte[] codes = bytes(require(byName, prefix + ".codes", rows, cols));
                 short[] offsets = halves(require(byName, prefix + ".offsets", rows, groups));
                 short[] scales = halves(require(byName, prefix + ".scales", rows, groups));
                 int[] index = ints(require(byName, prefix + ".group_index", cols));
+                if (!indexStored) {
+                    for (int c = 0; c < cols; c++) {
+                        if (index[c] != c / groupSize) {
+                            throw new IllegalArgumentException("gptq artefact: tensor '" + prefix + ".group_index'"
+                                    + " puts column " + c + " in group " + index[c] + "; this configuration ("
+                                    + settings.grouping() + ", act-order " + settings.actOrder() + ", static groups "
+                                    + settings.staticGroups() + ") puts it in group " + c / groupSize);
+                        }
+                    }
+                }
                 used += 4;
-                byBits.put(b, new GptqCodes(rows, cols, b, groups, settings.actOrder() && groups > 1, codes, offsets,
-                        scales, index, "gptq artefact: " + prefix));
+                byBits.put(b, new GptqCodes(rows, cols, b, groups, indexStored, codes, offsets, scales, index,
+                        "gptq artefact: " + prefix));
             }
             matrices.put(id, new GptqLinear(rows, cols, byBits));
         }
@@ -121,11 +136,6 @@ public final class GptqCodec implements QuantizationCodec {
         for (String part : stored.parameter(BIT_WIDTHS).split(",", -1)) {
             widths.add(integer(BIT_WIDTHS, part));
         }
-        String actOrder = stored.parameter(ACT_ORDER);
-        if (!actOrder.equals("true") && !actOrder.equals("false")) {
-            throw new IllegalArgumentException("gptq artefact: parameter '" + ACT_ORDER + "' is '" + actOrder
-                    + "'; expected true or false");
-        }
         double dampening;
         try {
             dampening = Double.parseDouble(stored.parameter(DAMPENING));
@@ -133,8 +143,23 @@ public final class GptqCodec implements QuantizationCodec {
             throw new IllegalArgumentException("gptq artefact: parameter '" + DAMPENING + "' is '"
                     + stored.parameter(DAMPENING) + "'; expected a number", e);
         }
+        Grouping grouping;
+        try {
+            grouping = Grouping.parse(stored.parameter(GROUPING));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gptq artefact: parameter '" + GROUPING + "': " + e.getMessage(), e);
+        }
         return new GptqQuantizer(widths, integer(BLOCK_SIZE, stored.parameter(BLOCK_SIZE)), dampening,
-                Boolean.parseBoolean(actOrder), integer(GROUP_SIZE, stored.parameter(GROUP_SIZE)));
+                bool(stored, ACT_ORDER), grouping, bool(stored, STATIC_GROUPS));
+    }
+
+    private static boolean bool(StoredQuantization stored, String key) {
+        String value = stored.parameter(key);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("gptq artefact: parameter '" + key + "' is '" + value
+                    + "'; expected true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int integer(String key, String value) {

@@ -4,8 +4,9 @@ import org.pmpdrepro.quant.Fp16;
 
 /**
  * One matrix {@code [rows, cols]} GPTQ-quantized at one bit-width: a code per weight, and per row and group an
- * fp16 offset and scale. Column {@code c} belongs to group {@code groupIndex[c]}; with act-order the groups are
- * runs of the permuted column order, so the index is part of the stored model (the reference's {@code g_idx}).
+ * fp16 offset and scale. Column {@code c} belongs to group {@code groupIndex[c]}; with act-order and dynamic groups
+ * the groups are runs of the permuted column order, so the index is part of the stored model and of the bytes a
+ * step reads (the reference's {@code g_idx}); otherwise it follows from the column and costs nothing.
  * Codes are held one per byte; memory is accounted as packed.
  */
 final class GptqCodes {

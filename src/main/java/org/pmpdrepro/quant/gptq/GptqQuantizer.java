@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -18,6 +19,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.Quantizer;
@@ -38,10 +40,15 @@ import org.slf4j.LoggerFactory;
  * @param blockSize columns per lazy-update block (the reference uses 128)
  * @param dampening fraction of the mean Hessian diagonal added to the diagonal (the reference uses 0.01)
  * @param actOrder quantize columns by descending Hessian diagonal instead of in order
- * @param groupSize input columns sharing one scale and offset, or -1 for one grid per output row
+ * @param grouping which input columns of a row share one scale and offset
+ * @param staticGroups with groups: each group's grid comes from the weights before any error feedback and a column
+ *     belongs to the group of its original index (the reference's {@code static_groups}), so act-order needs no
+ *     stored group index; otherwise a grid is fitted to the feedback-updated weights when quantization reaches the
+ *     group's first column, and under act-order the groups are runs of the permuted order (the reference's default,
+ *     which stores a group index per column, {@code g_idx})
  */
 public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double dampening, boolean actOrder,
-        int groupSize) implements Quantizer {
+        Grouping grouping, boolean staticGroups) implements Quantizer {
 
     public static final String METHOD = "gptq";
 
@@ -64,35 +71,53 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
             throw new IllegalArgumentException("gptq: dampening " + dampening
                     + " outside (0, 1]; expected a fraction of the mean Hessian diagonal such as 0.01");
         }
-        if (groupSize == 0 || groupSize < -1) {
-            throw new IllegalArgumentException("gptq: group size " + groupSize
-                    + "; expected -1 (one grid per output row) or a positive number of columns");
-        }
+        Objects.requireNonNull(grouping, "grouping");
     }
 
     /** The reference's defaults at 2, 3 and 4 bits: block 128, 1% dampening, no act-order, per-row grids. */
     public static GptqQuantizer defaults() {
-        return new GptqQuantizer(new TreeSet<>(Set.of(2, 3, 4)), 128, 0.01, false, -1);
+        return new GptqQuantizer(new TreeSet<>(Set.of(2, 3, 4)), 128, 0.01, false, Grouping.perRow(), false);
+    }
+
+    /**
+     * The configuration the ablations compare at equal bytes: act-order, static groups, and as many groups per row
+     * as read Any-Precision's bytes at every width ({@link Grouping#centroidTableBytes()}).
+     */
+    public static GptqQuantizer equalBytes() {
+        return defaults().withActOrder(true).withGrouping(Grouping.centroidTableBytes()).withStaticGroups(true);
     }
 
     public GptqQuantizer withBitWidths(Set<Integer> widths) {
-        return new GptqQuantizer(new TreeSet<>(widths), blockSize, dampening, actOrder, groupSize);
+        return new GptqQuantizer(new TreeSet<>(widths), blockSize, dampening, actOrder, grouping, staticGroups);
     }
 
     public GptqQuantizer withBlockSize(int size) {
-        return new GptqQuantizer(bitWidths, size, dampening, actOrder, groupSize);
+        return new GptqQuantizer(bitWidths, size, dampening, actOrder, grouping, staticGroups);
     }
 
     public GptqQuantizer withDampening(double fraction) {
-        return new GptqQuantizer(bitWidths, blockSize, fraction, actOrder, groupSize);
+        return new GptqQuantizer(bitWidths, blockSize, fraction, actOrder, grouping, staticGroups);
     }
 
     public GptqQuantizer withActOrder(boolean on) {
-        return new GptqQuantizer(bitWidths, blockSize, dampening, on, groupSize);
+        return new GptqQuantizer(bitWidths, blockSize, dampening, on, grouping, staticGroups);
     }
 
+    public GptqQuantizer withGrouping(Grouping g) {
+        return new GptqQuantizer(bitWidths, blockSize, dampening, actOrder, g, staticGroups);
+    }
+
+    /** Groups of {@code size} columns, or per row for -1 (the reference's {@code groupsize} argument). */
     public GptqQuantizer withGroupSize(int size) {
-        return new GptqQuantizer(bitWidths, blockSize, dampening, actOrder, size);
+        if (size == 0 || size < -1) {
+            throw new IllegalArgumentException("gptq: group size " + size
+                    + "; expected -1 (one grid per output row) or a positive number of columns");
+        }
+        return withGrouping(size == -1 ? Grouping.perRow() : Grouping.columns(size));
+    }
+
+    public GptqQuantizer withStaticGroups(boolean on) {
+        return new GptqQuantizer(bitWidths, blockSize, dampening, actOrder, grouping, on);
     }
 
     @Override

@@ -28,15 +28,17 @@ final class GptqSolver {
         for (int i = 0; i < w.length; i++) {
             w[i] = source[i];
         }
-        boolean grouped = settings.groupSize() > 0 && settings.groupSize() < cols;
-        int groupSize = grouped ? settings.groupSize() : cols;
+        int groupSize = settings.grouping().groupSize(cols, bits);
+        boolean grouped = groupSize < cols;
         int groups = Math.ceilDiv(cols, groupSize);
+        boolean staticGroups = grouped && settings.staticGroups();
+        String where = "gptq: tensor '" + name + "'";
         // Without groups the row grid comes from the weights as given, before dead columns are zeroed (as the
         // reference does).
         MinMaxGrid[] rowGrids = new MinMaxGrid[rows];
         if (!grouped) {
             for (int r = 0; r < rows; r++) {
-                rowGrids[r] = MinMaxGrid.of(w, r * cols, (r + 1) * cols, bits, "gptq: tensor '" + name + "' row " + r);
+                rowGrids[r] = MinMaxGrid.of(w, r * cols, (r + 1) * cols, bits, where + " row " + r);
             }
         }
 
@@ -47,6 +49,17 @@ final class GptqSolver {
                 h[c * cols + c] = 1;
                 for (int r = 0; r < rows; r++) {
                     w[r * cols + c] = 0;
+                }
+            }
+        }
+        // Static groups: fitted once, on the weights before any feedback, by original column index.
+        MinMaxGrid[][] groupGrids = staticGroups ? new MinMaxGrid[groups][rows] : null;
+        if (staticGroups) {
+            for (int g = 0; g < groups; g++) {
+                int to = Math.min(cols, (g + 1) * groupSize);
+                for (int r = 0; r < rows; r++) {
+                    groupGrids[g][r] = MinMaxGrid.of(w, r * cols + g * groupSize, r * cols + to, bits,
+                            where + " row " + r + " group " + g);
                 }
             }
         }
@@ -65,17 +78,33 @@ final class GptqSolver {
         for (int i1 = 0; i1 < cols; i1 += block) {
             int i2 = Math.min(i1 + block, cols);
             for (int i = i1; i < i2; i++) {
-                if (grouped && i % groupSize == 0) {
-                    // Group grids come from the weights as updated so far, at the group's first column.
-                    int to = Math.min(cols, i + groupSize);
-                    grids = new MinMaxGrid[rows];
-                    for (int r = 0; r < rows; r++) {
-                        grids[r] = MinMaxGrid.of(w, r * cols + i, r * cols + to, bits,
-                                "gptq: tensor '" + name + "' row " + r + " group " + i / groupSize);
+                int original = perm[i];
+                int g;
+                if (staticGroups) {
+                    g = original / groupSize;
+                    grids = groupGrids[g];
+                } else {
+                    g = i / groupSize;
+                    if (grouped && i % groupSize == 0) {
+                        // Dynamic groups: runs of the quantization order, fitted to the weights with the feedback
+                        // of every column quantized so far. Columns past this block still wait for the lazy update
+                        // of the block's earlier columns, so it is applied to a copy here. (The reference fits the
+                        // block's stale copy instead, which makes the grid depend on the block size.)
+                        int to = Math.min(cols, i + groupSize);
+                        grids = new MinMaxGrid[rows];
+                        double[] run = new double[to - i];
+                        for (int r = 0; r < rows; r++) {
+                            for (int c = i; c < to; c++) {
+                                double v = w[r * cols + c];
+                                for (int k = i1; c >= i2 && k < i; k++) {
+                                    v -= err[r * block + (k - i1)] * u[k * cols + c];
+                                }
+                                run[c - i] = v;
+                            }
+                            grids[r] = MinMaxGrid.of(run, 0, run.length, bits, where + " row " + r + " group " + g);
+                        }
                     }
                 }
-                int g = i / groupSize;
-                int original = perm[i];
                 groupIndex[original] = g;
                 double d = u[i * cols + i];
                 for (int r = 0; r < rows; r++) {
@@ -103,8 +132,16 @@ final class GptqSolver {
                 }
             }
         }
-        return new GptqCodes(rows, cols, bits, groups, settings.actOrder() && groups > 1, codes, offsets, scales,
-                groupIndex, "gptq: tensor '" + name + "' at " + bits + " bits");
+        return new GptqCodes(rows, cols, bits, groups, indexStored(settings.actOrder(), staticGroups, groups), codes,
+                offsets, scales, groupIndex, where + " at " + bits + " bits");
+    }
+
+    /**
+     * Whether a matrix's group index must be stored: only when act-order forms groups from runs of the permuted
+     * order; with static groups (or in order) a column's group is its index divided by the group size.
+     */
+    static boolean indexStored(boolean actOrder, boolean staticGroups, int groups) {
+        return actOrder && !staticGroups && groups > 1;
     }
 
     /** Columns by descending Hessian diagonal, ties in column order (act-order). */

@@ -14,10 +14,12 @@ import java.util.List;
  * @param perplexity calibration perplexity under the policy
  * @param proposedAverageBits average bit-width of the agent's proposal, before budget enforcement
  * @param averageBits average bit-width of the enforced policy that was evaluated
+ * @param bytes weight bytes per decode step of the enforced policy (codes and tables)
  * @param bits the enforced width of every matrix, in forward order
  */
 public record EpisodeRecord(int episode, boolean warmup, double noise, double reward, double meanNll,
-        double perplexity, double proposedAverageBits, double averageBits, List<Integer> bits) implements Serializable {
+        double perplexity, double proposedAverageBits, double averageBits, long bytes, List<Integer> bits)
+        implements Serializable {
 
     public EpisodeRecord {
         bits = List.copyOf(bits);

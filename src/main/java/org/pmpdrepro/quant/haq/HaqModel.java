@@ -3,10 +3,9 @@ package org.pmpdrepro.quant.haq;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -15,8 +14,8 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
-import org.pmpdrepro.quant.MatrixCost;
 import org.pmpdrepro.quant.MemoryFootprint;
+import org.pmpdrepro.quant.PolicyFootprint;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.StorageLayout;
 
@@ -27,14 +26,6 @@ import org.pmpdrepro.quant.StorageLayout;
 public final class HaqModel implements QuantizedModel {
 
     static final String METHOD = "haq";
-
-    /** The storage cost of one matrix at any width, for the uniform-width accounting. */
-    private record Shape(int rows, int cols, QuantScheme scheme) implements MatrixCost {
-        @Override
-        public long tableEntries(int bits) {
-            return rows * scheme.tableEntriesPerRow(bits);
-        }
-    }
 
     private final LlamaConfig config;
     private final QuantScheme scheme;
@@ -131,7 +122,7 @@ public final class HaqModel implements QuantizedModel {
         return MemoryFootprint.of(METHOD, StorageLayout.SEPARATE_MODELS,
                 matrices.values().stream().map(m -> {
                     QuantizedRows any = m.values().iterator().next();
-                    return new Shape(any.rows(), any.cols(), scheme);
+                    return new SchemeCost(any.rows(), any.cols(), scheme);
                 }).toList(), precisions, bitWidths);
     }
 
@@ -139,30 +130,8 @@ public final class HaqModel implements QuantizedModel {
      * Memory of serving the named policies: each distinct (matrix, width) they need is resident once; a policy's
      * decode step reads every matrix at its width.
      */
-    public PolicyFootprint policyMemory(Set<String> names) {
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("haq: no policy asked for; expected some of " + policies.keySet());
-        }
-        Set<String> needed = new LinkedHashSet<>();
-        long resident = 0;
-        SortedMap<String, Long> read = new TreeMap<>();
-        for (String name : new TreeSet<>(names)) {
-            BitPolicy p = policies.get(name);
-            if (p == null) {
-                throw new IllegalArgumentException("haq: no policy '" + name + "'; the model has "
-                        + policies.keySet());
-            }
-            long bytes = 0;
-            for (Map.Entry<LinearId, Integer> e : p.bits().entrySet()) {
-                QuantizedRows q = rows(e.getKey(), e.getValue());
-                long cost = q.codeBytes(q.bits()) + q.tableBytes(q.bits());
-                bytes += cost;
-                if (needed.add(e.getKey() + "@" + e.getValue())) {
-                    resident += cost;
-                }
-            }
-            read.put(name, bytes);
-        }
-        return new PolicyFootprint(new TreeSet<>(names), resident, read);
+    @Override
+    public Optional<PolicyFootprint> policyMemory(Set<String> names) {
+        return Optional.of(PolicyFootprint.separate(METHOD, policies, names, this::rows));
     }
 }

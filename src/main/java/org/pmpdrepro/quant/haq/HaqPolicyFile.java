@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +22,9 @@ import org.pmpdrepro.quant.LinearId;
 
 /**
  * The searched policies as committed ({@code policies.json}): how they were searched, on which model and
- * calibration data (hashes), by which command, and per policy its budget, average bits, reward, calibration
- * perplexity and the width of every matrix by tensor name.
+ * calibration data (hashes), by which command, and per policy its byte budget (Any-Precision's bytes at its nominal
+ * width), the bytes it reads, average bits, reward, calibration perplexity and the width of every matrix by tensor
+ * name.
  *
  * @param scheme how each matrix is quantized at its width
  * @param minBits lowest width of the search
@@ -46,18 +46,24 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
     /**
      * One searched policy.
      *
-     * @param budget the average-bit budget it was searched under
-     * @param averageBits its parameter-weighted average width
+     * @param nominalBits the width whose Any-Precision bytes were its budget
+     * @param budgetBytes that budget: the most weight bytes per decode step it may read (codes and tables)
+     * @param bytesPerToken the weight bytes per decode step it reads (codes and tables)
+     * @param averageBits its parameter-weighted average width (tables not counted)
      * @param reward its search reward
      * @param calibrationPerplexity its calibration perplexity
      * @param bestEpisode the episode that found it
      * @param log the file name of its search log, beside this file
      * @param policy the widths
      */
-    public record Entry(BigDecimal budget, double averageBits, double reward, double calibrationPerplexity,
-            int bestEpisode, String log, BitPolicy policy) {
+    public record Entry(int nominalBits, long budgetBytes, long bytesPerToken, double averageBits, double reward,
+            double calibrationPerplexity, int bestEpisode, String log, BitPolicy policy) {
         public Entry {
             Objects.requireNonNull(policy, "policy");
+            if (bytesPerToken > budgetBytes) {
+                throw new IllegalArgumentException("policy '" + policy.name() + "' reads " + bytesPerToken
+                        + " bytes per token, over its budget of " + budgetBytes);
+            }
         }
     }
 
@@ -92,7 +98,9 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
         for (Entry e : policies) {
             ObjectNode p = list.addObject();
             p.put("name", e.policy().name());
-            p.put("budget", e.budget().toPlainString());
+            p.put("nominalBits", e.nominalBits());
+            p.put("budgetBytes", e.budgetBytes());
+            p.put("bytesPerToken", e.bytesPerToken());
             p.put("averageBits", e.averageBits());
             p.put("reward", e.reward());
             p.put("calibrationPerplexity", e.calibrationPerplexity());
@@ -125,16 +133,15 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
                 }
                 bits.put(id, e.getValue().asInt());
             }
-            BitPolicy policy;
             try {
-                policy = BitPolicy.of(field(p, "name", file).asText(), bits).requireCovers(config);
+                BitPolicy policy = BitPolicy.of(field(p, "name", file).asText(), bits).requireCovers(config);
+                entries.add(new Entry(integer(p, "nominalBits", where), whole(p, "budgetBytes", where),
+                        whole(p, "bytesPerToken", where), field(p, "averageBits", file).asDouble(),
+                        field(p, "reward", file).asDouble(), field(p, "calibrationPerplexity", file).asDouble(),
+                        field(p, "bestEpisode", file).asInt(), field(p, "log", file).asText(), policy));
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
-            entries.add(new Entry(new BigDecimal(field(p, "budget", file).asText()),
-                    field(p, "averageBits", file).asDouble(), field(p, "reward", file).asDouble(),
-                    field(p, "calibrationPerplexity", file).asDouble(), field(p, "bestEpisode", file).asInt(),
-                    field(p, "log", file).asText(), policy));
         }
         Map<String, String> cal = new LinkedHashMap<>();
         field(root, "calibration", file).fields().forEachRemaining(e -> cal.put(e.getKey(), e.getValue().asText()));
@@ -143,6 +150,22 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
                 field(root, "episodes", file).asInt(), field(root, "seed", file).asLong(),
                 field(root, "modelSha256", file).asText(), cal, field(root, "fullPrecisionPerplexity", file).asDouble(),
                 field(root, "command", file).asText(), entries);
+    }
+
+    private static int integer(JsonNode node, String name, String where) throws IOException {
+        JsonNode v = node.get(name);
+        if (v == null || !v.canConvertToInt()) {
+            throw new IOException(where + ": field '" + name + "' is " + v + "; expected an integer");
+        }
+        return v.asInt();
+    }
+
+    private static long whole(JsonNode node, String name, String where) throws IOException {
+        JsonNode v = node.get(name);
+        if (v == null || !v.canConvertToLong() || v.asLong() < 0) {
+            throw new IOException(where + ": field '" + name + "' is " + v + "; expected a whole number of bytes");
+        }
+        return v.asLong();
     }
 
     private static JsonNode field(JsonNode node, String name, Path file) throws IOException {

@@ -18,11 +18,13 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.quant.MatrixCost;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
 
 /**
  * HAQ's search, weight-only and post-training: each episode the agent walks the matrices in forward order and
- * proposes a width for each; the policy is lowered until it meets the budget ({@link BitBudget}); the model is
+ * proposes a width for each; the policy is lowered until it reads no more bytes than Any-Precision at the search's
+ * nominal width ({@link ByteBudget}); the model is
  * quantized with it (from the {@link MatrixCache}) and its calibration perplexity gives the reward
  * {@code -(log ppl - log ppl_full)}; then the agent learns. The best-rewarded policy is the result.
  *
@@ -86,9 +88,17 @@ public final class HaqSearch {
         }
     }
 
-    /** Parameter counts of the matrices in forward order. */
-    long[] parameters() {
-        return embedding.matrices().stream().mapToLong(id -> BitPolicy.parameters(config, id.proj())).toArray();
+    /** The storage cost of the matrices in forward order, with the scheme's tables. */
+    List<MatrixCost> costs() {
+        return embedding.matrices().stream().map(id -> {
+            int[] shape = id.shape(config);
+            return (MatrixCost) new SchemeCost(shape[0], shape[1], cache.scheme());
+        }).toList();
+    }
+
+    /** The budget of {@code search}: Any-Precision's bytes at its nominal width, over this model's matrices. */
+    public ByteBudget budget(SearchConfig search) {
+        return new ByteBudget(ByteBudget.anyPrecisionBytes(config, search.nominalBits()), costs(), search.minBits());
     }
 
     /** The policy giving matrix {@code i} (forward order) the width {@code bits[i]}. */
@@ -106,7 +116,7 @@ public final class HaqSearch {
      */
     public SearchResult run(SearchConfig search, Path checkpoint, Consumer<String> progress) {
         fullPrecisionPerplexity();
-        BitBudget budget = new BitBudget(search.budget(), parameters(), search.minBits());
+        ByteBudget budget = budget(search);
         String key = search.key() + "|" + cache.scheme() + "|" + config + "|" + calibrationKey();
         SearchState state = checkpoint == null ? null : SearchState.load(checkpoint, key, progress);
         if (state == null) {
@@ -124,11 +134,11 @@ public final class HaqSearch {
         }
         EpisodeRecord best = state.best();
         int[] bits = best.bits().stream().mapToInt(Integer::intValue).toArray();
-        return new SearchResult(policy(search.policyName(), bits), search.budget(), best.episode(), best.reward(),
-                best.perplexity(), Math.exp(fullPrecisionNll), state.log);
+        return new SearchResult(policy(search.policyName(), bits), budget.budgetBytes(), budget.bytes(bits),
+                best.episode(), best.reward(), best.perplexity(), Math.exp(fullPrecisionNll), state.log);
     }
 
-    private EpisodeRecord episode(SearchConfig search, BitBudget budget, SearchState state, int ep) {
+    private EpisodeRecord episode(SearchConfig search, ByteBudget budget, SearchState state, int ep) {
         DdpgAgent agent = state.agent;
         int n = embedding.size();
         double[][] states = new double[n][];
@@ -160,7 +170,8 @@ public final class HaqSearch {
             kept.add(b);
         }
         return new EpisodeRecord(ep, agent.warmingUp(ep), agent.warmingUp(ep) ? 0 : agent.noise(ep), reward,
-                scored.meanNll(), scored.perplexity(), budget.averageBits(proposed), budget.averageBits(bits), kept);
+                scored.meanNll(), scored.perplexity(), budget.averageBits(proposed), budget.averageBits(bits),
+                budget.bytes(bits), kept);
     }
 
     private String calibrationKey() {
@@ -174,10 +185,11 @@ public final class HaqSearch {
         double perEpisode = (System.nanoTime() - started) / 1e9 / Math.max(1, done);
         long eta = Math.round(perEpisode * (search.episodes() - state.log.size()));
         return String.format(Locale.ROOT,
-                "%s episode %d/%d%s: reward %.4f, ppl %.3f, avg bits %.3f (proposed %.3f); best %.4f at episode %d;"
-                        + " %.1f s/episode, ETA %dm%02ds",
+                "%s episode %d/%d%s: reward %.4f, ppl %.3f, avg bits %.3f (proposed %.3f), %,d bytes; best %.4f at"
+                        + " episode %d; %.1f s/episode, ETA %dm%02ds",
                 search.policyName(), last.episode() + 1, search.episodes(), last.warmup() ? " (warm-up)" : "",
-                last.reward(), last.perplexity(), last.averageBits(), last.proposedAverageBits(), best.reward(),
+                last.reward(), last.perplexity(), last.averageBits(), last.proposedAverageBits(), last.bytes(),
+                best.reward(),
                 best.episode(), perEpisode, eta / 60, eta % 60);
     }
 }

@@ -1,20 +1,20 @@
 package org.pmpdrepro.quant.haq;
 
-import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
  * One HAQ search: the policy it produces and the budget it must meet.
  *
  * @param policyName the name of the resulting policy ({@code haq-4}, say)
- * @param budget the largest allowed parameter-weighted average bit-width
+ * @param nominalBits the width whose Any-Precision bytes are the budget: a policy may read at most the weight bytes
+ *     (codes and tables) Any-Precision reads at this width ({@link ByteBudget#anyPrecisionBytes})
  * @param minBits the lowest width an action maps to (and over-budget policies are lowered to)
  * @param maxBits the highest width an action maps to
  * @param episodes episodes to run, warm-up included
  * @param seed seeds the agent's initialisation and exploration
  * @param agent the agent's hyper-parameters
  */
-public record SearchConfig(String policyName, BigDecimal budget, int minBits, int maxBits, int episodes, long seed,
+public record SearchConfig(String policyName, int nominalBits, int minBits, int maxBits, int episodes, long seed,
         AgentConfig agent) {
 
     public SearchConfig {
@@ -24,9 +24,9 @@ public record SearchConfig(String policyName, BigDecimal budget, int minBits, in
             throw new IllegalArgumentException("bit range " + minBits + ".." + maxBits + "; expected 1 <= min <= max"
                     + " <= 8");
         }
-        if (budget.compareTo(BigDecimal.valueOf(minBits)) < 0) {
-            throw new IllegalArgumentException("budget " + budget.toPlainString() + " is below the lowest width "
-                    + minBits);
+        if (nominalBits < minBits || nominalBits > maxBits) {
+            throw new IllegalArgumentException("nominal width " + nominalBits + " outside the bit range " + minBits
+                    + ".." + maxBits + "; its bytes would not buy a policy of those widths");
         }
         if (episodes < 1) {
             throw new IllegalArgumentException("episodes " + episodes + "; expected at least 1");
@@ -46,7 +46,7 @@ public record SearchConfig(String policyName, BigDecimal budget, int minBits, in
 
     /** Everything that changes the search's result, for checkpoint keys. */
     String key() {
-        return policyName + "|" + budget.toPlainString() + "|" + minBits + ".." + maxBits + "|" + episodes + "|"
+        return policyName + "|bytes of any-precision at " + nominalBits + "|" + minBits + ".." + maxBits + "|" + episodes + "|"
                 + seed + "|" + agent;
     }
 }

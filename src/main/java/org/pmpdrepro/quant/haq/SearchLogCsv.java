@@ -15,7 +15,7 @@ import org.pmpdrepro.quant.LinearId;
 public final class SearchLogCsv {
 
     private static final List<String> FIXED = List.of("episode", "phase", "noise", "reward", "mean_nll",
-            "perplexity", "proposed_average_bits", "average_bits");
+            "perplexity", "proposed_average_bits", "average_bits", "bytes");
 
     private SearchLogCsv() {}
 
@@ -40,6 +40,7 @@ public final class SearchLogCsv {
                 row.add(number(r.perplexity()));
                 row.add(number(r.proposedAverageBits()));
                 row.add(number(r.averageBits()));
+                row.add(r.bytes());
                 row.addAll(r.bits());
                 csv.printRecord(row);
             }

@@ -1,6 +1,5 @@
 package org.pmpdrepro.quant.haq;
 
-import java.math.BigDecimal;
 import java.util.List;
 import org.pmpdrepro.quant.BitPolicy;
 
@@ -9,14 +8,15 @@ import org.pmpdrepro.quant.BitPolicy;
  * and the whole log.
  *
  * @param policy the best policy, named as the search's configuration says
- * @param budget the budget it meets
+ * @param budgetBytes the weight bytes per decode step it may read at most
+ * @param bytes the weight bytes per decode step it reads
  * @param bestEpisode the episode that found it
  * @param reward its reward
  * @param perplexity its calibration perplexity
  * @param fullPrecisionPerplexity the unquantized model's calibration perplexity
  * @param log every episode in order
  */
-public record SearchResult(BitPolicy policy, BigDecimal budget, int bestEpisode, double reward, double perplexity,
+public record SearchResult(BitPolicy policy, long budgetBytes, long bytes, int bestEpisode, double reward, double perplexity,
         double fullPrecisionPerplexity, List<EpisodeRecord> log) {
 
     public SearchResult {

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedMatrices;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -17,14 +18,21 @@ public final class RtnModel implements QuantizedModel {
 
     private final QuantizedMatrices<RtnLinear> matrices;
     private final SortedSet<Integer> bitWidths;
+    private final Grouping grouping;
 
-    RtnModel(QuantizedMatrices<RtnLinear> matrices, SortedSet<Integer> bitWidths) {
+    RtnModel(QuantizedMatrices<RtnLinear> matrices, SortedSet<Integer> bitWidths, Grouping grouping) {
         this.matrices = matrices;
         this.bitWidths = Collections.unmodifiableSortedSet(new TreeSet<>(bitWidths));
+        this.grouping = grouping;
     }
 
     QuantizedMatrices<RtnLinear> matrices() {
         return matrices;
+    }
+
+    /** Which input columns of a row share a grid. */
+    public Grouping grouping() {
+        return grouping;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.rtn;
 
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -9,9 +10,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightSource;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedMatrices;
-import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.Quantizer;
 
 /**
@@ -19,9 +20,9 @@ import org.pmpdrepro.quant.Quantizer;
  * sanity baseline. Each bit-width is quantized on its own (the codes are not nested).
  *
  * @param bitWidths the widths to produce, each in 2..8
- * @param groupSize input columns sharing one scale and offset; 0 for the whole row
+ * @param grouping which input columns of a row share one scale and offset
  */
-public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implements Quantizer {
+public record RtnQuantizer(SortedSet<Integer> bitWidths, Grouping grouping) implements Quantizer {
 
     static final String METHOD = "rtn";
 
@@ -33,7 +34,7 @@ public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implemen
         for (int b : bitWidths) {
             requireBits(b);
         }
-        requireGroupSize(groupSize);
+        Objects.requireNonNull(grouping, "grouping");
     }
 
     private static void requireBits(int b) {
@@ -51,7 +52,15 @@ public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implemen
 
     /** Whole-row quantization at {@code bitWidths}. */
     public static RtnQuantizer perRow(Set<Integer> bitWidths) {
-        return new RtnQuantizer(new TreeSet<>(bitWidths), 0);
+        return new RtnQuantizer(new TreeSet<>(bitWidths), Grouping.perRow());
+    }
+
+    /**
+     * Groups that read Any-Precision's bytes at every width ({@link Grouping#centroidTableBytes()}): the
+     * configuration the ablations compare at equal weight bytes.
+     */
+    public static RtnQuantizer equalBytes(Set<Integer> bitWidths) {
+        return new RtnQuantizer(new TreeSet<>(bitWidths), Grouping.centroidTableBytes());
     }
 
     /**
@@ -76,16 +85,15 @@ public record RtnQuantizer(SortedSet<Integer> bitWidths, int groupSize) implemen
     }
 
     @Override
-    public QuantizedModel quantize(WeightSource model, QuantizationInputs inputs) throws IOException {
+    public RtnModel quantize(WeightSource model, QuantizationInputs inputs) throws IOException {
         QuantizedMatrices<RtnLinear> matrices = QuantizedMatrices.quantizeAll(METHOD, model, (id, w) -> {
             int cols = w.dim(1);
-            int g = groupSize == 0 ? cols : Math.min(groupSize, cols);
             SortedMap<Integer, RtnCodes> byBits = new TreeMap<>();
             for (int b : bitWidths) {
-                byBits.put(b, RtnCodes.quantize(w, b, g));
+                byBits.put(b, RtnCodes.quantize(w, b, grouping.groupSize(cols, b)));
             }
-            return new RtnLinear(w.dim(0), cols, g, byBits);
+            return new RtnLinear(w.dim(0), cols, byBits);
         });
-        return new RtnModel(matrices, bitWidths);
+        return new RtnModel(matrices, bitWidths, grouping);
     }
 }

@@ -44,8 +44,10 @@ class BitMixerCodecTest {
                         .containsExactly(model.dequantized(id.layer(), id.proj(), b).data());
             }
             for (BlockNorm n : BlockNorm.values()) {
-                assertThat(back.normWeight(1, n, b).orElseThrow().data())
-                        .containsExactly(model.normWeight(1, n, b).orElseThrow().data());
+                for (int from : model.bitWidths()) {
+                    assertThat(back.normWeight(1, n, from, b).orElseThrow().data())
+                            .containsExactly(model.normWeight(1, n, from, b).orElseThrow().data());
+                }
             }
         }
         assertThat(CODEC.encode(back).parameters()).isEqualTo(stored.parameters());
@@ -67,9 +69,9 @@ class BitMixerCodecTest {
                 .hasMessageContaining("element 5 is 0.5").hasMessageContaining("-4..3");
 
         Map<String, String> params = new TreeMap<>(stored.parameters());
-        String policy = params.get("policy.bit-mixer-3.5");
+        String policy = params.get("policy.bit-mixer-2");
         String flipped = (policy.charAt(2) == '3' ? "4" : "3");
-        params.put("policy.bit-mixer-3.5", policy.substring(0, 2) + flipped + policy.substring(3));
+        params.put("policy.bit-mixer-2", policy.substring(0, 2) + flipped + policy.substring(3));
         assertThatThrownBy(() -> CODEC.decode(TinyBitMixer.CONFIG,
                 new StoredQuantization(stored.method(), new TreeMap<>(params), stored.tensors())))
                 .hasMessageContaining("k_proj").hasMessageContaining("one width");

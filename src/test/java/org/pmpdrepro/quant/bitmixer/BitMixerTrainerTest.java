@@ -22,7 +22,11 @@ import org.pmpdrepro.quant.QuantizedModel;
 class BitMixerTrainerTest {
 
     static BitMixerSettings settings(int steps, int uniformSteps) {
-        return new BitMixerSettings(TinyBitMixer.WIDTHS, steps, uniformSteps, 2, 16, 3e-3f, 2, 0.1f, 1.0f, 7L, 1, 3, 4);
+        return settings(steps, uniformSteps, TinyBitMixer.WIDTHS, 0.5f);
+    }
+
+    static BitMixerSettings settings(int steps, int uniformSteps, java.util.SortedSet<Integer> widths, float distill) {
+        return new BitMixerSettings(widths, steps, uniformSteps, 2, 16, 3e-3f, 2, 0.1f, 1.0f, distill, 7L, 1, 3, 4);
     }
 
     @Test
@@ -69,6 +73,36 @@ class BitMixerTrainerTest {
         BitMixerWeights start = BitMixerWeights.initial(TinyBitMixer.base(), TinyBitMixer.WIDTHS);
         assertThat(first.weights().latent(new LinearId(0, Linear.Q)).data())
                 .as("training moved the shared weights").isNotEqualTo(start.latent(new LinearId(0, Linear.Q)).data());
+    }
+
+    @Test
+    @DisplayName("the loss distils the full-precision model: at 8 bits, nearly lossless, it starts near 0, where"
+            + " cross-entropy on the text does not")
+    void distillationTargetsTheFullPrecisionModel(@TempDir Path dir) throws Exception {
+        List<int[]> docs = TinyBitMixer.documents(30, 3L);
+        java.util.SortedSet<Integer> eight = new TreeSet<>(Set.of(8));
+        double distilled = new BitMixerTrainer(settings(1, 1, eight, 1f), dir.resolve("kd"))
+                .run(TinyBitMixer.base(), docs).log().get(0).loss();
+        double text = new BitMixerTrainer(settings(1, 1, eight, 0f), dir.resolve("ce"))
+                .run(TinyBitMixer.base(), docs).log().get(0).loss();
+        // KL(p_full || p_8bit) of a random model: tiny; the text's cross-entropy: about log(vocab) = 4.2.
+        assertThat(distilled).isBetween(0.0, 1e-3);
+        assertThat(text).isGreaterThan(3.0);
+        assertThatThrownBy(() -> settings(1, 1, eight, 1.5f)).hasMessageContaining("distillation weight 1.5");
+    }
+
+    @Test
+    @DisplayName("the second phase trains the norm gains of transitions between different widths")
+    void transitionNormsAreTrainedInThePerGroupPhase(@TempDir Path dir) throws Exception {
+        BitMixerTrainer.Result r = new BitMixerTrainer(settings(8, 2), dir).run(TinyBitMixer.base(),
+                TinyBitMixer.documents(30, 3L));
+        BitMixerWeights start = BitMixerWeights.initial(TinyBitMixer.base(), TinyBitMixer.WIDTHS);
+        long moved = r.weights().tensors().keySet().stream()
+                .filter(name -> name.matches(".*layernorm.*\\.b(\\d)-(?!\\1)\\d"))
+                .filter(name -> !java.util.Arrays.equals(r.weights().tensors().get(name).data(),
+                        start.tensors().get(name).data()))
+                .count();
+        assertThat(moved).as("gains of transitions from one width to another that moved").isPositive();
     }
 
     @Test

@@ -32,6 +32,7 @@ class GptqCodecTest {
     private final GptqQuantizer grouped = GptqQuantizer.defaults().withActOrder(true).withGroupSize(8);
     private GptqModel plain;
     private GptqModel actOrderGrouped;
+    private GptqModel staticGrouped;
 
     /** Seeded random token sequences of uneven lengths. */
     static QuantizationInputs randomCalibration(LlamaConfig config, int count, long seed) {
@@ -52,11 +53,13 @@ class GptqCodecTest {
         plain = GptqQuantizer.defaults().quantize(TinyLlamaFactory.randomModel(config, 4L),
                 randomCalibration(config, 24, 7L));
         actOrderGrouped = grouped.quantize(TinyLlamaFactory.randomModel(config, 4L), randomCalibration(config, 24, 7L));
+        staticGrouped = grouped.withStaticGroups(true).quantize(TinyLlamaFactory.randomModel(config, 4L),
+                randomCalibration(config, 24, 7L));
     }
 
     @Test
     void decodingWhatWasEncodedServesTheSameModelAndReEncodesIdentically() {
-        for (GptqModel model : List.of(plain, actOrderGrouped)) {
+        for (GptqModel model : List.of(plain, actOrderGrouped, staticGrouped)) {
             StoredQuantization stored = codec.encode(model);
             GptqModel back = codec.decode(config, stored);
             assertThat(back.settings()).isEqualTo(model.settings());
@@ -84,13 +87,25 @@ class GptqCodecTest {
         Tensor index = codec.encode(actOrderGrouped).tensors().stream().filter(t -> t.name().equals(name))
                 .findFirst().orElseThrow();
         assertThat(index.data()).contains(0f, 1f).doesNotContain(2f);
-        // The group index costs one 16-bit entry per input column of every matrix.
+        // The group index costs one 16-bit entry per input column of every matrix; static groups, whose index
+        // follows from the column, do without it.
         long columns = LinearId.all(config).stream().mapToLong(id -> id.proj() == Linear.DOWN
                 ? config.intermediateSize() : config.hiddenSize()).sum();
         long withIndex = actOrderGrouped.memory(Set.of(3)).residentBytes();
-        long withoutIndex = codec.decode(config, withParameter(codec.encode(actOrderGrouped), "act_order", "false"))
-                .memory(Set.of(3)).residentBytes();
+        long withoutIndex = staticGrouped.memory(Set.of(3)).residentBytes();
         assertThat(withIndex - withoutIndex).isEqualTo(2 * columns);
+        assertThat(actOrderGrouped.memory(Set.of(3)).tableBytesReadPerToken(3)
+                - staticGrouped.memory(Set.of(3)).tableBytesReadPerToken(3)).isEqualTo(2 * columns);
+    }
+
+    @Test
+    void aGroupIndexThatStaticGroupsDoNotImplyIsRefused() {
+        StoredQuantization stored = codec.encode(staticGrouped);
+        String index = LinearId.all(config).get(2).weightName() + ".4bit.group_index";
+        // Column 0 belongs to group 0 under static groups of 8 columns; claiming group 1 is damage.
+        assertThatThrownBy(() -> codec.decode(config, replace(stored, index, t -> withValue(t, 0, 1f))))
+                .hasMessageContaining(index).hasMessageContaining("column 0 in group 1")
+                .hasMessageContaining("puts it in group 0");
     }
 
     @Test
@@ -113,8 +128,10 @@ class GptqCodecTest {
         extra.add(new Tensor("stray", new int[] {1}, new float[] {0}));
         assertThatThrownBy(() -> codec.decode(config, new StoredQuantization("gptq", stored.parameters(), extra)))
                 .hasMessageContaining("[stray]");
-        assertThatThrownBy(() -> codec.decode(config, withParameter(stored, "group_size", "x")))
-                .hasMessageContaining("group_size").hasMessageContaining("'x'");
+        assertThatThrownBy(() -> codec.decode(config, withParameter(stored, "grouping", "x")))
+                .hasMessageContaining("grouping").hasMessageContaining("'x'");
+        assertThatThrownBy(() -> codec.decode(config, withParameter(stored, "static_groups", "yes")))
+                .hasMessageContaining("static_groups").hasMessageContaining("'yes'");
         assertThatThrownBy(() -> codec.decode(config, new StoredQuantization("rtn", stored.parameters(),
                 stored.tensors()))).hasMessageContaining("'rtn'");
         assertThatThrownBy(() -> codec.decode(TinyLlamaFactory.smallConfig(), stored))

@@ -71,6 +71,18 @@ class GptqSolverTest {
         assertThat(DEFAULTS.withBlockSize(128).quantizeMatrix(w, h, 3).data()).containsExactly(oneByOne);
     }
 
+    @ParameterizedTest(name = "static groups {0}")
+    @CsvSource({"false", "true"})
+    void groupedActOrderGivesTheSameResultWhateverTheBlockSize(boolean staticGroups) {
+        Tensor w = gaussian(10, 40, 13L);
+        InputHessian h = correlated(40, 14L);
+        GptqQuantizer grouped = DEFAULTS.withActOrder(true).withGroupSize(12).withStaticGroups(staticGroups);
+        float[] oneByOne = grouped.withBlockSize(1).quantizeMatrix(w, h, 3).data();
+        // A dynamic group's grid is fitted with every earlier column's feedback applied, lazily pending or not.
+        assertThat(grouped.withBlockSize(7).quantizeMatrix(w, h, 3).data()).containsExactly(oneByOne);
+        assertThat(grouped.withBlockSize(128).quantizeMatrix(w, h, 3).data()).containsExactly(oneByOne);
+    }
+
     @Test
     void gptqBeatsRoundToNearestUnderACorrelatedHessian() {
         Tensor w = gaussian(32, 48, 8L);
@@ -79,7 +91,7 @@ class GptqSolverTest {
             for (GptqQuantizer g : new GptqQuantizer[] {DEFAULTS, DEFAULTS.withActOrder(true),
                 DEFAULTS.withGroupSize(16), DEFAULTS.withActOrder(true).withGroupSize(16)}) {
                 double gptq = h.outputError(w, g.quantizeMatrix(w, h, bits).data());
-                double rtn = h.outputError(w, RtnQuantizer.roundTrip(w, bits, Math.max(0, g.groupSize())).data());
+                double rtn = h.outputError(w, RtnQuantizer.roundTrip(w, bits, g.grouping().groupSize(48, bits)).data());
                 assertThat(gptq).as("%s at %d bits", g, bits).isLessThan(rtn);
             }
         }

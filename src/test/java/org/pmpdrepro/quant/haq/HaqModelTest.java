@@ -19,6 +19,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.quant.PolicyFootprint;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
 import org.pmpdrepro.quant.store.StoredQuantization;
@@ -73,9 +74,9 @@ class HaqModelTest {
 
     @Test
     void residentBytesOfSeveralPoliciesCountEachDistinctMatrixAndWidthOnce() {
-        long highOnly = model.policyMemory(Set.of("haq-4")).residentBytes();
-        long lowOnly = model.policyMemory(Set.of("haq-3")).residentBytes();
-        PolicyFootprint both = model.policyMemory(Set.of("haq-4", "haq-3"));
+        long highOnly = model.policyMemory(Set.of("haq-4")).orElseThrow().residentBytes();
+        long lowOnly = model.policyMemory(Set.of("haq-3")).orElseThrow().residentBytes();
+        PolicyFootprint both = model.policyMemory(Set.of("haq-4", "haq-3")).orElseThrow();
         long shared = 0;
         for (LinearId id : LinearId.all(CONFIG)) {
             if (high.bitsFor(id) == low.bitsFor(id)) {
@@ -98,7 +99,7 @@ class HaqModelTest {
             int b = high.bitsFor(id);
             expected += Math.ceilDiv((long) w.dim(0) * w.dim(1) * b, 8L) + 2L * w.dim(0) * (1L << b);
         }
-        assertThat(model.policyMemory(Set.of("haq-4")).bytesReadPerToken("haq-4")).isEqualTo(expected);
+        assertThat(model.policyMemory(Set.of("haq-4")).orElseThrow().bytesReadPerToken("haq-4")).isEqualTo(expected);
     }
 
     @Test

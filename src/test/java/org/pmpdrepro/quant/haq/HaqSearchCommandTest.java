@@ -2,7 +2,6 @@ package org.pmpdrepro.quant.haq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,27 +17,29 @@ class HaqSearchCommandTest {
         Path model = RandomModelDirectory.write(dir.resolve("model"), 3L);
         Path out = dir.resolve("out");
         int rc = Main.run("haq-search", "--model", model.toString(), "--device", "cpu", "--sequences", "3",
-                "--max-tokens", "16", "--budgets", "4,2.5", "--episodes", "3", "--warmup", "1", "--hidden", "8",
+                "--max-tokens", "16", "--budgets", "4,3", "--episodes", "3", "--warmup", "1", "--hidden", "8",
                 "--out", out.toString(), "--work", dir.resolve("work").toString());
         assertThat(rc).isZero();
         HaqPolicyFile file = HaqPolicyFile.read(out.resolve(HaqPolicyFile.FILE_NAME), RandomModelDirectory.CONFIG);
-        assertThat(file.bitPolicies()).containsOnlyKeys("haq-4", "haq-2.5");
-        assertThat(file.command()).startsWith("pmpd haq-search --model ").contains("--budgets 4,2.5");
+        assertThat(file.bitPolicies()).containsOnlyKeys("haq-4", "haq-3");
+        assertThat(file.command()).startsWith("pmpd haq-search --model ").contains("--budgets 4,3");
         assertThat(file.modelSha256()).hasSize(64);
         assertThat(file.calibration()).containsEntry("sequences", "3").containsKey("tokensSha256");
         for (HaqPolicyFile.Entry e : file.policies()) {
-            assertThat(e.policy().averageBits(RandomModelDirectory.CONFIG))
-                    .isLessThanOrEqualTo(e.budget().doubleValue()).isEqualTo(e.averageBits());
+            assertThat(e.policy().averageBits(RandomModelDirectory.CONFIG)).isEqualTo(e.averageBits());
+            assertThat(e.budgetBytes()).isEqualTo(ByteBudget.anyPrecisionBytes(RandomModelDirectory.CONFIG,
+                    e.nominalBits()));
+            assertThat(e.bytesPerToken()).isLessThanOrEqualTo(e.budgetBytes());
             assertThat(Files.readAllLines(out.resolve(e.log()))).hasSize(1 + 3);
         }
-        assertThat(file.policies().get(1).budget()).isEqualByComparingTo(new BigDecimal("2.5"));
+        assertThat(file.policies().get(1).nominalBits()).isEqualTo(3);
         assertThat(dir.resolve("work").resolve("haq-4.ckpt")).isRegularFile();
     }
 
     @Test
     void aBudgetBelowTheLowestWidthIsAUsageError(@TempDir Path dir) throws Exception {
         Path model = RandomModelDirectory.write(dir.resolve("model"), 3L);
-        int rc = Main.run("haq-search", "--model", model.toString(), "--device", "cpu", "--budgets", "1.5",
+        int rc = Main.run("haq-search", "--model", model.toString(), "--device", "cpu", "--budgets", "1",
                 "--min-bits", "2", "--out", dir.resolve("out").toString());
         assertThat(rc).isNotZero();
         assertThat(dir.resolve("out")).doesNotExist();

@@ -3,7 +3,6 @@ package org.pmpdrepro.quant.haq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,40 +10,52 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.WeightNames.Linear;
-import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 
 /** The search on a tiny random model: budgets met exactly, reproducible from its seed, resumable. */
 class HaqSearchTest {
 
-    /** Average bits computed here, from the layer shapes, not by the code under test. */
-    private static BigDecimal[] weightedAndTotal(BitPolicy policy) {
+    /** k-means bytes per decode step computed here, from the layer shapes, not by the code under test. */
+    private static long kMeansBytes(Map<LinearId, Integer> bits) {
         long h = TinySearch.CONFIG.hiddenSize();
         long kv = TinySearch.CONFIG.kvDim();
         long inter = TinySearch.CONFIG.intermediateSize();
-        long weighted = 0;
-        long total = 0;
-        for (Map.Entry<LinearId, Integer> e : policy.bits().entrySet()) {
+        long bytes = 0;
+        for (Map.Entry<LinearId, Integer> e : bits.entrySet()) {
             Linear p = e.getKey().proj();
-            long n = p == Linear.K || p == Linear.V ? h * kv : p == Linear.Q || p == Linear.O ? h * h : h * inter;
-            weighted += n * e.getValue();
-            total += n;
+            long rows = p == Linear.K || p == Linear.V ? kv : p == Linear.Q || p == Linear.O || p == Linear.DOWN ? h
+                    : inter;
+            long cols = p == Linear.DOWN ? inter : h;
+            int b = e.getValue();
+            bytes += Math.ceilDiv(rows * cols * b, 8) + 2 * rows * (1L << b);
         }
-        return new BigDecimal[] {BigDecimal.valueOf(weighted), BigDecimal.valueOf(total)};
+        return bytes;
+    }
+
+    private static Map<LinearId, Integer> uniform(int b) {
+        Map<LinearId, Integer> out = new java.util.HashMap<>();
+        LinearId.all(TinySearch.CONFIG).forEach(id -> out.put(id, b));
+        return out;
     }
 
     @Test
-    void everyEvaluatedPolicyAndTheResultMeetTheirBudgetExactly() {
+    void everyEvaluatedPolicyAndTheResultReadAtMostAnyPrecisionsBytesAtTheNominalWidth() {
         HaqSearch search = TinySearch.search(QuantScheme.KMEANS);
-        for (String budget : new String[] {"4", "3", "2"}) {
-            SearchResult r = search.run(TinySearch.config(budget, 5, 1), null, line -> {});
-            BigDecimal[] wt = weightedAndTotal(r.policy());
-            assertThat(wt[0]).as("budget %s", budget).isLessThanOrEqualTo(new BigDecimal(budget).multiply(wt[1]));
-            assertThat(r.policy().averageBits(TinySearch.CONFIG)).isLessThanOrEqualTo(Double.parseDouble(budget));
-            assertThat(r.policy().name()).isEqualTo("haq-" + budget);
+        for (int nominal : new int[] {4, 3, 2}) {
+            SearchResult r = search.run(TinySearch.config(nominal, 5, 1), null, line -> {});
+            long budget = kMeansBytes(uniform(nominal));
+            assertThat(r.budgetBytes()).isEqualTo(budget);
+            assertThat(kMeansBytes(r.policy().bits())).as("nominal %d", nominal).isEqualTo(r.bytes())
+                    .isLessThanOrEqualTo(budget);
+            assertThat(r.policy().name()).isEqualTo("haq-" + nominal);
             r.policy().requireCovers(TinySearch.CONFIG);
+            List<LinearId> ids = LinearId.all(TinySearch.CONFIG);
             for (EpisodeRecord e : r.log()) {
-                assertThat(e.averageBits()).isLessThanOrEqualTo(Double.parseDouble(budget));
+                Map<LinearId, Integer> bits = new java.util.HashMap<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    bits.put(ids.get(i), e.bits().get(i));
+                }
+                assertThat(kMeansBytes(bits)).isEqualTo(e.bytes()).isLessThanOrEqualTo(budget);
                 assertThat(e.bits()).allMatch(b -> b >= 1 && b <= 8);
             }
             assertThat(r.reward()).isEqualTo(r.log().stream().mapToDouble(EpisodeRecord::reward).max().orElseThrow());
@@ -53,8 +64,8 @@ class HaqSearchTest {
 
     @Test
     void theSameSeedGivesIdenticalPoliciesAndLogs() {
-        SearchResult a = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config("3", 6, 7), null, line -> {});
-        SearchResult b = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config("3", 6, 7), null, line -> {});
+        SearchResult a = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 6, 7), null, line -> {});
+        SearchResult b = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 6, 7), null, line -> {});
         assertThat(b.policy()).isEqualTo(a.policy());
         assertThat(b.log()).isEqualTo(a.log());
         List<LinearId> ids = LinearId.all(TinySearch.CONFIG);
@@ -63,15 +74,15 @@ class HaqSearchTest {
 
     @Test
     void anotherSeedExploresOtherPolicies() {
-        SearchResult a = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config("3", 4, 7), null, line -> {});
-        SearchResult b = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config("3", 4, 8), null, line -> {});
+        SearchResult a = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 4, 7), null, line -> {});
+        SearchResult b = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 4, 8), null, line -> {});
         assertThat(b.log().stream().map(EpisodeRecord::bits).toList())
                 .isNotEqualTo(a.log().stream().map(EpisodeRecord::bits).toList());
     }
 
     @Test
     void aSearchStoppedAfterAnEpisodeResumesToTheSameResultAsAnUninterruptedOne(@TempDir Path dir) {
-        SearchConfig config = TinySearch.config("3", 6, 3);
+        SearchConfig config = TinySearch.config(3, 6, 3);
         SearchResult whole = TinySearch.search(QuantScheme.KMEANS).run(config, null, line -> {});
         Path checkpoint = dir.resolve("haq-3.ckpt");
         List<String> lines = new ArrayList<>();
@@ -91,9 +102,9 @@ class HaqSearchTest {
     @Test
     void aCheckpointOfAnotherSearchIsIgnored(@TempDir Path dir) {
         Path checkpoint = dir.resolve("x.ckpt");
-        TinySearch.search(QuantScheme.KMEANS).run(TinySearch.config("3", 3, 3), checkpoint, line -> {});
+        TinySearch.search(QuantScheme.KMEANS).run(TinySearch.config(3, 3, 3), checkpoint, line -> {});
         List<String> lines = new ArrayList<>();
-        SearchResult r = TinySearch.search(QuantScheme.KMEANS).run(TinySearch.config("3", 3, 4), checkpoint,
+        SearchResult r = TinySearch.search(QuantScheme.KMEANS).run(TinySearch.config(3, 3, 4), checkpoint,
                 lines::add);
         assertThat(lines.get(0)).contains("belongs to another search");
         assertThat(r.log()).hasSize(3);
@@ -101,7 +112,7 @@ class HaqSearchTest {
 
     @Test
     void actionsMapToWidthsWithEqualSharesOfTheUnitInterval() {
-        SearchConfig c = new SearchConfig("haq-x", new BigDecimal("3"), 2, 5, 1, 0, TinySearch.AGENT);
+        SearchConfig c = new SearchConfig("haq-x", 3, 2, 5, 1, 0, TinySearch.AGENT);
         assertThat(c.bitsFor(0.0)).isEqualTo(2);
         assertThat(c.bitsFor(0.24)).isEqualTo(2);
         assertThat(c.bitsFor(0.26)).isEqualTo(3);

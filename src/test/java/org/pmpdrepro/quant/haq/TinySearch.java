@@ -1,7 +1,6 @@
 package org.pmpdrepro.quant.haq;
 
 import ai.djl.Device;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,7 +37,8 @@ final class TinySearch {
         return new HaqSearch(model(), scheme, calibration(), Device.cpu(), 4);
     }
 
-    static SearchConfig config(String budget, int episodes, long seed) {
-        return new SearchConfig("haq-" + budget, new BigDecimal(budget), 1, 8, episodes, seed, AGENT);
+    /** A search under Any-Precision's bytes at {@code nominal} bits. */
+    static SearchConfig config(int nominal, int episodes, long seed) {
+        return new SearchConfig("haq-" + nominal, nominal, 1, 8, episodes, seed, AGENT);
     }
 }

@@ -15,6 +15,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 
@@ -76,7 +77,9 @@ class RtnQuantizerTest {
     @Test
     void widthsOutsideTwoToEightAreRefused() {
         assertThatThrownBy(() -> RtnQuantizer.perRow(Set.of(1, 4))).hasMessageContaining("bit-width 1 outside 2..8");
-        assertThatThrownBy(() -> new RtnQuantizer(new TreeSet<>(Set.of(9)), 0)).hasMessageContaining("9");
-        assertThatThrownBy(() -> new RtnQuantizer(new TreeSet<>(Set.of(4)), -2)).hasMessageContaining("group size -2");
+        assertThatThrownBy(() -> new RtnQuantizer(new TreeSet<>(Set.of(9)), Grouping.perRow()))
+                .hasMessageContaining("9");
+        assertThatThrownBy(() -> new RtnQuantizer(new TreeSet<>(Set.of(4)), Grouping.columns(-2)))
+                .hasMessageContaining("group size -2");
     }
 }

@@ -15,6 +15,7 @@ import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
+import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -39,7 +40,9 @@ class CodecRoundTripTest {
     static Stream<QuantizedModel> models() throws IOException {
         return Stream.of(
                 RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(MODEL, QuantizationInputs.none()),
-                new RtnQuantizer(new java.util.TreeSet<>(Set.of(3, 8)), 6).quantize(MODEL, QuantizationInputs.none()),
+                new RtnQuantizer(new java.util.TreeSet<>(Set.of(3, 8)), Grouping.columns(6)).quantize(MODEL,
+                        QuantizationInputs.none()),
+                RtnQuantizer.equalBytes(Set.of(2, 3, 4)).quantize(MODEL, QuantizationInputs.none()),
                 AnyPrecisionQuantizer.defaults().quantize(MODEL, QuantizationInputs.withSensitivities(MAGNITUDE)),
                 new AnyPrecisionQuantizer(3, 6, 20).quantize(MODEL, QuantizationInputs.withSensitivities(MAGNITUDE)));
     }
