@@ -107,15 +107,33 @@ public final class Schedulers {
         };
     }
 
+    /**
+     * A fixed per-matrix mix of two uniform widths at the matched scheduler's measured bits: the pair's widths, or,
+     * on a back-bone whose nominal widths are themselves mixed policies (Bit-Mixer at equal bytes, whose
+     * {@code bit-mixer-4} mixes 4 and 5 bits), the two adjacent widths it serves that bracket the target.
+     */
     private static Scheduler matched(String name, Target target, Sources sources) throws IOException {
         PrecisionPair pair = target.pair();
         int high = pair.high().uniformBits();
         int low = pair.low().uniformBits();
         QuantizedModel model = Objects.requireNonNull(target.model(), "a matched mix needs the quantized model");
         if (high < 1 || low < 1) {
-            throw new IllegalArgumentException(name + " mixes two uniform widths per matrix; back-bone " 
-                    + target.backbone() + " serves the pair as " + pair.high() + " and " + pair.low()
-                    + " (use a back-bone with per-matrix widths: any-precision or bit-mixer)");
+            java.util.List<Integer> widths = new java.util.ArrayList<>(new java.util.TreeSet<>(model.bitWidths()));
+            double bits = target.matchedBits();
+            high = -1;
+            for (int i = 0; i + 1 < widths.size(); i++) {
+                if (widths.get(i) <= bits && bits <= widths.get(i + 1)) {
+                    low = widths.get(i);
+                    high = widths.get(i + 1);
+                    break;
+                }
+            }
+            if (high < 1) {
+                throw new IllegalArgumentException(name + " mixes two uniform widths per matrix; back-bone "
+                        + target.backbone() + " serves the pair as " + pair.high() + " and " + pair.low()
+                        + " and uniform widths " + widths + ", none of two adjacent ones around " + bits
+                        + " bits (use a back-bone with per-matrix widths: any-precision or bit-mixer)");
+            }
         }
         FisherSensitivities fisher = FisherSensitivities.load(sources.fisherFile(), model.config());
         MatchedMix.Result mix = MatchedMix.match(model.config(), MatchedMix.rank(model, fisher, high, low), high,

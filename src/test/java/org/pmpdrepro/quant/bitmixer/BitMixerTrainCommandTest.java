@@ -51,8 +51,10 @@ class BitMixerTrainCommandTest {
         }
         String modelSha = manifest.get("base_model_sha256").asText();
         BitMixerWeights weights = BitMixerArtefact.read(out, config, modelSha);
-        assertThat(weights.bitWidths()).containsExactly(2, 3, 4);
-        assertThat(BitMixerModel.of(weights).policies()).containsOnlyKeys("bit-mixer-2.5", "bit-mixer-3.5");
+        assertThat(weights.bitWidths()).containsExactly(2, 3, 4, 5);
+        // One policy per nominal width whose next width is trained too, each at Any-Precision's bytes there.
+        assertThat(BitMixerModel.of(weights).policies()).containsOnlyKeys("bit-mixer-2", "bit-mixer-3",
+                "bit-mixer-4");
 
         assertThatThrownBy(() -> BitMixerArtefact.read(out, config, "0".repeat(64)))
                 .hasMessageContaining("base_model_sha256").hasMessageContaining(modelSha);
