@@ -15,7 +15,8 @@ import org.pmpdrepro.quant.SensitivitySource;
  * its own members, up to {@code parentBits}. The sensitivities come from {@link QuantizationInputs}; with
  * {@link SensitivitySource#uniform()} the clustering is plain k-means.
  *
- * @param seedBits width of the k-means seed, 2..parentBits (the reference implementation uses 2)
+ * @param seedBits width of the k-means seed, 2..parentBits (PMPD's code uses 2; Any-Precision LLM's own
+ *     reference seeds at 3 bits and upscales to an 8-bit parent)
  * @param parentBits widest width served, up to 8
  * @param maxIterations cap on Lloyd iterations of every clustering (each also stops when assignments settle)
  */
@@ -35,7 +36,10 @@ public record AnyPrecisionQuantizer(int seedBits, int parentBits, int maxIterati
         }
     }
 
-    /** The reference set-up: a 2-bit seed upscaled to a 4-bit parent, serving 2, 3 and 4 bits. */
+    /**
+     * PMPD's set-up: a 2-bit seed upscaled to a 4-bit parent, serving 2, 3 and 4 bits (Any-Precision LLM's own
+     * reference seeds at 3 bits and upscales to 8).
+     */
     public static AnyPrecisionQuantizer defaults() {
         return new AnyPrecisionQuantizer(2, 4, 100);
     }

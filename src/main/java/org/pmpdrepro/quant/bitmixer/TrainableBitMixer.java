@@ -114,6 +114,9 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         return new ArrayList<>(params.values());
     }
 
+    /** The smallest step a row keeps after an update (an LSQ step has no lower bound of its own). */
+    static final float MIN_STEP = 1e-6f;
+
     /** Replaces a parameter after an optimizer step or on resuming (the old array is closed). */
     @Override
     public void replace(String name, NDArray updated) {
@@ -124,6 +127,16 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         if (!old.getShape().equals(updated.getShape())) {
             throw new IllegalArgumentException("parameter '" + name + "' has shape " + old.getShape()
                     + "; the replacement has " + updated.getShape());
+        }
+        if (name.contains(".step.")) {
+            // A row's step must stay positive (BitMixerLinear refuses the weights otherwise): an update that would
+            // carry it to or below zero leaves it at MIN_STEP, which quantizes the row to (almost) zero, as the
+            // shrinking step was driving it to.
+            NDArray floored = updated.maximum(MIN_STEP);
+            // Made inside the optimizer's scope, like the update itself: kept past it.
+            ai.djl.ndarray.NDScope.unregister(floored);
+            updated.close();
+            updated = floored;
         }
         updated.attach(manager);
         updated.setRequiresGradient(true);
