@@ -3,6 +3,7 @@ package org.pmpdrepro.suite;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +21,45 @@ final class FindingsSummary {
 
     private FindingsSummary() {}
 
-    static void write(Path file, Ablation ablation, SuiteSession.Conclusions c) throws IOException {
-        AtomicFiles.writeText(file, markdown(ablation, c));
+    static void write(Path file, Ablation ablation, SuiteSession.Conclusions c, Collection<CellOutcome> outcomes)
+            throws IOException {
+        AtomicFiles.writeText(file, markdown(ablation, c) + bytes(ablation, outcomes));
+    }
+
+    /**
+     * For A2, what each cell reads: the paper's average bits and the weight bytes per decode step, with the ratio to
+     * Any-Precision's cell of the same task, pair and scheduler (the comparisons are meant at equal bytes, within
+     * {@code quant.EqualBytes#TOLERANCE}); empty for A1, whose arms share one back-bone.
+     */
+    static String bytes(Ablation ablation, Collection<CellOutcome> outcomes) {
+        if (ablation != Ablation.REPLACE_PTQ_METHOD) {
+            return "";
+        }
+        Map<String, CellOutcome> byKey = new LinkedHashMap<>();
+        outcomes.stream().filter(o -> o.cell().ablation() == ablation).forEach(o -> byKey.put(key(o.cell(),
+                o.cell().backbone()), o));
+        Set<String> columns = new LinkedHashSet<>();
+        Map<String, Map<String, String>> rows = new java.util.TreeMap<>();
+        for (CellOutcome o : byKey.values()) {
+            Cell cell = o.cell();
+            String column = cell.task().id() + " " + cell.pair();
+            columns.add(column);
+            CellOutcome reference = byKey.get(key(cell, "any-precision"));
+            String ratio = reference == null || !(reference.bytesPerToken() > 0) ? ""
+                    : String.format(Locale.ROOT, " (%+.1f%%)", 100 * (o.bytesPerToken() / reference.bytesPerToken() - 1));
+            rows.computeIfAbsent(cell.backbone() + " " + cell.scheduler(), k -> new LinkedHashMap<>()).put(column,
+                    String.format(Locale.ROOT, "%.3f b · %,.0f B%s", o.averageBits(), o.bytesPerToken(),
+                            cell.backbone().equals("any-precision") ? "" : ratio));
+        }
+        StringBuilder b = new StringBuilder("\nWhat each cell reads: the paper's average bits (b) and the weight bytes"
+                + " per decode step (B), with the difference from Any-Precision's cell of the same task, pair and"
+                + " scheduler.\n\n");
+        table(b, "back-bone scheduler", columns, rows);
+        return b.toString();
+    }
+
+    private static String key(Cell cell, String backbone) {
+        return cell.task().id() + "/" + cell.pair() + "/" + backbone + "/" + cell.scheduler();
     }
 
     static String markdown(Ablation ablation, SuiteSession.Conclusions c) {

@@ -232,7 +232,8 @@ public final class SuiteSession {
         try {
             FindingsCsv.write(csv, c.findings());
             ClaimsCsv.write(config.findingsDir().resolve(ablation.id() + "-claims.csv"), c.claims(), expected);
-            FindingsSummary.write(config.findingsDir().resolve(ablation.id() + "-summary.md"), ablation, c);
+            FindingsSummary.write(config.findingsDir().resolve(ablation.id() + "-summary.md"), ablation, c,
+                    outcomes.values());
             if (config.update()) {
                 update(ablation, c);
             } else if (config.recordSpread()) {
