@@ -150,6 +150,19 @@ class QuantTableCommandTest {
         assertThat(Files.readAllLines(dir.resolve("out-regen").resolve("quant-table.csv"))).hasSize(3);
     }
 
+    /** Bit-Mixer's rows are its policies at Any-Precision's bytes, labelled with their average bits. */
+    private static String bitMixerRow(String policy) throws IOException {
+        LlamaConfig config = LlamaConfig.read(Path.of("fixtures", "model", "config.json"));
+        try (org.pmpdrepro.eval.ModelBundle bundle = org.pmpdrepro.eval.ModelBundle.open(Path.of("fixtures", "model"),
+                org.pmpdrepro.decode.DeviceChoice.CPU)) {
+            var model = new org.pmpdrepro.eval.ExperimentBackbones(Path.of("fixtures", "tasks"),
+                    Path.of("fixtures", "quant"), org.pmpdrepro.quant.store.QuantizationStore.atDefaultLocation())
+                    .build("bit-mixer", bundle);
+            return String.format(Locale.ROOT, "bit-mixer,%s (%.3f bits)", policy,
+                    model.policies().get(policy).averageBits(config));
+        }
+    }
+
     private static String haqRow(String policy, Map<String, Double> bits) {
         assertThat(bits).as("committed HAQ policies").containsKey(policy);
         return String.format(Locale.ROOT, "haq,%s (%.3f bits)", policy, bits.get(policy));
@@ -169,8 +182,8 @@ class QuantTableCommandTest {
         Map<String, Double> bits = new HashMap<>();
         policies.policies().forEach(e -> bits.put(e.policy().name(), e.averageBits()));
         assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',', l.indexOf(',') + 1)))
-                .containsExactly("full,full", haqRow("haq-3", bits), haqRow("haq-4", bits), "bit-mixer,3",
-                        "bit-mixer,4");
+                .containsExactly("full,full", haqRow("haq-3", bits), haqRow("haq-4", bits),
+                        bitMixerRow("bit-mixer-3"), bitMixerRow("bit-mixer-4"));
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",", -1);
             assertThat(Double.parseDouble(f[2])).as(line).isGreaterThan(1.0).isFinite();

@@ -71,23 +71,40 @@ class CommittedBitMixerTest {
     void manifestMatchesItsInputs() throws Exception {
         assertThat(BitMixerArtefact.manifest(ARTEFACT).get("calibration_sha256").asText())
                 .isEqualTo(Hashes.sha256Hex(CALIBRATION));
-        assertThat(weights.bitWidths()).containsExactly(2, 3, 4);
+        assertThat(weights.bitWidths()).containsExactly(2, 3, 4, 5);
     }
 
     @Test
-    @DisplayName("fine-tuned calibration perplexity is monotone in bits: 4 <= mixed 3.5 <= 3 <= mixed 2.5 <= 2")
+    @DisplayName("fine-tuned calibration perplexity is monotone in bits: 5 <= bit-mixer-4 <= 4 <= bit-mixer-3 <= 3"
+            + " <= bit-mixer-2 <= 2")
     void fineTunedPerplexityIsMonotoneInBits() {
         BitMixerModel model = BitMixerModel.of(weights);
-        BitPolicy high = model.policies().get("bit-mixer-3.5");
-        BitPolicy low = model.policies().get("bit-mixer-2.5");
-        Map<String, Double> ppl = perplexities(model, List.of(Precision.bits(4),
-                high.precision(checkpoint.config()), Precision.bits(3), low.precision(checkpoint.config()),
-                Precision.bits(2)));
+        List<Precision> chain = new java.util.ArrayList<>();
+        for (int b = 4; b >= 2; b--) {
+            chain.add(Precision.bits(b + 1));
+            chain.add(model.policies().get("bit-mixer-" + b).precision(checkpoint.config()));
+        }
+        chain.add(Precision.bits(2));
+        Map<String, Double> ppl = perplexities(model, chain);
         System.out.println("fine-tuned bit-mixer calibration perplexity (first " + DOCUMENTS + " documents): " + ppl);
-        assertThat(ppl.get("4bit")).isLessThanOrEqualTo(ppl.get("bit-mixer-3.5"));
-        assertThat(ppl.get("bit-mixer-3.5")).isLessThanOrEqualTo(ppl.get("3bit"));
-        assertThat(ppl.get("3bit")).isLessThanOrEqualTo(ppl.get("bit-mixer-2.5"));
-        assertThat(ppl.get("bit-mixer-2.5")).isLessThanOrEqualTo(ppl.get("2bit"));
+        List<Double> values = List.copyOf(ppl.values());
+        for (int i = 1; i < values.size(); i++) {
+            assertThat(values.get(i)).as(chain.get(i).label() + " against " + chain.get(i - 1).label())
+                    .isGreaterThanOrEqualTo(values.get(i - 1));
+        }
+    }
+
+    @Test
+    @DisplayName("each policy bit-mixer-<b> reads at most Any-Precision's bytes at b bits, and within 3% of them")
+    void eachPolicyReadsAnyPrecisionsBytesAtItsNominalWidth() {
+        BitMixerModel model = BitMixerModel.of(weights);
+        for (int b = 2; b <= 4; b++) {
+            String name = "bit-mixer-" + b;
+            long reference = org.pmpdrepro.quant.EqualBytes.anyPrecisionBytes(checkpoint.config(), b);
+            long bytes = model.policyMemory(java.util.Set.of(name)).orElseThrow().bytesReadPerToken(name);
+            assertThat(bytes).as(name).isLessThanOrEqualTo(reference)
+                    .isGreaterThanOrEqualTo((long) Math.ceil(reference * (1 - org.pmpdrepro.quant.EqualBytes.TOLERANCE)));
+        }
     }
 
     /**
