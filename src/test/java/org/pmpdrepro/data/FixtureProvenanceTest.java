@@ -44,7 +44,7 @@ class FixtureProvenanceTest {
     @Test
     @DisplayName("an unedited copy loads, and its provenance is the committed manifest's hash")
     void uneditedCopyLoads() {
-        assertThat(TaskFixtures.load(dir, Task.DEBSUM, Split.TEST)).hasSize(256);
+        assertThat(TaskFixtures.load(dir, Task.DEBSUM, Split.TEST)).hasSize(512);
         assertThat(Provenance.manifestSha256(dir)).isEqualTo(Provenance.manifestSha256(TaskFixtures.DEFAULT_DIR));
     }
 
