@@ -107,6 +107,17 @@ public final class Comparisons {
                                 + " one model"), NESTED_MEMORY));
             }
         }
+        // Bit-Mixer's own feature, widths chosen per layer at run time: its fixed per-group mix at its static
+        // schedule's bits, against PMPD's static schedule on Any-Precision. Its widths are not the pair's, so no
+        // memory claim.
+        if (system.scheduler().equals("static")) {
+            Cell mix = cells.get(key(system.task().id(), "bit-mixer", system.pair().toString(), "matched-static"));
+            if (mix != null) {
+                out.add(new Comparison(Ablation.REPLACE_PTQ_METHOD, mix, system, new PaperClaim(Direction.NONE,
+                        "no quality claim; Bit-Mixer runs its own per-layer mix at its static schedule's bits"),
+                        NO_MEMORY_CLAIM));
+            }
+        }
     }
 
     private static String key(String task, String backbone, String pair, String scheduler) {

@@ -24,10 +24,16 @@ class ComparisonsTest {
     @Test
     void a2ComparesAnyPrecisionWithEachOtherBackboneUnderTheSameScheduleAndClaimsLessMemory() {
         List<Comparison> a2 = Comparisons.of(Grid.design(), Ablation.REPLACE_PTQ_METHOD);
-        assertThat(a2).hasSize(3 * 2 * 3 * 3);
-        assertThat(a2).allMatch(c -> c.system().backbone().equals("any-precision")
-                && c.system().scheduler().equals(c.baseline().scheduler())
-                && c.memoryClaim().direction() == Direction.LOWER);
+        // Any-Precision against GPTQ, HAQ and Bit-Mixer under each of three schedules, and its static schedule
+        // against Bit-Mixer's own per-group mix at Bit-Mixer's static bits; 3 tasks x 2 pairs.
+        assertThat(a2).hasSize(3 * 2 * (3 * 3 + 1));
+        assertThat(a2).allMatch(c -> c.system().backbone().equals("any-precision"));
+        assertThat(a2).filteredOn(c -> c.baseline().scheduler().equals("matched-static")).hasSize(6)
+                .allMatch(c -> c.baseline().backbone().equals("bit-mixer") && c.system().scheduler().equals("static")
+                        && c.memoryClaim().direction() == Direction.NONE);
+        assertThat(a2).filteredOn(c -> !c.baseline().scheduler().equals("matched-static"))
+                .allMatch(c -> c.system().scheduler().equals(c.baseline().scheduler())
+                        && c.memoryClaim().direction() == Direction.LOWER);
         assertThat(a2.get(0).displayName()).isEqualTo("debsum · 4>3 · any-precision vs gptq (static)");
     }
 
