@@ -32,10 +32,23 @@ public record Comparison(Ablation ablation, Cell baseline, Cell system, PaperCla
 
     /** How it reads in reports: {@code debsum · 4>3 · static vs none-matched (any-precision)}. */
     public String displayName() {
-        String arms = system.backbone().equals(baseline.backbone())
-                ? system.scheduler() + " vs " + baseline.scheduler() + " (" + system.backbone() + ")"
-                : system.backbone() + " vs " + baseline.backbone() + " (" + system.scheduler() + ")";
-        return system.task().id() + " · " + system.pair() + " · " + arms;
+        return system.task().id() + " · " + system.pair() + " · " + arms();
+    }
+
+    /**
+     * The two arms without task and pair: {@code static vs none-low (any-precision)}, {@code any-precision vs gptq
+     * (static)}, or both names in full where back-bone and scheduler both differ
+     * ({@code any-precision static vs bit-mixer matched-static}).
+     */
+    public String arms() {
+        if (system.backbone().equals(baseline.backbone())) {
+            return system.scheduler() + " vs " + baseline.scheduler() + " (" + system.backbone() + ")";
+        }
+        if (system.scheduler().equals(baseline.scheduler())) {
+            return system.backbone() + " vs " + baseline.backbone() + " (" + system.scheduler() + ")";
+        }
+        return system.backbone() + " " + system.scheduler() + " vs " + baseline.backbone() + " "
+                + baseline.scheduler();
     }
 
     /** Arms share their shard key, so a shard holding one holds the other. */

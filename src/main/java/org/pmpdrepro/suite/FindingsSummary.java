@@ -79,8 +79,7 @@ final class FindingsSummary {
             columns.add(column);
             String row = (cmp.system().backbone().equals(cmp.baseline().backbone())
                     ? cmp.system().scheduler() + " vs " + cmp.baseline().scheduler()
-                    : cmp.system().backbone() + " vs " + cmp.baseline().backbone() + " (" + cmp.system().scheduler()
-                            + ")") + (f.role() == Finding.Role.EXACT ? " · resident bytes" : "");
+                    : cmp.arms()) + (f.role() == Finding.Role.EXACT ? " · resident bytes" : "");
             rows.computeIfAbsent(row, k -> new LinkedHashMap<>()).put(column, entry(f));
         }
         table(b, "comparison", columns, rows);

@@ -28,6 +28,9 @@ class ComparisonsTest {
         // against Bit-Mixer's own per-group mix at Bit-Mixer's static bits; 3 tasks x 2 pairs.
         assertThat(a2).hasSize(3 * 2 * (3 * 3 + 1));
         assertThat(a2).allMatch(c -> c.system().backbone().equals("any-precision"));
+        assertThat(a2).filteredOn(c -> c.baseline().scheduler().equals("matched-static"))
+                .extracting(Comparison::displayName)
+                .contains("debsum · 4>3 · any-precision static vs bit-mixer matched-static");
         assertThat(a2).filteredOn(c -> c.baseline().scheduler().equals("matched-static")).hasSize(6)
                 .allMatch(c -> c.baseline().backbone().equals("bit-mixer") && c.system().scheduler().equals("static")
                         && c.memoryClaim().direction() == Direction.NONE);
