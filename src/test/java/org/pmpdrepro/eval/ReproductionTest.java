@@ -18,15 +18,17 @@ class ReproductionTest {
 
     @Test
     void everyTaskIsDecodedScoredAgainstItsDatasetReferencesAndComparedWithBaselines() throws IOException {
-        Reproduction.Settings settings = Reproduction.Settings.defaults().withLimit(4).withBatchSize(3)
+        Reproduction.Settings settings = Reproduction.Settings.defaults().withLimit(8).withBatchSize(3)
                 .withScorer(TaskScorer.Config.defaults().withBertScore(false));
         try (ModelBundle bundle = ModelBundle.open(RandomModelDirectory.write(dir.resolve("model"), 9L),
                 DeviceChoice.CPU)) {
             List<TaskResult> results = Reproduction.run(bundle, settings);
             assertThat(results).extracting(TaskResult::task).containsExactly(Task.values());
             for (TaskResult r : results) {
-                assertThat(r.outputs().size()).isEqualTo(4);
+                assertThat(r.outputs().size()).isEqualTo(8);
                 assertThat(r.scores().values().keySet()).containsAll(List.of("rougeL", "bleu", "sacrebleu"));
+                // Echo and random-other; the first 8 test examples (by id) include texts that differ, so random-other
+                // can derange them (the first 4 of debchat are three editions of one manual with one description).
                 assertThat(r.baselines()).hasSize(2);
                 assertThat(r.outputs().samples()).allSatisfy(s -> assertThat(s.tokens()).isNotEmpty());
             }

@@ -97,6 +97,12 @@ class CommittedSchedulesTest {
                 .isEqualTo(Hashes.sha256Hex(f));
     }
 
+    /** The policies a back-bone serves a pair as ({@code haq-4>haq-3}), or null where it serves uniform widths. */
+    static String servedAs(String backbone, PrecisionPair pair) {
+        return backbone.equals("haq") || backbone.equals("bit-mixer") ? backbone + "-" + pair.high().uniformBits()
+                + ">" + backbone + "-" + pair.low().uniformBits() : null;
+    }
+
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("everyBackbone")
     void eachStaticSearchDecidedByItsTasksHeadlineMetricWithinATenthOfTheGapOnAtLeast256Prompts(String backbone,
@@ -105,10 +111,11 @@ class CommittedSchedulesTest {
         JsonNode n = committed(f, backbone, "calibration_split");
         assertThat(n.get("command").asText()).startsWith("pmpd pmpd static-search");
         assertThat(n.get("metric").asText()).as(f.toString()).isEqualTo(StaticSearch.headlineMetric(task));
-        // HAQ decodes a pair as its policies under those budgets, as the suite does; the others their uniform widths.
-        if (backbone.equals("haq")) {
-            assertThat(n.get("served_as").asText()).as(f.toString())
-                    .isEqualTo("haq-" + pair.high().uniformBits() + ">haq-" + pair.low().uniformBits());
+        // HAQ and Bit-Mixer decode a pair as their policies at Any-Precision's bytes, as the suite does; the others
+        // their uniform widths.
+        String servedAs = servedAs(backbone, pair);
+        if (servedAs != null) {
+            assertThat(n.get("served_as").asText()).as(f.toString()).isEqualTo(servedAs);
         } else {
             assertThat(n.has("served_as")).as(f.toString()).isFalse();
         }
@@ -140,8 +147,7 @@ class CommittedSchedulesTest {
         assertThat(card.get("command").asText()).startsWith("pmpd pmpd train-learned");
         JsonNode servedAs = card.get("data").get("served_as");
         assertThat(servedAs == null ? null : servedAs.asText()).as(f + ": the precisions the branches decoded with")
-                .isEqualTo(backbone.equals("haq")
-                        ? "haq-" + pair.high().uniformBits() + ">haq-" + pair.low().uniformBits() : null);
+                .isEqualTo(servedAs(backbone, pair));
         int[] validationCounts = new int[SwitchPoints.CLASSES];
         for (int k = 0; k < validationCounts.length; k++) {
             validationCounts[k] = card.get("label_counts_validation").get(k).asInt();
