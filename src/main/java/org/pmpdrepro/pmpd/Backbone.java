@@ -86,8 +86,11 @@ public interface Backbone {
 
     /**
      * {@code any-precision-uniform} (plain k-means, uniform sensitivities), or any of {@link ExperimentBackbones#NAMES}
-     * as the suite builds it (the back-bones the committed schedules are fitted on, each its own, under
-     * {@code fixtures/pmpd/{static,learned}/<back-bone>/}).
+     * as the suite builds it. Committed schedules exist for the grid's back-bones only ({@code any-precision},
+     * {@code gptq}, {@code haq}, {@code bit-mixer}, each its own under
+     * {@code fixtures/pmpd/{static,learned}/<back-bone>/}); {@code rtn}, the per-row configurations and
+     * {@code any-precision-uniform} have none, so PMPD's static and learned schedulers cannot run on them until
+     * they are fitted.
      */
     static Backbone parse(String name, Path modelDir, Path fixtures) {
         return name.equals("any-precision-uniform") ? anyPrecisionUniform() : experiment(name, modelDir, fixtures);

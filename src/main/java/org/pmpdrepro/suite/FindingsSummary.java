@@ -65,9 +65,9 @@ final class FindingsSummary {
     static String markdown(Ablation ablation, SuiteSession.Conclusions c) {
         StringBuilder b = new StringBuilder();
         b.append("**").append(ablation.id().toUpperCase(Locale.ROOT)).append(" · ").append(ablation.title())
-                .append("**: headline difference (system − baseline; Rouge-L, SacreBLEU on debtrans); `*` Holm-adjusted"
-                        + " two-sided p < 0.05 over the ablation's headline family; ✓ agrees with the paper, ✗"
-                        + " disagrees, ? inconclusive (golden/CLAIMS.md).\n\n");
+                .append("**: headline difference (system − baseline; Rouge-L, SacreBLEU on debtrans) with its paired"
+                        + " bootstrap 95% interval; `*` Holm-adjusted two-sided p < 0.05 over the ablation's headline"
+                        + " family; ✓ agrees with the paper, ✗ disagrees, ? inconclusive (golden/CLAIMS.md).\n\n");
         Set<String> columns = new LinkedHashSet<>();
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         for (Finding f : c.findings()) {
@@ -121,7 +121,8 @@ final class FindingsSummary {
             return String.format(Locale.ROOT, "%+,.0f%s", f.difference(), mark);
         }
         String digits = f.metric().equals("sacrebleu") ? "%+.2f" : "%+.3f";
-        return String.format(Locale.ROOT, digits, f.difference()) + (f.significantAfterHolm() ? "*" : "") + mark;
+        return String.format(Locale.ROOT, digits, f.difference()) + (f.significantAfterHolm() ? "*" : "")
+                + String.format(Locale.ROOT, " [" + digits + ", " + digits + "]", f.ciLower(), f.ciUpper()) + mark;
     }
 
     private static String verdict(ClaimResult r) {
