@@ -46,7 +46,8 @@ final class FindingsSummary {
             columns.add(column);
             CellOutcome reference = byKey.get(key(cell, "any-precision"));
             String ratio = reference == null || !(reference.bytesPerToken() > 0) ? ""
-                    : String.format(Locale.ROOT, " (%+.1f%%)", 100 * (o.bytesPerToken() / reference.bytesPerToken() - 1));
+                    : String.format(Locale.ROOT, " (%+.1f%%)",
+                            100 * (o.bytesPerToken() / reference.bytesPerToken() - 1));
             rows.computeIfAbsent(cell.backbone() + " " + cell.scheduler(), k -> new LinkedHashMap<>()).put(column,
                     String.format(Locale.ROOT, "%.3f b · %,.0f B%s", o.averageBits(), o.bytesPerToken(),
                             cell.backbone().equals("any-precision") ? "" : ratio));
