@@ -2,10 +2,12 @@ package org.pmpdrepro.pmpd;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
@@ -118,7 +120,7 @@ public final class Schedulers {
         int low = pair.low().uniformBits();
         QuantizedModel model = Objects.requireNonNull(target.model(), "a matched mix needs the quantized model");
         if (high < 1 || low < 1) {
-            java.util.List<Integer> widths = new java.util.ArrayList<>(new java.util.TreeSet<>(model.bitWidths()));
+            List<Integer> widths = new ArrayList<>(new TreeSet<>(model.bitWidths()));
             double bits = target.matchedBits();
             high = -1;
             for (int i = 0; i + 1 < widths.size(); i++) {

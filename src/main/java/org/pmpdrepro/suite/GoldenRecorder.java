@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ final class GoldenRecorder {
      * returns the diff of the golden file.
      */
     GoldenUpdate.Result goldens(List<CellOutcome> outcomes, CellRunner runner, RunStamp stamp,
-            java.util.function.Predicate<GoldenRow> inGrid) throws IOException {
+            Predicate<GoldenRow> inGrid) throws IOException {
         RunEnvironment env = runner.environment();
         DecodeConfiguration configuration = runner.configuration();
         List<GoldenUpdate.Fresh> fresh = new ArrayList<>();

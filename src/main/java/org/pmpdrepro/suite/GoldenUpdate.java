@@ -2,6 +2,7 @@ package org.pmpdrepro.suite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,7 +106,7 @@ public final class GoldenUpdate {
             GoldenFile written = current.without(inGrid.negate()).withRows(fresh.stream().map(Fresh::row).toList())
                     .write();
             for (Path r : retired) {
-                java.nio.file.Files.deleteIfExists(r);
+                Files.deleteIfExists(r);
             }
             return new Result(written, diff);
         } finally {

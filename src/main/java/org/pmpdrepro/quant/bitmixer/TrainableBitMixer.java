@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.bitmixer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.Rope;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
-import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightNames;
+import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.train.AdamW;
@@ -134,7 +135,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
             // shrinking step was driving it to.
             NDArray floored = updated.maximum(MIN_STEP);
             // Made inside the optimizer's scope, like the update itself: kept past it.
-            ai.djl.ndarray.NDScope.unregister(floored);
+            NDScope.unregister(floored);
             updated.close();
             updated = floored;
         }
