@@ -36,6 +36,8 @@ import picocli.CommandLine.ParseResult;
             org.pmpdrepro.container.RunJobCommand.class,
             CheckCellsCommand.class,
             QuantTableCommand.class,
+            QuantizeCommand.class,
+            SyntheticCheckpointCommand.class,
             HaqSearchCommand.class,
             BitMixerTrainCommand.class,
             PmpdCommand.class,

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.pmpdrepro.io.Json;
 
 /**
@@ -40,8 +42,35 @@ public final class CheckpointWriter {
     public static void writeSharded(Path dir, LlamaConfig config, Map<String, Tensor> tensors, DType dtype,
             int shardCount) throws IOException {
         List<Tensor> all = sorted(tensors);
-        if (shardCount < 1 || shardCount > all.size()) {
-            throw new IllegalArgumentException("shardCount " + shardCount + "; expected 1.." + all.size()
+        Map<String, Tensor> byName = new TreeMap<>(tensors);
+        writeShards(dir, config, all.stream().map(Tensor::name).toList(), byName::get, dtype, shardCount);
+    }
+
+    /**
+     * Writes every tensor {@code config} needs as {@link #writeSharded} does, each made by {@code make} only when its
+     * shard is written, so at most one shard's tensors are in memory at once (for checkpoints larger than the heap).
+     */
+    public static void writeGenerated(Path dir, LlamaConfig config, DType dtype, int shardCount,
+            Function<LlamaWeightLayout.Expected, Tensor> make) throws IOException {
+        Map<String, LlamaWeightLayout.Expected> expected = new TreeMap<>();
+        for (LlamaWeightLayout.Expected e : LlamaWeightLayout.expected(config)) {
+            expected.put(e.name(), e);
+        }
+        writeShards(dir, config, List.copyOf(expected.keySet()), name -> {
+            Tensor t = make.apply(expected.get(name));
+            if (!t.name().equals(name) || !Arrays.equals(t.shape(), expected.get(name).shape())) {
+                throw new IllegalArgumentException("made tensor '" + t.name() + "' "
+                        + Arrays.toString(t.shape()) + " for '" + name + "' "
+                        + Arrays.toString(expected.get(name).shape()));
+            }
+            return t;
+        }, dtype, shardCount);
+    }
+
+    private static void writeShards(Path dir, LlamaConfig config, List<String> names, Function<String, Tensor> tensor,
+            DType dtype, int shardCount) throws IOException {
+        if (shardCount < 1 || shardCount > names.size()) {
+            throw new IllegalArgumentException("shardCount " + shardCount + "; expected 1.." + names.size()
                     + " (one tensor at least per shard)");
         }
         Files.createDirectories(dir);
@@ -50,7 +79,11 @@ public final class CheckpointWriter {
         ObjectNode weightMap = JSON.createObjectNode();
         long totalBytes = 0;
         for (int s = 0; s < shardCount; s++) {
-            List<Tensor> shard = all.subList(s * all.size() / shardCount, (s + 1) * all.size() / shardCount);
+            List<String> shardNames = names.subList(s * names.size() / shardCount, (s + 1) * names.size() / shardCount);
+            List<Tensor> shard = new ArrayList<>(shardNames.size());
+            for (String name : shardNames) {
+                shard.add(tensor.apply(name));
+            }
             String file = String.format("model-%05d-of-%05d.safetensors", s + 1, shardCount);
             SafetensorsWriter.write(dir.resolve(file), shard, dtype, HF_METADATA);
             for (Tensor t : shard) {
