@@ -34,53 +34,80 @@ public final class LlamaGraph {
      */
     public static NDArray hidden(
             LlamaWeights w, NDArray ids, NDArray positions, NDArray keyBias, KvCache cache, RowPrecisions rows) {
-        LlamaConfig c = w.config();
+        Step step = step(w, ids, positions, keyBias, cache);
+        NDArray x = embed(w, ids);
+        for (int l = 0; l < w.config().numLayers(); l++) {
+            x = block(w, step, l, x, rows);
+        }
+        return finalNorm(w, x);
+    }
+
+    /**
+     * What every block of one forward pass shares: the batch's shape, its rotary tables at the given positions,
+     * the attention bias, and the KV cache (or null).
+     */
+    public record Step(long batch, long time, NDArray cos, NDArray sin, NDArray bias, KvCache cache) {}
+
+    /** The shared inputs of a pass over {@code ids} at {@code positions}; arguments as for {@link #hidden}. */
+    public static Step step(LlamaWeights w, NDArray ids, NDArray positions, NDArray keyBias, KvCache cache) {
         long batch = ids.getShape().get(0);
         long time = ids.getShape().get(1);
         long cached = cache == null ? 0 : cache.length();
-        int heads = c.numHeads();
-        int kvHeads = c.numKvHeads();
-        int headDim = c.headDim();
-        float eps = (float) c.rmsNormEps();
-
         // A position never exceeds the tokens seen so far, cached and new.
         NDArray cos = w.ropeCos(cached + time).get(positions).expandDims(1);
         NDArray sin = w.ropeSin(cached + time).get(positions).expandDims(1);
         NDArray bias = attentionBias(ids.getManager(), keyBias, batch, time, cached);
+        return new Step(batch, time, cos, sin, bias, cache);
+    }
 
-        NDArray x = w.embedding().get(ids);
-        for (int l = 0; l < c.numLayers(); l++) {
-            NDArray h = rmsNorm(x, rows.norm(w, l, BlockNorm.INPUT), eps);
-            NDArray[] qkv = rows.linears(h, w, l, Linear.Q, Linear.K, Linear.V);
-            NDArray q = heads(qkv[0], batch, time, heads, headDim);
-            NDArray k = heads(qkv[1], batch, time, kvHeads, headDim);
-            NDArray v = heads(qkv[2], batch, time, kvHeads, headDim);
-            q = rotate(q, cos, sin, headDim / 2);
-            k = rotate(k, cos, sin, headDim / 2);
-            if (cache != null) {
-                NDArray[] kv = cache.append(l, k, v);
-                k = kv[0];
-                v = kv[1];
-            }
-            // Query head h reads key/value head h / groupSize: split the heads axis instead of copying K and V.
-            NDArray qg = q.reshape(batch, kvHeads, c.groupSize(), time, headDim);
-            NDArray scores = ScalarOperands.mul(qg.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)),
-                    1.0f / (float) Math.sqrt(headDim));
-            if (bias != null) {
-                scores = scores.add(bias);
-            }
-            NDArray attended = scores.softmax(-1).matMul(v.expandDims(2));
-            NDArray merged = attended.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
-                    .reshape(batch, time, (long) heads * headDim);
-            x = x.add(rows.linear(merged, w, l, Linear.O));
+    /** The residual stream entering block 0: the token embeddings, {@code [batch, time, hidden]}. */
+    public static NDArray embed(LlamaWeights w, NDArray ids) {
+        return w.embedding().get(ids);
+    }
 
-            NDArray h2 = rmsNorm(x, rows.norm(w, l, BlockNorm.POST_ATTENTION), eps);
-            NDArray[] gateUp = rows.linears(h2, w, l, Linear.GATE, Linear.UP);
-            NDArray gate = gateUp[0];
-            NDArray up = gateUp[1];
-            x = x.add(rows.linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, l, Linear.DOWN));
+    /** Block {@code l} applied to the residual stream {@code x}: the stream entering block {@code l + 1}. */
+    public static NDArray block(LlamaWeights w, Step step, int l, NDArray x, RowPrecisions rows) {
+        LlamaConfig c = w.config();
+        long batch = step.batch();
+        long time = step.time();
+        int heads = c.numHeads();
+        int kvHeads = c.numKvHeads();
+        int headDim = c.headDim();
+        float eps = (float) c.rmsNormEps();
+        NDArray h = rmsNorm(x, rows.norm(w, l, BlockNorm.INPUT), eps);
+        NDArray[] qkv = rows.linears(h, w, l, Linear.Q, Linear.K, Linear.V);
+        NDArray q = heads(qkv[0], batch, time, heads, headDim);
+        NDArray k = heads(qkv[1], batch, time, kvHeads, headDim);
+        NDArray v = heads(qkv[2], batch, time, kvHeads, headDim);
+        q = rotate(q, step.cos(), step.sin(), headDim / 2);
+        k = rotate(k, step.cos(), step.sin(), headDim / 2);
+        if (step.cache() != null) {
+            NDArray[] kv = step.cache().append(l, k, v);
+            k = kv[0];
+            v = kv[1];
         }
-        return rmsNorm(x, w.finalNorm(), eps);
+        // Query head h reads key/value head h / groupSize: split the heads axis instead of copying K and V.
+        NDArray qg = q.reshape(batch, kvHeads, c.groupSize(), time, headDim);
+        NDArray scores = ScalarOperands.mul(qg.matMul(k.expandDims(2).transpose(0, 1, 2, 4, 3)),
+                1.0f / (float) Math.sqrt(headDim));
+        if (step.bias() != null) {
+            scores = scores.add(step.bias());
+        }
+        NDArray attended = scores.softmax(-1).matMul(v.expandDims(2));
+        NDArray merged = attended.reshape(batch, heads, time, headDim).transpose(0, 2, 1, 3)
+                .reshape(batch, time, (long) heads * headDim);
+        x = x.add(rows.linear(merged, w, l, Linear.O));
+
+        NDArray h2 = rmsNorm(x, rows.norm(w, l, BlockNorm.POST_ATTENTION), eps);
+        NDArray[] gateUp = rows.linears(h2, w, l, Linear.GATE, Linear.UP);
+        NDArray gate = gateUp[0];
+        NDArray up = gateUp[1];
+        return x.add(rows.linear(gate.mul(Activation.sigmoid(gate)).mul(up), w, l, Linear.DOWN));
+    }
+
+    /** The final norm of the stream leaving the last block. */
+    public static NDArray finalNorm(LlamaWeights w, NDArray x) {
+        return rmsNorm(x, w.finalNorm(), (float) w.config().rmsNormEps());
     }
 
     /** Logits {@code [..., vocab]} of hidden states {@code [..., hidden]}. */

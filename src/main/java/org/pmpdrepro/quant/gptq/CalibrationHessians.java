@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -77,8 +78,33 @@ public final class CalibrationHessians {
             }
         }
         Accumulator acc = new Accumulator(Set.copyOf(layers));
-        // Longest first, ties in given order: batches of similar lengths waste little on padding.
+        for (Batch b : batches(sequences)) {
+            try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                acc.mask = m.create(b.real(), new Shape((long) b.rows() * b.width(), 1));
+                acc.realTokens = b.realTokens();
+                LlamaGraph.hidden(model, m.create(b.ids(), new Shape(b.rows(), b.width())),
+                        m.create(b.positions(), new Shape(b.rows(), b.width())), null, null,
+                        RowPrecisions.uniform(precision, b.rows()).observedBy(acc));
+            } catch (LastInputSeen stop) {
+                // Expected: the blocks after the last observed one cannot change its inputs.
+            } finally {
+                acc.mask = null;
+            }
+        }
+        return acc.hessians();
+    }
+
+    /**
+     * One forward batch of calibration sequences, right-padded to the longest: token ids and positions
+     * {@code [rows, width]} and 1 for a real token, 0 for padding.
+     */
+    record Batch(int rows, int width, long[] ids, long[] positions, float[] real, long realTokens) {}
+
+    /** The sequences in batches of {@link #BATCH}, longest first (ties in given order), so little is padding. */
+    static List<Batch> batches(List<int[]> sequences) {
         List<int[]> ordered = sequences.stream().sorted(Comparator.comparingInt((int[] s) -> -s.length)).toList();
+        List<Batch> out = new ArrayList<>();
         for (int from = 0; from < ordered.size(); from += BATCH) {
             List<int[]> batch = ordered.subList(from, Math.min(ordered.size(), from + BATCH));
             int rows = batch.size();
@@ -94,24 +120,9 @@ public final class CalibrationHessians {
                     real[r * width + t] = t < s.length ? 1f : 0f;
                 }
             }
-            try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                acc.mask = m.create(real, new Shape((long) rows * width, 1));
-                acc.realTokens = batch.stream().mapToLong(s -> s.length).sum();
-                LlamaGraph.hidden(model, m.create(ids, new Shape(rows, width)), m.create(pos, new Shape(rows, width)),
-                        null, null, RowPrecisions.uniform(precision, rows).observedBy(acc));
-            } catch (LastInputSeen stop) {
-                // Expected: the blocks after the last observed one cannot change its inputs.
-            } finally {
-                acc.mask = null;
-            }
+            out.add(new Batch(rows, width, ids, pos, real, batch.stream().mapToLong(s -> s.length).sum()));
         }
-        Map<Key, InputHessian> out = new HashMap<>();
-        acc.grams.forEach((k, gram) -> {
-            int size = (int) Math.round(Math.sqrt(gram.length));
-            out.put(k, InputHessian.fromGram(size, acc.tokens.get(k), gram));
-        });
-        return new CalibrationHessians(out);
+        return out;
     }
 
     /** Checks that {@code sequences} is non-empty and each sequence fits the model's vocabulary and positions. */
@@ -145,25 +156,35 @@ public final class CalibrationHessians {
     }
 
     /** Ends a forward pass once the last input asked for is recorded: the rest of the pass would be wasted. */
-    private static final class LastInputSeen extends RuntimeException {
+    static final class LastInputSeen extends RuntimeException {
         LastInputSeen() {
             super("all requested linear inputs recorded", null, false, false);
         }
     }
 
     /** Sums {@code x x^T} per (block, site), in the order the forward pass produces the inputs. */
-    private static final class Accumulator implements LinearInputObserver {
+    static final class Accumulator implements LinearInputObserver {
         private final Set<Integer> layers;
         private final int lastLayer;
         private final Map<Key, double[]> grams = new HashMap<>();
         private final Map<Key, Long> tokens = new HashMap<>();
         /** 1 for a real token, 0 for padding, {@code [rows * time, 1]}, of the batch being run. */
-        private NDArray mask;
-        private long realTokens;
+        NDArray mask;
+        long realTokens;
 
         Accumulator(Set<Integer> layers) {
             this.layers = layers;
             this.lastLayer = layers.stream().mapToInt(Integer::intValue).max().orElse(-1);
+        }
+
+        /** The Hessians of the sums so far. */
+        CalibrationHessians hessians() {
+            Map<Key, InputHessian> out = new HashMap<>();
+            grams.forEach((k, gram) -> {
+                int size = (int) Math.round(Math.sqrt(gram.length));
+                out.put(k, InputHessian.fromGram(size, tokens.get(k), gram));
+            });
+            return new CalibrationHessians(out);
         }
 
         @Override

@@ -1,7 +1,25 @@
 package org.pmpdrepro.quant.gptq;
 
-/** The dense symmetric positive-definite linear algebra GPTQ needs, in double, row-major {@code [n, n]}. */
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The dense symmetric positive-definite linear algebra GPTQ needs, in double, row-major {@code [n, n]}.
+ *
+ * <p>Every entry is computed by the textbook recurrences, each sum over {@code k} in ascending order with a
+ * separate multiply and subtract (Java never fuses them): the result does not depend on how the work is split. The
+ * loops are arranged for speed only: a block of {@link #BLOCK} columns is carried along together, so that one
+ * pass over a row serves the whole block and the innermost loop runs over independent sums the compiler can
+ * vectorise; independent rows or column blocks are shared among the common fork-join pool's threads. Padding a
+ * sum with leading terms whose factor is an exact zero leaves it bit-identical ({@code +0 - (+-0) == +0}), which
+ * is how the inverse handles the triangular part of a block.
+ */
 final class Cholesky {
+
+    /** Columns carried together (the innermost, vectorised loop). */
+    static final int BLOCK = 64;
+    /** Rows given to one task of the fork-join pool. */
+    private static final int ROWS_PER_TASK = 32;
 
     private Cholesky() {}
 
@@ -12,55 +30,139 @@ final class Cholesky {
         }
     }
 
-    /** Lower factor {@code L} with {@code a = L L^T}. */
+    /**
+     * Lower factor {@code L} with {@code a = L L^T}: {@code L[j][j] = sqrt(a[j][j] - sum_k<j L[j][k]^2)} and
+     * {@code L[i][j] = (a[i][j] - sum_k<j L[i][k] L[j][k]) / L[j][j]}.
+     */
     static double[] lower(double[] a, int n) throws NotPositiveDefinite {
         double[] l = new double[n * n];
-        for (int j = 0; j < n; j++) {
-            double d = a[j * n + j];
-            for (int k = 0; k < j; k++) {
-                d -= l[j * n + k] * l[j * n + k];
-            }
-            if (!(d > 0)) {
-                throw new NotPositiveDefinite("pivot " + j + " is " + d + " (not positive)");
-            }
-            double ljj = Math.sqrt(d);
-            l[j * n + j] = ljj;
-            for (int i = j + 1; i < n; i++) {
-                double s = a[i * n + j];
+        for (int start = 0; start < n; start += BLOCK) {
+            int from = start;
+            int to = Math.min(n, from + BLOCK);
+            int width = to - from;
+            // The block's own rows, column by column as the recurrence orders them.
+            for (int j = from; j < to; j++) {
+                double d = a[j * n + j];
                 for (int k = 0; k < j; k++) {
-                    s -= l[i * n + k] * l[j * n + k];
+                    d -= l[j * n + k] * l[j * n + k];
                 }
-                l[i * n + j] = s / ljj;
+                if (!(d > 0)) {
+                    throw new NotPositiveDefinite("pivot " + j + " is " + d + " (not positive)");
+                }
+                double ljj = Math.sqrt(d);
+                l[j * n + j] = ljj;
+                for (int i = j + 1; i < to; i++) {
+                    double s = a[i * n + j];
+                    for (int k = 0; k < j; k++) {
+                        s -= l[i * n + k] * l[j * n + k];
+                    }
+                    l[i * n + j] = s / ljj;
+                }
             }
+            if (to == n) {
+                break;
+            }
+            // The block's rows transposed, bt[k][jj] = L[from + jj][k], zero where k >= from + jj.
+            double[] bt = new double[to * width];
+            for (int jj = 0; jj < width; jj++) {
+                int row = (from + jj) * n;
+                for (int k = 0; k < from + jj; k++) {
+                    bt[k * width + jj] = l[row + k];
+                }
+            }
+            int first = to;
+            forRowChunks(first, n, (i0, i1) -> {
+                double[] s = new double[width];
+                for (int i = i0; i < i1; i++) {
+                    int row = i * n;
+                    System.arraycopy(a, row + from, s, 0, width);
+                    // Terms k < from for every column of the block at once; then, column by column, the terms
+                    // inside the block, whose L[i][k] the earlier columns of this loop have just written.
+                    for (int k = 0; k < from; k++) {
+                        double lik = l[row + k];
+                        int b = k * width;
+                        for (int jj = 0; jj < width; jj++) {
+                            s[jj] -= lik * bt[b + jj];
+                        }
+                    }
+                    for (int jj = 0; jj < width; jj++) {
+                        double sj = s[jj];
+                        int b = from * width + jj;
+                        for (int k = from; k < from + jj; k++, b += width) {
+                            sj -= l[row + k] * bt[b];
+                        }
+                        l[row + from + jj] = sj / l[(from + jj) * n + from + jj];
+                    }
+                }
+            });
         }
         return l;
     }
 
-    /** {@code a^-1} from its lower factor: {@code L^-T L^-1}. */
+    /**
+     * {@code a^-1} from its lower factor: {@code L^-T L^-1}. {@code L^-1} (lower triangular) by forward
+     * substitution, {@code X[i][c] = -(sum_{c<=k<i} L[i][k] X[k][c]) / L[i][i]} and {@code X[c][c] = 1 / L[c][c]};
+     * then {@code inv[i][j] = sum_{k>=i} X[k][i] X[k][j]} for {@code j <= i}.
+     */
     static double[] inverseFromLower(double[] l, int n) {
-        // Columns of L^-1 by forward substitution; L^-1 is lower triangular.
         double[] li = new double[n * n];
-        for (int c = 0; c < n; c++) {
-            li[c * n + c] = 1 / l[c * n + c];
-            for (int i = c + 1; i < n; i++) {
-                double s = 0;
-                for (int k = c; k < i; k++) {
-                    s -= l[i * n + k] * li[k * n + c];
+        // Column blocks are independent of each other: one task each.
+        IntStream.range(0, Math.ceilDiv(n, BLOCK)).parallel().forEach(t -> {
+            int from = t * BLOCK;
+            int width = Math.min(n, from + BLOCK) - from;
+            // xt[k - from][jj] = X[k][from + jj] for the rows k done so far, zero above the diagonal.
+            double[] xt = new double[(n - from) * width];
+            double[] s = new double[width];
+            // Row i needs rows from..i-1 of the block: rows in order, the block's columns in the inner loop.
+            for (int i = from; i < n; i++) {
+                Arrays.fill(s, 0);
+                int row = i * n;
+                for (int k = from; k < i; k++) {
+                    double lik = l[row + k];
+                    int b = (k - from) * width;
+                    // A column c > k has X[k][c] = 0: its sum is padded with exact zeros until k reaches c.
+                    for (int jj = 0; jj < width; jj++) {
+                        s[jj] -= lik * xt[b + jj];
+                    }
                 }
-                li[i * n + c] = s / l[i * n + i];
+                double lii = l[row + i];
+                int b = (i - from) * width;
+                for (int jj = 0; jj < width; jj++) {
+                    int c = from + jj;
+                    double x = c < i ? s[jj] / lii : c == i ? 1 / lii : 0;
+                    xt[b + jj] = x;
+                    li[row + c] = x;
+                }
             }
-        }
+        });
         double[] inv = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = i; k < n; k++) {
-                    s += li[k * n + i] * li[k * n + j];
-                }
-                inv[i * n + j] = s;
-                inv[j * n + i] = s;
+        // inv[i][j] for j <= i, a block of rows i at a time so each row k of X is read once per block.
+        int tasks = Math.ceilDiv(n, BLOCK);
+        IntStream.range(0, tasks).parallel().forEach(t -> {
+            int i0 = t * BLOCK;
+            int i1 = Math.min(n, i0 + BLOCK);
+            double[][] sums = new double[i1 - i0][];
+            for (int i = i0; i < i1; i++) {
+                sums[i - i0] = new double[i + 1];
             }
-        }
+            for (int k = i0; k < n; k++) {
+                int row = k * n;
+                for (int i = i0; i < i1 && i <= k; i++) {
+                    double xki = li[row + i];
+                    double[] si = sums[i - i0];
+                    for (int j = 0; j <= i; j++) {
+                        si[j] += xki * li[row + j];
+                    }
+                }
+            }
+            for (int i = i0; i < i1; i++) {
+                double[] si = sums[i - i0];
+                for (int j = 0; j <= i; j++) {
+                    inv[i * n + j] = si[j];
+                    inv[j * n + i] = si[j];
+                }
+            }
+        });
         return inv;
     }
 
@@ -74,5 +176,20 @@ final class Cholesky {
             }
         }
         return u;
+    }
+
+    /** Rows {@code [from, to)} in chunks on the common fork-join pool; each chunk writes only its own rows. */
+    static void forRowChunks(int from, int to, RowRange body) {
+        int chunks = Math.ceilDiv(to - from, ROWS_PER_TASK);
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int r0 = from + c * ROWS_PER_TASK;
+            body.run(r0, Math.min(to, r0 + ROWS_PER_TASK));
+        });
+    }
+
+    /** Work over a range of rows. */
+    @FunctionalInterface
+    interface RowRange {
+        void run(int from, int to);
     }
 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inputs are gathered sequentially, as in the reference: the Hessians of block {@code l} come from the
  * calibration sequences run through blocks {@code 0..l-1} already quantized at the width being built (block
- * {@code l} itself still at full precision). Every bit-width is an independent model. The calibration sequences
+ * {@code l} itself still at full precision); the sequences' residual streams are kept between blocks
+ * ({@link CalibrationStream}), so each block runs twice per width. Every bit-width is an independent model. The calibration sequences
  * are {@link QuantizationInputs#calibration()}, all of them, each as long as given.
  *
  * @param bitWidths the widths to produce, each in 2..8
@@ -153,23 +154,30 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
             StagedWeightProvider[] staged = new StagedWeightProvider[1];
             try (DjlLlama llama = DjlLlama.withProvider(config, DjlLlama.reading(model), Device.cpu(),
                     (manager, c, weights) -> staged[0] = new StagedWeightProvider(manager, c, weights, precision))) {
-                for (int l = 0; l < config.numLayers(); l++) {
-                    CalibrationHessians hessians = CalibrationHessians.collect(llama, calibration, precision, Set.of(l));
-                    for (Linear proj : Linear.values()) {
-                        LinearId id = new LinearId(l, proj);
-                        Tensor w = model.tensor(id.weightName());
-                        if (w.rank() != 2) {
-                            throw new IllegalArgumentException(model.origin(id.weightName()) + ": tensor '"
-                                    + id.weightName() + "' has shape " + Arrays.toString(w.shape())
-                                    + "; expected a matrix [out, in]");
+                try (CalibrationStream stream = CalibrationStream.start(llama, calibration)) {
+                    for (int l = 0; l < config.numLayers(); l++) {
+                        CalibrationHessians hessians = stream.hessians(precision);
+                        for (Linear proj : Linear.values()) {
+                            LinearId id = new LinearId(l, proj);
+                            Tensor w = model.tensor(id.weightName());
+                            if (w.rank() != 2) {
+                                throw new IllegalArgumentException(model.origin(id.weightName()) + ": tensor '"
+                                        + id.weightName() + "' has shape " + Arrays.toString(w.shape())
+                                        + "; expected a matrix [out, in]");
+                            }
+                            GptqCodes q = GptqSolver.quantize(w, hessians.forLinear(l, proj), bits, this);
+                            staged[0].replace(id, new Tensor(id.weightName(), w.shape(), q.dequantize()));
+                            codes.computeIfAbsent(id, k -> new TreeMap<>()).put(bits, q);
                         }
-                        GptqCodes q = GptqSolver.quantize(w, hessians.forLinear(l, proj), bits, this);
-                        staged[0].replace(id, new Tensor(id.weightName(), w.shape(), q.dequantize()));
-                        codes.computeIfAbsent(id, k -> new TreeMap<>()).put(bits, q);
+                        if (l + 1 < config.numLayers()) {
+                            stream.advance(precision);
+                        }
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        LOG.info("gptq {} bits: block {}/{} quantized ({} calibration sequences, {} tokens, {} s so"
+                                + " far, about {} s to go at this width)", bits, l + 1, config.numLayers(),
+                                calibration.size(), tokens, String.format("%.1f", elapsed),
+                                String.format("%.0f", elapsed / (l + 1) * (config.numLayers() - l - 1)));
                     }
-                    LOG.info("gptq {} bits: block {}/{} quantized ({} calibration sequences, {} tokens, {} s so far)",
-                            bits, l + 1, config.numLayers(), calibration.size(), tokens,
-                            String.format("%.1f", (System.nanoTime() - start) / 1e9));
                 }
             }
         }

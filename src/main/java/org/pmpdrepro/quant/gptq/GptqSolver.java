@@ -9,9 +9,13 @@ import org.pmpdrepro.quant.MinMaxGrid;
  * GPTQ on one matrix given its input Hessian (Frantar et al. 2023, Algorithm 1): quantize the columns one at a
  * time, spreading each column's rounding error over the columns not yet quantized through the upper Cholesky
  * factor of {@code H^-1}, with the updates of columns beyond the current block of {@code blockSize} applied lazily
- * once per block. Everything runs in double on the heap and in a fixed order, so it is deterministic.
+ * once per block. Everything runs in double on the heap, each weight updated in a fixed order (rows are shared among
+ * threads, never split), so it is deterministic and independent of the number of threads.
  */
 final class GptqSolver {
+
+    /** Columns of the lazy update done together (a strip of U of block x strip doubles stays in cache). */
+    private static final int LAZY_STRIP = 512;
 
     private GptqSolver() {}
 
@@ -72,66 +76,80 @@ final class GptqSolver {
         short[] offsets = new short[rows * groups];
         short[] scales = new short[rows * groups];
         int[] groupIndex = new int[cols];
-        MinMaxGrid[] grids = rowGrids;
+        for (int i = 0; i < cols; i++) {
+            groupIndex[perm[i]] = staticGroups ? perm[i] / groupSize : i / groupSize;
+        }
         int block = settings.blockSize();
-        double[] err = new double[rows * block];
-        for (int i1 = 0; i1 < cols; i1 += block) {
-            int i2 = Math.min(i1 + block, cols);
-            for (int i = i1; i < i2; i++) {
-                int original = perm[i];
-                int g;
-                if (staticGroups) {
-                    g = original / groupSize;
-                    grids = groupGrids[g];
-                } else {
-                    g = i / groupSize;
-                    if (grouped && i % groupSize == 0) {
-                        // Dynamic groups: runs of the quantization order, fitted to the weights with the feedback
-                        // of every column quantized so far. Columns past this block still wait for the lazy update
-                        // of the block's earlier columns, so it is applied to a copy here. (The reference fits the
-                        // block's stale copy instead, which makes the grid depend on the block size.)
-                        int to = Math.min(cols, i + groupSize);
-                        grids = new MinMaxGrid[rows];
-                        double[] run = new double[to - i];
-                        for (int r = 0; r < rows; r++) {
-                            for (int c = i; c < to; c++) {
-                                double v = w[r * cols + c];
-                                for (int k = i1; c >= i2 && k < i; k++) {
-                                    v -= err[r * block + (k - i1)] * u[k * cols + c];
+        double[] wq = w;
+        double[] uq = u;
+        // Rows are independent given U: each row's weights see the same updates in the same order however the rows
+        // are shared among threads, so the codes do not depend on the number of threads.
+        Cholesky.forRowChunks(0, rows, (r0, r1) -> {
+            double[] err = new double[(r1 - r0) * block];
+            MinMaxGrid[] dynamic = new MinMaxGrid[r1 - r0];
+            for (int i1 = 0; i1 < cols; i1 += block) {
+                int i2 = Math.min(i1 + block, cols);
+                for (int r = r0; r < r1; r++) {
+                    int e0 = (r - r0) * block;
+                    for (int i = i1; i < i2; i++) {
+                        int original = perm[i];
+                        int g = groupIndex[original];
+                        MinMaxGrid grid;
+                        if (staticGroups) {
+                            grid = groupGrids[g][r];
+                        } else if (!grouped) {
+                            grid = rowGrids[r];
+                        } else {
+                            if (i % groupSize == 0) {
+                                // Dynamic groups: runs of the quantization order, fitted to the weights with the
+                                // feedback of every column quantized so far. Columns past this block still wait for
+                                // the lazy update of the block's earlier columns, so it is applied to a copy here.
+                                // (The reference fits the block's stale copy instead, which makes the grid depend
+                                // on the block size.)
+                                int to = Math.min(cols, i + groupSize);
+                                double[] run = new double[to - i];
+                                for (int c = i; c < to; c++) {
+                                    double v = wq[r * cols + c];
+                                    for (int k = i1; c >= i2 && k < i; k++) {
+                                        v -= err[e0 + (k - i1)] * uq[k * cols + c];
+                                    }
+                                    run[c - i] = v;
                                 }
-                                run[c - i] = v;
+                                dynamic[r - r0] = MinMaxGrid.of(run, 0, run.length, bits,
+                                        where + " row " + r + " group " + g);
                             }
-                            grids[r] = MinMaxGrid.of(run, 0, run.length, bits, where + " row " + r + " group " + g);
+                            grid = dynamic[r - r0];
+                        }
+                        offsets[r * groups + g] = grid.offsetBits();
+                        scales[r * groups + g] = grid.scaleBits();
+                        double wi = wq[r * cols + i];
+                        int q = grid.code(wi);
+                        codes[r * cols + original] = (byte) q;
+                        double e = (wi - grid.value(q)) / uq[i * cols + i];
+                        err[e0 + (i - i1)] = e;
+                        // Feedback inside the block now; beyond it, lazily below.
+                        for (int j = i + 1; j < i2; j++) {
+                            wq[r * cols + j] -= e * uq[i * cols + j];
                         }
                     }
                 }
-                groupIndex[original] = g;
-                double d = u[i * cols + i];
-                for (int r = 0; r < rows; r++) {
-                    MinMaxGrid grid = grids[r];
-                    offsets[r * groups + g] = grid.offsetBits();
-                    scales[r * groups + g] = grid.scaleBits();
-                    double wi = w[r * cols + i];
-                    int q = grid.code(wi);
-                    codes[r * cols + original] = (byte) q;
-                    double e = (wi - grid.value(q)) / d;
-                    err[r * block + (i - i1)] = e;
-                    // Feedback inside the block now; beyond it, lazily below.
-                    for (int j = i + 1; j < i2; j++) {
-                        w[r * cols + j] -= e * u[i * cols + j];
+                // The lazy update, a strip of columns at a time so the strip of U stays in cache across rows.
+                for (int j0 = i2; j0 < cols; j0 += LAZY_STRIP) {
+                    int j1 = Math.min(cols, j0 + LAZY_STRIP);
+                    for (int r = r0; r < r1; r++) {
+                        int e0 = (r - r0) * block;
+                        int wr = r * cols;
+                        for (int k = 0; k < i2 - i1; k++) {
+                            double e = err[e0 + k];
+                            int hk = (i1 + k) * cols;
+                            for (int j = j0; j < j1; j++) {
+                                wq[wr + j] -= e * uq[hk + j];
+                            }
+                        }
                     }
                 }
             }
-            for (int r = 0; r < rows; r++) {
-                for (int k = 0; k < i2 - i1; k++) {
-                    double e = err[r * block + k];
-                    int hk = (i1 + k) * cols;
-                    for (int j = i2; j < cols; j++) {
-                        w[r * cols + j] -= e * u[hk + j];
-                    }
-                }
-            }
-        }
+        });
         return new GptqCodes(rows, cols, bits, groups, indexStored(settings.actOrder(), staticGroups, groups), codes,
                 offsets, scales, groupIndex, where + " at " + bits + " bits");
     }

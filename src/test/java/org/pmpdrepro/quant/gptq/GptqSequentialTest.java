@@ -57,6 +57,27 @@ class GptqSequentialTest {
     }
 
     @Test
+    void theKeptStreamsGiveEveryBlocksHessiansBitForBitAsTheWholePrefixPassDoes() {
+        LlamaConfig small = TinyLlamaFactory.smallConfig();
+        InMemoryWeights model = TinyLlamaFactory.randomModel(small, 9L);
+        List<int[]> seqs = GptqCodecTest.randomCalibration(small, 20, 3L).calibration();
+        try (DjlLlama dense = DjlLlama.dense(model, Device.cpu());
+                CalibrationStream stream = CalibrationStream.start(dense, seqs)) {
+            for (int l = 0; l < small.numLayers(); l++) {
+                CalibrationHessians kept = stream.hessians(Precision.FULL);
+                CalibrationHessians prefix = CalibrationHessians.collect(dense, seqs, Precision.FULL, Set.of(l));
+                for (Linear p : Linear.values()) {
+                    // Arrays.equals compares the bits of every entry.
+                    assertThat(Arrays.equals(kept.forLinear(l, p).values(), prefix.forLinear(l, p).values()))
+                            .as("block %d %s", l, p).isTrue();
+                }
+                stream.advance(Precision.FULL);
+            }
+            assertThat(stream.block()).isEqualTo(small.numLayers());
+        }
+    }
+
+    @Test
     void batchingWithPaddingGivesTheHessianOfEachSequenceOnItsOwn() {
         List<int[]> seqs = calibration.calibration();
         try (DjlLlama dense = DjlLlama.dense(weights, Device.cpu())) {
