@@ -203,6 +203,20 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
         return side;
     }
 
+    /**
+     * Closes the fused arrays built for block {@code layer}, at every precision: for a caller that will not run the
+     * block again (GPTQ's calibration, which carries its streams past each block once). They are rebuilt if asked for.
+     */
+    public synchronized void releaseFused(int layer) {
+        fused.entrySet().removeIf(e -> {
+            if (e.getKey().layer() != layer) {
+                return false;
+            }
+            e.getValue().array().close();
+            return true;
+        });
+    }
+
     /** A fused array with the parts it was built from (compared by identity). */
     private record Fused(List<NDArray> parts, NDArray array) {
         boolean sameParts(List<NDArray> others) {

@@ -2,8 +2,6 @@ package org.pmpdrepro.pmpd;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.TreeSet;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
@@ -39,9 +37,9 @@ public final class QuantizedSession implements AutoCloseable {
         }
         LOG.info("{} quantized {} in {} s (widths {})", backbone.name(), modelDir,
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), q.bitWidths());
-        Set<Integer> eager = new TreeSet<>(q.bitWidths());
-        ModelBundle bundle = ModelBundle.open(modelDir, device,
-                (m, c, w) -> new QuantizedWeightProvider(m, c, w, q, eager));
+        // Widths are dequantized when a pass first asks for them (as the suite's cells do): a run at 4>3 holds two
+        // widths, not every width the back-bone serves, and the dense matrices only if full precision is served.
+        ModelBundle bundle = ModelBundle.open(modelDir, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
         return new QuantizedSession(bundle, q,
                 new PmpdRunner(TaskRun.of(bundle, batchSize), q, backbone.name(), new TaskScorer(scorer)));
     }

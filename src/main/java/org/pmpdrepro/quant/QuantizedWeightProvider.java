@@ -23,7 +23,8 @@ import org.pmpdrepro.model.WeightNames.Linear;
 /**
  * Serves {@link Precision#FULL} from the dense weights and {@code Precision.bits(b)} from a {@link QuantizedModel}
  * at each of its bit-widths. Dequantized matrices are transposed to {@code [in, out]} and cached per
- * (layer, projection, bits), built when first asked for or up front for a chosen set of widths.
+ * (layer, projection, bits), built when first asked for or up front for a chosen set of widths. The dense weights
+ * are read only if full precision is served ({@link DenseWeightProvider} loads a matrix on first use).
  *
  * <p>Plug it into the decoder with
  * {@code DjlLlama.withProvider(config, weights, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q))}.
@@ -143,11 +144,12 @@ public final class QuantizedWeightProvider implements WeightProvider {
 
     private NDArray transposed(int layer, Linear proj, int bits) {
         Tensor t = quantized.dequantized(layer, proj, bits);
-        long[] denseShape = dense.linearTransposed(layer, proj, Precision.FULL).getShape().getShape();
-        if (t.rank() != 2 || t.dim(0) != denseShape[1] || t.dim(1) != denseShape[0]) {
+        // Checked against the configuration, not the dense weight: reading that would load the dense matrix.
+        int[] expected = new LinearId(layer, proj).shape(config);
+        if (t.rank() != 2 || t.dim(0) != expected[0] || t.dim(1) != expected[1]) {
             throw new IllegalStateException(quantized.method() + " matrix '" + t.name() + "' at " + bits
-                    + " bits has shape " + Arrays.toString(t.shape()) + "; the dense weight is ["
-                    + denseShape[1] + ", " + denseShape[0] + "]");
+                    + " bits has shape " + Arrays.toString(t.shape()) + "; the model's configuration gives "
+                    + Arrays.toString(expected));
         }
         Tensor transposed = t.transposed();
         NDArray array = manager.create(transposed.data(), new Shape(transposed.dims()));

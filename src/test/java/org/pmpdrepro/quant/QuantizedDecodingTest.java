@@ -47,6 +47,22 @@ class QuantizedDecodingTest {
     }
 
     @Test
+    void decodingAtQuantizedWidthsNeverReadsTheDenseMatricesAndFullPrecisionReadsEachOnce() {
+        List<String> read = new java.util.ArrayList<>();
+        try (DjlLlama model = DjlLlama.withProvider(CONFIG, name -> {
+            read.add(name);
+            return weights.get(name);
+        }, Device.cpu(), (m, c, w) -> new QuantizedWeightProvider(m, c, w, anyPrecision))) {
+            read.clear();
+            new GreedyDecoder(model, 2, 0).generate(PROMPTS, 4, -1, PrecisionPlan.fixed(Precision.bits(3)));
+            assertThat(read).as("dense matrices read while decoding at 3 bits").isEmpty();
+            new GreedyDecoder(model, 2, 0).generate(PROMPTS, 4, -1, PrecisionPlan.fixed(Precision.FULL));
+            new GreedyDecoder(model, 2, 0).generate(PROMPTS, 4, -1, PrecisionPlan.fixed(Precision.FULL));
+            assertThat(read).hasSize(CONFIG.numLayers() * Linear.values().length).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void anAnyPrecisionModelDecodesGreedilyAtFourAndThreeBits() {
         try (DjlLlama model = load(anyPrecision)) {
             for (int bits : new int[] {4, 3}) {

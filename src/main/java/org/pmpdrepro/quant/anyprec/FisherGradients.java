@@ -63,10 +63,13 @@ final class FisherGradients implements AutoCloseable {
             }
             Map<LinearId, Tensor> out = new LinkedHashMap<>();
             for (LinearId id : ids) {
-                NDArray sum = sums.get(id);
-                long[] shape = sum.getShape().getShape();
-                Tensor held = new Tensor(id.weightName(), new int[] {(int) shape[0], (int) shape[1]}, sum.toFloatArray());
-                out.put(id, held.transposed());
+                // Each accumulator is released once copied out, so the sums are not held twice over.
+                try (NDArray sum = sums.remove(id)) {
+                    long[] shape = sum.getShape().getShape();
+                    Tensor held = new Tensor(id.weightName(), new int[] {(int) shape[0], (int) shape[1]},
+                            sum.toFloatArray());
+                    out.put(id, held.transposed());
+                }
             }
             return out;
         }
@@ -124,18 +127,23 @@ final class FisherGradients implements AutoCloseable {
                 NDArray loss = logp.gather(m.create(targets, new Shape(1, n - 1)).expandDims(-1), -1).mean().neg();
                 gc.backward(loss);
             }
-            Map<LinearId, NDArray> squares = new HashMap<>();
+            // The squares are formed twice (once to check, once to add) rather than all held at once: one square
+            // matrix alive at a time instead of a copy of every matrix. Squaring is exact to repeat.
             NDArray total = m.zeros(new Shape());
-            for (Map.Entry<LinearId, NDArray> e : leaves.entrySet()) {
-                NDArray sq = e.getValue().getGradient().square();
-                squares.put(e.getKey(), sq);
-                total = total.add(sq.sum());
+            for (NDArray leaf : leaves.values()) {
+                try (NDArray sq = leaf.getGradient().square()) {
+                    total = total.add(sq.sum());
+                }
             }
             if (!Float.isFinite(total.getFloat())) {
                 return false;
             }
             // In place on the accumulators, which live outside this step's scope.
-            squares.forEach((id, sq) -> sums.get(id).addi(sq));
+            for (Map.Entry<LinearId, NDArray> e : leaves.entrySet()) {
+                try (NDArray sq = e.getValue().getGradient().square()) {
+                    sums.get(e.getKey()).addi(sq);
+                }
+            }
             return true;
         }
     }

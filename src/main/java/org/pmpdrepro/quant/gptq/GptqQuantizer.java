@@ -172,6 +172,9 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
                         if (l + 1 < config.numLayers()) {
                             stream.advance(precision);
                         }
+                        // The streams have passed block l: its matrices and fused arrays are not needed again.
+                        staged[0].release(l);
+                        llama.releaseFused(l);
                         double elapsed = (System.nanoTime() - start) / 1e9;
                         LOG.info("gptq {} bits: block {}/{} quantized ({} calibration sequences, {} tokens, {} s so"
                                 + " far, about {} s to go at this width)", bits, l + 1, config.numLayers(),

@@ -16,7 +16,8 @@ import org.pmpdrepro.quant.LinearId;
 
 /**
  * The model while GPTQ builds it at one bit-width: matrices already quantized are served quantized, the rest at
- * full precision, so that block {@code l} sees the inputs produced by the quantized blocks before it.
+ * full precision, so that block {@code l} sees the inputs produced by the quantized blocks before it. A block is
+ * {@link #release released} once the calibration streams have passed it.
  */
 final class StagedWeightProvider implements WeightProvider {
 
@@ -38,6 +39,21 @@ final class StagedWeightProvider implements WeightProvider {
         if (previous != null) {
             previous.close();
         }
+    }
+
+    /**
+     * Closes everything held for block {@code layer}, quantized and dense: once the calibration streams have passed
+     * the block it is never run again at this width, so the model under GPTQ holds about one block of matrices.
+     */
+    void release(int layer) {
+        quantized.entrySet().removeIf(e -> {
+            if (e.getKey().layer() != layer) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+        dense.release(layer);
     }
 
     @Override
