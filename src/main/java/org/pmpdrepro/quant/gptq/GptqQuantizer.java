@@ -4,6 +4,7 @@ import ai.djl.Device;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,8 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
                 try (CalibrationStream stream = CalibrationStream.start(llama, calibration)) {
                     for (int l = 0; l < config.numLayers(); l++) {
                         CalibrationHessians hessians = stream.hessians(precision);
+                        // q/k/v and gate/up read one input each: its factorisation is done once for them.
+                        Map<InputHessian, GptqSolver.Prepared> prepared = new IdentityHashMap<>();
                         for (Linear proj : Linear.values()) {
                             LinearId id = new LinearId(l, proj);
                             Tensor w = model.tensor(id.weightName());
@@ -165,7 +168,9 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
                                         + id.weightName() + "' has shape " + Arrays.toString(w.shape())
                                         + "; expected a matrix [out, in]");
                             }
-                            GptqCodes q = GptqSolver.quantize(w, hessians.forLinear(l, proj), bits, this);
+                            InputHessian h = hessians.forLinear(l, proj);
+                            GptqCodes q = GptqSolver.quantize(w, prepared.computeIfAbsent(h,
+                                    k -> GptqSolver.prepare(k, this, w.name())), bits, this);
                             staged[0].replace(id, new Tensor(id.weightName(), w.shape(), q.dequantize()));
                             codes.computeIfAbsent(id, k -> new TreeMap<>()).put(bits, q);
                         }

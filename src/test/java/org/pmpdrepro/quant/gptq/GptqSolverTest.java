@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.pmpdrepro.quant.RandomMatrices.gaussian;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,31 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** GPTQ on hand-made matrices and Hessians, where the answer can be worked out on paper. */
 class GptqSolverTest {
+
+    @ParameterizedTest
+    @CsvSource({"0", "1", "3", "4", "7", "9", "128"})
+    void theUnrolledLazyUpdateEqualsTheOneColumnAtATimeLoopBitForBit(int count) {
+        Random random = new Random(count);
+        int cols = 301;
+        int i1 = 2;
+        double[] u = new double[(i1 + count + 1) * cols];
+        double[] err = new double[count + 5];
+        double[] w = new double[3 * cols];
+        for (double[] a : new double[][] {u, err, w}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = random.nextGaussian();
+            }
+        }
+        double[] expected = w.clone();
+        for (int k = 0; k < count; k++) {
+            for (int j = 17; j < 290; j++) {
+                expected[cols + j] -= err[3 + k] * u[(i1 + k) * cols + j];
+            }
+        }
+        GptqSolver.lazyUpdate(w, cols, err, 3, u, i1, count, cols, 17, 290);
+        // Arrays.equals compares the bits of every entry.
+        assertThat(Arrays.equals(expected, w)).isTrue();
+    }
 
     private static final GptqQuantizer DEFAULTS = GptqQuantizer.defaults().withBitWidths(Set.of(2, 3, 4, 8));
 
