@@ -3,6 +3,7 @@ package org.pmpdrepro.decode;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import java.util.function.Function;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -28,7 +29,22 @@ public final class DenseWeightProvider implements WeightProvider {
     /** A Hugging Face {@code [out, in]} tensor as a contiguous {@code [in, out]} array. */
     static NDArray transposedOnDevice(NDManager manager, Tensor t) {
         Tensor transposed = t.transposed();
-        return manager.create(transposed.data(), new ai.djl.ndarray.types.Shape(transposed.dims()));
+        return engineOwned(manager, transposed.data(), new Shape(transposed.dims()));
+    }
+
+    /**
+     * An array of {@code data} whose memory the engine owns and frees when the array is closed. An array made from
+     * Java data directly lives in a direct buffer that only the Java garbage collector frees, so arrays closed and
+     * replaced over a long job (GPTQ's blocks) would pile up until the collector runs; the copy's buffer is garbage
+     * at once instead.
+     */
+    public static NDArray engineOwned(NDManager manager, float[] data, Shape shape) {
+        try (NDArray wrapped = manager.create(data, shape)) {
+            NDArray owned = wrapped.duplicate();
+            // Often made inside a forward step's NDScope; the caller, not the step, owns it.
+            NDScope.unregister(owned);
+            return owned;
+        }
     }
 
     @Override

@@ -35,7 +35,7 @@ final class StagedWeightProvider implements WeightProvider {
     /** From now on, serves {@code dequantized} ({@code [out, in]}) for {@code id}. */
     void replace(LinearId id, Tensor dequantized) {
         Tensor t = dequantized.transposed();
-        NDArray previous = quantized.put(id, manager.create(t.data(), new Shape(t.dims())));
+        NDArray previous = quantized.put(id, DenseWeightProvider.engineOwned(manager, t.data(), new Shape(t.dims())));
         if (previous != null) {
             previous.close();
         }
