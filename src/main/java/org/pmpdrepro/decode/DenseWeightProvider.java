@@ -29,22 +29,7 @@ public final class DenseWeightProvider implements WeightProvider {
     /** A Hugging Face {@code [out, in]} tensor as a contiguous {@code [in, out]} array. */
     static NDArray transposedOnDevice(NDManager manager, Tensor t) {
         Tensor transposed = t.transposed();
-        return engineOwned(manager, transposed.data(), new Shape(transposed.dims()));
-    }
-
-    /**
-     * An array of {@code data} whose memory the engine owns and frees when the array is closed. An array made from
-     * Java data directly lives in a direct buffer that only the Java garbage collector frees, so arrays closed and
-     * replaced over a long job (GPTQ's blocks) would pile up until the collector runs; the copy's buffer is garbage
-     * at once instead.
-     */
-    public static NDArray engineOwned(NDManager manager, float[] data, Shape shape) {
-        try (NDArray wrapped = manager.create(data, shape)) {
-            NDArray owned = wrapped.duplicate();
-            // Often made inside a forward step's NDScope; the caller, not the step, owns it.
-            NDScope.unregister(owned);
-            return owned;
-        }
+        return EngineArrays.owned(manager, transposed.data(), new Shape(transposed.dims()));
     }
 
     @Override

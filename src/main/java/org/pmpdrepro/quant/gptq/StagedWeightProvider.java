@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.pmpdrepro.decode.DenseWeightProvider;
+import org.pmpdrepro.decode.EngineArrays;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.WeightProvider;
 import org.pmpdrepro.model.LlamaConfig;
@@ -35,7 +36,7 @@ final class StagedWeightProvider implements WeightProvider {
     /** From now on, serves {@code dequantized} ({@code [out, in]}) for {@code id}. */
     void replace(LinearId id, Tensor dequantized) {
         Tensor t = dequantized.transposed();
-        NDArray previous = quantized.put(id, DenseWeightProvider.engineOwned(manager, t.data(), new Shape(t.dims())));
+        NDArray previous = quantized.put(id, EngineArrays.owned(manager, t.data(), new Shape(t.dims())));
         if (previous != null) {
             previous.close();
         }
