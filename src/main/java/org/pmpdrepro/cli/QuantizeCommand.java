@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.data.TaskFixtures;
@@ -88,8 +87,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                     default -> throw new ParameterException(spec.commandLine(), "--bits applies to rtn and gptq;"
                             + " " + method + " builds the widths it serves in one pass");
                 };
-                q = new Backbone(narrowed, named.uses()).build(store, new Backbone.Inputs(bundle.checkpoint(),
-                        bundle.identity().sha256(), Optional.of(experiments.calibration(bundle)), Optional.empty()));
+                q = experiments.buildWithCalibration(new Backbone(narrowed, named.uses()), bundle);
             }
             out.printf(Locale.ROOT, "%s of %s: widths %s, %.1f s (loading the model included); cached in %s%n",
                     method, model.model, q.bitWidths(), (System.nanoTime() - start) / 1e9, store.root());

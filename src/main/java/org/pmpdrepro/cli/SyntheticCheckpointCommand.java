@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.LlamaConfig;
@@ -86,7 +87,7 @@ public final class SyntheticCheckpointCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--hidden, --layers and --shards must be positive and --std above 0");
         }
-        LlamaConfig source = LlamaConfig.read(tokenizerFrom.resolve("config.json"));
+        LlamaConfig source = LlamaConfig.read(tokenizerFrom.resolve(CheckpointDirectory.CONFIG));
         int h = heads == null ? Math.max(1, hidden / 64) : heads;
         int kv = kvHeads == null ? h : kvHeads;
         int mlp = intermediate == null ? Math.ceilDiv(8 * hidden / 3, 256) * 256 : intermediate;

@@ -86,8 +86,7 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
     public QuantizedModel build(String name, ModelBundle bundle) throws IOException {
         String modelSha = bundle.identity().sha256();
         return switch (name) {
-            case "rtn", "gptq", "rtn-per-row", "gptq-per-row" -> Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(),
-                    modelSha, Optional.of(calibration(bundle)), Optional.empty()));
+            case "rtn", "gptq", "rtn-per-row", "gptq-per-row" -> buildWithCalibration(Backbones.named(name), bundle);
             case "any-precision" -> {
                 FisherSensitivities fisher = fisher(bundle);
                 yield Backbones.named(name).build(store, new Backbone.Inputs(bundle.checkpoint(), modelSha,
@@ -110,6 +109,15 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
             default -> throw new IllegalArgumentException("unknown back-bone '" + name + "'; expected one of "
                     + NAMES);
         };
+    }
+
+    /**
+     * {@code backbone} of {@code bundle}'s model with the experiments' calibration set as its only input beyond the
+     * weights (RTN and GPTQ, in the ablations' configuration or another, such as narrower widths).
+     */
+    public QuantizedModel buildWithCalibration(Backbone backbone, ModelBundle bundle) throws IOException {
+        return backbone.build(store, new Backbone.Inputs(bundle.checkpoint(), bundle.identity().sha256(),
+                Optional.of(calibration(bundle)), Optional.empty()));
     }
 
     private static void requireSameModel(String what, String recorded, String actual) {

@@ -3,8 +3,6 @@ package org.pmpdrepro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,23 +18,19 @@ class DecodeCommandTest {
 
     static Path model;
 
-    private record Run(int exitCode, String out, String err) {}
 
     @BeforeAll
     static void writeModel() throws IOException {
         model = RandomModelDirectory.write(dir.resolve("model"), 4L);
     }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void decodingAPromptPrintsTheContinuationAndTokensPerSecond() {
-        Run r = run("decode", "--model", model.toString(), "--device", "cpu", "--prompt", "Package: vim\nDescription:",
+        CliRun r = run("decode", "--model", model.toString(), "--device", "cpu", "--prompt", "Package: vim\nDescription:",
                 "--max-new-tokens", "5");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("5 tokens in").contains("tokens/s on cpu()").contains("token limit");
@@ -45,7 +39,7 @@ class DecodeCommandTest {
     @Test
     void decodingATaskPrintsEveryMetricAndWritesResults() {
         Path out = dir.resolve("decode-out");
-        Run r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debtrans", "--limit", "2",
+        CliRun r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debtrans", "--limit", "2",
                 "--batch-size", "2", "--no-bertscore", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("debtrans: 2 test examples on cpu(), batch 2").contains("tokens/s")
@@ -59,7 +53,7 @@ class DecodeCommandTest {
     @Test
     void reproducePrintsOneTableOverTasksAndBaselines() throws IOException {
         Path out = dir.resolve("repro-out");
-        Run r = run("reproduce", "--model", model.toString(), "--device", "cpu", "--limit", "1", "--no-bertscore",
+        CliRun r = run("reproduce", "--model", model.toString(), "--device", "cpu", "--limit", "1", "--no-bertscore",
                 "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("tokens/s").contains("debsum    model, fixed full")
@@ -71,7 +65,7 @@ class DecodeCommandTest {
     @Test
     void aMalformedFixtureLineIsAOneLineErrorNamingFileAndLineWithExitCodeOne() throws IOException {
         Path broken = BrokenFixtures.write(dir.resolve("broken-fixtures"));
-        Run r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debsum", "--limit", "1",
+        CliRun r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debsum", "--limit", "1",
                 "--fixtures", broken.getParent().getParent().toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("pmpd decode: error: " + broken + ":2: not a JSON object")
@@ -81,10 +75,10 @@ class DecodeCommandTest {
     @Test
     void aMissingModelDirectoryIsAOneLineErrorWithExitCodeOne() {
         Path missing = dir.resolve("no-model");
-        Run r = run("decode", "--model", missing.toString(), "--device", "cpu", "--prompt", "hello");
+        CliRun r = run("decode", "--model", missing.toString(), "--device", "cpu", "--prompt", "hello");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("pmpd decode: error: model directory " + missing).doesNotContain("\n");
-        Run repro = run("reproduce", "--model", missing.toString(), "--device", "cpu");
+        CliRun repro = run("reproduce", "--model", missing.toString(), "--device", "cpu");
         assertThat(repro.exitCode()).isEqualTo(1);
         assertThat(repro.err()).startsWith("pmpd reproduce: error: model directory " + missing);
     }
@@ -92,10 +86,10 @@ class DecodeCommandTest {
     @Test
     void missingFixturesAreReportedBeforeTheModelIsLoaded() {
         Path noFixtures = dir.resolve("no-fixtures");
-        Run r = run("reproduce", "--model", dir.resolve("no-model").toString(), "--fixtures", noFixtures.toString());
+        CliRun r = run("reproduce", "--model", dir.resolve("no-model").toString(), "--fixtures", noFixtures.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).startsWith("pmpd reproduce: error: fixture directory " + noFixtures);
-        Run d = run("decode", "--model", dir.resolve("no-model").toString(), "--task", "debsum", "--fixtures",
+        CliRun d = run("decode", "--model", dir.resolve("no-model").toString(), "--task", "debsum", "--fixtures",
                 noFixtures.toString());
         assertThat(d.exitCode()).isEqualTo(1);
         assertThat(d.err()).startsWith("pmpd decode: error: fixture directory " + noFixtures);
@@ -103,10 +97,10 @@ class DecodeCommandTest {
 
     @Test
     void anUnknownTaskOrSplitIsAUsageError() {
-        Run r = run("decode", "--model", model.toString(), "--task", "cnndm");
+        CliRun r = run("decode", "--model", model.toString(), "--task", "cnndm");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("unknown task 'cnndm'").contains("debsum, debtrans, debchat");
-        Run s = run("decode", "--model", model.toString(), "--task", "debsum", "--split", "train");
+        CliRun s = run("decode", "--model", model.toString(), "--task", "debsum", "--split", "train");
         assertThat(s.exitCode()).isEqualTo(2);
         assertThat(s.err()).contains("--split train");
     }
@@ -117,7 +111,7 @@ class DecodeCommandTest {
         assertThat(run("decode").exitCode()).isEqualTo(2);
         assertThat(run("decode", "--prompt", "x", "--limit", "3").err()).contains("--limit applies to --task only");
         assertThat(run("decode", "--prompt", "x", "--device", "tpu").err()).contains("expected auto, cpu or gpu");
-        Run tokens = run("decode", "--task", "debsum", "--max-new-tokens", "5");
+        CliRun tokens = run("decode", "--task", "debsum", "--max-new-tokens", "5");
         assertThat(tokens.exitCode()).isEqualTo(2);
         assertThat(tokens.err()).contains("--max-new-tokens applies to --prompt only").contains("debsum 24");
     }

@@ -3,8 +3,6 @@ package org.pmpdrepro.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,19 +17,15 @@ class ScaleCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {}
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void aSyntheticCheckpointIsAShardedBf16LlamaWithTheFixtureTokenizerThatLoadsAndDecodes() throws IOException {
         Path model = dir.resolve("synthetic");
-        Run w = run("synthetic-checkpoint", "--out", model.toString(), "--hidden", "64", "--intermediate", "128",
+        CliRun w = run("synthetic-checkpoint", "--out", model.toString(), "--hidden", "64", "--intermediate", "128",
                 "--layers", "2", "--heads", "4", "--kv-heads", "2", "--shards", "2", "--max-positions", "256");
         assertThat(w.exitCode()).as(w.err()).isZero();
         assertThat(model.resolve(CheckpointDirectory.INDEX)).isRegularFile();
@@ -53,7 +47,7 @@ class ScaleCommandsTest {
             assertThat(Math.sqrt(sq / q.data().length)).isBetween(0.017, 0.023);
             assertThat(ckpt.tensor("model.norm.weight").data()).containsOnly(1f);
         }
-        Run d = run("decode", "--model", model.toString(), "--device", "cpu", "--prompt", "the package",
+        CliRun d = run("decode", "--model", model.toString(), "--device", "cpu", "--prompt", "the package",
                 "--max-new-tokens", "4");
         assertThat(d.exitCode()).as(d.err()).isZero();
         assertThat(d.out()).contains("4 tokens in");
@@ -62,17 +56,17 @@ class ScaleCommandsTest {
     @Test
     void quantizeBuildsOneBackboneIntoTheGivenCacheAndNarrowsGptqAndRtnToTheGivenWidths() throws IOException {
         Path cache = dir.resolve("cache");
-        Run r = run("quantize", "--device", "cpu", "--method", "rtn", "--bits", "3", "--cache", cache.toString());
+        CliRun r = run("quantize", "--device", "cpu", "--method", "rtn", "--bits", "3", "--cache", cache.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("rtn of fixtures").contains("widths [3]");
         try (var files = Files.list(cache)) {
             assertThat(files.count()).isPositive();
         }
-        Run ap = run("quantize", "--device", "cpu", "--method", "any-precision", "--bits", "3", "--cache",
+        CliRun ap = run("quantize", "--device", "cpu", "--method", "any-precision", "--bits", "3", "--cache",
                 cache.toString());
         assertThat(ap.exitCode()).isEqualTo(2);
         assertThat(ap.err()).contains("--bits applies to rtn and gptq");
-        Run bad = run("quantize", "--method", "awq");
+        CliRun bad = run("quantize", "--method", "awq");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("unknown back-bone 'awq'").contains("any-precision");
     }

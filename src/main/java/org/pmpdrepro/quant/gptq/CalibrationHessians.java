@@ -65,7 +65,8 @@ public final class CalibrationHessians {
 
     /**
      * Runs {@code sequences} through {@code model} at {@code precision}, {@link #BATCH} at a time, as far as the
-     * last block of {@code layers}, and returns the input Hessians of those blocks. Sequences are right-padded; under the causal mask padding
+     * last block of {@code layers}, and returns the input Hessians of those blocks. GPTQ itself carries the streams
+     * block by block ({@link CalibrationStream}); this whole-prefix pass is the reference that is tested against. Sequences are right-padded; under the causal mask padding
      * never reaches a real token, and padded positions are left out of the sums.
      */
     public static CalibrationHessians collect(DjlLlama model, List<int[]> sequences, Precision precision,
