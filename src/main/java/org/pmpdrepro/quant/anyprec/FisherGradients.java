@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-sequence loss gradients w.r.t. the quantized matrices, by DJL autograd through the decoder's own forward graph
- * ({@link LlamaGraph}). Every sequence gets fresh leaf copies of the matrices, so its gradient is its own (nothing
- * accumulates from earlier backward passes), and the squares are summed on the device.
+ * ({@link LlamaGraph}), one block at a time. Every sequence gets fresh leaves of the matrices (detached views of the
+ * model's arrays), so its gradient is its own (nothing accumulates from earlier backward passes), and the squares
+ * are summed on the device.
  */
 final class FisherGradients implements AutoCloseable {
 
@@ -76,9 +77,16 @@ final class FisherGradients implements AutoCloseable {
     }
 
     /**
-     * Adds one sequence's squared gradients to {@code sums}. A non-finite gradient is recomputed once (a guard kept
-     * from when graph constants could be freed before backward, see {@code ScalarOperands}); a second non-finite
-     * result is an error naming the sequence, never a NaN summed into every later value.
+     * Adds one sequence's squared gradients to {@code sums}, one block at a time from the last: the forward pass
+     * cuts the graph at every block boundary (the stream entering each block is a leaf of its own), one backward pass
+     * gives the loss gradient of the last stream, and each block's backward pass, fed the gradient of the stream it
+     * produced, gives its matrices' gradients and the gradient of the stream entering it. Gradients of one block are
+     * alive at a time instead of a copy of every matrix, and a block's matrices are leaves that share the model's
+     * storage (detached views, not copies) and are dropped with their gradients once squared. The values equal those
+     * of one backward pass through the whole graph: each cut passes on exactly the gradient that pass would.
+     *
+     * <p>A non-finite loss or gradient is an error naming the sequence (and the matrix), raised before it is added:
+     * never a NaN summed into every later value.
      */
     private void accumulate(int[] sequence, int index, Map<LinearId, NDArray> sums) {
         int n = sequence.length;
@@ -86,31 +94,9 @@ final class FisherGradients implements AutoCloseable {
             throw new IllegalArgumentException("calibration sequence " + index + " has " + n + " tokens; expected 2.."
                     + config.maxPositionEmbeddings());
         }
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            if (tryAccumulate(sequence, sums)) {
-                if (attempt > 1) {
-                    LOG.warn("fisher: sequence {} ({} tokens) gave a non-finite gradient once; the recomputation was"
-                            + " finite and is used", index, n);
-                }
-                return;
-            }
-        }
-        throw new IllegalStateException("fisher: calibration sequence " + index + " (" + n + " tokens) gives a"
-                + " non-finite loss gradient twice; check the model's weights and that sequence");
-    }
-
-    /** Adds the squared gradients of one sequence when they are all finite; returns whether it did. */
-    private boolean tryAccumulate(int[] sequence, Map<LinearId, NDArray> sums) {
-        int n = sequence.length;
+        int layers = config.numLayers();
         try (NDManager m = dense.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Map<LinearId, NDArray> leaves = new HashMap<>();
-            for (LinearId id : sums.keySet()) {
-                NDArray leaf = dense.linearTransposed(id.layer(), id.proj(), Precision.FULL).duplicate();
-                leaf.attach(m);
-                leaf.setRequiresGradient(true);
-                leaves.put(id, leaf);
-            }
             long[] inputs = new long[n - 1];
             long[] targets = new long[n - 1];
             long[] positions = new long[n - 1];
@@ -119,33 +105,67 @@ final class FisherGradients implements AutoCloseable {
                 targets[t] = sequence[t + 1];
                 positions[t] = t;
             }
+            Map<LinearId, NDArray> leaves = new HashMap<>();
             LlamaWeights weights = new WithLeaves(dense, leaves);
+            // entering[l]: the leaf stream entering block l (l >= 1) or the final norm (l = layers); leaving[l]: the
+            // stream block l produced from it.
+            NDArray[] entering = new NDArray[layers + 1];
+            NDArray[] leaving = new NDArray[layers];
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray hidden = LlamaGraph.hidden(weights, m.create(inputs, new Shape(1, n - 1)),
-                        m.create(positions, new Shape(1, n - 1)), null, null, RowPrecisions.uniform(Precision.FULL, 1));
-                NDArray logp = LlamaGraph.logits(weights, hidden).logSoftmax(-1);
+                NDArray ids = m.create(inputs, new Shape(1, n - 1));
+                LlamaGraph.Step step = LlamaGraph.step(weights, ids, m.create(positions, new Shape(1, n - 1)), null,
+                        null);
+                NDArray x = LlamaGraph.embed(weights, ids);
+                RowPrecisions rows = RowPrecisions.uniform(Precision.FULL, 1);
+                for (int l = 0; l < layers; l++) {
+                    for (Linear proj : Linear.values()) {
+                        NDArray leaf = dense.linearTransposed(l, proj, Precision.FULL).stopGradient();
+                        leaf.attach(m);
+                        leaf.setRequiresGradient(true);
+                        leaves.put(new LinearId(l, proj), leaf);
+                    }
+                    leaving[l] = LlamaGraph.block(weights, step, l, x, rows);
+                    x = cut(leaving[l]);
+                    entering[l + 1] = x;
+                }
+                NDArray logp = LlamaGraph.logits(weights, LlamaGraph.finalNorm(weights, x)).logSoftmax(-1);
                 NDArray loss = logp.gather(m.create(targets, new Shape(1, n - 1)).expandDims(-1), -1).mean().neg();
+                if (!Float.isFinite(loss.getFloat())) {
+                    throw nonFinite(index, n, "loss");
+                }
                 gc.backward(loss);
-            }
-            // The squares are formed twice (once to check, once to add) rather than all held at once: one square
-            // matrix alive at a time instead of a copy of every matrix. Squaring is exact to repeat.
-            NDArray total = m.zeros(new Shape());
-            for (NDArray leaf : leaves.values()) {
-                try (NDArray sq = leaf.getGradient().square()) {
-                    total = total.add(sq.sum());
+                for (int l = layers - 1; l >= 0; l--) {
+                    NDArray upstream = entering[l + 1].getGradient();
+                    // d(sum(leaving * upstream)) / d(leaving) is upstream exactly.
+                    gc.backward(leaving[l].mul(upstream).sum());
+                    upstream.close();
+                    for (Linear proj : Linear.values()) {
+                        LinearId id = new LinearId(l, proj);
+                        NDArray leaf = leaves.remove(id);
+                        try (NDArray gradient = leaf.getGradient(); NDArray sq = gradient.square()) {
+                            if (!Float.isFinite(sq.sum().getFloat())) {
+                                throw nonFinite(index, n, "gradient of " + id.weightName());
+                            }
+                            sums.get(id).addi(sq);
+                        }
+                        leaf.close();
+                    }
                 }
             }
-            if (!Float.isFinite(total.getFloat())) {
-                return false;
-            }
-            // In place on the accumulators, which live outside this step's scope.
-            for (Map.Entry<LinearId, NDArray> e : leaves.entrySet()) {
-                try (NDArray sq = e.getValue().getGradient().square()) {
-                    sums.get(e.getKey()).addi(sq);
-                }
-            }
-            return true;
         }
+    }
+
+    /** {@code stream} as a new leaf (sharing its storage) that collects the gradient flowing into it. */
+    private static NDArray cut(NDArray stream) {
+        NDArray leaf = stream.stopGradient();
+        leaf.attach(stream.getManager());
+        leaf.setRequiresGradient(true);
+        return leaf;
+    }
+
+    private static IllegalStateException nonFinite(int index, int n, String what) {
+        return new IllegalStateException("fisher: calibration sequence " + index + " (" + n + " tokens) gives a"
+                + " non-finite " + what + "; check the model's weights and that sequence");
     }
 
     /** The dense model's arrays, with the linear matrices replaced by this sequence's gradient leaves. */
