@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The quantized form of every matrix of {@link LinearId#all}, keyed by matrix; the part every quantized model
@@ -18,6 +22,8 @@ import org.pmpdrepro.model.WeightSource;
  * @param <T> the method's per-matrix representation
  */
 public final class QuantizedMatrices<T extends MatrixCost> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizedMatrices.class);
 
     /** Quantizes one matrix given its fp32 {@code [out, in]} weight. */
     @FunctionalInterface
@@ -39,13 +45,31 @@ public final class QuantizedMatrices<T extends MatrixCost> {
     public static <T extends MatrixCost> QuantizedMatrices<T> quantizeAll(String method, WeightSource source,
             MatrixQuantizer<T> quantizer) throws IOException {
         Map<LinearId, T> out = new LinkedHashMap<>();
-        for (LinearId id : LinearId.all(source.config())) {
+        List<LinearId> ids = LinearId.all(source.config());
+        long total = 0;
+        for (LinearId id : ids) {
+            int[] shape = id.shape(source.config());
+            total += (long) shape[0] * shape[1];
+        }
+        long done = 0;
+        long begin = System.nanoTime();
+        long nextReport = total / 20;
+        for (LinearId id : ids) {
             Tensor w = source.tensor(id.weightName());
             if (w.rank() != 2) {
                 throw new IllegalArgumentException(source.origin(id.weightName()) + ": tensor '" + id.weightName()
                         + "' has shape " + Arrays.toString(w.shape()) + "; expected a matrix [out, in]");
             }
             out.put(id, quantizer.quantize(id, w));
+            done += w.size();
+            if (done >= nextReport || done == total) {
+                // Progress by weights (matrices differ in size), the ETA assuming the same time per weight.
+                double secs = (System.nanoTime() - begin) / 1e9;
+                LOG.info(String.format(Locale.ROOT, "%s: %d/%d matrices (%.0f%% of weights), %.0f s elapsed, ETA %.0f s",
+                        method, out.size(), ids.size(), 100.0 * done / total, secs,
+                        secs / done * (total - done)));
+                nextReport = done + total / 20;
+            }
         }
         return new QuantizedMatrices<>(method, source.config(), Map.copyOf(out));
     }

@@ -1,6 +1,7 @@
 package org.pmpdrepro.quant.anyprec;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.Fp16;
 import org.pmpdrepro.quant.MatrixCost;
@@ -46,20 +47,25 @@ public final class AnyPrecisionLinear implements MatrixCost {
         for (int b = seedBits; b <= parentBits; b++) {
             tables[b - seedBits] = new short[rows << b];
         }
-        double[] v = new double[cols];
-        double[] f = new double[cols];
-        for (int r = 0; r < rows; r++) {
-            readRow(weight, sensitivity, r, v, f);
-            RowCodes row = quantizeRow(v, f, seedBits, parentBits, maxIterations);
-            System.arraycopy(row.codes(), 0, codes, r * cols, cols);
-            for (int b = seedBits; b <= parentBits; b++) {
-                double[] centres = row.centres()[b - seedBits];
-                for (int c = 0; c < centres.length; c++) {
-                    tables[b - seedBits][r << b | c] = Fp16.encode(centres[c],
-                            "'" + weight.name() + "' row " + r + " " + b + "-bit centroid " + c);
+        // Rows are clustered independently and each writes only its own slots, so spreading them over the cores
+        // gives the same codes and tables as one row after another. Chunks of rows keep the scratch rows per task.
+        int chunk = Math.max(1, Math.min(64, rows / (4 * Runtime.getRuntime().availableProcessors())));
+        IntStream.range(0, Math.ceilDiv(rows, chunk)).parallel().forEach(t -> {
+            double[] v = new double[cols];
+            double[] f = new double[cols];
+            for (int r = t * chunk; r < Math.min(rows, (t + 1) * chunk); r++) {
+                readRow(weight, sensitivity, r, v, f);
+                RowCodes row = quantizeRow(v, f, seedBits, parentBits, maxIterations);
+                System.arraycopy(row.codes(), 0, codes, r * cols, cols);
+                for (int b = seedBits; b <= parentBits; b++) {
+                    double[] centres = row.centres()[b - seedBits];
+                    for (int c = 0; c < centres.length; c++) {
+                        tables[b - seedBits][r << b | c] = Fp16.encode(centres[c],
+                                "'" + weight.name() + "' row " + r + " " + b + "-bit centroid " + c);
+                    }
                 }
             }
-        }
+        });
         return new AnyPrecisionLinear(rows, cols, seedBits, BitPlanes.pack(codes, parentBits), tables);
     }
 

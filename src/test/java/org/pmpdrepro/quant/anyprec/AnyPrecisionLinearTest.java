@@ -108,6 +108,35 @@ class AnyPrecisionLinearTest {
     }
 
     @Test
+    void rowsSpreadOverThreadsGiveTheCodesAndTablesOfEachRowQuantizedAlone() {
+        int rows = 300;
+        int cols = 40;
+        Tensor w = gaussian(rows, cols, 61L);
+        Tensor f = exponentialSensitivity(rows, cols, 62L);
+        AnyPrecisionLinear m = AnyPrecisionLinear.quantize(w, f, 2, 4, 100);
+        int[] codes = m.codes(4);
+        for (int r = 0; r < rows; r++) {
+            double[] v = new double[cols];
+            double[] s = new double[cols];
+            for (int c = 0; c < cols; c++) {
+                v[c] = w.data()[r * cols + c];
+                s[c] = f.data()[r * cols + c];
+            }
+            AnyPrecisionLinear.RowCodes alone = AnyPrecisionLinear.quantizeRow(v, s, 2, 4, 100);
+            assertThat(Arrays.copyOfRange(codes, r * cols, (r + 1) * cols)).as("row %d", r)
+                    .containsExactly(alone.codes());
+            for (int b = 2; b <= 4; b++) {
+                short[] expected = new short[1 << b];
+                for (int c = 0; c < expected.length; c++) {
+                    expected[c] = Fp16.encode(alone.centres()[b - 2][c], "centroid");
+                }
+                assertThat(Arrays.copyOfRange(m.table(b), r << b, (r + 1) << b)).as("row %d, %d bits", r, b)
+                        .containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
     void aRowOfEqualValuesOrZeroSensitivityIsStillReproduced() {
         float[] data = new float[2 * 20];
         Arrays.fill(data, 0, 20, 0.25f);
