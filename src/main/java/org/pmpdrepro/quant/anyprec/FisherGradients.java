@@ -5,9 +5,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,37 +44,35 @@ final class FisherGradients implements AutoCloseable {
         this.config = model.config();
     }
 
-    /** {@code sum over sequences of (dL_s/dW)^2} per matrix, {@code [out, in]}; L_s is sequence s's mean loss. */
+    /**
+     * {@code sum over sequences of (dL_s/dW)^2} per matrix, {@code [out, in]}; L_s is sequence s's mean loss. The sums
+     * are kept on the Java heap, not beside the model on the device: the pass then holds the model once, not the
+     * model and a second model-sized array of sums (a float addition gives the same bits in either place).
+     */
     Map<LinearId, Tensor> squaredGradientSums(List<int[]> sequences) {
         List<LinearId> ids = LinearId.all(config);
-        Map<LinearId, NDArray> sums = new LinkedHashMap<>();
-        try (NDManager accumulators = dense.manager().newSubManager()) {
-            for (LinearId id : ids) {
-                NDArray base = dense.linearTransposed(id.layer(), id.proj(), Precision.FULL);
-                sums.put(id, accumulators.zeros(base.getShape(), DataType.FLOAT32));
-            }
-            long begin = System.nanoTime();
-            int every = Math.max(1, sequences.size() / 20);
-            for (int s = 0; s < sequences.size(); s++) {
-                accumulate(sequences.get(s), s, sums);
-                if ((s + 1) % every == 0 || s + 1 == sequences.size()) {
-                    double secs = (System.nanoTime() - begin) / 1e9;
-                    LOG.info(String.format("fisher: %d/%d sequences, %.0f s elapsed, ETA %.0f s", s + 1,
-                            sequences.size(), secs, secs / (s + 1) * (sequences.size() - s - 1)));
-                }
-            }
-            Map<LinearId, Tensor> out = new LinkedHashMap<>();
-            for (LinearId id : ids) {
-                // Each accumulator is released once copied out, so the sums are not held twice over.
-                try (NDArray sum = sums.remove(id)) {
-                    long[] shape = sum.getShape().getShape();
-                    Tensor held = new Tensor(id.weightName(), new int[] {(int) shape[0], (int) shape[1]},
-                            sum.toFloatArray());
-                    out.put(id, held.transposed());
-                }
-            }
-            return out;
+        Map<LinearId, float[]> sums = new LinkedHashMap<>();
+        for (LinearId id : ids) {
+            int[] shape = id.shape(config);
+            sums.put(id, new float[shape[0] * shape[1]]);
         }
+        long begin = System.nanoTime();
+        int every = Math.max(1, sequences.size() / 20);
+        for (int s = 0; s < sequences.size(); s++) {
+            accumulate(sequences.get(s), s, sums);
+            if ((s + 1) % every == 0 || s + 1 == sequences.size()) {
+                double secs = (System.nanoTime() - begin) / 1e9;
+                LOG.info(String.format("fisher: %d/%d sequences, %.0f s elapsed, ETA %.0f s", s + 1,
+                        sequences.size(), secs, secs / (s + 1) * (sequences.size() - s - 1)));
+            }
+        }
+        Map<LinearId, Tensor> out = new LinkedHashMap<>();
+        for (LinearId id : ids) {
+            // Summed in the decoder's [in, out] layout; each is released once transposed, not held twice over.
+            int[] shape = id.shape(config);
+            out.put(id, new Tensor(id.weightName(), new int[] {shape[1], shape[0]}, sums.remove(id)).transposed());
+        }
+        return out;
     }
 
     /**
@@ -88,7 +87,7 @@ final class FisherGradients implements AutoCloseable {
      * <p>A non-finite loss or gradient is an error naming the sequence (and the matrix), raised before it is added:
      * never a NaN summed into every later value.
      */
-    private void accumulate(int[] sequence, int index, Map<LinearId, NDArray> sums) {
+    private void accumulate(int[] sequence, int index, Map<LinearId, float[]> sums) {
         int n = sequence.length;
         if (n < 2 || n > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("calibration sequence " + index + " has " + n + " tokens; expected 2.."
@@ -146,7 +145,16 @@ final class FisherGradients implements AutoCloseable {
                             if (!Float.isFinite(sq.sum().getFloat())) {
                                 throw nonFinite(index, n, "gradient of " + id.weightName());
                             }
-                            sums.get(id).addi(sq);
+                            // Read in place through a view of the engine's memory: no heap copy per matrix.
+                            FloatBuffer squares = sq.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                            float[] sum = sums.get(id);
+                            if (squares.remaining() != sum.length) {
+                                throw new IllegalStateException("fisher: gradient of " + id.weightName() + " has "
+                                        + squares.remaining() + " values; expected " + sum.length);
+                            }
+                            for (int i = 0; i < sum.length; i++) {
+                                sum[i] += squares.get(i);
+                            }
                         }
                         leaf.close();
                     }
