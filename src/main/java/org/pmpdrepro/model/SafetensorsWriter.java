@@ -18,7 +18,7 @@ import java.util.Set;
 import org.pmpdrepro.io.Json;
 
 /**
- * Writes fp32 tensors as a safetensors file, stored as F32, F16 or BF16, in the order given and contiguous.
+ * Writes fp32 tensors (held or deferred) as a safetensors file, stored as F32, F16 or BF16, in the order given and contiguous.
  * The header is padded with spaces to an 8-byte boundary (as the reference implementation does) so the data
  * region starts aligned. The file is written atomically.
  */
@@ -37,7 +37,7 @@ public final class SafetensorsWriter {
      * @throws IllegalArgumentException for a duplicate or reserved name, a type that cannot be written, or a
      *     finite value that would overflow to infinity in {@code dtype}
      */
-    public static void write(Path target, List<Tensor> tensors, DType dtype, Map<String, String> metadata)
+    public static void write(Path target, List<? extends TensorData> tensors, DType dtype, Map<String, String> metadata)
             throws IOException {
         if (!dtype.writable()) {
             throw new IllegalArgumentException("cannot store fp32 values as " + dtype + "; expected F32, F16 or BF16");
@@ -48,7 +48,8 @@ public final class SafetensorsWriter {
             buf.putLong(header.length);
             flush(out, buf);
             drain(out, ByteBuffer.wrap(header));
-            for (Tensor t : tensors) {
+            for (TensorData t : tensors) {
+                // Asked for once: a deferred tensor's values are read or computed here, one tensor at a time.
                 float[] data = t.data();
                 for (int i = 0; i < data.length; i++) {
                     if (buf.remaining() < dtype.bytes()) {
@@ -66,7 +67,7 @@ public final class SafetensorsWriter {
         write(target, tensors, DType.F32, Map.of());
     }
 
-    private static byte[] header(List<Tensor> tensors, DType dtype, Map<String, String> metadata) {
+    private static byte[] header(List<? extends TensorData> tensors, DType dtype, Map<String, String> metadata) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
@@ -74,7 +75,7 @@ public final class SafetensorsWriter {
         }
         Set<String> seen = new HashSet<>();
         long offset = 0;
-        for (Tensor t : tensors) {
+        for (TensorData t : tensors) {
             if (t.name() == null || t.name().isEmpty() || t.name().equals(SafetensorsHeader.METADATA_KEY)) {
                 throw new IllegalArgumentException("tensor name '" + t.name() + "' is reserved or empty");
             }

@@ -3,7 +3,7 @@ package org.pmpdrepro.model;
 import java.util.Arrays;
 
 /** A named fp32 tensor held on the Java heap, row-major. */
-public record Tensor(String name, int[] shape, float[] data) {
+public record Tensor(String name, int[] shape, float[] data) implements TensorData {
 
     public Tensor {
         shape = shape.clone();
@@ -33,8 +33,14 @@ public record Tensor(String name, int[] shape, float[] data) {
         return shape[i];
     }
 
+    @Override
     public long size() {
         return data.length;
+    }
+
+    @Override
+    public Tensor load() {
+        return this;
     }
 
     /** The transpose of a matrix, same name: {@code [rows, cols]} becomes {@code [cols, rows]}, row-major. */

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.DeferredTensor;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.TensorData;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedMatrices;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -35,11 +37,12 @@ public final class AnyPrecisionCodec implements QuantizationCodec {
         }
         int seed = ap.seedBits();
         int parent = ap.parentBits();
-        List<Tensor> tensors = new ArrayList<>();
+        List<TensorData> tensors = new ArrayList<>();
         for (LinearId id : LinearId.all(ap.config())) {
             AnyPrecisionLinear m = ap.matrix(id.layer(), id.proj());
-            tensors.add(new Tensor(id.weightName() + ".codes", new int[] {m.rows(), m.cols()},
-                    CodecValues.floats(m.codes(parent))));
+            // Unpacked from the bit-planes as the store writes them: never every matrix's fp32 codes at once.
+            tensors.add(new DeferredTensor(id.weightName() + ".codes", new int[] {m.rows(), m.cols()},
+                    () -> CodecValues.floats(m.codes(parent))));
             for (int b = seed; b <= parent; b++) {
                 tensors.add(new Tensor(table(id, b), new int[] {m.rows(), 1 << b}, CodecValues.halves(m.table(b))));
             }

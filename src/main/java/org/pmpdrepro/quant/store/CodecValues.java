@@ -118,8 +118,8 @@ public final class CodecValues {
 
     /** Fails when the artefact holds other tensors than the {@code expected} count the codec read. */
     public static void requireNoExtraTensors(StoredQuantization stored, int expected) {
-        if (stored.tensors().size() != expected) {
-            throw new IllegalArgumentException(stored.method() + " artefact holds " + stored.tensors().size()
+        if (stored.entries().size() != expected) {
+            throw new IllegalArgumentException(stored.method() + " artefact holds " + stored.entries().size()
                     + " tensors; the model needs exactly " + expected);
         }
     }

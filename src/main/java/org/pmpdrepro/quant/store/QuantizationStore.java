@@ -1,6 +1,7 @@
 package org.pmpdrepro.quant.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,11 @@ import java.util.stream.Stream;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.DeferredTensor;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
-import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.TensorData;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,13 +173,20 @@ public final class QuantizationStore {
             throw new CorruptArtefactException(weights, "SHA-256 mismatch: the file hashes to " + sha
                     + "; the manifest records " + manifest.weightsSha256());
         }
-        StoredQuantization stored;
         try (SafetensorsFile file = SafetensorsFile.open(weights)) {
             Map<String, List<Integer>> shapes = new LinkedHashMap<>();
-            List<Tensor> tensors = new ArrayList<>();
+            List<DeferredTensor> tensors = new ArrayList<>();
             for (String name : file.names()) {
-                shapes.put(name, Arrays.stream(file.info(name).shape()).boxed().toList());
-                tensors.add(file.read(name));
+                int[] shape = file.info(name).shape();
+                shapes.put(name, Arrays.stream(shape).boxed().toList());
+                // Read when the codec asks for it, one tensor at a time, while the file is open.
+                tensors.add(new DeferredTensor(name, shape, () -> {
+                    try {
+                        return file.read(name).data();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
             }
             if (!shapes.equals(manifest.shapes())) {
                 throw new CorruptArtefactException(weights, "tensors " + describe(shapes) + " differ from the manifest's "
@@ -189,16 +198,20 @@ public final class QuantizationStore {
                 throw new CorruptArtefactException(weights, "metadata names method '" + method + "'; expected '"
                         + key.method() + "'");
             }
-            stored = StoredQuantization.of(method, params, tensors);
+            StoredQuantization stored = StoredQuantization.of(method, params, tensors);
+            try {
+                return codec.decode(config, stored);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptArtefactException(weights, "does not fit the model configuration: " + e.getMessage(),
+                        e);
+            }
         } catch (CorruptArtefactException e) {
             throw e;
+        } catch (UncheckedIOException e) {
+            throw new CorruptArtefactException(weights, "not a readable safetensors file: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (IOException e) {
             throw new CorruptArtefactException(weights, "not a readable safetensors file: " + e.getMessage(), e);
-        }
-        try {
-            return codec.decode(config, stored);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptArtefactException(weights, "does not fit the model configuration: " + e.getMessage(), e);
         }
     }
 
@@ -251,9 +264,9 @@ public final class QuantizationStore {
                     + "', which the store reserves");
         }
         Path weights = scratch.resolve(WEIGHTS);
-        SafetensorsWriter.write(weights, stored.tensors(), DType.F32, metadata);
+        SafetensorsWriter.write(weights, stored.entries(), DType.F32, metadata);
         Map<String, List<Integer>> shapes = new LinkedHashMap<>();
-        for (Tensor t : stored.tensors()) {
+        for (TensorData t : stored.entries()) {
             shapes.put(t.name(), Arrays.stream(t.shape()).boxed().toList());
         }
         new StoreManifest(key, Hashes.sha256Hex(weights), Files.size(weights), shapes)

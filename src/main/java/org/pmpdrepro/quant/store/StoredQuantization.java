@@ -6,26 +6,40 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.pmpdrepro.model.DeferredTensor;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.TensorData;
 
 /**
  * A quantized model in the form it is saved: named fp32 tensors (integer codes are stored as exact fp32 values,
  * which hold every integer below 2^24) and the method's parameters as strings.
  *
+ * <p>A tensor may be deferred ({@link DeferredTensor}): a codec can hand over codes to be unpacked as the store
+ * writes them, and the store can hand a codec tensors read from the open file when asked for, so a large model is
+ * never held twice over (once decoded, once as fp32 codes).
+ *
  * @param method the quantization method, as {@code QuantizedModel.method()}
  * @param parameters everything besides the tensors needed to rebuild the model (bit-widths, group size, ...)
- * @param tensors the model's arrays, names unique
+ * @param entries the model's arrays, held or deferred, names unique
  */
-public record StoredQuantization(String method, SortedMap<String, String> parameters, List<Tensor> tensors) {
+public record StoredQuantization(String method, SortedMap<String, String> parameters,
+        List<? extends TensorData> entries) {
 
     public StoredQuantization {
         Objects.requireNonNull(method, "method");
         parameters = Collections.unmodifiableSortedMap(new TreeMap<>(parameters));
-        tensors = List.copyOf(tensors);
+        // Copies the references only: a deferred tensor is not read here.
+        entries = List.copyOf(entries);
     }
 
-    public static StoredQuantization of(String method, Map<String, String> parameters, List<Tensor> tensors) {
+    public static StoredQuantization of(String method, Map<String, String> parameters,
+            List<? extends TensorData> tensors) {
         return new StoredQuantization(method, new TreeMap<>(parameters), tensors);
+    }
+
+    /** Every tensor with its values on the heap (a deferred one read or computed now). */
+    public List<Tensor> tensors() {
+        return entries.stream().map(TensorData::load).toList();
     }
 
     /**
@@ -33,17 +47,17 @@ public record StoredQuantization(String method, SortedMap<String, String> parame
      * both.
      */
     public Tensor tensor(String name, int[] shape) {
-        for (Tensor t : tensors) {
+        for (TensorData t : entries) {
             if (t.name().equals(name)) {
                 if (!java.util.Arrays.equals(t.shape(), shape)) {
                     throw new IllegalArgumentException(method + " artefact: tensor '" + name + "' has shape "
                             + java.util.Arrays.toString(t.shape()) + "; expected " + java.util.Arrays.toString(shape));
                 }
-                return t;
+                return t.load();
             }
         }
         throw new IllegalArgumentException(method + " artefact has no tensor '" + name + "' (expected shape "
-                + java.util.Arrays.toString(shape) + "); it has " + tensors.size() + " tensors");
+                + java.util.Arrays.toString(shape) + "); it has " + entries.size() + " tensors");
     }
 
     /** The parameter {@code key}; a missing one is an error naming it. */
