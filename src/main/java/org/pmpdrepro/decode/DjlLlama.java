@@ -183,6 +183,10 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
      */
     @Override
     public synchronized NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
+        NDArray own = provider.fusedTransposed(layer, precision, projections);
+        if (own != null) {
+            return own;
+        }
         List<NDArray> parts = new ArrayList<>(projections.length);
         for (Linear proj : projections) {
             parts.add(provider.linearTransposed(layer, proj, precision));

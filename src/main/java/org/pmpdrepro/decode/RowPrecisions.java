@@ -101,7 +101,8 @@ public final class RowPrecisions {
         long[] cuts = new long[projections.length - 1];
         long end = 0;
         for (int i = 0; i < cuts.length; i++) {
-            end += weights.linearTransposed(layer, projections[i], perRow[0]).getShape().get(1);
+            // From the configuration: asking for a part would make a provider that fuses by itself build it.
+            end += projections[i].outFeatures(weights.config());
             cuts[i] = end;
         }
         NDArray fused = product(x, p -> weights.fusedTransposed(layer, p, projections));

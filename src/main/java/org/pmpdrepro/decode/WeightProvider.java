@@ -17,6 +17,15 @@ public interface WeightProvider extends AutoCloseable {
     NDArray linearTransposed(int layer, Linear proj, Precision precision);
 
     /**
+     * The transposed weights of {@code projections} of block {@code layer} side by side, {@code [in, out_1 + ...]},
+     * at {@code precision}, when the provider builds them itself (so it need not also hold each part); null, the
+     * default, lets the model concatenate the parts {@link #linearTransposed} serves.
+     */
+    default NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
+        return null;
+    }
+
+    /**
      * The gain of {@code norm} in block {@code layer} at {@code precision}: a provider that keeps its own norms per
      * precision (Bit-Mixer) returns them, every other one the model's {@code dense} gain, which is the default.
      */

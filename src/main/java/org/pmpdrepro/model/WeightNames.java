@@ -26,6 +26,20 @@ public final class WeightNames {
         public String weight(int layer) {
             return "model.layers." + layer + "." + suffix + ".weight";
         }
+
+        /** Rows of the Hugging Face {@code [out, in]} weight in a model of {@code config}. */
+        public int outFeatures(LlamaConfig config) {
+            return switch (this) {
+                case Q, O, DOWN -> config.hiddenSize();
+                case K, V -> config.kvDim();
+                case GATE, UP -> config.intermediateSize();
+            };
+        }
+
+        /** Columns of the Hugging Face {@code [out, in]} weight in a model of {@code config}. */
+        public int inFeatures(LlamaConfig config) {
+            return this == DOWN ? config.intermediateSize() : config.hiddenSize();
+        }
     }
 
     public static String inputNorm(int layer) {

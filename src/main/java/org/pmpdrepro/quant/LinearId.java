@@ -30,13 +30,7 @@ public record LinearId(int layer, Linear proj) {
 
     /** The Hugging Face shape {@code [out, in]} of this matrix in a model of {@code config}. */
     public int[] shape(LlamaConfig config) {
-        int h = config.hiddenSize();
-        return switch (proj) {
-            case Q, O -> new int[] {h, h};
-            case K, V -> new int[] {config.kvDim(), h};
-            case GATE, UP -> new int[] {config.intermediateSize(), h};
-            case DOWN -> new int[] {h, config.intermediateSize()};
-        };
+        return new int[] {proj.outFeatures(config), proj.inFeatures(config)};
     }
 
     /**

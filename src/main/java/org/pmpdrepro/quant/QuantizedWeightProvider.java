@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,11 +35,14 @@ public final class QuantizedWeightProvider implements WeightProvider {
 
     private record Key(int layer, Linear proj, int bits) {}
 
+    private record FusedKey(int layer, List<Linear> projections, List<Integer> bits) {}
+
     private final DenseWeightProvider dense;
     private final NDManager manager;
     private final LlamaConfig config;
     private final QuantizedModel quantized;
     private final Map<Key, NDArray> cache = new HashMap<>();
+    private final Map<FusedKey, NDArray> fused = new HashMap<>();
     private final Map<NormKey, NDArray> norms = new HashMap<>();
     /** Policies by precision label, resolved once: a two-width label is parsed, not looked up, on every pass. */
     private final Map<String, Optional<BitPolicy>> policies = new ConcurrentHashMap<>();
@@ -80,6 +85,57 @@ public final class QuantizedWeightProvider implements WeightProvider {
             return dense.linearTransposed(layer, proj, precision);
         }
         return lookup(layer, proj, bitsOf(layer, proj, precision));
+    }
+
+    /**
+     * The dequantized matrices side by side, built here from each part's dequantized values and kept without the
+     * parts: the decoder holds each width of each matrix once, not once fused and once apart (two thirds of a
+     * block's weights are fused). Full precision is left to the model to fuse from the dense parts. The values are
+     * those of concatenating the transposed parts, so every product is unchanged.
+     */
+    @Override
+    public synchronized NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
+        if (precision.isFull()) {
+            return null;
+        }
+        List<Integer> bits = new ArrayList<>(projections.length);
+        for (Linear proj : projections) {
+            bits.add(bitsOf(layer, proj, precision));
+        }
+        return fused.computeIfAbsent(new FusedKey(layer, List.of(projections), List.copyOf(bits)),
+                k -> sideBySide(layer, projections, bits));
+    }
+
+    private NDArray sideBySide(int layer, Linear[] projections, List<Integer> bits) {
+        if (layer < 0 || layer >= config.numLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (config.numLayers() - 1));
+        }
+        int in = projections[0].inFeatures(config);
+        int total = 0;
+        for (Linear proj : projections) {
+            if (proj.inFeatures(config) != in) {
+                throw new IllegalArgumentException("cannot fuse " + Arrays.toString(projections)
+                        + ": they read inputs of different widths");
+            }
+            total += proj.outFeatures(config);
+        }
+        float[] side = new float[Math.multiplyExact(in, total)];
+        int offset = 0;
+        for (int i = 0; i < projections.length; i++) {
+            // [out, in] as dequantized, written transposed into columns offset.. of the [in, total] result.
+            float[] part = checked(layer, projections[i], bits.get(i)).data();
+            int out = projections[i].outFeatures(config);
+            for (int o = 0; o < out; o++) {
+                for (int c = 0; c < in; c++) {
+                    side[c * total + offset + o] = part[o * in + c];
+                }
+            }
+            offset += out;
+        }
+        NDArray array = manager.create(side, new Shape(in, total));
+        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
+        NDScope.unregister(array);
+        return array;
     }
 
     /**
@@ -143,6 +199,15 @@ public final class QuantizedWeightProvider implements WeightProvider {
     }
 
     private NDArray transposed(int layer, Linear proj, int bits) {
+        Tensor transposed = checked(layer, proj, bits).transposed();
+        NDArray array = manager.create(transposed.data(), new Shape(transposed.dims()));
+        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
+        NDScope.unregister(array);
+        return array;
+    }
+
+    /** The dequantized {@code [out, in]} matrix, its shape checked against the configuration. */
+    private Tensor checked(int layer, Linear proj, int bits) {
         Tensor t = quantized.dequantized(layer, proj, bits);
         // Checked against the configuration, not the dense weight: reading that would load the dense matrix.
         int[] expected = new LinearId(layer, proj).shape(config);
@@ -151,16 +216,13 @@ public final class QuantizedWeightProvider implements WeightProvider {
                     + " bits has shape " + Arrays.toString(t.shape()) + "; the model's configuration gives "
                     + Arrays.toString(expected));
         }
-        Tensor transposed = t.transposed();
-        NDArray array = manager.create(transposed.data(), new Shape(transposed.dims()));
-        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
-        NDScope.unregister(array);
-        return array;
+        return t;
     }
 
     @Override
     public synchronized void close() {
         cache.clear();
+        fused.clear();
         norms.clear();
         manager.close();
         dense.close();

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,6 +77,31 @@ class QuantizedDecodingTest {
                     assertThat(g.averageDecodeBits()).isEqualTo(bits);
                 }
             }
+        }
+    }
+
+    @Test
+    void fusedMatricesAreTheServedPartsSideBySideAndAreKept() {
+        try (DjlLlama model = load(anyPrecision)) {
+            Precision p = Precision.bits(3);
+            NDArray qkv = model.fusedTransposed(1, p, Linear.Q, Linear.K, Linear.V);
+            NDArray gateUp = model.fusedTransposed(1, p, Linear.GATE, Linear.UP);
+            assertThat(model.fusedTransposed(1, p, Linear.Q, Linear.K, Linear.V)).as("kept").isSameAs(qkv);
+            assertThat(sideBySide(model, p, Linear.Q, Linear.K, Linear.V)).containsExactly(qkv.toFloatArray());
+            assertThat(sideBySide(model, p, Linear.GATE, Linear.UP)).containsExactly(gateUp.toFloatArray());
+            assertThat(qkv.getShape().getShape()).containsExactly(CONFIG.hiddenSize(),
+                    CONFIG.hiddenSize() + 2L * CONFIG.kvDim());
+        }
+    }
+
+    /** The parts as served one by one, concatenated along the output axis. */
+    static float[] sideBySide(DjlLlama model, Precision p, Linear... projections) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDList parts = new NDList();
+            for (Linear proj : projections) {
+                parts.add(model.linearTransposed(1, proj, p).duplicate());
+            }
+            return NDArrays.concat(parts, 1).toFloatArray();
         }
     }
 
