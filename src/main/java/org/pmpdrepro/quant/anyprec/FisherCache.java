@@ -42,7 +42,10 @@ public final class FisherCache {
         f = FisherSensitivities.compute(model, modelSha256, calibration);
         f.save(cached);
         LOG.info("fisher: saved in {}", cached);
-        return f;
+        // Read back from the file: what is used from here on is what later runs will load, and the values are no
+        // longer held on the heap (they are read one matrix at a time).
+        f = null;
+        return FisherSensitivities.load(cached, model.config(), modelSha256);
     }
 
     private static FisherSensitivities matching(Path file, WeightSource model, String modelSha256,

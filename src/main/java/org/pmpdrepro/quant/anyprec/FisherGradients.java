@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-sequence loss gradients w.r.t. the quantized matrices, by DJL autograd through the decoder's own forward graph
- * ({@link LlamaGraph}), one block at a time. Every sequence gets fresh leaves of the matrices (detached views of the
- * model's arrays), so its gradient is its own (nothing accumulates from earlier backward passes), and the squares
- * are summed on the device.
+ * ({@link LlamaGraph}), one block at a time over every sequence (see {@link #squaredGradientSums}). Every sequence
+ * gets fresh leaves of the matrices (detached views of the model's arrays), so its gradient is its own (nothing
+ * accumulates from earlier backward passes), and one block's squares are summed on the device.
  */
 final class FisherGradients implements AutoCloseable {
 
@@ -45,128 +45,190 @@ final class FisherGradients implements AutoCloseable {
     }
 
     /**
-     * {@code sum over sequences of (dL_s/dW)^2} per matrix, {@code [out, in]}; L_s is sequence s's mean loss. The sums
-     * are kept on the Java heap, not beside the model on the device: the pass then holds the model once, not the
-     * model and a second model-sized array of sums (a float addition gives the same bits in either place).
+     * {@code sum over sequences of (dL_s/dW)^2} per matrix, {@code [out, in]}; L_s is sequence s's mean loss.
+     *
+     * <p>Block by block from the last, so that memory holds the model, every sequence's stream at every block
+     * boundary (4 bytes x hidden size per token and boundary) and one block's graph for one sequence, never the whole
+     * model's activations, gradients or sums at once. First a forward pass over every sequence keeps its boundary
+     * streams and one backward pass through the final norm and head gives the loss gradient of its last stream. Then,
+     * for each block from the last, each sequence's block is run again from its stored input with the block's
+     * matrices as leaves (detached views of the model's arrays, fresh per sequence so no gradient accumulates) and
+     * fed the gradient of the stream it produced (d(sum(out * g))/d(out) = g exactly): that gives the matrices'
+     * gradients, squared and added in sequence order, and the gradient of the block's input for the block before.
+     * The values equal those of one backward pass through the whole graph per sequence; the price is a second
+     * forward pass. A non-finite loss or gradient is an error naming the sequence (and the matrix).
      */
     Map<LinearId, Tensor> squaredGradientSums(List<int[]> sequences) {
-        List<LinearId> ids = LinearId.all(config);
-        Map<LinearId, float[]> sums = new LinkedHashMap<>();
-        for (LinearId id : ids) {
-            int[] shape = id.shape(config);
-            sums.put(id, new float[shape[0] * shape[1]]);
+        int count = sequences.size();
+        int layers = config.numLayers();
+        for (int s = 0; s < count; s++) {
+            int n = sequences.get(s).length;
+            if (n < 2 || n > config.maxPositionEmbeddings()) {
+                throw new IllegalArgumentException("calibration sequence " + s + " has " + n + " tokens; expected 2.."
+                        + config.maxPositionEmbeddings());
+            }
         }
-        long begin = System.nanoTime();
-        int every = Math.max(1, sequences.size() / 20);
-        for (int s = 0; s < sequences.size(); s++) {
-            accumulate(sequences.get(s), s, sums);
-            if ((s + 1) % every == 0 || s + 1 == sequences.size()) {
+        Map<LinearId, Tensor> byId = new HashMap<>();
+        try (NDManager kept = dense.manager().newSubManager()) {
+            // streams[s][l]: the stream entering block l of sequence s; upstream[s]: the loss gradient of the
+            // stream leaving the block being processed.
+            NDArray[][] streams = new NDArray[count][];
+            NDArray[] upstream = new NDArray[count];
+            long begin = System.nanoTime();
+            for (int s = 0; s < count; s++) {
+                forward(sequences.get(s), s, kept, streams, upstream);
+            }
+            LOG.info(String.format("fisher: forward pass over %d sequences kept, %.0f s", count,
+                    (System.nanoTime() - begin) / 1e9));
+            for (int l = layers - 1; l >= 0; l--) {
+                byId.putAll(blockSums(l, sequences, kept, streams, upstream));
+                int done = layers - l;
                 double secs = (System.nanoTime() - begin) / 1e9;
-                LOG.info(String.format("fisher: %d/%d sequences, %.0f s elapsed, ETA %.0f s", s + 1,
-                        sequences.size(), secs, secs / (s + 1) * (sequences.size() - s - 1)));
+                LOG.info(String.format("fisher: block %d done (%d/%d), %.0f s elapsed, ETA %.0f s", l, done, layers,
+                        secs, secs / (done + 1) * (layers - done)));
             }
         }
         Map<LinearId, Tensor> out = new LinkedHashMap<>();
-        for (LinearId id : ids) {
-            // Summed in the decoder's [in, out] layout; each is released once transposed, not held twice over.
-            int[] shape = id.shape(config);
-            out.put(id, new Tensor(id.weightName(), new int[] {shape[1], shape[0]}, sums.remove(id)).transposed());
+        for (LinearId id : LinearId.all(config)) {
+            out.put(id, byId.get(id));
         }
         return out;
     }
 
     /**
-     * Adds one sequence's squared gradients to {@code sums}, one block at a time from the last: the forward pass
-     * cuts the graph at every block boundary (the stream entering each block is a leaf of its own), one backward pass
-     * gives the loss gradient of the last stream, and each block's backward pass, fed the gradient of the stream it
-     * produced, gives its matrices' gradients and the gradient of the stream entering it. Gradients of one block are
-     * alive at a time instead of a copy of every matrix, and a block's matrices are leaves that share the model's
-     * storage (detached views, not copies) and are dropped with their gradients once squared. The values equal those
-     * of one backward pass through the whole graph: each cut passes on exactly the gradient that pass would.
-     *
-     * <p>A non-finite loss or gradient is an error naming the sequence (and the matrix), raised before it is added:
-     * never a NaN summed into every later value.
+     * Sequence {@code index}'s forward pass without gradients, keeping its boundary streams in {@code kept}, and the
+     * loss gradient of its last stream.
      */
-    private void accumulate(int[] sequence, int index, Map<LinearId, float[]> sums) {
+    private void forward(int[] sequence, int index, NDManager kept, NDArray[][] streams, NDArray[] upstream) {
         int n = sequence.length;
-        if (n < 2 || n > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("calibration sequence " + index + " has " + n + " tokens; expected 2.."
-                    + config.maxPositionEmbeddings());
-        }
         int layers = config.numLayers();
         try (NDManager m = dense.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            long[] inputs = new long[n - 1];
             long[] targets = new long[n - 1];
-            long[] positions = new long[n - 1];
             for (int t = 0; t < n - 1; t++) {
-                inputs[t] = sequence[t];
                 targets[t] = sequence[t + 1];
-                positions[t] = t;
             }
-            Map<LinearId, NDArray> leaves = new HashMap<>();
-            LlamaWeights weights = new WithLeaves(dense, leaves);
-            // entering[l]: the leaf stream entering block l (l >= 1) or the final norm (l = layers); leaving[l]: the
-            // stream block l produced from it.
-            NDArray[] entering = new NDArray[layers + 1];
-            NDArray[] leaving = new NDArray[layers];
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray ids = m.create(inputs, new Shape(1, n - 1));
-                LlamaGraph.Step step = LlamaGraph.step(weights, ids, m.create(positions, new Shape(1, n - 1)), null,
-                        null);
-                NDArray x = LlamaGraph.embed(weights, ids);
-                RowPrecisions rows = RowPrecisions.uniform(Precision.FULL, 1);
-                for (int l = 0; l < layers; l++) {
-                    for (Linear proj : Linear.values()) {
-                        NDArray leaf = dense.linearTransposed(l, proj, Precision.FULL).stopGradient();
-                        leaf.attach(m);
-                        leaf.setRequiresGradient(true);
-                        leaves.put(new LinearId(l, proj), leaf);
-                    }
-                    leaving[l] = LlamaGraph.block(weights, step, l, x, rows);
-                    x = cut(leaving[l]);
-                    entering[l + 1] = x;
+            // The model's own arrays, each projection apart as in the per-block passes (the decoder's fused
+            // products could round differently).
+            Map<LinearId, NDArray> matrices = new HashMap<>();
+            for (LinearId id : LinearId.all(config)) {
+                matrices.put(id, dense.linearTransposed(id.layer(), id.proj(), Precision.FULL));
+            }
+            LlamaWeights weights = new WithLeaves(dense, matrices);
+            NDArray ids = ids(m, sequence);
+            LlamaGraph.Step step = step(m, weights, ids);
+            RowPrecisions rows = RowPrecisions.uniform(Precision.FULL, 1);
+            streams[index] = new NDArray[layers + 1];
+            NDArray x = LlamaGraph.embed(weights, ids);
+            for (int l = 0; l <= layers; l++) {
+                if (l > 0) {
+                    x = LlamaGraph.block(weights, step, l - 1, x, rows);
                 }
-                NDArray logp = LlamaGraph.logits(weights, LlamaGraph.finalNorm(weights, x)).logSoftmax(-1);
+                streams[index][l] = keep(x, kept);
+            }
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray last = cut(x, m);
+                NDArray logp = LlamaGraph.logits(weights, LlamaGraph.finalNorm(weights, last)).logSoftmax(-1);
                 NDArray loss = logp.gather(m.create(targets, new Shape(1, n - 1)).expandDims(-1), -1).mean().neg();
                 if (!Float.isFinite(loss.getFloat())) {
                     throw nonFinite(index, n, "loss");
                 }
                 gc.backward(loss);
-                for (int l = layers - 1; l >= 0; l--) {
-                    NDArray upstream = entering[l + 1].getGradient();
-                    // d(sum(leaving * upstream)) / d(leaving) is upstream exactly.
-                    gc.backward(leaving[l].mul(upstream).sum());
-                    upstream.close();
-                    for (Linear proj : Linear.values()) {
-                        LinearId id = new LinearId(l, proj);
-                        NDArray leaf = leaves.remove(id);
-                        try (NDArray gradient = leaf.getGradient(); NDArray sq = gradient.square()) {
-                            if (!Float.isFinite(sq.sum().getFloat())) {
-                                throw nonFinite(index, n, "gradient of " + id.weightName());
-                            }
-                            // Read in place through a view of the engine's memory: no heap copy per matrix.
-                            FloatBuffer squares = sq.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                            float[] sum = sums.get(id);
-                            if (squares.remaining() != sum.length) {
-                                throw new IllegalStateException("fisher: gradient of " + id.weightName() + " has "
-                                        + squares.remaining() + " values; expected " + sum.length);
-                            }
-                            for (int i = 0; i < sum.length; i++) {
-                                sum[i] += squares.get(i);
-                            }
-                        }
-                        leaf.close();
-                    }
-                }
+                upstream[index] = keep(last.getGradient(), kept);
             }
         }
     }
 
+    /**
+     * The summed squared gradients of block {@code layer}'s matrices over every sequence, {@code [out, in]}; moves
+     * each sequence's {@code upstream} gradient to the block's input and releases the streams no longer needed.
+     */
+    private Map<LinearId, Tensor> blockSums(int layer, List<int[]> sequences, NDManager kept, NDArray[][] streams,
+            NDArray[] upstream) {
+        Linear[] projections = Linear.values();
+        Map<LinearId, Tensor> out = new HashMap<>();
+        try (NDManager block = dense.manager().newSubManager()) {
+            NDArray[] sums = new NDArray[projections.length];
+            for (int i = 0; i < projections.length; i++) {
+                sums[i] = block.zeros(dense.linearTransposed(layer, projections[i], Precision.FULL).getShape());
+            }
+            for (int s = 0; s < sequences.size(); s++) {
+                int n = sequences.get(s).length;
+                try (NDManager m = dense.manager().newSubManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    Map<LinearId, NDArray> leaves = new HashMap<>();
+                    for (Linear proj : projections) {
+                        NDArray leaf = dense.linearTransposed(layer, proj, Precision.FULL).stopGradient();
+                        leaf.attach(m);
+                        leaf.setRequiresGradient(true);
+                        leaves.put(new LinearId(layer, proj), leaf);
+                    }
+                    LlamaWeights weights = new WithLeaves(dense, leaves);
+                    NDArray ids = ids(m, sequences.get(s));
+                    // Block 0's input is the embedding, a constant: no gradient is needed there.
+                    NDArray input = layer > 0 ? cut(streams[s][layer], m) : streams[s][layer];
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray leaving = LlamaGraph.block(weights, step(m, weights, ids), layer, input,
+                                RowPrecisions.uniform(Precision.FULL, 1));
+                        gc.backward(leaving.mul(upstream[s]).sum());
+                    }
+                    for (int i = 0; i < projections.length; i++) {
+                        LinearId id = new LinearId(layer, projections[i]);
+                        try (NDArray gradient = leaves.get(id).getGradient(); NDArray sq = gradient.square()) {
+                            if (!Float.isFinite(sq.sum().getFloat())) {
+                                throw nonFinite(s, n, "gradient of " + id.weightName());
+                            }
+                            sums[i].addi(sq);
+                        }
+                    }
+                    upstream[s].close();
+                    upstream[s] = layer > 0 ? keep(input.getGradient(), kept) : null;
+                    streams[s][layer + 1].close();
+                    if (layer == 0) {
+                        streams[s][0].close();
+                    }
+                }
+            }
+            for (int i = 0; i < projections.length; i++) {
+                // Summed in the decoder's [in, out] layout, returned as the weight's [out, in].
+                LinearId id = new LinearId(layer, projections[i]);
+                long[] shape = sums[i].getShape().getShape();
+                out.put(id, new Tensor(id.weightName(), new int[] {(int) shape[0], (int) shape[1]},
+                        sums[i].toFloatArray()).transposed());
+            }
+        }
+        return out;
+    }
+
+    private static NDArray ids(NDManager m, int[] sequence) {
+        long[] inputs = new long[sequence.length - 1];
+        for (int t = 0; t < inputs.length; t++) {
+            inputs[t] = sequence[t];
+        }
+        return m.create(inputs, new Shape(1, inputs.length));
+    }
+
+    /** The rotary tables of one sequence at positions 0.. of its inputs {@code ids}. */
+    private static LlamaGraph.Step step(NDManager m, LlamaWeights weights, NDArray ids) {
+        long n = ids.getShape().get(1);
+        long[] positions = new long[(int) n];
+        for (int t = 0; t < n; t++) {
+            positions[t] = t;
+        }
+        return LlamaGraph.step(weights, ids, m.create(positions, new Shape(1, n)), null, null);
+    }
+
+    /** {@code array} moved out of the current step's scope into {@code kept}. */
+    private static NDArray keep(NDArray array, NDManager kept) {
+        NDScope.unregister(array);
+        array.attach(kept);
+        return array;
+    }
+
     /** {@code stream} as a new leaf (sharing its storage) that collects the gradient flowing into it. */
-    private static NDArray cut(NDArray stream) {
+    private static NDArray cut(NDArray stream, NDManager m) {
         NDArray leaf = stream.stopGradient();
-        leaf.attach(stream.getManager());
+        leaf.attach(m);
         leaf.setRequiresGradient(true);
         return leaf;
     }
@@ -176,7 +238,7 @@ final class FisherGradients implements AutoCloseable {
                 + " non-finite " + what + "; check the model's weights and that sequence");
     }
 
-    /** The dense model's arrays, with the linear matrices replaced by this sequence's gradient leaves. */
+    /** The dense model's arrays with the linear matrices taken from {@code leaves}, never fused. */
     private record WithLeaves(DjlLlama dense, Map<LinearId, NDArray> leaves) implements LlamaWeights {
 
         @Override

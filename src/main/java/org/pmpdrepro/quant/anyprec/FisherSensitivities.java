@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.anyprec;
 
 import ai.djl.Device;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -16,10 +17,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.DType;
+import org.pmpdrepro.model.DeferredTensor;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.TensorData;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.SensitivitySource;
@@ -61,10 +64,11 @@ public final class FisherSensitivities implements SensitivitySource {
 
     private final LlamaConfig config;
     private final Provenance provenance;
-    private final Map<LinearId, Tensor> byId;
+    /** Held values (computed here) or values read from the saved file each time they are asked for (loaded). */
+    private final Map<LinearId, TensorData> byId;
     private String contentSha256;
 
-    private FisherSensitivities(LlamaConfig config, Provenance provenance, Map<LinearId, Tensor> byId) {
+    private FisherSensitivities(LlamaConfig config, Provenance provenance, Map<LinearId, ? extends TensorData> byId) {
         this.config = config;
         this.provenance = provenance;
         this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
@@ -99,12 +103,12 @@ public final class FisherSensitivities implements SensitivitySource {
 
     /** The summed squared gradients of {@code matrix}, {@code [out, in]}. */
     public Tensor of(LinearId matrix) {
-        Tensor t = byId.get(matrix);
+        TensorData t = byId.get(matrix);
         if (t == null) {
             throw new IllegalArgumentException("fisher sensitivities hold no matrix " + matrix + "; the model has "
                     + config.numLayers() + " layers");
         }
-        return new Tensor(t.name(), t.shape(), t.data().clone());
+        return t instanceof Tensor held ? new Tensor(held.name(), held.shape(), held.data().clone()) : t.load();
     }
 
     @Override
@@ -126,7 +130,7 @@ public final class FisherSensitivities implements SensitivitySource {
         if (contentSha256 == null) {
             MessageDigest md = Hashes.sha256();
             md.update((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (Map.Entry<LinearId, Tensor> e : byId.entrySet()) {
+            for (Map.Entry<LinearId, TensorData> e : byId.entrySet()) {
                 md.update((e.getKey().weightName() + Arrays.toString(e.getValue().shape()) + "\n")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 float[] d = e.getValue().data();
@@ -141,7 +145,7 @@ public final class FisherSensitivities implements SensitivitySource {
 
     /** Writes the sensitivities (fp32) with their provenance as metadata, atomically. */
     public void save(Path file) throws IOException {
-        List<Tensor> tensors = new ArrayList<>(byId.values());
+        List<TensorData> tensors = new ArrayList<>(byId.values());
         SafetensorsWriter.write(file, tensors, DType.F32, Map.of(
                 KEY_FORMAT, FORMAT,
                 KEY_MODEL, provenance.modelSha256(),
@@ -151,9 +155,10 @@ public final class FisherSensitivities implements SensitivitySource {
     }
 
     /**
-     * Reads sensitivities saved by {@link #save} for a model of {@code config}. A file of another format, a missing
-     * matrix, a wrong shape or a negative or non-finite value is an {@link IOException} naming the file and what is
-     * wrong.
+     * Reads sensitivities saved by {@link #save} for a model of {@code config}. Every value is checked now, one
+     * matrix at a time, and none is held: {@link #of} reads a matrix from the file when asked for it (the
+     * sensitivities of a 1.1B-parameter model are 3.9 GB). A file of another format, a missing matrix, a wrong shape
+     * or a negative or non-finite value is an {@link IOException} naming the file and what is wrong.
      */
     public static FisherSensitivities load(Path file, LlamaConfig config) throws IOException {
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
@@ -164,33 +169,41 @@ public final class FisherSensitivities implements SensitivitySource {
             }
             Provenance p = new Provenance(required(file, meta, KEY_MODEL), required(file, meta, KEY_CALIBRATION),
                     parseCount(file, required(file, meta, KEY_SEQUENCES)));
-            Map<LinearId, Tensor> byId = new LinkedHashMap<>();
+            Map<LinearId, TensorData> byId = new LinkedHashMap<>();
             for (LinearId id : LinearId.all(config)) {
                 String name = id.weightName();
                 if (!st.contains(name)) {
                     throw new IOException(file + ": no tensor '" + name + "'; the model has " + config.numLayers()
                             + " layers");
                 }
-                Tensor t = st.read(name);
                 int[] expected = id.shape(config);
-                if (!Arrays.equals(t.shape(), expected)) {
-                    throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                int[] shape = st.info(name).shape();
+                if (!Arrays.equals(shape, expected)) {
+                    throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(shape)
                             + "; the model needs " + Arrays.toString(expected));
                 }
-                float[] d = t.data();
+                float[] d = st.read(name).data();
                 for (int i = 0; i < d.length; i++) {
                     if (!(d[i] >= 0) || !Float.isFinite(d[i])) {
                         throw new IOException(file + ": tensor '" + name + "' element " + i + " is " + d[i]
                                 + "; expected a finite value >= 0");
                     }
                 }
-                byId.put(id, t);
+                byId.put(id, new DeferredTensor(name, shape, () -> reread(file, name)));
             }
             if (st.names().size() != byId.size()) {
                 throw new IOException(file + ": holds " + st.names().size() + " tensors; the model has "
                         + byId.size() + " quantized matrices");
             }
             return new FisherSensitivities(config, p, byId);
+        }
+    }
+
+    private static float[] reread(Path file, String name) {
+        try (SafetensorsFile st = SafetensorsFile.open(file)) {
+            return st.read(name).data();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": tensor '" + name + "' cannot be read again: " + e.getMessage(), e);
         }
     }
 
