@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.decode.DenseWeightProvider;
+import org.pmpdrepro.decode.EngineArrays;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.WeightProvider;
 import org.pmpdrepro.model.LlamaConfig;
@@ -132,10 +133,8 @@ public final class QuantizedWeightProvider implements WeightProvider {
             }
             offset += out;
         }
-        NDArray array = manager.create(side, new Shape(in, total));
-        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
-        NDScope.unregister(array);
-        return array;
+        // Engine-owned memory, not a direct buffer left for the garbage collector; outside any forward step's scope.
+        return EngineArrays.owned(manager, side, new Shape(in, total));
     }
 
     /**
@@ -200,10 +199,7 @@ public final class QuantizedWeightProvider implements WeightProvider {
 
     private NDArray transposed(int layer, Linear proj, int bits) {
         Tensor transposed = checked(layer, proj, bits).transposed();
-        NDArray array = manager.create(transposed.data(), new Shape(transposed.dims()));
-        // Built lazily inside a forward step's NDScope; the cache, not the step, owns it.
-        NDScope.unregister(array);
-        return array;
+        return EngineArrays.owned(manager, transposed.data(), new Shape(transposed.dims()));
     }
 
     /** The dequantized {@code [out, in]} matrix, its shape checked against the configuration. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.LlamaWeights;
+import org.pmpdrepro.decode.NativeHeap;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.model.LlamaConfig;
@@ -77,11 +78,13 @@ final class FisherGradients implements AutoCloseable {
             long begin = System.nanoTime();
             for (int s = 0; s < count; s++) {
                 forward(sequences.get(s), s, kept, streams, upstream);
+                NativeHeap.trim();
             }
             LOG.info(String.format("fisher: forward pass over %d sequences kept, %.0f s", count,
                     (System.nanoTime() - begin) / 1e9));
             for (int l = layers - 1; l >= 0; l--) {
                 byId.putAll(blockSums(l, sequences, kept, streams, upstream));
+                NativeHeap.trim();
                 int done = layers - l;
                 double secs = (System.nanoTime() - begin) / 1e9;
                 LOG.info(String.format("fisher: block %d done (%d/%d), %.0f s elapsed, ETA %.0f s", l, done, layers,
