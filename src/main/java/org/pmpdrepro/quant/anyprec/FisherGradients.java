@@ -16,7 +16,7 @@ import java.util.Map;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.LlamaWeights;
-import org.pmpdrepro.decode.NativeHeap;
+import org.pmpdrepro.decode.NativeAllocator;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.model.LlamaConfig;
@@ -48,9 +48,9 @@ final class FisherGradients implements AutoCloseable {
     /**
      * {@code sum over sequences of (dL_s/dW)^2} per matrix, {@code [out, in]}; L_s is sequence s's mean loss.
      *
-     * <p>Block by block from the last, so that memory holds the model, every sequence's stream at every block
-     * boundary (4 bytes x hidden size per token and boundary) and one block's graph for one sequence, never the whole
-     * model's activations, gradients or sums at once. First a forward pass over every sequence keeps its boundary
+     * <p>Block by block from the last, so that the engine holds the model, every sequence's stream at every block
+     * boundary (4 bytes x hidden size per token and boundary) and one block's graph, gradients and sums, never the
+     * whole model's activations, gradients or sums at once (each block's sums go to the heap when it is done). First a forward pass over every sequence keeps its boundary
      * streams and one backward pass through the final norm and head gives the loss gradient of its last stream. Then,
      * for each block from the last, each sequence's block is run again from its stored input with the block's
      * matrices as leaves (detached views of the model's arrays, fresh per sequence so no gradient accumulates) and
@@ -78,13 +78,13 @@ final class FisherGradients implements AutoCloseable {
             long begin = System.nanoTime();
             for (int s = 0; s < count; s++) {
                 forward(sequences.get(s), s, kept, streams, upstream);
-                NativeHeap.trim();
+                NativeAllocator.giveBackFreedMemory();
             }
             LOG.info(String.format("fisher: forward pass over %d sequences kept, %.0f s", count,
                     (System.nanoTime() - begin) / 1e9));
             for (int l = layers - 1; l >= 0; l--) {
                 byId.putAll(blockSums(l, sequences, kept, streams, upstream));
-                NativeHeap.trim();
+                NativeAllocator.giveBackFreedMemory();
                 int done = layers - l;
                 double secs = (System.nanoTime() - begin) / 1e9;
                 LOG.info(String.format("fisher: block %d done (%d/%d), %.0f s elapsed, ETA %.0f s", l, done, layers,

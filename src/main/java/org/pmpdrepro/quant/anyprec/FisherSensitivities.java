@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.zip.CRC32;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.DeferredTensor;
@@ -131,16 +132,28 @@ public final class FisherSensitivities implements SensitivitySource {
             MessageDigest md = Hashes.sha256();
             md.update((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (Map.Entry<LinearId, TensorData> e : byId.entrySet()) {
-                md.update((e.getKey().weightName() + Arrays.toString(e.getValue().shape()) + "\n")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                float[] d = e.getValue().data();
-                ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(d);
-                md.update(buf.array());
+                digest(md, e.getKey(), e.getValue().shape(), littleEndian(e.getValue().data()));
             }
             contentSha256 = HexFormat.of().formatHex(md.digest());
         }
         return contentSha256;
+    }
+
+    private static void digest(MessageDigest md, LinearId id, int[] shape, byte[] values) {
+        md.update((id.weightName() + Arrays.toString(shape) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(values);
+    }
+
+    private static byte[] littleEndian(float[] d) {
+        ByteBuffer buf = ByteBuffer.allocate(d.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(d);
+        return buf.array();
+    }
+
+    private static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     /** Writes the sensitivities (fp32) with their provenance as metadata, atomically. */
@@ -157,7 +170,8 @@ public final class FisherSensitivities implements SensitivitySource {
     /**
      * Reads sensitivities saved by {@link #save} for a model of {@code config}. Every value is checked now, one
      * matrix at a time, and none is held: {@link #of} reads a matrix from the file when asked for it (the
-     * sensitivities of a 1.1B-parameter model are 3.9 GB). A file of another format, a missing matrix, a wrong shape
+     * sensitivities of a 1.1B-parameter model are 3.9 GB) and refuses it if the file no longer holds the values
+     * checked here (CRC-32 per matrix; {@link #contentSha256} is computed here from the checked values). A file of another format, a missing matrix, a wrong shape
      * or a negative or non-finite value is an {@link IOException} naming the file and what is wrong.
      */
     public static FisherSensitivities load(Path file, LlamaConfig config) throws IOException {
@@ -170,6 +184,8 @@ public final class FisherSensitivities implements SensitivitySource {
             Provenance p = new Provenance(required(file, meta, KEY_MODEL), required(file, meta, KEY_CALIBRATION),
                     parseCount(file, required(file, meta, KEY_SEQUENCES)));
             Map<LinearId, TensorData> byId = new LinkedHashMap<>();
+            MessageDigest md = Hashes.sha256();
+            md.update((FORMAT + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (LinearId id : LinearId.all(config)) {
                 String name = id.weightName();
                 if (!st.contains(name)) {
@@ -189,22 +205,38 @@ public final class FisherSensitivities implements SensitivitySource {
                                 + "; expected a finite value >= 0");
                     }
                 }
-                byId.put(id, new DeferredTensor(name, shape, () -> reread(file, name)));
+                byte[] bytes = littleEndian(d);
+                digest(md, id, shape, bytes);
+                long crc = crc32(bytes);
+                byId.put(id, new DeferredTensor(name, shape, () -> reread(file, name, crc)));
             }
             if (st.names().size() != byId.size()) {
                 throw new IOException(file + ": holds " + st.names().size() + " tensors; the model has "
                         + byId.size() + " quantized matrices");
             }
-            return new FisherSensitivities(config, p, byId);
+            FisherSensitivities f = new FisherSensitivities(config, p, byId);
+            // The hash of the values checked here; each later read is checked against them (reread).
+            f.contentSha256 = HexFormat.of().formatHex(md.digest());
+            return f;
         }
     }
 
-    private static float[] reread(Path file, String name) {
+    /**
+     * Tensor {@code name} read again from {@code file}; an error naming both when the file can no longer be read or
+     * its values are no longer those checked on loading (the file was replaced while in use).
+     */
+    private static float[] reread(Path file, String name, long crc) {
+        float[] d;
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
-            return st.read(name).data();
+            d = st.read(name).data();
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": tensor '" + name + "' cannot be read again: " + e.getMessage(), e);
         }
+        if (crc32(littleEndian(d)) != crc) {
+            throw new IllegalStateException(file + ": tensor '" + name + "' changed since the file was loaded"
+                    + " (was it regenerated while in use?); load it again");
+        }
+        return d;
     }
 
     /**

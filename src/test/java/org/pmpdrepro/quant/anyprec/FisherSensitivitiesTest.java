@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -13,6 +20,11 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.LlamaGraph;
+import org.pmpdrepro.decode.LlamaWeights;
+import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.OracleLlama;
@@ -163,6 +175,141 @@ class FisherSensitivitiesTest {
         assertThat(loaded.contentSha256()).isEqualTo(fisherAB.contentSha256());
         for (LinearId id : LinearId.all(CONFIG)) {
             assertThat(loaded.of(id).data()).isEqualTo(fisherAB.of(id).data());
+        }
+    }
+
+    @Test
+    void aLoadedFileReplacedWhileInUseIsRefusedNamingTheFileAndTensor(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("fisher.safetensors");
+        fisherA.save(file);
+        FisherSensitivities loaded = FisherSensitivities.load(file, CONFIG, "model-21");
+        LinearId id = new LinearId(1, Linear.UP);
+        assertThat(loaded.of(id).data()).isEqualTo(fisherA.of(id).data());
+        fisherB.save(file);
+        assertThatThrownBy(() -> loaded.of(id)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("'" + id.weightName() + "'")
+                .hasMessageContaining("changed since the file was loaded");
+        assertThat(loaded.contentSha256()).as("the hash of the values checked on loading")
+                .isEqualTo(fisherA.contentSha256());
+    }
+
+    @Test
+    void theCacheComputesOnceAndReturnsWhatItSavedWithTheComputedValues(@TempDir Path dir) throws IOException {
+        CalibrationSet ab = CalibrationSet.of("ab", List.of(SEQ_A, SEQ_B));
+        FisherSensitivities first = FisherCache.loadOrCompute(null, dir, MODEL, "model-21", ab);
+        assertThat(first.contentSha256()).isEqualTo(fisherAB.contentSha256());
+        for (LinearId id : LinearId.all(CONFIG)) {
+            assertThat(first.of(id).data()).isEqualTo(fisherAB.of(id).data());
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            List<Path> saved = files.toList();
+            assertThat(saved).hasSize(1);
+            long modified = java.nio.file.Files.getLastModifiedTime(saved.get(0)).toMillis();
+            FisherSensitivities again = FisherCache.loadOrCompute(null, dir, MODEL, "model-21", ab);
+            assertThat(again.contentSha256()).isEqualTo(fisherAB.contentSha256());
+            assertThat(java.nio.file.Files.getLastModifiedTime(saved.get(0)).toMillis()).as("not rewritten")
+                    .isEqualTo(modified);
+        }
+    }
+
+    /**
+     * The block-by-block pass against one backward pass through the whole graph per sequence (fresh leaf copies of
+     * every matrix, the squares summed in sequence order): the same bits, for sequences of different lengths.
+     */
+    @Test
+    void blockByBlockSumsEqualThoseOfOneFullBackwardPassPerSequence() {
+        Map<LinearId, float[]> expected = new HashMap<>();
+        try (DjlLlama dense = DjlLlama.dense(MODEL, Device.cpu())) {
+            for (int[] seq : List.of(SEQ_A, SEQ_B)) {
+                try (NDManager m = dense.manager().newSubManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    Map<LinearId, NDArray> leaves = new HashMap<>();
+                    for (LinearId id : LinearId.all(CONFIG)) {
+                        NDArray leaf = dense.linearTransposed(id.layer(), id.proj(), Precision.FULL).duplicate();
+                        leaf.attach(m);
+                        leaf.setRequiresGradient(true);
+                        leaves.put(id, leaf);
+                    }
+                    int n = seq.length;
+                    long[] in = new long[n - 1];
+                    long[] target = new long[n - 1];
+                    long[] pos = new long[n - 1];
+                    for (int t = 0; t < n - 1; t++) {
+                        in[t] = seq[t];
+                        target[t] = seq[t + 1];
+                        pos[t] = t;
+                    }
+                    LlamaWeights w = new Leaves(dense, leaves);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray hidden = LlamaGraph.hidden(w, m.create(in, new Shape(1, n - 1)),
+                                m.create(pos, new Shape(1, n - 1)), null, null, RowPrecisions.uniform(Precision.FULL, 1));
+                        NDArray logp = LlamaGraph.logits(w, hidden).logSoftmax(-1);
+                        gc.backward(logp.gather(m.create(target, new Shape(1, n - 1)).expandDims(-1), -1).mean().neg());
+                    }
+                    for (LinearId id : LinearId.all(CONFIG)) {
+                        // [in, out] as the decoder holds it, summed in sequence order as the pass does.
+                        float[] sq = leaves.get(id).getGradient().square().toFloatArray();
+                        float[] sum = expected.computeIfAbsent(id, k -> new float[sq.length]);
+                        for (int i = 0; i < sq.length; i++) {
+                            sum[i] += sq[i];
+                        }
+                    }
+                }
+            }
+        }
+        for (LinearId id : LinearId.all(CONFIG)) {
+            int[] shape = id.shape(CONFIG);
+            float[] oracle = new Tensor(id.weightName(), new int[] {shape[1], shape[0]}, expected.get(id)).transposed()
+                    .data();
+            assertThat(fisherAB.of(id).data()).as(id.toString()).containsExactly(oracle);
+        }
+    }
+
+    /** The model's arrays with the matrices taken from {@code leaves}. */
+    private record Leaves(DjlLlama dense, Map<LinearId, NDArray> leaves) implements LlamaWeights {
+        @Override
+        public LlamaConfig config() {
+            return dense.config();
+        }
+
+        @Override
+        public NDArray embedding() {
+            return dense.embedding();
+        }
+
+        @Override
+        public NDArray inputNorm(int layer) {
+            return dense.inputNorm(layer);
+        }
+
+        @Override
+        public NDArray postAttentionNorm(int layer) {
+            return dense.postAttentionNorm(layer);
+        }
+
+        @Override
+        public NDArray finalNorm() {
+            return dense.finalNorm();
+        }
+
+        @Override
+        public NDArray lmHeadTransposed() {
+            return dense.lmHeadTransposed();
+        }
+
+        @Override
+        public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
+            return leaves.get(new LinearId(layer, proj));
+        }
+
+        @Override
+        public NDArray ropeCos(long positions) {
+            return dense.ropeCos(positions);
+        }
+
+        @Override
+        public NDArray ropeSin(long positions) {
+            return dense.ropeSin(positions);
         }
     }
 
