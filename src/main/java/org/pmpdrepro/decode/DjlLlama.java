@@ -177,9 +177,11 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     }
 
     /**
-     * The provider's matrices side by side, built on first use and kept with the model (owned by it). A provider may
-     * serve other arrays later (GPTQ's calibration swaps in each block as it is quantized), so an entry is rebuilt
-     * when any of its parts is no longer the array the provider serves.
+     * The provider's matrices side by side: the provider's own array when it builds them ({@link
+     * WeightProvider#fusedTransposed}, owned and kept current by the provider), else built here on first use and kept
+     * with the model (owned by it). A provider may serve other arrays later (GPTQ's calibration swaps in each block as
+     * it is quantized), so an entry built here is rebuilt when any of its parts is no longer the array the provider
+     * serves.
      */
     @Override
     public synchronized NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {

@@ -18,8 +18,9 @@ public interface WeightProvider extends AutoCloseable {
 
     /**
      * The transposed weights of {@code projections} of block {@code layer} side by side, {@code [in, out_1 + ...]},
-     * at {@code precision}, when the provider builds them itself (so it need not also hold each part); null, the
-     * default, lets the model concatenate the parts {@link #linearTransposed} serves.
+     * at {@code precision}, when the provider builds them itself (so it need not also hold each part): owned by the
+     * provider, which must return an array of the weights it currently serves. Null, the default, lets the model
+     * concatenate the parts {@link #linearTransposed} serves.
      */
     default NDArray fusedTransposed(int layer, Precision precision, Linear... projections) {
         return null;

@@ -47,6 +47,12 @@ public final class AnyPrecisionLinear implements MatrixCost {
         for (int b = seedBits; b <= parentBits; b++) {
             tables[b - seedBits] = new short[rows << b];
         }
+        // Checked row by row first, so that bad input is reported for its first row whatever the threads do.
+        double[] scratchV = new double[cols];
+        double[] scratchF = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            readRow(weight, sensitivity, r, scratchV, scratchF);
+        }
         // Rows are clustered independently and each writes only its own slots, so spreading them over the cores
         // gives the same codes and tables as one row after another. Chunks of rows keep the scratch rows per task.
         int chunk = Math.max(1, Math.min(64, rows / (4 * Runtime.getRuntime().availableProcessors())));

@@ -15,7 +15,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pmpdrepro.decode.DjlLlama;
-import org.pmpdrepro.decode.NativeHeap;
+import org.pmpdrepro.decode.NativeAllocator;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -182,7 +182,7 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
                         staged[0].release(l);
                         llama.releaseFused(l);
                         // The block's forward passes freed activation-sized arrays the C allocator would keep.
-                        NativeHeap.trim();
+                        NativeAllocator.giveBackFreedMemory();
                         double elapsed = (System.nanoTime() - start) / 1e9;
                         LOG.info("gptq {} bits: block {}/{} quantized ({} calibration sequences, {} tokens, {} s so"
                                 + " far, about {} s to go at this width)", bits, l + 1, config.numLayers(),
