@@ -242,7 +242,7 @@ final class FisherGradients implements AutoCloseable {
     }
 
     /** The dense model's arrays with the linear matrices taken from {@code leaves}, never fused. */
-    private record WithLeaves(DjlLlama dense, Map<LinearId, NDArray> leaves) implements LlamaWeights {
+    record WithLeaves(DjlLlama dense, Map<LinearId, NDArray> leaves) implements LlamaWeights {
 
         @Override
         public LlamaConfig config() {

@@ -239,7 +239,7 @@ class FisherSensitivitiesTest {
                         target[t] = seq[t + 1];
                         pos[t] = t;
                     }
-                    LlamaWeights w = new Leaves(dense, leaves);
+                    LlamaWeights w = new FisherGradients.WithLeaves(dense, leaves);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray hidden = LlamaGraph.hidden(w, m.create(in, new Shape(1, n - 1)),
                                 m.create(pos, new Shape(1, n - 1)), null, null, RowPrecisions.uniform(Precision.FULL, 1));
@@ -262,54 +262,6 @@ class FisherSensitivitiesTest {
             float[] oracle = new Tensor(id.weightName(), new int[] {shape[1], shape[0]}, expected.get(id)).transposed()
                     .data();
             assertThat(fisherAB.of(id).data()).as(id.toString()).containsExactly(oracle);
-        }
-    }
-
-    /** The model's arrays with the matrices taken from {@code leaves}. */
-    private record Leaves(DjlLlama dense, Map<LinearId, NDArray> leaves) implements LlamaWeights {
-        @Override
-        public LlamaConfig config() {
-            return dense.config();
-        }
-
-        @Override
-        public NDArray embedding() {
-            return dense.embedding();
-        }
-
-        @Override
-        public NDArray inputNorm(int layer) {
-            return dense.inputNorm(layer);
-        }
-
-        @Override
-        public NDArray postAttentionNorm(int layer) {
-            return dense.postAttentionNorm(layer);
-        }
-
-        @Override
-        public NDArray finalNorm() {
-            return dense.finalNorm();
-        }
-
-        @Override
-        public NDArray lmHeadTransposed() {
-            return dense.lmHeadTransposed();
-        }
-
-        @Override
-        public NDArray linearTransposed(int layer, Linear proj, Precision precision) {
-            return leaves.get(new LinearId(layer, proj));
-        }
-
-        @Override
-        public NDArray ropeCos(long positions) {
-            return dense.ropeCos(positions);
-        }
-
-        @Override
-        public NDArray ropeSin(long positions) {
-            return dense.ropeSin(positions);
         }
     }
 
