@@ -80,8 +80,8 @@ public final class BitMixerCodec implements QuantizationCodec {
         stored.tensors().forEach(t -> byName.put(t.name(), t));
         Map<LinearId, BitMixerLinear> matrices = new LinkedHashMap<>();
         for (LinearId id : LinearId.all(config)) {
-            int rows = BitMixerWeights.outFeatures(config, id);
-            int cols = BitMixerWeights.inFeatures(config, id);
+            int rows = id.proj().outFeatures(config);
+            int cols = id.proj().inFeatures(config);
             SortedMap<Integer, byte[]> codes = new TreeMap<>();
             SortedMap<Integer, short[]> steps = new TreeMap<>();
             for (int b : widths) {

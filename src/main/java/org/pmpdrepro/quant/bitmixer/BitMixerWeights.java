@@ -141,27 +141,12 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
         }
         for (LinearId id : LinearId.all(c)) {
             if (name.startsWith(id.weightName())) {
-                int out = outFeatures(c, id);
-                int in = inFeatures(c, id);
+                int out = id.proj().outFeatures(c);
+                int in = id.proj().inFeatures(c);
                 return name.equals(id.weightName()) ? new int[] {out, in} : new int[] {out};
             }
         }
         throw new IllegalArgumentException("bit-mixer: unknown tensor '" + name + "'");
-    }
-
-    static int outFeatures(LlamaConfig c, LinearId id) {
-        return switch (id.proj()) {
-            case Q, O, DOWN -> c.hiddenSize();
-            case K, V -> c.kvDim();
-            case GATE, UP -> c.intermediateSize();
-        };
-    }
-
-    static int inFeatures(LlamaConfig c, LinearId id) {
-        return switch (id.proj()) {
-            case DOWN -> c.intermediateSize();
-            default -> c.hiddenSize();
-        };
     }
 
     /** The shared latent weight {@code [out, in]}. */

@@ -96,7 +96,7 @@ public final class HaqCodec implements QuantizationCodec {
         stored.tensors().forEach(t -> byName.put(t.name(), t));
         Map<LinearId, Map<Integer, QuantizedRows>> matrices = new HashMap<>();
         for (LinearId id : order) {
-            int rows = (int) LayerEmbedding.outFeatures(config, id.proj());
+            int rows = id.proj().outFeatures(config);
             int cols = (int) (BitPolicy.parameters(config, id.proj()) / rows);
             Map<Integer, QuantizedRows> byBits = new TreeMap<>();
             for (int b : widths) {

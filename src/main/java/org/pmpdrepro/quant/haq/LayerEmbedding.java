@@ -27,7 +27,7 @@ final class LayerEmbedding {
         for (int i = 0; i < n; i++) {
             LinearId id = matrices.get(i);
             long params = BitPolicy.parameters(config, id.proj());
-            long out = outFeatures(config, id.proj());
+            long out = id.proj().outFeatures(config);
             raw[i][0] = i;
             raw[i][1] = (double) params / out;
             raw[i][2] = out;
@@ -49,14 +49,6 @@ final class LayerEmbedding {
     }
 
     /** Rows of the {@code [out, in]} weight of {@code proj}. */
-    static long outFeatures(LlamaConfig config, Linear proj) {
-        return switch (proj) {
-            case Q, O, DOWN -> config.hiddenSize();
-            case K, V -> config.kvDim();
-            case GATE, UP -> config.intermediateSize();
-        };
-    }
-
     List<LinearId> matrices() {
         return matrices;
     }
