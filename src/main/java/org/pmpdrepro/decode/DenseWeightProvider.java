@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.function.Function;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -28,8 +29,11 @@ public final class DenseWeightProvider implements WeightProvider {
 
     /** A Hugging Face {@code [out, in]} tensor as a contiguous {@code [in, out]} array. */
     static NDArray transposedOnDevice(NDManager manager, Tensor t) {
-        Tensor transposed = t.transposed();
-        return EngineArrays.owned(manager, transposed.data(), new Shape(transposed.dims()));
+        if (t.rank() != 2) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "': expected a matrix to transpose, got shape "
+                    + Arrays.toString(t.shape()));
+        }
+        return EngineArrays.ownedTransposed(manager, t.data(), t.dim(0), t.dim(1));
     }
 
     @Override

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
  * Arrays made from Java data whose memory the engine owns and frees when they are closed.
@@ -28,13 +30,51 @@ public final class EngineArrays {
         if (shape.size() != data.length) {
             throw new IllegalArgumentException(data.length + " values for shape " + shape);
         }
-        int bytes = Math.multiplyExact(data.length, Float.BYTES);
+        return owned(manager, shape, values -> values.put(data));
+    }
+
+    /**
+     * The transpose {@code [cols, rows]} of the row-major {@code [rows, cols]} matrix {@code data}, written into the
+     * engine's memory without a transposed copy on the Java heap.
+     */
+    public static NDArray ownedTransposed(NDManager manager, float[] data, int rows, int cols) {
+        if ((long) rows * cols != data.length) {
+            throw new IllegalArgumentException(data.length + " values for a [" + rows + ", " + cols + "] matrix");
+        }
+        return owned(manager, new Shape(cols, rows), dst -> putTransposed(data, rows, cols, dst, rows, 0));
+    }
+
+    /**
+     * Element {@code [r][c]} of the row-major {@code [rows, cols]} matrix {@code data} into
+     * {@code dst[c * width + offset + r]}: the matrix transposed into columns {@code offset..} of a row-major
+     * {@code [cols, width]} buffer.
+     */
+    public static void putTransposed(float[] data, int rows, int cols, FloatBuffer dst, int width, int offset) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst.put(c * width + offset + r, data[r * cols + c]);
+            }
+        }
+    }
+
+    /**
+     * A float32 array of {@code shape} whose values {@code fill} writes, row-major, into the buffer it is given
+     * (positioned at 0, as many floats as the shape holds, unwritten ones 0): an array built from parts, or
+     * transposed, goes from its parts to the engine without a whole copy of it on the Java heap. Owned by
+     * {@code manager} and not by any open NDScope.
+     */
+    public static NDArray owned(NDManager manager, Shape shape, Consumer<FloatBuffer> fill) {
+        int bytes = Math.multiplyExact(Math.toIntExact(shape.size()), Float.BYTES);
         synchronized (EngineArrays.class) {
             if (staging.capacity() < bytes) {
                 staging = ByteBuffer.allocateDirect(bytes);
             }
             ByteBuffer view = staging.duplicate().clear().limit(bytes).slice().order(ByteOrder.nativeOrder());
-            view.asFloatBuffer().put(data);
+            FloatBuffer values = view.asFloatBuffer();
+            for (int i = 0; i < values.capacity(); i++) {
+                values.put(i, 0f);
+            }
+            fill.accept(values);
             try (NDArray wrapped = manager.create(view, shape, DataType.FLOAT32)) {
                 NDArray owned = wrapped.duplicate();
                 // Often made inside a forward step's NDScope; the caller, not the step, owns it.

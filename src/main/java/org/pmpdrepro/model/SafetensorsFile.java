@@ -1,9 +1,9 @@
 package org.pmpdrepro.model;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,8 +25,8 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Largest array the JVM reliably allocates. */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-    /** Bytes mapped at a time; a multiple of every element width, and below the 2 GiB mapping limit. */
-    private static final int DEFAULT_CHUNK_BYTES = 1 << 30;
+    /** Bytes read at a time; a multiple of every element width. */
+    private static final int DEFAULT_CHUNK_BYTES = 16 << 20;
 
     private final Path path;
     private final FileChannel channel;
@@ -47,7 +47,7 @@ public final class SafetensorsFile implements AutoCloseable {
         return open(path, DEFAULT_CHUNK_BYTES);
     }
 
-    /** As {@link #open(Path)}, mapping at most {@code chunkBytes} at a time (small values exercise chunking). */
+    /** As {@link #open(Path)}, reading at most {@code chunkBytes} at a time (small values exercise chunking). */
     static SafetensorsFile open(Path path, int chunkBytes) throws IOException {
         if (chunkBytes <= 0 || chunkBytes % 8 != 0) {
             throw new IllegalArgumentException("chunkBytes " + chunkBytes + "; expected a positive multiple of 8");
@@ -81,7 +81,7 @@ public final class SafetensorsFile implements AutoCloseable {
         while (dst.hasRemaining()) {
             int n = channel.read(dst, position + dst.position());
             if (n < 0) {
-                throw new IOException("unexpected end of file at byte " + (position + dst.position()));
+                throw new EOFException("unexpected end of file at byte " + (position + dst.position()));
             }
         }
     }
@@ -140,13 +140,24 @@ public final class SafetensorsFile implements AutoCloseable {
         int width = info.dtype().bytes();
         float[] out = new float[count];
         int perChunk = chunkBytes / width;
+        // Read, not mapped: a mapping is released only when the collector frees its buffer, and until then the
+        // pages read stay in this process's resident memory (loading a 1.1B model's weights or a quantized entry of
+        // several GB kept most of the file resident beside the arrays made from it).
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(chunkBytes, (long) count * width))
+                .order(ByteOrder.LITTLE_ENDIAN);
         int done = 0;
         while (done < count) {
             int n = Math.min(perChunk, count - done);
             long position = dataStart + info.begin() + (from + done) * width;
-            MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_ONLY, position, (long) n * width);
-            region.order(ByteOrder.LITTLE_ENDIAN);
-            FloatWidening.widen(info.dtype(), region, out, done, n);
+            chunk.clear().limit(n * width);
+            try {
+                readFully(channel, chunk, position);
+            } catch (EOFException e) {
+                throw new CheckpointFormatException(path, name, "the file ends before the tensor's data does ("
+                        + e.getMessage() + "); was it truncated after it was opened?");
+            }
+            chunk.flip();
+            FloatWidening.widen(info.dtype(), chunk, out, done, n);
             done += n;
         }
         return out;

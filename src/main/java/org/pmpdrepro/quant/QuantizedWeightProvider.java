@@ -120,21 +120,19 @@ public final class QuantizedWeightProvider implements WeightProvider {
             }
             total += proj.outFeatures(config);
         }
-        float[] side = new float[Math.multiplyExact(in, total)];
-        int offset = 0;
-        for (int i = 0; i < projections.length; i++) {
-            // [out, in] as dequantized, written transposed into columns offset.. of the [in, total] result.
-            float[] part = checked(layer, projections[i], bits.get(i)).data();
-            int out = projections[i].outFeatures(config);
-            for (int o = 0; o < out; o++) {
-                for (int c = 0; c < in; c++) {
-                    side[c * total + offset + o] = part[o * in + c];
-                }
-            }
-            offset += out;
-        }
+        int width = total;
         // Engine-owned memory, not a direct buffer left for the garbage collector; outside any forward step's scope.
-        return EngineArrays.owned(manager, side, new Shape(in, total));
+        // Each part goes straight into it: no [in, total] copy on the heap.
+        return EngineArrays.owned(manager, new Shape(in, total), side -> {
+            int offset = 0;
+            for (int i = 0; i < projections.length; i++) {
+                // [out, in] as dequantized, written transposed into columns offset.. of the [in, total] result.
+                int out = projections[i].outFeatures(config);
+                float[] part = checked(layer, projections[i], bits.get(i)).data();
+                EngineArrays.putTransposed(part, out, in, side, width, offset);
+                offset += out;
+            }
+        });
     }
 
     /**
@@ -198,8 +196,8 @@ public final class QuantizedWeightProvider implements WeightProvider {
     }
 
     private NDArray transposed(int layer, Linear proj, int bits) {
-        Tensor transposed = checked(layer, proj, bits).transposed();
-        return EngineArrays.owned(manager, transposed.data(), new Shape(transposed.dims()));
+        Tensor t = checked(layer, proj, bits);
+        return EngineArrays.ownedTransposed(manager, t.data(), t.dim(0), t.dim(1));
     }
 
     /** The dequantized {@code [out, in]} matrix, its shape checked against the configuration. */

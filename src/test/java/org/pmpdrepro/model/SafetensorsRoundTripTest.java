@@ -141,7 +141,7 @@ class SafetensorsRoundTripTest {
 
     @ParameterizedTest(name = "chunks of {0} bytes")
     @ValueSource(ints = {8, 16, 24, 1 << 20})
-    @DisplayName("reading through small mapped chunks gives the same values as one mapping")
+    @DisplayName("reading in small chunks gives the same values as one read")
     void chunkedReadsMatch(int chunkBytes) throws IOException {
         Tensor t = random("w", 5, 37);
         Path f32 = dir.resolve("c32.safetensors");
@@ -154,6 +154,24 @@ class SafetensorsRoundTripTest {
             assertThat(a.readFloats("w")).containsExactly(t.data());
             assertThat(h.readFloats("w")).containsExactly(whole.readFloats("w"));
             assertThat(a.readFloats("w", 10, 5)).containsExactly(java.util.Arrays.copyOfRange(t.data(), 10, 15));
+        }
+    }
+
+    @Test
+    @DisplayName("a file cut short after it was opened is an error naming the file and the tensor, not zeros")
+    void fileTruncatedWhileOpenIsAnError() throws IOException {
+        Path file = dir.resolve("t.safetensors");
+        Tensor a = random("a", 4, 8);
+        SafetensorsWriter.write(file, List.of(a, random("b", 4, 8)));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                c.truncate(Files.size(file) - 20);
+            }
+            assertThat(f.readFloats("a")).containsExactly(a.data());
+            assertThatThrownBy(() -> f.readFloats("b")).isInstanceOf(CheckpointFormatException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("'b'")
+                    .hasMessageContaining("ends before the tensor's data");
         }
     }
 

@@ -225,12 +225,15 @@ public final class AnyPrecisionLinear implements MatrixCost {
 
     /** The fp32 {@code [rows, cols]} matrix at {@code bits}, read from the first {@code bits} planes only. */
     public float[] dequantize(int bits) {
-        int[] codes = codes(bits);
+        requireServed(bits);
         short[] table = tables[bits - seedBits];
-        float[] out = new float[codes.length];
+        float[] out = new float[Math.multiplyExact(rows, cols)];
+        // A row's codes at a time: no code per weight of the whole matrix on the heap beside the result.
+        int[] codes = new int[cols];
         for (int r = 0; r < rows; r++) {
+            planes.codes(bits, r * cols, codes);
             for (int c = 0; c < cols; c++) {
-                out[r * cols + c] = Fp16.decode(table[r << bits | codes[r * cols + c]]);
+                out[r * cols + c] = Fp16.decode(table[r << bits | codes[c]]);
             }
         }
         return out;

@@ -65,6 +65,26 @@ public final class BitPlanes {
         return out;
     }
 
+    /**
+     * The {@code b}-bit codes of weights {@code from .. from + out.length - 1} into {@code out}, read from the first
+     * {@code b} planes only: {@link #codes(int)} for a slice (a row), without a code per weight of the whole matrix.
+     */
+    public void codes(int b, int from, int[] out) {
+        requireWidth(b);
+        if (from < 0 || from > count - out.length) {
+            throw new IllegalArgumentException("bit-planes: codes " + from + ".." + (from + out.length - 1)
+                    + " outside the " + count + " stored");
+        }
+        Arrays.fill(out, 0);
+        for (int p = 0; p < b; p++) {
+            long[] plane = planes[p];
+            for (int k = 0; k < out.length; k++) {
+                int i = from + k;
+                out[k] = out[k] << 1 | (int) (plane[i >>> 6] >>> (i & 63) & 1L);
+            }
+        }
+    }
+
     /** Only the first {@code b} planes: what a device serving at most {@code b} bits keeps. */
     public BitPlanes truncated(int b) {
         requireWidth(b);

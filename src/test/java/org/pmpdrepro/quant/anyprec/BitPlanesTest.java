@@ -38,6 +38,23 @@ class BitPlanesTest {
     }
 
     @Test
+    void aSliceOfCodesIsTheSameSliceOfAllCodesAtEveryWidth() {
+        int[] codes = randomCodes(300, 5, 3L);
+        BitPlanes planes = BitPlanes.pack(codes, 5);
+        for (int b = 1; b <= 5; b++) {
+            int[] all = planes.codes(b);
+            for (int from : new int[] {0, 1, 63, 64, 100, 299}) {
+                int[] slice = new int[Math.min(70, 300 - from)];
+                java.util.Arrays.fill(slice, -1);
+                planes.codes(b, from, slice);
+                assertThat(slice).as("%d planes from %d", b, from)
+                        .containsExactly(java.util.Arrays.copyOfRange(all, from, from + slice.length));
+            }
+        }
+        assertThatThrownBy(() -> planes.codes(5, 250, new int[51])).hasMessageContaining("outside the 300 stored");
+    }
+
+    @Test
     void theMostSignificantBitIsTheFirstPlane() {
         BitPlanes planes = BitPlanes.pack(new int[] {0b100, 0b011}, 3);
         assertThat(planes.plane(0)).containsExactly(0b01L);
