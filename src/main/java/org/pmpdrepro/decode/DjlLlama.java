@@ -109,8 +109,8 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
                 ids[i] = tokens[i];
                 pos[i] = i;
             }
-            NDArray hidden = LlamaGraph.hidden(this, m.create(ids, new Shape(1, n)), m.create(pos, new Shape(1, n)),
-                    null, null, RowPrecisions.uniform(precision, 1));
+            NDArray hidden = LlamaGraph.hiddenInference(this, m.create(ids, new Shape(1, n)),
+                    m.create(pos, new Shape(1, n)), null, null, RowPrecisions.uniform(precision, 1));
             float[] flat = LlamaGraph.logits(this, hidden).toFloatArray();
             float[][] out = new float[n][config.vocabSize()];
             for (int t = 0; t < n; t++) {

@@ -314,7 +314,7 @@ public final class GreedyDecoder {
     /** Greedy token of each row's last position after a pass over {@code ids}. */
     private Pass forward(NDArray ids, NDArray positions, NDArray bias, KvCache cache, RowPrecisions rows,
             boolean confidence) {
-        NDArray hidden = LlamaGraph.hidden(model, ids, positions, bias, cache, rows);
+        NDArray hidden = LlamaGraph.hiddenInference(model, ids, positions, bias, cache, rows);
         NDArray logits = LlamaGraph.logits(model, hidden.get(new NDIndex(":, -1, :")));
         long[] tokens = logits.argMax(-1).toLongArray();
         // NaN propagates into a row's maximum (and +inf is one), so one small reduction catches every broken row.

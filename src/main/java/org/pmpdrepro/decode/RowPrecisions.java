@@ -106,7 +106,10 @@ public final class RowPrecisions {
             cuts[i] = end;
         }
         NDArray fused = product(x, p -> weights.fusedTransposed(layer, p, projections));
-        return fused.split(cuts, fused.getShape().dimension() - 1).toArray(new NDArray[0]);
+        NDArray[] parts = fused.split(cuts, fused.getShape().dimension() - 1).toArray(new NDArray[0]);
+        // The parts are views that keep the memory alive; without this handle it goes once they are closed.
+        fused.close();
+        return parts;
     }
 
     /** One matrix product per distinct precision of the rows, the results put back in row order. */

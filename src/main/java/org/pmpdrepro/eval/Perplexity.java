@@ -85,7 +85,8 @@ public final class Perplexity {
             scope.suppressNotUsedWarning();
             NDArray ids = m.create(inputs, new Shape(rows, time));
             NDArray pos = m.create(positions, new Shape(rows, time));
-            NDArray hidden = LlamaGraph.hidden(model, ids, pos, null, null, RowPrecisions.uniform(precision, rows));
+            NDArray hidden = LlamaGraph.hiddenInference(model, ids, pos, null, null,
+                    RowPrecisions.uniform(precision, rows));
             NDArray logProbs = LlamaGraph.logits(model, hidden).logSoftmax(-1);
             NDArray picked = logProbs.mul(m.create(targets, new Shape(rows, time))
                     .oneHot(model.config().vocabSize())).sum(new int[] {-1});
