@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
@@ -57,12 +58,16 @@ public final class CellWriter {
         summary.put("backbone", c.backbone());
         summary.put("pair", c.pair().label());
         summary.put("scheduler", c.scheduler());
-        summary.put("scheduler_parameters", c.parameters());
+        // Sorted: the record keeps an immutable copy, whose iteration order changes from one JVM run to the next.
+        summary.put("scheduler_parameters", new TreeMap<>(c.parameters()));
         summary.put("examples", c.outputs().size());
         summary.put("scored_against", c.scores().scoredAgainst());
         Map<String, Object> metrics = new LinkedHashMap<>();
         for (MetricResult m : c.scores().results()) {
-            metrics.put(m.metric(), Map.of("score", m.score(), "signature", m.signature()));
+            Map<String, Object> metric = new LinkedHashMap<>();
+            metric.put("score", m.score());
+            metric.put("signature", m.signature());
+            metrics.put(m.metric(), metric);
         }
         summary.put("metrics", metrics);
         summary.put("average_bits", c.averageBits());
