@@ -48,7 +48,7 @@ public final class LlamaGraph {
      * its own {@link NDScope}, so its intermediate arrays (attention scores, the MLP's activations) are closed as soon
      * as the block is done and the stream leaving it is kept; the stream entering it is closed once it is no longer
      * needed. A pass then holds one block's activations instead of every block's until the pass ends (at the
-     * TinyLlama-1.1B shape, a prefill of 16 prompts held about 0.6 GB per block). The same operations on the same
+     * TinyLlama-1.1B shape, a prefill of 16 prompts held about 0.4 GB per block). The same operations on the same
      * arrays: the values are those of {@link #hidden}. Not for training, whose backward pass needs what a block made.
      */
     public static NDArray hiddenInference(
