@@ -2,7 +2,6 @@ package org.pmpdrepro.quant.gptq;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,8 +34,8 @@ final class StagedWeightProvider implements WeightProvider {
 
     /** From now on, serves {@code dequantized} ({@code [out, in]}) for {@code id}. */
     void replace(LinearId id, Tensor dequantized) {
-        Tensor t = dequantized.transposed();
-        NDArray previous = quantized.put(id, EngineArrays.owned(manager, t.data(), new Shape(t.dims())));
+        NDArray previous = quantized.put(id, EngineArrays.ownedTransposed(manager, dequantized.data(),
+                dequantized.dim(0), dequantized.dim(1)));
         if (previous != null) {
             previous.close();
         }
