@@ -9,16 +9,22 @@ import java.util.stream.IntStream;
  * <p>Every entry is computed by the textbook recurrences, each sum over {@code k} in ascending order with a
  * separate multiply and subtract (Java never fuses them): the result does not depend on how the work is split. The
  * loops are arranged for speed only: a block of {@link #BLOCK} columns is carried along together, so that one
- * pass over a row serves the whole block and the innermost loop runs over independent sums the compiler can
- * vectorise, four terms of each sum at a time (still in ascending order) with the sum in a register; independent
+ * pass over a row serves the whole block and the innermost loop runs over independent sums ({@link RowKernels},
+ * SIMD lanes where the JVM has the vector module), four terms of each sum at a time (still in ascending order), two
+ * rows per pass sharing each loaded value, and the rows {@code k} taken a cache-sized chunk at a time; independent
  * rows or column blocks are shared among the common fork-join pool's threads. Padding a sum with leading terms
  * whose factor is an exact zero leaves it bit-identical ({@code +0 - (+-0) == +0}), which is how the inverse
- * handles the triangular part of a block.
+ * handles the triangular part of a block; adding a product is subtracting the product with one factor negated,
+ * exactly.
  */
 final class Cholesky {
 
     /** Columns carried together (the innermost, vectorised loop). */
     static final int BLOCK = 64;
+    /** Rows of a factor or inverse taken together by the row kernels (a chunk stays in cache meanwhile). */
+    private static final int K_CHUNK = 64;
+    /** Columns of the inverse's sums taken together. */
+    private static final int J_STRIP = 256;
     /** Rows given to one task of the fork-join pool. */
     private static final int ROWS_PER_TASK = 32;
 
@@ -41,10 +47,33 @@ final class Cholesky {
             int from = start;
             int to = Math.min(n, from + BLOCK);
             int width = to - from;
-            // The block's own rows, column by column as the recurrence orders them.
+            // The block's rows transposed, bt[k][jj] = L[from + jj][k], zero where k >= from + jj: the columns
+            // before the block now, the block's own triangle once it is computed.
+            double[] bt = new double[to * width];
+            for (int jj = 0; jj < width; jj++) {
+                int row = (from + jj) * n;
+                for (int k = 0; k < from; k++) {
+                    bt[k * width + jj] = l[row + k];
+                }
+            }
+            // The block's own rows: the terms k < from of every entry with the row kernels (own[r][jj] takes
+            // L[from + r][k] L[from + jj][k], the product the recurrence subtracts), then the terms inside the
+            // block column by column as the recurrence orders them.
+            double[] own = new double[width * width];
+            for (int r = 0; r < width; r++) {
+                System.arraycopy(a, (from + r) * n + from, own, r * width, width);
+            }
+            int r = 0;
+            for (; r + 2 <= width; r += 2) {
+                RowKernels.subtractRowsPair(own, r * width, (r + 1) * width, l, (from + r) * n, (from + r + 1) * n, 1,
+                        bt, 0, width, from, width);
+            }
+            if (r < width) {
+                RowKernels.subtractRows(own, r * width, l, (from + r) * n, 1, bt, 0, width, from, width);
+            }
             for (int j = from; j < to; j++) {
-                double d = a[j * n + j];
-                for (int k = 0; k < j; k++) {
+                double d = own[(j - from) * width + j - from];
+                for (int k = from; k < j; k++) {
                     d -= l[j * n + k] * l[j * n + k];
                 }
                 if (!(d > 0)) {
@@ -53,35 +82,48 @@ final class Cholesky {
                 double ljj = Math.sqrt(d);
                 l[j * n + j] = ljj;
                 for (int i = j + 1; i < to; i++) {
-                    double s = a[i * n + j];
-                    for (int k = 0; k < j; k++) {
-                        s -= l[i * n + k] * l[j * n + k];
+                    double v = own[(i - from) * width + j - from];
+                    for (int k = from; k < j; k++) {
+                        v -= l[i * n + k] * l[j * n + k];
                     }
-                    l[i * n + j] = s / ljj;
+                    l[i * n + j] = v / ljj;
                 }
             }
             if (to == n) {
                 break;
             }
-            // The block's rows transposed, bt[k][jj] = L[from + jj][k], zero where k >= from + jj.
-            double[] bt = new double[to * width];
             for (int jj = 0; jj < width; jj++) {
                 int row = (from + jj) * n;
-                for (int k = 0; k < from + jj; k++) {
+                for (int k = from; k < from + jj; k++) {
                     bt[k * width + jj] = l[row + k];
                 }
             }
             int first = to;
             forRowChunks(first, n, (i0, i1) -> {
-                double[] s = new double[width];
+                // Terms k < from for every column of the block at once, K_CHUNK rows of bt at a time for all the
+                // chunk's rows (so that part of bt stays in cache), two rows of L per pass; then, row by row and
+                // column by column, the terms inside the block, whose L[i][k] the earlier columns have just written.
+                double[] s = new double[(i1 - i0) * width];
+                for (int i = i0; i < i1; i++) {
+                    System.arraycopy(a, i * n + from, s, (i - i0) * width, width);
+                }
+                for (int k0 = 0; k0 < from; k0 += K_CHUNK) {
+                    int count = Math.min(K_CHUNK, from - k0);
+                    int i = i0;
+                    for (; i + 2 <= i1; i += 2) {
+                        RowKernels.subtractRowsPair(s, (i - i0) * width, (i + 1 - i0) * width, l, i * n + k0,
+                                (i + 1) * n + k0, 1, bt, k0 * width, width, count, width);
+                    }
+                    if (i < i1) {
+                        RowKernels.subtractRows(s, (i - i0) * width, l, i * n + k0, 1, bt, k0 * width, width, count,
+                                width);
+                    }
+                }
                 for (int i = i0; i < i1; i++) {
                     int row = i * n;
-                    System.arraycopy(a, row + from, s, 0, width);
-                    // Terms k < from for every column of the block at once; then, column by column, the terms
-                    // inside the block, whose L[i][k] the earlier columns of this loop have just written.
-                    subtractRows(s, l, row, bt, 0, 0, from, width);
+                    int s0 = (i - i0) * width;
                     for (int jj = 0; jj < width; jj++) {
-                        double sj = s[jj];
+                        double sj = s[s0 + jj];
                         int b = from * width + jj;
                         for (int k = from; k < from + jj; k++, b += width) {
                             sj -= l[row + k] * bt[b];
@@ -107,122 +149,100 @@ final class Cholesky {
             int width = Math.min(n, from + BLOCK) - from;
             // xt[k - from][jj] = X[k][from + jj] for the rows k done so far, zero above the diagonal.
             double[] xt = new double[(n - from) * width];
-            double[] s = new double[width];
-            // Row i needs rows from..i-1 of the block: rows in order, the block's columns in the inner loop.
-            for (int i = from; i < n; i++) {
+            // Row i needs rows from..i-1 of the block: rows in groups of K_CHUNK; for a group, first the terms of
+            // the rows before it (K_CHUNK rows of xt at a time for every row of the group, two rows per pass), then
+            // inside the group row by row, each row finished before the next takes it.
+            double[] s = new double[K_CHUNK * width];
+            for (int g0 = from; g0 < n; g0 += K_CHUNK) {
+                int g1 = Math.min(n, g0 + K_CHUNK);
                 Arrays.fill(s, 0);
-                int row = i * n;
                 // A column c > k has X[k][c] = 0: its sum is padded with exact zeros until k reaches c.
-                subtractRows(s, l, row, xt, from, from, i, width);
-                double lii = l[row + i];
-                int b = (i - from) * width;
-                for (int jj = 0; jj < width; jj++) {
-                    int c = from + jj;
-                    double x = c < i ? s[jj] / lii : c == i ? 1 / lii : 0;
-                    xt[b + jj] = x;
-                    li[row + c] = x;
+                for (int k0 = from; k0 < g0; k0 += K_CHUNK) {
+                    int count = Math.min(K_CHUNK, g0 - k0);
+                    int i = g0;
+                    for (; i + 2 <= g1; i += 2) {
+                        RowKernels.subtractRowsPair(s, (i - g0) * width, (i + 1 - g0) * width, l, i * n + k0,
+                                (i + 1) * n + k0, 1, xt, (k0 - from) * width, width, count, width);
+                    }
+                    if (i < g1) {
+                        RowKernels.subtractRows(s, (i - g0) * width, l, i * n + k0, 1, xt, (k0 - from) * width,
+                                width, count, width);
+                    }
+                }
+                for (int i = g0; i < g1; i++) {
+                    int row = i * n;
+                    int s0 = (i - g0) * width;
+                    RowKernels.subtractRows(s, s0, l, row + g0, 1, xt, (g0 - from) * width, width, i - g0, width);
+                    double lii = l[row + i];
+                    int b = (i - from) * width;
+                    for (int jj = 0; jj < width; jj++) {
+                        int c = from + jj;
+                        double x = c < i ? s[s0 + jj] / lii : c == i ? 1 / lii : 0;
+                        xt[b + jj] = x;
+                        li[row + c] = x;
+                    }
                 }
             }
         });
         double[] inv = new double[n * n];
-        // inv[i][j] for j <= i, a block of rows i at a time so each row k of X is read once per block.
+        // inv[i][j] = sum_k X[k][i] X[k][j] for j <= i: a block of BLOCK rows i per task. Written as
+        // sums[i][j] -= (-X[k][i]) X[k][j] (negating a factor and subtracting the product is exact, so these are the
+        // additions' bits), rows k inside the block first (only rows i <= k take them), then every row k below, all
+        // in ascending k. Columns j go a strip at a time and rows k a chunk at a time so that the strip of the sums
+        // and the chunk of X stay in cache while every row i takes them.
         int tasks = Math.ceilDiv(n, BLOCK);
         IntStream.range(0, tasks).parallel().forEach(t -> {
             int i0 = t * BLOCK;
             int i1 = Math.min(n, i0 + BLOCK);
-            double[][] sums = new double[i1 - i0][];
+            int rows = i1 - i0;
+            double[] sums = new double[rows * i1];
+            double[] coef = new double[rows * n];
             for (int i = i0; i < i1; i++) {
-                sums[i - i0] = new double[i + 1];
-            }
-            // Rows k inside the block first (only rows i <= k take them), then four rows k at a time: every sum
-            // still takes its terms one at a time in ascending k.
-            for (int k = i0; k < i1; k++) {
-                int row = k * n;
-                for (int i = i0; i <= k; i++) {
-                    double xki = li[row + i];
-                    double[] si = sums[i - i0];
-                    for (int j = 0; j <= i; j++) {
-                        si[j] += xki * li[row + j];
-                    }
+                for (int k = i; k < n; k++) {
+                    coef[(i - i0) * n + k] = -li[k * n + i];
                 }
             }
-            int k = i1;
-            for (; k + 4 <= n; k += 4) {
-                int r0 = k * n;
-                int r1 = r0 + n;
-                int r2 = r1 + n;
-                int r3 = r2 + n;
-                for (int i = i0; i < i1; i++) {
-                    double x0 = li[r0 + i];
-                    double x1 = li[r1 + i];
-                    double x2 = li[r2 + i];
-                    double x3 = li[r3 + i];
-                    double[] si = sums[i - i0];
-                    for (int j = 0; j <= i; j++) {
-                        double v = si[j];
-                        v += x0 * li[r0 + j];
-                        v += x1 * li[r1 + j];
-                        v += x2 * li[r2 + j];
-                        v += x3 * li[r3 + j];
-                        si[j] = v;
+            for (int j0 = 0; j0 < i1; j0 += J_STRIP) {
+                int j1 = Math.min(i1, j0 + J_STRIP);
+                for (int k = i0; k < i1; k++) {
+                    for (int i = i0; i <= k; i++) {
+                        int len = Math.min(i + 1, j1) - j0;
+                        if (len > 0) {
+                            RowKernels.one(sums, (i - i0) * i1 + j0, li, k * n + j0, coef[(i - i0) * n + k], len);
+                        }
                     }
                 }
-            }
-            for (; k < n; k++) {
-                int row = k * n;
-                for (int i = i0; i < i1; i++) {
-                    double xki = li[row + i];
-                    double[] si = sums[i - i0];
-                    for (int j = 0; j <= i; j++) {
-                        si[j] += xki * li[row + j];
+                for (int k0 = i1; k0 < n; k0 += K_CHUNK) {
+                    int count = Math.min(K_CHUNK, n - k0);
+                    int i = i0;
+                    for (; i + 2 <= i1; i += 2) {
+                        int lenA = Math.max(0, Math.min(i + 1, j1) - j0);
+                        int lenB = Math.max(0, Math.min(i + 2, j1) - j0);
+                        int ya = (i - i0) * i1 + j0;
+                        int yb = (i + 1 - i0) * i1 + j0;
+                        RowKernels.subtractRowsPair(sums, ya, yb, coef, (i - i0) * n + k0, (i + 1 - i0) * n + k0, 1,
+                                li, k0 * n + j0, n, count, lenA);
+                        if (lenB > lenA) {
+                            RowKernels.subtractRows(sums, yb + lenA, coef, (i + 1 - i0) * n + k0, 1, li,
+                                    k0 * n + j0 + lenA, n, count, lenB - lenA);
+                        }
+                    }
+                    if (i < i1) {
+                        int len = Math.min(i + 1, j1) - j0;
+                        RowKernels.subtractRows(sums, (i - i0) * i1 + j0, coef, (i - i0) * n + k0, 1, li,
+                                k0 * n + j0, n, count, len);
                     }
                 }
             }
             for (int i = i0; i < i1; i++) {
-                double[] si = sums[i - i0];
                 for (int j = 0; j <= i; j++) {
-                    inv[i * n + j] = si[j];
-                    inv[j * n + i] = si[j];
+                    double v = sums[(i - i0) * i1 + j];
+                    inv[i * n + j] = v;
+                    inv[j * n + i] = v;
                 }
             }
         });
         return inv;
-    }
-
-    /**
-     * {@code s[jj] -= m[row + k] * t[(k - base) * width + jj]} for {@code k} from {@code from} to {@code to - 1} in
-     * that order, for every {@code jj < width}. Four values of {@code k} are taken in one pass with the sum held in a
-     * register: each sum sees the same subtractions in the same order (Java never fuses a multiply and a subtract),
-     * so the result is the one-at-a-time loop's, bit for bit, with a quarter of the loads and stores of {@code s}.
-     */
-    private static void subtractRows(double[] s, double[] m, int row, double[] t, int base, int from, int to,
-            int width) {
-        int k = from;
-        for (; k + 4 <= to; k += 4) {
-            double m0 = m[row + k];
-            double m1 = m[row + k + 1];
-            double m2 = m[row + k + 2];
-            double m3 = m[row + k + 3];
-            int b0 = (k - base) * width;
-            int b1 = b0 + width;
-            int b2 = b1 + width;
-            int b3 = b2 + width;
-            for (int jj = 0; jj < width; jj++) {
-                double v = s[jj];
-                v -= m0 * t[b0 + jj];
-                v -= m1 * t[b1 + jj];
-                v -= m2 * t[b2 + jj];
-                v -= m3 * t[b3 + jj];
-                s[jj] = v;
-            }
-        }
-        for (; k < to; k++) {
-            double mk = m[row + k];
-            int b = (k - base) * width;
-            for (int jj = 0; jj < width; jj++) {
-                s[jj] -= mk * t[b + jj];
-            }
-        }
     }
 
     /** Upper factor {@code U} with {@code a = U^T U}: the transpose of the lower factor. */

@@ -10,7 +10,8 @@ import org.pmpdrepro.quant.MinMaxGrid;
  * time, spreading each column's rounding error over the columns not yet quantized through the upper Cholesky
  * factor of {@code H^-1}, with the updates of columns beyond the current block of {@code blockSize} applied lazily
  * once per block. Everything runs in double on the heap, each weight updated in a fixed order (rows are shared among
- * threads, never split), so it is deterministic and independent of the number of threads.
+ * threads, never split; {@link RowKernels} keeps each weight's order whatever its vector width), so it is
+ * deterministic and independent of the number of threads and of the SIMD width.
  */
 final class GptqSolver {
 
@@ -157,15 +158,19 @@ final class GptqSolver {
                         double e = (wi - grid.value(q)) / uq[i * cols + i];
                         err[e0 + (i - i1)] = e;
                         // Feedback inside the block now; beyond it, lazily below.
-                        for (int j = i + 1; j < i2; j++) {
-                            wq[r * cols + j] -= e * uq[i * cols + j];
-                        }
+                        RowKernels.one(wq, r * cols + i + 1, uq, i * cols + i + 1, e, i2 - i - 1);
                     }
                 }
-                // The lazy update, a strip of columns at a time so the strip of U stays in cache across rows.
+                // The lazy update, a strip of columns at a time so the strip of U stays in cache across rows, two
+                // rows at a time so each value of U loaded serves both.
                 for (int j0 = i2; j0 < cols; j0 += LAZY_STRIP) {
                     int j1 = Math.min(cols, j0 + LAZY_STRIP);
-                    for (int r = r0; r < r1; r++) {
+                    int r = r0;
+                    for (; r + 2 <= r1; r += 2) {
+                        RowKernels.subtractRowsPair(wq, r * cols + j0, (r + 1) * cols + j0, err, (r - r0) * block,
+                                (r + 1 - r0) * block, 1, uq, i1 * cols + j0, cols, i2 - i1, j1 - j0);
+                    }
+                    for (; r < r1; r++) {
                         lazyUpdate(wq, r * cols, err, (r - r0) * block, uq, i1, i2 - i1, cols, j0, j1);
                     }
                 }
@@ -177,38 +182,11 @@ final class GptqSolver {
 
     /**
      * {@code w[wr + j] -= err[e0 + k] * u[(i1 + k) * cols + j]} for {@code k = 0..count-1} in that order, for every
-     * {@code j} in {@code [j0, j1)}. Four values of {@code k} are taken in one pass with the weight held in a
-     * register: each weight still sees the same subtractions in the same order (no fused multiply-add in Java), so
-     * the result is the one-at-a-time loop's, bit for bit, with a quarter of the loads and stores of {@code w}.
+     * {@code j} in {@code [j0, j1)} ({@link RowKernels}: the one-at-a-time loop's result, bit for bit).
      */
     static void lazyUpdate(double[] w, int wr, double[] err, int e0, double[] u, int i1, int count, int cols, int j0,
             int j1) {
-        int k = 0;
-        for (; k + 4 <= count; k += 4) {
-            double a = err[e0 + k];
-            double b = err[e0 + k + 1];
-            double c = err[e0 + k + 2];
-            double d = err[e0 + k + 3];
-            int ua = (i1 + k) * cols;
-            int ub = ua + cols;
-            int uc = ub + cols;
-            int ud = uc + cols;
-            for (int j = j0; j < j1; j++) {
-                double v = w[wr + j];
-                v -= a * u[ua + j];
-                v -= b * u[ub + j];
-                v -= c * u[uc + j];
-                v -= d * u[ud + j];
-                w[wr + j] = v;
-            }
-        }
-        for (; k < count; k++) {
-            double e = err[e0 + k];
-            int hk = (i1 + k) * cols;
-            for (int j = j0; j < j1; j++) {
-                w[wr + j] -= e * u[hk + j];
-            }
-        }
+        RowKernels.subtractRows(w, wr + j0, err, e0, 1, u, i1 * cols + j0, cols, count, j1 - j0);
     }
 
     /**

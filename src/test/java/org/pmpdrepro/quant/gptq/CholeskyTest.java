@@ -11,13 +11,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The blocked, multi-threaded factorisation and inverse give bit for bit what the textbook loops give (the
- * recurrences written out one entry at a time below), at sizes below, at and across the block width, so GPTQ's codes
- * do not depend on the arrangement of the loops.
+ * recurrences written out one entry at a time below), at sizes below, at and across the block width and the row
+ * kernels' chunk and strip widths, so GPTQ's codes do not depend on the arrangement of the loops.
  */
 class CholeskyTest {
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 7, 63, 64, 65, 130, 131, 200, 203})
+    @ValueSource(ints = {1, 2, 7, 63, 64, 65, 130, 131, 200, 203, 300, 517})
     void factorAndInverseEqualTheTextbookLoopsBitForBit(int n) throws Exception {
         double[] a = randomSpd(n, 1000 + n);
         double[] lower = Cholesky.lower(a, n);
