@@ -8,7 +8,19 @@ import java.util.function.Supplier;
  * A tensor known by name and shape whose values come from {@code values} each time they are asked for (a matrix
  * read from an open file, codes unpacked from bit-planes): nothing is held between calls.
  */
-public record DeferredTensor(String name, int[] shape, Supplier<float[]> values) implements TensorData {
+public record DeferredTensor(String name, int[] shape, Supplier<float[]> values, Slices slices)
+        implements TensorData {
+
+    /** Reads {@code count} values from {@code from} without the others (a tensor in an open file). */
+    @FunctionalInterface
+    public interface Slices {
+        float[] read(long from, int count);
+    }
+
+    /** A tensor whose values come only whole, from {@code values}. */
+    public DeferredTensor(String name, int[] shape, Supplier<float[]> values) {
+        this(name, shape, values, null);
+    }
 
     public DeferredTensor {
         Objects.requireNonNull(name, "name");
@@ -37,6 +49,24 @@ public record DeferredTensor(String name, int[] shape, Supplier<float[]> values)
         return d;
     }
 
+    /** Values {@code [from, from + count)}: read alone when this tensor has {@link Slices}. */
+    @Override
+    public float[] data(long from, int count) {
+        if (slices == null) {
+            return TensorData.super.data(from, count);
+        }
+        if (from < 0 || count < 0 || from > size() - count) {
+            throw new IllegalArgumentException("tensor '" + name + "': values [" + from + ", " + (from + count)
+                    + ") outside its " + size());
+        }
+        float[] d = slices.read(from, count);
+        if (d.length != count) {
+            throw new IllegalStateException("tensor '" + name + "': " + d.length + " values supplied for a slice of "
+                    + count);
+        }
+        return d;
+    }
+
     @Override
     public Tensor load() {
         return new Tensor(name, shape, data());
@@ -45,7 +75,7 @@ public record DeferredTensor(String name, int[] shape, Supplier<float[]> values)
     @Override
     public boolean equals(Object o) {
         return o instanceof DeferredTensor t && t.name.equals(name) && Arrays.equals(t.shape, shape)
-                && t.values == values;
+                && t.values == values && t.slices == slices;
     }
 
     @Override

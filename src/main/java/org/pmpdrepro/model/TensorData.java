@@ -24,6 +24,18 @@ public interface TensorData {
         return n;
     }
 
+    /**
+     * Values {@code [from, from + count)} in row-major order. The default takes them from {@link #data()}; a tensor
+     * in an open file reads only them.
+     */
+    default float[] data(long from, int count) {
+        if (from < 0 || count < 0 || from > size() - count) {
+            throw new IllegalArgumentException("tensor '" + name() + "': values [" + from + ", " + (from + count)
+                    + ") outside its " + size());
+        }
+        return java.util.Arrays.copyOfRange(data(), (int) from, (int) from + count);
+    }
+
     /** This tensor with its values on the heap. */
     default Tensor load() {
         return new Tensor(name(), shape(), data());

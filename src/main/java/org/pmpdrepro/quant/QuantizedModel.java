@@ -32,6 +32,28 @@ public interface QuantizedModel {
     Tensor dequantized(int layer, Linear proj, int bits);
 
     /**
+     * Whether {@link #dequantizedRows} decodes a band of rows without the whole matrix (so a caller building a
+     * matrix band by band holds no full-size array on the heap); otherwise it is served from {@link #dequantized}.
+     */
+    default boolean dequantizesByRows() {
+        return false;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@link #dequantized}{@code (layer, proj, bits)}, a matrix of {@code cols} columns,
+     * row-major into {@code out} from index 0. A matrix of another width is an error naming both.
+     */
+    default void dequantizedRows(int layer, Linear proj, int bits, int from, int to, int cols, float[] out) {
+        Tensor t = dequantized(layer, proj, bits);
+        if (t.rank() != 2 || t.dim(1) != cols || from < 0 || to > t.dim(0) || from > to) {
+            throw new IllegalStateException(method() + " matrix '" + t.name() + "' at " + bits + " bits has shape "
+                    + java.util.Arrays.toString(t.shape()) + "; rows " + from + ".." + to + " of " + cols
+                    + " columns were asked for");
+        }
+        System.arraycopy(t.data(), from * cols, out, 0, (to - from) * cols);
+    }
+
+    /**
      * Named per-matrix bit-width policies this model serves besides its uniform widths (mixed-precision methods);
      * every width a policy uses is one of {@link #bitWidths()}, so {@link #dequantized} serves each matrix of it.
      */

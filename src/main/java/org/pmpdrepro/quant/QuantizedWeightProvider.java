@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -128,11 +129,37 @@ public final class QuantizedWeightProvider implements WeightProvider {
             for (int i = 0; i < projections.length; i++) {
                 // [out, in] as dequantized, written transposed into columns offset.. of the [in, total] result.
                 int out = projections[i].outFeatures(config);
-                float[] part = checked(layer, projections[i], bits.get(i)).data();
-                EngineArrays.putTransposed(part, out, in, side, width, offset);
+                putTransposed(layer, projections[i], bits.get(i), side, width, offset);
                 offset += out;
             }
         });
+    }
+
+    /** Values per band of rows dequantized at once: well below the smallest heap region's humongous size. */
+    private static final int BAND_VALUES = 1 << 16;
+
+    /**
+     * The dequantized {@code [out, in]} matrix written transposed into columns {@code offset..} of the row-major
+     * {@code [in, width]} buffer {@code dst}: a band of rows at a time when the model decodes bands (no array of the
+     * whole matrix on the heap: such arrays made the garbage collector run often and grow the heap to twice what it
+     * holds), else from the whole matrix.
+     */
+    private void putTransposed(int layer, Linear proj, int bits, FloatBuffer dst, int width, int offset) {
+        if (!quantized.dequantizesByRows()) {
+            Tensor t = checked(layer, proj, bits);
+            EngineArrays.putTransposed(t.data(), t.dim(0), t.dim(1), dst, width, offset);
+            return;
+        }
+        int[] shape = new LinearId(layer, proj).shape(config);
+        int rows = shape[0];
+        int cols = shape[1];
+        int band = Math.max(1, Math.min(rows, BAND_VALUES / cols));
+        float[] values = new float[band * cols];
+        for (int r0 = 0; r0 < rows; r0 += band) {
+            int r1 = Math.min(rows, r0 + band);
+            quantized.dequantizedRows(layer, proj, bits, r0, r1, cols, values);
+            EngineArrays.putTransposed(values, r1 - r0, cols, dst, width, offset + r0);
+        }
     }
 
     /**
@@ -196,8 +223,9 @@ public final class QuantizedWeightProvider implements WeightProvider {
     }
 
     private NDArray transposed(int layer, Linear proj, int bits) {
-        Tensor t = checked(layer, proj, bits);
-        return EngineArrays.ownedTransposed(manager, t.data(), t.dim(0), t.dim(1));
+        int[] shape = new LinearId(layer, proj).shape(config);
+        return EngineArrays.owned(manager, new Shape(shape[1], shape[0]),
+                dst -> putTransposed(layer, proj, bits, dst, shape[0], 0));
     }
 
     /** The dequantized {@code [out, in]} matrix, its shape checked against the configuration. */

@@ -63,13 +63,15 @@ public final class AnyPrecisionCodec implements QuantizationCodec {
         Map<LinearId, AnyPrecisionLinear> byId = new LinkedHashMap<>();
         for (LinearId id : LinearId.all(config)) {
             int[] shape = id.shape(config);
-            int[] codes = CodecValues.ints(stored.tensor(id.weightName() + ".codes", shape), 1 << parent);
+            // Packed straight from the stored values, read a slice at a time: no array of the whole matrix.
+            TensorData codes = stored.entry(id.weightName() + ".codes", shape);
             short[][] tables = new short[parent - seed + 1][];
             for (int b = seed; b <= parent; b++) {
                 tables[b - seed] = CodecValues.toHalves(stored.tensor(table(id, b), new int[] {shape[0], 1 << b}));
             }
             byId.put(id, AnyPrecisionLinear.of("any-precision artefact " + id.weightName(), shape[0], shape[1], seed,
-                    BitPlanes.pack(codes, parent), tables));
+                    BitPlanes.pack(Math.toIntExact(codes.size()), CodecValues.codesInOrder(codes, 1 << parent),
+                            parent), tables));
         }
         CodecValues.requireNoExtraTensors(stored, byId.size() * (parent - seed + 2));
         return new AnyPrecisionModel(QuantizedMatrices.of(method(), config, byId), seed, parent);

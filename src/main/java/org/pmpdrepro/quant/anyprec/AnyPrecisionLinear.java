@@ -225,18 +225,30 @@ public final class AnyPrecisionLinear implements MatrixCost {
 
     /** The fp32 {@code [rows, cols]} matrix at {@code bits}, read from the first {@code bits} planes only. */
     public float[] dequantize(int bits) {
-        requireServed(bits);
-        short[] table = tables[bits - seedBits];
         float[] out = new float[Math.multiplyExact(rows, cols)];
-        // A row's codes at a time: no code per weight of the whole matrix on the heap beside the result.
+        dequantizeRows(bits, 0, rows, out);
+        return out;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@link #dequantize}{@code (bits)}, row-major into {@code out} from index 0, a row's
+     * codes at a time: no code per weight of the whole matrix on the heap.
+     */
+    public void dequantizeRows(int bits, int from, int to, float[] out) {
+        requireServed(bits);
+        if (from < 0 || to > rows || from > to || out.length < (long) (to - from) * cols) {
+            throw new IllegalArgumentException("any-precision matrix [" + rows + ", " + cols + "]: rows " + from + ".."
+                    + to + " into " + out.length + " values");
+        }
+        short[] table = tables[bits - seedBits];
         int[] codes = new int[cols];
-        for (int r = 0; r < rows; r++) {
+        for (int r = from; r < to; r++) {
             planes.codes(bits, r * cols, codes);
+            int o = (r - from) * cols;
             for (int c = 0; c < cols; c++) {
-                out[r * cols + c] = Fp16.decode(table[r << bits | codes[c]]);
+                out[o + c] = Fp16.decode(table[r << bits | codes[c]]);
             }
         }
-        return out;
     }
 
     /** This matrix keeping only what serves widths up to {@code bits}: the first planes and their tables. */

@@ -60,6 +60,23 @@ public final class AnyPrecisionModel implements QuantizedModel {
         return new Tensor(proj.weight(layer), new int[] {m.rows(), m.cols()}, m.dequantize(bits));
     }
 
+    @Override
+    public boolean dequantizesByRows() {
+        return true;
+    }
+
+    @Override
+    public void dequantizedRows(int layer, Linear proj, int bits, int from, int to, int cols, float[] out) {
+        matrices.requireServed(bits, bitWidths);
+        AnyPrecisionLinear m = matrices.get(layer, proj);
+        if (m.cols() != cols || from < 0 || to > m.rows() || from > to) {
+            throw new IllegalStateException(method() + " matrix '" + proj.weight(layer) + "' at " + bits
+                    + " bits has shape [" + m.rows() + ", " + m.cols() + "]; rows " + from + ".." + to + " of " + cols
+                    + " columns were asked for");
+        }
+        m.dequantizeRows(bits, from, to, out);
+    }
+
     /** The stored planes and tables of one matrix. */
     public AnyPrecisionLinear matrix(int layer, Linear proj) {
         return matrices.get(layer, proj);

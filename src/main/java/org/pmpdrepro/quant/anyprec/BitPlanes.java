@@ -19,13 +19,21 @@ public final class BitPlanes {
 
     /** Packs {@code codes}, each in {@code [0, 2^bits)}. */
     public static BitPlanes pack(int[] codes, int bits) {
+        return pack(codes.length, i -> codes[i], bits);
+    }
+
+    /**
+     * Packs the {@code count} codes {@code code.applyAsInt(i)}, each in {@code [0, 2^bits)}, asked for in index
+     * order: codes read from a stored array need no array of their own.
+     */
+    public static BitPlanes pack(int count, java.util.function.IntUnaryOperator code, int bits) {
         if (bits < 1 || bits > 16) {
             throw new IllegalArgumentException("bit-planes: width " + bits + " outside 1..16");
         }
-        int words = Math.ceilDiv(codes.length, 64);
+        int words = Math.ceilDiv(count, 64);
         long[][] planes = new long[bits][words];
-        for (int i = 0; i < codes.length; i++) {
-            int c = codes[i];
+        for (int i = 0; i < count; i++) {
+            int c = code.applyAsInt(i);
             if (c < 0 || c >= 1 << bits) {
                 throw new IllegalArgumentException("bit-planes: code " + c + " at index " + i + " outside [0, "
                         + (1 << bits) + ")");
@@ -36,7 +44,7 @@ public final class BitPlanes {
                 }
             }
         }
-        return new BitPlanes(codes.length, planes);
+        return new BitPlanes(count, planes);
     }
 
     public int bits() {

@@ -139,6 +139,9 @@ public final class FisherSensitivities implements SensitivitySource {
         return contentSha256;
     }
 
+    /** Values of a stored tensor checked and digested at a time when a file is loaded. */
+    private static final int SLICE = 1 << 16;
+
     private static void digest(MessageDigest md, LinearId id, int[] shape, byte[] values) {
         md.update((id.weightName() + Arrays.toString(shape) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         md.update(values);
@@ -198,17 +201,26 @@ public final class FisherSensitivities implements SensitivitySource {
                     throw new IOException(file + ": tensor '" + name + "' has shape " + Arrays.toString(shape)
                             + "; the model needs " + Arrays.toString(expected));
                 }
-                float[] d = st.read(name).data();
-                for (int i = 0; i < d.length; i++) {
-                    if (!(d[i] >= 0) || !Float.isFinite(d[i])) {
-                        throw new IOException(file + ": tensor '" + name + "' element " + i + " is " + d[i]
-                                + "; expected a finite value >= 0");
+                // Checked, digested and summed a slice at a time: the digest sees the bytes of the whole tensor in
+                // order, as when it was read whole, without an array of the whole tensor (reading a 1.1B model's
+                // Fisher file whole made the garbage collector grow the heap to twice what the run needed).
+                md.update((name + Arrays.toString(shape) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                CRC32 crc = new CRC32();
+                long count = st.info(name).elementCount();
+                for (long from = 0; from < count; from += SLICE) {
+                    float[] d = st.readFloats(name, from, (int) Math.min(SLICE, count - from));
+                    for (int i = 0; i < d.length; i++) {
+                        if (!(d[i] >= 0) || !Float.isFinite(d[i])) {
+                            throw new IOException(file + ": tensor '" + name + "' element " + (from + i) + " is "
+                                    + d[i] + "; expected a finite value >= 0");
+                        }
                     }
+                    byte[] bytes = littleEndian(d);
+                    md.update(bytes);
+                    crc.update(bytes);
                 }
-                byte[] bytes = littleEndian(d);
-                digest(md, id, shape, bytes);
-                long crc = crc32(bytes);
-                byId.put(id, new DeferredTensor(name, shape, () -> reread(file, name, crc)));
+                long sum = crc.getValue();
+                byId.put(id, new DeferredTensor(name, shape, () -> reread(file, name, sum)));
             }
             if (st.names().size() != byId.size()) {
                 throw new IOException(file + ": holds " + st.names().size() + " tensors; the model has "

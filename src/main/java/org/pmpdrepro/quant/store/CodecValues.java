@@ -5,6 +5,7 @@ import java.util.SortedSet;
 import java.util.StringJoiner;
 import java.util.TreeSet;
 import org.pmpdrepro.model.Tensor;
+import org.pmpdrepro.model.TensorData;
 
 /**
  * Conversions the codecs share between a quantized model's integer codes and fp16 tables and the fp32 tensors and
@@ -38,14 +39,49 @@ public final class CodecValues {
         float[] d = t.data();
         int[] out = new int[d.length];
         for (int i = 0; i < d.length; i++) {
-            float v = d[i];
-            if (!(v >= 0 && v < limit) || v != Math.rint(v)) {
-                throw new IllegalArgumentException("tensor '" + t.name() + "' element " + i + " is " + v
-                        + "; expected an integer code in [0, " + limit + ")");
-            }
-            out[i] = (int) v;
+            out[i] = code(t.name(), d[i], i, limit);
         }
         return out;
+    }
+
+    /** Values of a stored tensor read at a time by {@link #codesInOrder}: a quarter of a megabyte. */
+    private static final int SLICE = 1 << 16;
+
+    /**
+     * The codes stored by {@link #floats} in {@code t}, each an integer in {@code [0, limit)}, for callers that ask
+     * for them in index order ({@code BitPlanes.pack}): read a slice at a time, so no array of the whole tensor is
+     * made. Asking out of order is an error.
+     */
+    public static java.util.function.IntUnaryOperator codesInOrder(TensorData t, int limit) {
+        long size = t.size();
+        return new java.util.function.IntUnaryOperator() {
+            private float[] slice = new float[0];
+            private long start;
+
+            @Override
+            public int applyAsInt(int i) {
+                if (i < start || i >= start + slice.length) {
+                    if (i != start + slice.length) {
+                        throw new IllegalStateException("codes of '" + t.name() + "' asked for out of order: " + i);
+                    }
+                    start = i;
+                    slice = t.data(i, (int) Math.min(SLICE, size - i));
+                }
+                return code(t.name(), slice[(int) (i - start)], i, limit);
+            }
+        };
+    }
+
+    /**
+     * Element {@code i}, of value {@code v}, of tensor {@code name} as a code stored by {@link #floats}, an integer
+     * in {@code [0, limit)}.
+     */
+    public static int code(String name, float v, long i, int limit) {
+        if (!(v >= 0 && v < limit) || v != Math.rint(v)) {
+            throw new IllegalArgumentException("tensor '" + name + "' element " + i + " is " + v
+                    + "; expected an integer code in [0, " + limit + ")");
+        }
+        return (int) v;
     }
 
     /** Codes below 256 as bytes. */

@@ -186,6 +186,12 @@ public final class QuantizationStore {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
+                }, (from, count) -> {
+                    try {
+                        return file.readFloats(name, from, count);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }));
             }
             if (!shapes.equals(manifest.shapes())) {

@@ -47,13 +47,21 @@ public record StoredQuantization(String method, SortedMap<String, String> parame
      * both.
      */
     public Tensor tensor(String name, int[] shape) {
+        return entry(name, shape).load();
+    }
+
+    /**
+     * The entry {@code name}, which must have {@code shape}, its values not read yet (so a codec can read it a slice
+     * at a time with {@link TensorData#data(long, int)}); errors as {@link #tensor}.
+     */
+    public TensorData entry(String name, int[] shape) {
         for (TensorData t : entries) {
             if (t.name().equals(name)) {
                 if (!java.util.Arrays.equals(t.shape(), shape)) {
                     throw new IllegalArgumentException(method + " artefact: tensor '" + name + "' has shape "
                             + java.util.Arrays.toString(t.shape()) + "; expected " + java.util.Arrays.toString(shape));
                 }
-                return t.load();
+                return t;
             }
         }
         throw new IllegalArgumentException(method + " artefact has no tensor '" + name + "' (expected shape "

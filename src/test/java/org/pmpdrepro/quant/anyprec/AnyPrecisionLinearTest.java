@@ -53,6 +53,24 @@ class AnyPrecisionLinearTest {
     }
 
     @Test
+    void aBandOfRowsIsTheSliceOfTheWholeMatrix() {
+        Tensor w = gaussian(7, 70, 23L);
+        AnyPrecisionLinear m = AnyPrecisionLinear.quantize(w, exponentialSensitivity(7, 70, 24L), 2, 4, 100);
+        for (int b = 2; b <= 4; b++) {
+            float[] whole = m.dequantize(b);
+            // A buffer larger than the band, as the decoder's last band of a matrix leaves it.
+            float[] band = new float[4 * 70];
+            m.dequantizeRows(b, 3, 6, band);
+            assertThat(Arrays.copyOf(band, 3 * 70)).as("rows 3..6 at %d bits", b)
+                    .containsExactly(Arrays.copyOfRange(whole, 3 * 70, 6 * 70));
+        }
+        assertThatThrownBy(() -> m.dequantizeRows(3, 5, 8, new float[3 * 70]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows 5..8");
+        assertThatThrownBy(() -> m.dequantizeRows(3, 0, 2, new float[70]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("into 70 values");
+    }
+
+    @Test
     void weightedErrorNeverGrowsWithMoreBits() {
         for (long seed = 1; seed <= 3; seed++) {
             Tensor w = gaussian(8, 128, seed);
