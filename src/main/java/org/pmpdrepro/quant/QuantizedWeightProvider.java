@@ -223,6 +223,11 @@ public final class QuantizedWeightProvider implements WeightProvider {
     }
 
     private NDArray transposed(int layer, Linear proj, int bits) {
+        if (!quantized.dequantizesByRows()) {
+            // Dequantized outside the engine arrays' lock, as before band-wise filling existed.
+            Tensor t = checked(layer, proj, bits);
+            return EngineArrays.ownedTransposed(manager, t.data(), t.dim(0), t.dim(1));
+        }
         int[] shape = new LinearId(layer, proj).shape(config);
         return EngineArrays.owned(manager, new Shape(shape[1], shape[0]),
                 dst -> putTransposed(layer, proj, bits, dst, shape[0], 0));

@@ -69,7 +69,8 @@ public final class AnyPrecisionModel implements QuantizedModel {
     public void dequantizedRows(int layer, Linear proj, int bits, int from, int to, int cols, float[] out) {
         matrices.requireServed(bits, bitWidths);
         AnyPrecisionLinear m = matrices.get(layer, proj);
-        if (m.cols() != cols || from < 0 || to > m.rows() || from > to) {
+        int configured = new LinearId(layer, proj).shape(config())[0];
+        if (m.cols() != cols || m.rows() != configured || from < 0 || to > m.rows() || from > to) {
             throw new IllegalStateException(method() + " matrix '" + proj.weight(layer) + "' at " + bits
                     + " bits has shape [" + m.rows() + ", " + m.cols() + "]; rows " + from + ".." + to + " of " + cols
                     + " columns were asked for");

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.SortedSet;
 import java.util.StringJoiner;
 import java.util.TreeSet;
+import org.pmpdrepro.model.DeferredTensor;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TensorData;
 
@@ -53,6 +54,11 @@ public final class CodecValues {
      * made. Asking out of order is an error.
      */
     public static java.util.function.IntUnaryOperator codesInOrder(TensorData t, int limit) {
+        if (t instanceof DeferredTensor d && d.slices() == null) {
+            // Values that come only whole (computed, not read from a file): computed once.
+            float[] all = d.data();
+            return i -> code(t.name(), all[i], i, limit);
+        }
         long size = t.size();
         return new java.util.function.IntUnaryOperator() {
             private float[] slice = new float[0];

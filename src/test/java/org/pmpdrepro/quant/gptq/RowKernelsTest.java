@@ -1,6 +1,7 @@
 package org.pmpdrepro.quant.gptq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -68,6 +69,8 @@ class RowKernelsTest {
     @ParameterizedTest(name = "{0} columns")
     @CsvSource({"0", "1", "3", "4", "5", "8", "31", "64", "301"})
     void theSimdKernelsEqualTheScalarLoops(int len) {
+        // The build and the test run add the vector module; a JVM started without it (an IDE) cannot load the kernels.
+        assumeTrue(RowKernels.VECTORISED, "run with --add-modules jdk.incubator.vector (the Maven build does)");
         Random random = new Random(len);
         double[] x = gaussian(random, 4 * len + 4);
         double[] c = gaussian(random, 8);
