@@ -9,8 +9,9 @@ package org.pmpdrepro.quant.gptq;
  *
  * <p>With the {@code jdk.incubator.vector} module in the JVM (the build, the tests and the documented commands add it
  * with {@code --add-modules jdk.incubator.vector}) the lanes are explicit SIMD vectors ({@link VectorRowKernels});
- * without it, scalar loops (HotSpot does not vectorise these itself: the rows read and the row written are arrays of
- * one type it cannot prove distinct). The two give identical bits ({@code RowKernelsTest}); only the time differs.
+ * without it, scalar loops (HotSpot did not vectorise these itself: they ran as fast with {@code -XX:-UseSuperWord};
+ * likely because the rows read and the row written are arrays of one type it cannot prove distinct). The two give
+ * identical bits ({@code RowKernelsTest}); only the time differs.
  *
  * <p>Rows are given as an array and an offset. A pair form updates two rows of {@code y} with the same rows of
  * {@code x}, each {@code x} value loaded once for both.
