@@ -76,10 +76,8 @@ public record ExperimentBackbones(Path fixtures, Path quantFixtures, Quantizatio
 
     /** Recomputes the Fisher sensitivities of {@code bundle} and writes them to {@link #fisherFile()}. */
     public FisherSensitivities regenerateFisher(ModelBundle bundle) throws IOException {
-        FisherSensitivities f = FisherSensitivities.compute(bundle.checkpoint(), bundle.identity().sha256(),
+        return FisherSensitivities.computeTo(fisherFile(), bundle.checkpoint(), bundle.identity().sha256(),
                 calibration(bundle));
-        f.save(fisherFile());
-        return f;
     }
 
     /** Back-bone {@code name} of {@code bundle}'s model; an unknown name is an error listing {@link #NAMES}. */

@@ -68,6 +68,12 @@ public final class SafetensorsWriter {
     }
 
     private static byte[] header(List<? extends TensorData> tensors, DType dtype, Map<String, String> metadata) {
+        return header(tensors.stream().map(t -> new Slot(t.name(), t.shape())).toList(), dtype, metadata, null);
+    }
+
+    /** The padded header of {@code slots} in list order; each slot's data offset goes to {@code offsets} when given. */
+    private static byte[] header(List<Slot> slots, DType dtype, Map<String, String> metadata,
+            Map<String, Long> offsets) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
@@ -75,7 +81,7 @@ public final class SafetensorsWriter {
         }
         Set<String> seen = new HashSet<>();
         long offset = 0;
-        for (TensorData t : tensors) {
+        for (Slot t : slots) {
             if (t.name() == null || t.name().isEmpty() || t.name().equals(SafetensorsHeader.METADATA_KEY)) {
                 throw new IllegalArgumentException("tensor name '" + t.name() + "' is reserved or empty");
             }
@@ -90,12 +96,118 @@ public final class SafetensorsWriter {
                 shape.add(d);
             }
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
+            if (offsets != null) {
+                offsets.put(t.name(), offset);
+            }
             offset += bytes;
         }
         byte[] raw = root.toString().getBytes(StandardCharsets.UTF_8);
         byte[] padded = Arrays.copyOf(raw, (raw.length + 7) / 8 * 8);
         Arrays.fill(padded, raw.length, padded.length, (byte) ' ');
         return padded;
+    }
+
+    /** A tensor's place in a file written with {@link #writeInAnyOrder}: its name and dimensions, outermost first. */
+    public record Slot(String name, int[] shape) {
+        public Slot {
+            shape = shape.clone();
+        }
+
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        long size() {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** Takes the tensors of a file being written with {@link #writeInAnyOrder}, in any order, each once. */
+    public interface Slots {
+        void put(TensorData tensor) throws IOException;
+    }
+
+    /** Produces the tensors of a file written with {@link #writeInAnyOrder}. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(Slots slots) throws IOException;
+    }
+
+    /**
+     * Writes a file laid out as {@link #write} would write {@code slots} (the same bytes once every tensor is in), but
+     * takes the tensors from {@code filler} in whatever order it produces them, each written at its place as it comes
+     * and then let go: a producer that finishes its tensors in another order (the Fisher pass goes from the last
+     * block to the first) never holds them all. The target is replaced only when every slot was written once with
+     * its shape; a filler that fails, or leaves a slot empty, leaves the target as it was.
+     *
+     * @throws IllegalArgumentException for a tensor not in {@code slots}, written twice, or of another shape
+     * @throws IllegalStateException when the filler returns with slots not written (naming them)
+     */
+    public static void writeInAnyOrder(Path target, List<Slot> slots, DType dtype, Map<String, String> metadata,
+            Filler filler) throws IOException {
+        if (!dtype.writable()) {
+            throw new IllegalArgumentException("cannot store fp32 values as " + dtype + "; expected F32, F16 or BF16");
+        }
+        Map<String, Long> offsets = new java.util.HashMap<>();
+        byte[] header = header(slots, dtype, metadata, offsets);
+        Map<String, Slot> byName = new java.util.LinkedHashMap<>();
+        for (Slot s : slots) {
+            byName.put(s.name(), s);
+        }
+        long dataStart = Long.BYTES + header.length;
+        AtomicFiles.write(target, out -> {
+            ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(header.length);
+            flush(out, buf);
+            drain(out, ByteBuffer.wrap(header));
+            Set<String> written = new HashSet<>();
+            filler.fill(tensor -> {
+                Slot slot = byName.get(tensor.name());
+                if (slot == null) {
+                    throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' has no place in the"
+                            + " file; expected one of its " + byName.size() + " tensors");
+                }
+                if (!Arrays.equals(slot.shape(), tensor.shape())) {
+                    throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' has shape "
+                            + Arrays.toString(tensor.shape()) + "; its place holds " + Arrays.toString(slot.shape()));
+                }
+                if (!written.add(tensor.name())) {
+                    throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' written twice");
+                }
+                float[] data = tensor.data();
+                long position = dataStart + offsets.get(tensor.name());
+                for (int i = 0; i < data.length; i++) {
+                    if (buf.remaining() < dtype.bytes()) {
+                        position += flushAt(out, buf, position);
+                    }
+                    put(buf, dtype, tensor.name(), i, data[i]);
+                }
+                flushAt(out, buf, position);
+            });
+            if (written.size() != byName.size()) {
+                List<String> missing = byName.keySet().stream().filter(n -> !written.contains(n)).toList();
+                throw new IllegalStateException(target + ": " + missing.size() + " of " + byName.size()
+                        + " tensors were not written (" + String.join(", ", missing.subList(0,
+                                Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "")
+                        + "); the file is not replaced");
+            }
+        });
+    }
+
+    /** Writes what {@code buf} holds at {@code position}; returns the number of bytes written. */
+    private static long flushAt(FileChannel out, ByteBuffer buf, long position) throws IOException {
+        buf.flip();
+        long n = 0;
+        while (buf.hasRemaining()) {
+            n += out.write(buf, position + n);
+        }
+        buf.clear();
+        return n;
     }
 
     private static void put(ByteBuffer buf, DType dtype, String name, int index, float v) {

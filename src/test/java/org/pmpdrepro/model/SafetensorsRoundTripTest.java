@@ -227,4 +227,65 @@ class SafetensorsRoundTripTest {
         assertThat(new String(Files.readAllBytes(a), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("{\"base_model_sha256\":\"abc\",\"bit_widths\":\"2,3\",\"method\":\"m\"}");
     }
+
+    private static List<SafetensorsWriter.Slot> slots(List<Tensor> tensors) {
+        return tensors.stream().map(t -> new SafetensorsWriter.Slot(t.name(), t.shape())).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"F32", "BF16", "F16"})
+    @DisplayName("tensors written in any order at their places give the bytes of the file written in order")
+    void writingInAnyOrderGivesTheBytesOfWritingInOrder(String type) throws IOException {
+        DType dtype = DType.valueOf(type);
+        // The middle tensor spans several of the writer's 64 KiB buffers.
+        List<Tensor> tensors = List.of(random("first", 1, 3, 5), random("big", 2, 211, 197), random("last", 3, 7));
+        Map<String, String> meta = Map.of("format", "x", "note", "any order");
+        Path inOrder = dir.resolve("in-order.safetensors");
+        Path anyOrder = dir.resolve("any-order.safetensors");
+        SafetensorsWriter.write(inOrder, tensors, dtype, meta);
+        SafetensorsWriter.writeInAnyOrder(anyOrder, slots(tensors), dtype, meta, out -> {
+            out.put(tensors.get(2));
+            out.put(tensors.get(0));
+            out.put(tensors.get(1));
+        });
+        assertThat(Files.readAllBytes(anyOrder)).isEqualTo(Files.readAllBytes(inOrder));
+    }
+
+    @Test
+    @DisplayName("a filler that fails or leaves a place empty leaves the target as it was and no temporary file")
+    void anIncompleteOrFailedFillLeavesTheTargetAsItWas() throws IOException {
+        List<Tensor> tensors = List.of(random("a", 1, 4), random("b", 2, 4), random("c", 3, 4));
+        Path file = dir.resolve("t.safetensors");
+        SafetensorsWriter.write(file, List.of(random("old", 9, 2)));
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(),
+                        out -> out.put(tensors.get(1))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("2 of 3 tensors were not written (a, c)");
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(), out -> {
+            out.put(tensors.get(0));
+            throw new IOException("producer failed");
+        })).isInstanceOf(IOException.class).hasMessage("producer failed");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(dir.toFile().list()).containsExactly("t.safetensors");
+    }
+
+    @Test
+    @DisplayName("a tensor with no place, of another shape or written twice is refused by name")
+    void aTensorOutsideTheLayoutIsRefused() {
+        List<Tensor> tensors = List.of(random("a", 1, 2, 3));
+        Path file = dir.resolve("r.safetensors");
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(),
+                        out -> out.put(random("z", 1, 2, 3))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'z' has no place");
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(),
+                        out -> out.put(random("a", 1, 3, 2))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' has shape [3, 2]")
+                .hasMessageContaining("[2, 3]");
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(), out -> {
+            out.put(tensors.get(0));
+            out.put(tensors.get(0));
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' written twice");
+        assertThat(file).doesNotExist();
+    }
 }

@@ -39,13 +39,11 @@ public final class FisherCache {
         }
         LOG.info("fisher: computing sensitivities over {} ({} sequences, {} tokens)", calibration.label(),
                 calibration.size(), calibration.tokens());
-        f = FisherSensitivities.compute(model, modelSha256, calibration);
-        f.save(cached);
+        // Written block by block as the pass goes and read back from the file: what is used from here on is what
+        // later runs will load, and the values are never all on the heap (they are read one matrix at a time).
+        f = FisherSensitivities.computeTo(cached, model, modelSha256, calibration);
         LOG.info("fisher: saved in {}", cached);
-        // Read back from the file: what is used from here on is what later runs will load, and the values are no
-        // longer held on the heap (they are read one matrix at a time).
-        f = null;
-        return FisherSensitivities.load(cached, model.config(), modelSha256);
+        return f;
     }
 
     private static FisherSensitivities matching(Path file, WeightSource model, String modelSha256,

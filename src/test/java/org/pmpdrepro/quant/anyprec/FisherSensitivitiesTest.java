@@ -194,6 +194,36 @@ class FisherSensitivitiesTest {
     }
 
     @Test
+    void computingIntoAFileWritesTheBytesOfSavingTheComputedValues(@TempDir Path dir) throws IOException {
+        Path saved = dir.resolve("saved.safetensors");
+        Path streamed = dir.resolve("streamed.safetensors");
+        fisherAB.save(saved);
+        FisherSensitivities f = FisherSensitivities.computeTo(streamed, MODEL, "model-21",
+                CalibrationSet.of("ab", List.of(SEQ_A, SEQ_B)));
+        assertThat(java.nio.file.Files.readAllBytes(streamed)).isEqualTo(java.nio.file.Files.readAllBytes(saved));
+        assertThat(f.contentSha256()).isEqualTo(fisherAB.contentSha256());
+        assertThat(f.provenance()).isEqualTo(fisherAB.provenance());
+    }
+
+    @Test
+    void aFailedComputationIntoAFileLeavesTheFileAsItWas(@TempDir Path dir) throws IOException {
+        Map<String, Tensor> weights = new HashMap<>(MODEL.tensors());
+        Tensor w = weights.get(new LinearId(0, Linear.Q).weightName());
+        float[] poisoned = w.data().clone();
+        poisoned[0] = Float.NaN;
+        weights.put(w.name(), new Tensor(w.name(), w.shape(), poisoned));
+        Path file = dir.resolve("fisher.safetensors");
+        fisherA.save(file);
+        byte[] before = java.nio.file.Files.readAllBytes(file);
+        // (SafetensorsRoundTripTest fails a writer with some tensors already in the temporary file.)
+        assertThatThrownBy(() -> FisherSensitivities.computeTo(file, new InMemoryWeights(CONFIG, weights), "broken",
+                        CalibrationSet.of("a", List.of(SEQ_A))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("non-finite");
+        assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(before);
+        assertThat(dir.toFile().list()).containsExactly("fisher.safetensors");
+    }
+
+    @Test
     void theCacheComputesOnceAndReturnsWhatItSavedWithTheComputedValues(@TempDir Path dir) throws IOException {
         CalibrationSet ab = CalibrationSet.of("ab", List.of(SEQ_A, SEQ_B));
         FisherSensitivities first = FisherCache.loadOrCompute(null, dir, MODEL, "model-21", ab);
