@@ -39,7 +39,7 @@ public record DecoderImage(Path dockerfile, Path jar, Path lib, Path fixtures, S
     public static final String REPOSITORY = "pmpd-decoder";
 
     /** The base image {@code .ci/docker-up} builds, unless {@code -Dpmpd.baseImage} names another. */
-    public static final String DEFAULT_BASE_IMAGE = "pmpd-base:trixie-jre21";
+    public static final String DEFAULT_BASE_IMAGE = "pmpd-base:trixie-jre25";
 
     private static final Logger LOG = LoggerFactory.getLogger(DecoderImage.class);
 

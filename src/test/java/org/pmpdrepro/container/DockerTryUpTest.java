@@ -76,7 +76,7 @@ class DockerTryUpTest {
     void anEngineWithoutTheBaseImageIsWhatTheLogNamesWithoutRoot() throws Exception {
         Files.createFile(dir.resolve("state/engine"));
         env.put("STUB_UID", "1000");
-        assertThat(run()).contains("docker-try-up: the Docker engine has no base image pmpd-base:trixie-jre21;"
+        assertThat(run()).contains("docker-try-up: the Docker engine has no base image pmpd-base:trixie-jre25;"
                 + " not brought up: this build does not run as root");
     }
 
@@ -111,7 +111,7 @@ class DockerTryUpTest {
         assertThat(calls()).anyMatch(c -> c.startsWith("setsid dockerd"));
         assertThat(log).contains("docker-try-up: no Docker engine answers; bringing it up with .ci/docker-up");
         assertThat(Files.readString(report)).isEqualTo("ready: brought up by .ci/docker-up (engine and base image"
-                + " pmpd-base:trixie-jre21)\n");
+                + " pmpd-base:trixie-jre25)\n");
     }
 
     @Test

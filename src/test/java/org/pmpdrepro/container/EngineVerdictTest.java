@@ -58,9 +58,9 @@ class EngineVerdictTest {
 
     @Test
     void aMissingBaseImageIsJudgedAsAMissingEngineIs() {
-        Optional<String> noBase = Optional.of("the Docker engine has no base image pmpd-base:trixie-jre21");
+        Optional<String> noBase = Optional.of("the Docker engine has no base image pmpd-base:trixie-jre25");
         assertThat(EngineVerdict.of(noBase, NOT_ROOT, LOCAL).message())
-                .startsWith("infrastructure error: the Docker engine has no base image pmpd-base:trixie-jre21;");
+                .startsWith("infrastructure error: the Docker engine has no base image pmpd-base:trixie-jre25;");
         assertThat(EngineVerdict.of(noBase, NOT_ROOT, CI).action()).isEqualTo(Action.FAIL);
     }
 
