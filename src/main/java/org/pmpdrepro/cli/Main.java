@@ -41,7 +41,8 @@ import picocli.CommandLine.ParseResult;
             HaqSearchCommand.class,
             BitMixerTrainCommand.class,
             PmpdCommand.class,
-            BenchDecodeCommand.class
+            BenchDecodeCommand.class,
+            BenchKernelsCommand.class
         })
 public final class Main {
 

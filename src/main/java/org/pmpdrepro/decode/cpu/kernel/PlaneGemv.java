@@ -1,0 +1,433 @@
+package org.pmpdrepro.decode.cpu.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A matrix of b-bit codes stored as bit-planes, multiplied by table lookup without unpacking any weight (the approach
+ * of T-MAC and bitnet.cpp, here in fp32): per group of 4 input columns, a product first tabulates the 16 sums of
+ * those columns that a 4-bit pattern selects, and each nibble of a bit-plane then picks its sum from that table, for
+ * 16 rows at a time (one lane permutation). A b-bit product reads b planes and nothing of the others.
+ *
+ * <p>Two ways a code becomes a weight:
+ * <ul>
+ *   <li><b>uniform</b> (RTN, GPTQ): {@code w = offset + code * scale}, fp16 offset and scale per row and group of
+ *       columns. The code is linear in its bits, so each plane's lookup sums are weighted by its power of two and the
+ *       group's sum by its scale.
+ *   <li><b>any-precision</b> (non-uniform, per-row table of 2^b fp16 centroids; the b-bit code is the top b bits of
+ *       the stored code, so one set of planes serves every width): the table as a function of the code's bits is
+ *       written as a sum over subsets S of the planes of a coefficient times the product (AND) of those bits
+ *       (its Moebius expansion), so each of the 2^b - 1 plane products is one more lookup pass with its own per-row
+ *       coefficient; AND-ing planes costs a vector instruction, and no more bytes are read.
+ * </ul>
+ *
+ * <p>Layout: rows in blocks of 32, columns in groups of 4; for each row block and plane, 16 bytes per column group,
+ * byte i holding the 4 bits of row i in its low nibble and those of row 16 + i in its high nibble (bit j: column
+ * 4k + j). Planes of one row block lie apart, plane after plane, so the first b of them are read as b streams.
+ */
+public final class PlaneGemv implements Gemv {
+
+    /** Rows of one block (two 16-lane halves). */
+    public static final int BLOCK = 32;
+    private static final int NIBBLE = 4;
+    private static final int CHUNK = 16;
+
+    /** Codes of a {@code [rows, cols]} matrix packed as planes (most significant bit first), in off-heap memory. */
+    public static final class Planes {
+        private final MemorySegment segment;
+        private final int rows;
+        private final int cols;
+        private final int bits;
+        private final int colGroups;
+        private final int rowBlocks;
+
+        private Planes(MemorySegment segment, int rows, int cols, int bits) {
+            this.segment = segment;
+            this.rows = rows;
+            this.cols = cols;
+            this.bits = bits;
+            this.colGroups = (cols + NIBBLE - 1) / NIBBLE;
+            this.rowBlocks = (rows + BLOCK - 1) / BLOCK;
+        }
+
+        /**
+         * Packs {@code codes} ({@code [rows, cols]} row-major, each in {@code [0, 2^bits)}); a code out of range is
+         * refused naming {@code what}, its row and column.
+         */
+        public static Planes pack(int[] codes, int rows, int cols, int bits, OffHeap memory, String what) {
+            if (bits < 1 || bits > 8) {
+                throw new IllegalArgumentException(what + ": " + bits + " bits; expected 1..8");
+            }
+            if (rows < 1 || cols < 1 || codes.length != (long) rows * cols) {
+                throw new IllegalArgumentException(what + ": " + codes.length + " codes for [" + rows + ", " + cols
+                        + "]; expected rows * cols > 0");
+            }
+            int colGroups = (cols + NIBBLE - 1) / NIBBLE;
+            MemorySegment s = memory.allocate((long) (rows + BLOCK - 1) / BLOCK * bits * colGroups * CHUNK);
+            Planes p = new Planes(s, rows, cols, bits);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int code = codes[r * cols + c];
+                    if (code < 0 || code >= 1 << bits) {
+                        throw new IllegalArgumentException(what + ": row " + r + " column " + c + " has code " + code
+                                + "; expected 0.." + ((1 << bits) - 1));
+                    }
+                    for (int plane = 0; plane < bits; plane++) {
+                        if ((code >> (bits - 1 - plane) & 1) != 0) {
+                            long at = p.offset(r / BLOCK, plane, c / NIBBLE) + r % CHUNK;
+                            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + c % NIBBLE;
+                            s.set(ValueLayout.JAVA_BYTE, at, (byte) (s.get(ValueLayout.JAVA_BYTE, at) | 1 << bit));
+                        }
+                    }
+                }
+            }
+            return p;
+        }
+
+        /** The same planes in a fresh copy of their memory (benchmarks cycle through copies to defeat the caches). */
+        public Planes copy(OffHeap memory) {
+            MemorySegment s = memory.allocate(segment.byteSize());
+            s.copyFrom(segment);
+            return new Planes(s, rows, cols, bits);
+        }
+
+        public int bits() {
+            return bits;
+        }
+
+        long offset(int rowBlock, int plane, int colGroup) {
+            return (((long) rowBlock * bits + plane) * colGroups + colGroup) * CHUNK;
+        }
+
+        /** The code of {@code (r, c)} at its top {@code width} bits, read bit by bit. */
+        int code(int r, int c, int width) {
+            int code = 0;
+            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + c % NIBBLE;
+            for (int plane = 0; plane < width; plane++) {
+                byte b = segment.get(ValueLayout.JAVA_BYTE, offset(r / BLOCK, plane, c / NIBBLE) + r % CHUNK);
+                code = code << 1 | (b >> bit & 1);
+            }
+            return code;
+        }
+    }
+
+    private final Planes planes;
+    private final int bits;
+    private final String label;
+    /** Uniform: fp16 offsets and scales, {@code [rowBlocks][groups][32]}; null for any-precision. */
+    private final short[] offsets;
+    private final short[] scales;
+    private final int groupCols;
+    private final int groups;
+    /** Any-precision: plane subsets (bit p: plane p) and their fp32 coefficients {@code [rowBlocks][terms][32]}. */
+    private final int[] terms;
+    private final float[] coefficients;
+    /** Any-precision: the constant term (the table's entry for code 0), {@code [rowBlocks][32]}. */
+    private final float[] constants;
+    /** Any-precision: the fp16 tables as given, {@code [rows][2^bits]}, for the reference. */
+    private final short[] tables;
+
+    private PlaneGemv(Planes planes, int bits, String label, short[] offsets, short[] scales, int groupCols,
+            int[] terms, float[] coefficients, float[] constants, short[] tables) {
+        this.planes = planes;
+        this.bits = bits;
+        this.label = label;
+        this.offsets = offsets;
+        this.scales = scales;
+        this.groupCols = groupCols;
+        this.groups = (planes.cols + groupCols - 1) / groupCols;
+        this.terms = terms;
+        this.coefficients = coefficients;
+        this.constants = constants;
+        this.tables = tables;
+    }
+
+    /**
+     * A uniform grid: {@code w = fp32(offset) + code * fp32(scale)} with per row and group of {@code groupCols}
+     * columns an fp16 offset and scale ({@code [rows, groups]} row-major; {@code groupCols} a multiple of 4, or the
+     * whole row).
+     */
+    public static PlaneGemv uniform(Planes planes, int groupCols, short[] offsets, short[] scales, String what) {
+        int rows = planes.rows;
+        if (groupCols < 1 || (groupCols % NIBBLE != 0 && groupCols < planes.cols)) {
+            throw new IllegalArgumentException(what + ": groups of " + groupCols + " columns; expected a multiple of "
+                    + NIBBLE + " or the whole row (" + planes.cols + ")");
+        }
+        int g = (planes.cols + groupCols - 1) / groupCols;
+        if (offsets.length != (long) rows * g || scales.length != (long) rows * g) {
+            throw new IllegalArgumentException(what + ": " + offsets.length + " offsets and " + scales.length
+                    + " scales; expected " + (long) rows * g + " each ([" + rows + ", " + g + "])");
+        }
+        short[] o = new short[planes.rowBlocks * g * BLOCK];
+        short[] s = new short[o.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < g; j++) {
+                checkFinite(offsets[r * g + j], what, "offset", r, j);
+                checkFinite(scales[r * g + j], what, "scale", r, j);
+                int at = ((r / BLOCK) * g + j) * BLOCK + r % BLOCK;
+                o[at] = offsets[r * g + j];
+                s[at] = scales[r * g + j];
+            }
+        }
+        String label = "uniform-" + planes.bits + "b-" + (groupCols >= planes.cols ? "row" : "g" + groupCols);
+        return new PlaneGemv(planes, planes.bits, label, o, s, Math.min(groupCols, roundUp(planes.cols)), null, null,
+                null, null);
+    }
+
+    /**
+     * Any-Precision at {@code width} bits (at most the planes' bits): the top {@code width} bits of each stored code
+     * index row r's table of {@code 2^width} fp16 centroids ({@code tables[r << width | code]}).
+     */
+    public static PlaneGemv anyPrecision(Planes planes, int width, short[] tables, String what) {
+        if (width < 1 || width > planes.bits || width > 4) {
+            throw new IllegalArgumentException(what + ": width " + width + "; expected 1.." + Math.min(4, planes.bits)
+                    + " (the planes hold " + planes.bits + " bits; the lookup kernel expands tables of up to 4 bits)");
+        }
+        int rows = planes.rows;
+        int entries = 1 << width;
+        if (tables.length != (long) rows * entries) {
+            throw new IllegalArgumentException(what + ": " + tables.length + " table entries; expected "
+                    + (long) rows * entries + " ([" + rows + ", " + entries + "])");
+        }
+        int[] terms = new int[entries - 1];
+        for (int t = 0; t < terms.length; t++) {
+            terms[t] = t + 1;
+        }
+        float[] coefficients = new float[planes.rowBlocks * terms.length * BLOCK];
+        float[] constants = new float[planes.rowBlocks * BLOCK];
+        for (int r = 0; r < rows; r++) {
+            double[] value = new double[entries];
+            for (int q = 0; q < entries; q++) {
+                short h = tables[r * entries + q];
+                checkFinite(h, what, "table entry " + q, r, 0);
+                value[q] = Float.float16ToFloat(h);
+            }
+            for (int set = 0; set < entries; set++) {
+                // Coefficient of the product of the bits of planes in 'set': the alternating sum over its subsets.
+                double c = 0;
+                for (int sub = set; ; sub = (sub - 1) & set) {
+                    int sign = Integer.bitCount(set ^ sub) % 2 == 0 ? 1 : -1;
+                    c += sign * value[codeOf(sub, width)];
+                    if (sub == 0) {
+                        break;
+                    }
+                }
+                if (set == 0) {
+                    constants[(r / BLOCK) * BLOCK + r % BLOCK] = (float) c;
+                } else {
+                    coefficients[((r / BLOCK) * terms.length + set - 1) * BLOCK + r % BLOCK] = (float) c;
+                }
+            }
+        }
+        return new PlaneGemv(planes, width, "any-precision-" + width + "b", null, null, roundUp(planes.cols), terms,
+                coefficients, constants, tables.clone());
+    }
+
+    /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
+    private static int codeOf(int set, int width) {
+        int code = 0;
+        for (int p = 0; p < width; p++) {
+            if ((set >> p & 1) != 0) {
+                code |= 1 << (width - 1 - p);
+            }
+        }
+        return code;
+    }
+
+    private static int roundUp(int cols) {
+        return (cols + NIBBLE - 1) / NIBBLE * NIBBLE;
+    }
+
+    private static void checkFinite(short h, String what, String field, int row, int group) {
+        if ((h & 0x7c00) == 0x7c00) {
+            throw new IllegalArgumentException(what + ": " + field + " of row " + row + " group " + group
+                    + " is an fp16 infinity or NaN; expected a finite value");
+        }
+    }
+
+    /** This matrix over a copy of its planes (the side tables are shared). */
+    public PlaneGemv withPlanes(Planes copy) {
+        if (copy.rows != planes.rows || copy.cols != planes.cols || copy.bits != planes.bits) {
+            throw new IllegalArgumentException("planes of another shape");
+        }
+        return new PlaneGemv(copy, bits, label, offsets, scales, groupCols, terms, coefficients, constants, tables);
+    }
+
+    @Override
+    public int rows() {
+        return planes.rows;
+    }
+
+    @Override
+    public int cols() {
+        return planes.cols;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public long bytesRead() {
+        long planeBytes = (long) planes.rowBlocks * bits * planes.colGroups * CHUNK;
+        long side = terms == null ? 2L * 2 * offsets.length : 4L * (coefficients.length + constants.length);
+        return planeBytes + side;
+    }
+
+    @Override
+    public int rowBlock() {
+        return BLOCK;
+    }
+
+    /** The input's lookup tables and its sum over each group of columns. */
+    record Lookup(float[] x, int[] table, float[] groupSums) implements Prepared {}
+
+    @Override
+    public Prepared prepare(float[] x) {
+        if (x.length != planes.cols) {
+            throw new IllegalArgumentException(label + " [" + planes.rows + ", " + planes.cols + "]: input of "
+                    + x.length);
+        }
+        int[] table = new int[planes.colGroups * CHUNK];
+        float[] entry = new float[CHUNK];
+        for (int k = 0; k < planes.colGroups; k++) {
+            for (int m = 1; m < CHUNK; m++) {
+                int c = k * NIBBLE + Integer.numberOfTrailingZeros(m);
+                entry[m] = entry[m & (m - 1)] + (c < x.length ? x[c] : 0f);
+            }
+            for (int m = 0; m < CHUNK; m++) {
+                table[k * CHUNK + m] = Float.floatToRawIntBits(entry[m]);
+            }
+        }
+        float[] sums = new float[groups];
+        for (int c = 0; c < x.length; c++) {
+            sums[c / groupCols] += x[c];
+        }
+        return new Lookup(x, table, sums);
+    }
+
+    @Override
+    public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
+        Lookup lookup = (Lookup) prepared;
+        for (int rb = fromBlock; rb < toBlock; rb++) {
+            if (terms == null) {
+                uniformBlock(rb, lookup, y);
+            } else {
+                anyPrecisionBlock(rb, lookup, y);
+            }
+        }
+    }
+
+    private void uniformBlock(int rb, Lookup lookup, float[] y) {
+        int[] table = lookup.table();
+        int groupK = groupCols / NIBBLE;
+        FloatVector yLo = FloatVector.zero(Lanes.F);
+        FloatVector yHi = yLo;
+        for (int g = 0; g < groups; g++) {
+            int k0 = g * groupK;
+            int k1 = Math.min(planes.colGroups, k0 + groupK);
+            FloatVector accLo = FloatVector.zero(Lanes.F);
+            FloatVector accHi = accLo;
+            for (int p = 0; p < bits; p++) {
+                FloatVector aLo = FloatVector.zero(Lanes.F);
+                FloatVector aHi = aLo;
+                long base = planes.offset(rb, p, 0);
+                for (int k = k0; k < k1; k++) {
+                    IntVector lut = IntVector.fromArray(Lanes.I, table, k * CHUNK);
+                    IntVector v = nibbles(ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
+                            base + (long) k * CHUNK, Lanes.LE));
+                    aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
+                    aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
+                }
+                float weight = 1 << (bits - 1 - p);
+                FloatVector w = FloatVector.broadcast(Lanes.F, weight);
+                accLo = aLo.fma(w, accLo);
+                accHi = aHi.fma(w, accHi);
+            }
+            int at = (rb * groups + g) * BLOCK;
+            FloatVector sum = FloatVector.broadcast(Lanes.F, lookup.groupSums()[g]);
+            yLo = accLo.fma(half(scales, at), yLo);
+            yHi = accHi.fma(half(scales, at + CHUNK), yHi);
+            yLo = half(offsets, at).fma(sum, yLo);
+            yHi = half(offsets, at + CHUNK).fma(sum, yHi);
+        }
+        store(rb, yLo, yHi, y);
+    }
+
+    private void anyPrecisionBlock(int rb, Lookup lookup, float[] y) {
+        int[] table = lookup.table();
+        FloatVector yLo = FloatVector.zero(Lanes.F);
+        FloatVector yHi = yLo;
+        long[] base = new long[bits];
+        for (int p = 0; p < bits; p++) {
+            base[p] = planes.offset(rb, p, 0);
+        }
+        for (int t = 0; t < terms.length; t++) {
+            int set = terms[t];
+            int first = Integer.numberOfTrailingZeros(set);
+            int rest = set & (set - 1);
+            FloatVector aLo = FloatVector.zero(Lanes.F);
+            FloatVector aHi = aLo;
+            for (int k = 0; k < planes.colGroups; k++) {
+                IntVector lut = IntVector.fromArray(Lanes.I, table, k * CHUNK);
+                long off = (long) k * CHUNK;
+                ByteVector b = ByteVector.fromMemorySegment(Lanes.B16, planes.segment, base[first] + off, Lanes.LE);
+                for (int more = rest; more != 0; more &= more - 1) {
+                    b = b.and(ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
+                            base[Integer.numberOfTrailingZeros(more)] + off, Lanes.LE));
+                }
+                IntVector v = nibbles(b);
+                aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
+                aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
+            }
+            int at = (rb * terms.length + t) * BLOCK;
+            yLo = aLo.fma(FloatVector.fromArray(Lanes.F, coefficients, at), yLo);
+            yHi = aHi.fma(FloatVector.fromArray(Lanes.F, coefficients, at + CHUNK), yHi);
+        }
+        FloatVector sum = FloatVector.broadcast(Lanes.F, lookup.groupSums()[0]);
+        yLo = FloatVector.fromArray(Lanes.F, constants, rb * BLOCK).fma(sum, yLo);
+        yHi = FloatVector.fromArray(Lanes.F, constants, rb * BLOCK + CHUNK).fma(sum, yHi);
+        store(rb, yLo, yHi, y);
+    }
+
+    /** 16 bytes of one plane as 16 int lanes (zero-extended), each holding two rows' nibbles. */
+    private static IntVector nibbles(ByteVector bytes) {
+        return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+    }
+
+    /** 16 fp16 values of {@code values} from {@code at}, as fp32 lanes. */
+    private static FloatVector half(short[] values, int at) {
+        return Lanes.widenHalf((IntVector) ShortVector.fromArray(Lanes.S16, values, at)
+                .convertShape(VectorOperators.S2I, Lanes.I, 0));
+    }
+
+    private void store(int rb, FloatVector lo, FloatVector hi, float[] y) {
+        int r0 = rb * BLOCK;
+        if (r0 + BLOCK <= planes.rows) {
+            lo.intoArray(y, r0);
+            hi.intoArray(y, r0 + CHUNK);
+        } else {
+            VectorMask<Float> mLo = Lanes.F.indexInRange(r0, planes.rows);
+            VectorMask<Float> mHi = Lanes.F.indexInRange(r0 + CHUNK, planes.rows);
+            lo.intoArray(y, r0, mLo);
+            hi.intoArray(y, r0 + CHUNK, mHi);
+        }
+    }
+
+    @Override
+    public float weight(int r, int c) {
+        int code = planes.code(r, c, bits);
+        if (terms != null) {
+            return Float.float16ToFloat(tables[r << bits | code]);
+        }
+        int at = ((r / BLOCK) * groups + c / groupCols) * BLOCK + r % BLOCK;
+        return Float.float16ToFloat(offsets[at]) + code * Float.float16ToFloat(scales[at]);
+    }
+}
