@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
                 + " bandwidth; writes kernels.csv and kernels.md. Needs java --add-modules jdk.incubator.vector.")
 final class BenchKernelsCommand implements Callable<Integer> {
 
+    /** Seed of the random weights, tables and inputs (java.util.Random, per shape offset by its dimensions). */
+    static final long SEED = 20261206L;
+
     @Spec
     CommandSpec spec;
 
@@ -89,7 +92,7 @@ final class BenchKernelsCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         KernelBenchmark bench = new KernelBenchmark(new KernelBenchmark.Settings(parsed, threads, seconds,
-                footprintMb << 20, 20261206L), line -> {
+                footprintMb << 20, SEED), line -> {
                     stdout.println(line);
                     stdout.flush();
                 });
@@ -125,6 +128,9 @@ final class BenchKernelsCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "- Read bandwidth (%d threads summing a %d MB buffer, best of 5, before and"
                 + " after the cases): %.1f and %.1f GB/s; percentages use %.1f%n", threads, bandwidthMb, bandwidth,
                 bandwidthAfter, bw));
+        md.append("- Inputs: random weights (fp32/fp16: Gaussian, sd 0.02), codes uniform over 2^bits, fp16 offsets,"
+                + " scales and Any-Precision tables Gaussian, input Gaussian; java.util.Random seeded with " + SEED
+                + " plus the shape\n");
         md.append(String.format(Locale.ROOT, "- Each case cycles through copies of its matrix totalling at least %d MB"
                 + " and reports the median time of one product; bytes are what a product reads (weights or bit-planes"
                 + " and side tables)%n%n", footprintMb));
