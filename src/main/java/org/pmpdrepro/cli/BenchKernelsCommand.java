@@ -75,8 +75,12 @@ final class BenchKernelsCommand implements Callable<Integer> {
                 }
                 int rows = Integer.parseInt(p[0]);
                 int cols = Integer.parseInt(p[1]);
-                if (rows < 1 || cols < 1 || (long) rows * cols > Integer.MAX_VALUE / 4) {
+                if (rows < 1 || cols < 1) {
                     throw new NumberFormatException();
+                }
+                if ((long) rows * cols > Integer.MAX_VALUE / 4) {
+                    throw new ParameterException(spec.commandLine(), "--shapes: '" + s + "' has " + (long) rows * cols
+                            + " weights; at most " + Integer.MAX_VALUE / 4 + " per matrix");
                 }
                 parsed.add(new int[] {rows, cols});
             } catch (NumberFormatException e) {

@@ -127,7 +127,10 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** Takes the tensors of a file being written with {@link #writeInAnyOrder}, in any order, each once. */
+    /**
+     * Takes the tensors of a file being written with {@link #writeInAnyOrder}, in any order, each once, from one
+     * thread at a time. A tensor counts as written only once all its bytes are.
+     */
     public interface Slots {
         void put(TensorData tensor) throws IOException;
     }
@@ -176,10 +179,16 @@ public final class SafetensorsWriter {
                     throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' has shape "
                             + Arrays.toString(tensor.shape()) + "; its place holds " + Arrays.toString(slot.shape()));
                 }
-                if (!written.add(tensor.name())) {
+                if (written.contains(tensor.name())) {
                     throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' written twice");
                 }
                 float[] data = tensor.data();
+                if (data.length != slot.size()) {
+                    throw new IllegalArgumentException(target + ": tensor '" + tensor.name() + "' gave " + data.length
+                            + " values; its shape " + Arrays.toString(slot.shape()) + " holds " + slot.size());
+                }
+                // Nothing a failed tensor left in the buffer may reach the next one's place.
+                buf.clear();
                 long position = dataStart + offsets.get(tensor.name());
                 for (int i = 0; i < data.length; i++) {
                     if (buf.remaining() < dtype.bytes()) {
@@ -188,6 +197,7 @@ public final class SafetensorsWriter {
                     put(buf, dtype, tensor.name(), i, data[i]);
                 }
                 flushAt(out, buf, position);
+                written.add(tensor.name());
             });
             if (written.size() != byName.size()) {
                 List<String> missing = byName.keySet().stream().filter(n -> !written.contains(n)).toList();

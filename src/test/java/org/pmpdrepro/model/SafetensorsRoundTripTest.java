@@ -286,6 +286,45 @@ class SafetensorsRoundTripTest {
             out.put(tensors.get(0));
             out.put(tensors.get(0));
         })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' written twice");
+        assertThatThrownBy(() -> SafetensorsWriter.writeInAnyOrder(file, slots(tensors), DType.F32, Map.of(),
+                        out -> out.put(new TensorData() {
+                            // a producer that does not check its own length (DeferredTensor and Tensor do)
+                            @Override
+                            public String name() {
+                                return "a";
+                            }
+
+                            @Override
+                            public int[] shape() {
+                                return new int[] {2, 3};
+                            }
+
+                            @Override
+                            public float[] data() {
+                                return new float[5];
+                            }
+                        })))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' gave 5 values")
+                .hasMessageContaining("holds 6");
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    @DisplayName("a tensor refused half-way counts as not written and leaves nothing at the next tensor's place")
+    void aTensorRefusedHalfWayLeavesNoBytesBehind() throws IOException {
+        Tensor a = random("a", 1, 100);
+        Tensor b = random("b", 2, 100);
+        float[] overflowing = a.data().clone();
+        overflowing[50] = 1e6f; // beyond fp16's range: refused after 50 values went into the buffer
+        Path inOrder = dir.resolve("in-order.safetensors");
+        Path recovered = dir.resolve("recovered.safetensors");
+        SafetensorsWriter.write(inOrder, List.of(a, b), DType.F16, Map.of());
+        SafetensorsWriter.writeInAnyOrder(recovered, slots(List.of(a, b)), DType.F16, Map.of(), out -> {
+            assertThatThrownBy(() -> out.put(new Tensor("a", new int[] {100}, overflowing)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overflows");
+            out.put(b);
+            out.put(a);
+        });
+        assertThat(Files.readAllBytes(recovered)).isEqualTo(Files.readAllBytes(inOrder));
     }
 }

@@ -1,7 +1,5 @@
 package org.pmpdrepro.decode.cpu.kernel;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -51,9 +49,13 @@ public final class DenseGemv implements Gemv {
      * outside the fp16 range is refused, naming {@code what} and where it is.
      */
     public static DenseGemv of(float[] weights, int rows, int cols, Element element, OffHeap memory, String what) {
-        if (rows < 1 || cols < 1 || weights.length != (long) rows * cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(what + ": shape [" + rows + ", " + cols + "]; expected at least one row"
+                    + " and column");
+        }
+        if (weights.length != (long) rows * cols) {
             throw new IllegalArgumentException(what + ": " + weights.length + " weights for [" + rows + ", " + cols
-                    + "]; expected rows * cols > 0");
+                    + "]; expected " + (long) rows * cols);
         }
         MemorySegment s = memory.allocate((long) weights.length * element.bytes());
         for (int i = 0; i < weights.length; i++) {
@@ -118,13 +120,14 @@ public final class DenseGemv implements Gemv {
     @Override
     public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
         int to = Math.min(rows, toBlock * BLOCK);
+        float[] lanes = new float[Lanes.LANES];
         for (int r = fromBlock * BLOCK; r < to; r++) {
-            y[r] = element == Element.F32 ? dotF32(r, prepared.x()) : dotF16(r, (Halves) prepared);
+            y[r] = element == Element.F32 ? dotF32(r, prepared.x(), lanes) : dotF16(r, (Halves) prepared, lanes);
         }
     }
 
     /** Four accumulators over 64-column blocks (the FMA latency chain), then 16-column blocks, then scalars. */
-    private float dotF32(int r, float[] x) {
+    private float dotF32(int r, float[] x, float[] lanes) {
         long base = (long) r * cols * 4;
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = a0;
@@ -146,7 +149,7 @@ public final class DenseGemv implements Gemv {
             a0 = FloatVector.fromMemorySegment(Lanes.F, segment, base + 4L * c, Lanes.LE)
                     .fma(FloatVector.fromArray(Lanes.F, x, c), a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+        float sum = Lanes.sumInOrder(a0.add(a1).add(a2.add(a3)), lanes);
         for (; c < cols; c++) {
             sum += segment.get(F32, base + 4L * c) * x[c];
         }
@@ -158,7 +161,7 @@ public final class DenseGemv implements Gemv {
      * in its high half, little-endian), widened in place without moving lanes, and multiplied with the input's even
      * and odd columns ({@link Halves}).
      */
-    private float dotF16(int r, Halves h) {
+    private float dotF16(int r, Halves h, float[] lanes) {
         long base = (long) r * cols * 2;
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = a0;
@@ -179,7 +182,7 @@ public final class DenseGemv implements Gemv {
             a0 = Lanes.widenLowHalves(v).fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
             a1 = Lanes.widenHighHalves(v).fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+        float sum = Lanes.sumInOrder(a0.add(a1).add(a2.add(a3)), lanes);
         float[] x = h.x();
         for (int c = 2 * m; c < cols; c++) {
             sum += Float.float16ToFloat(segment.get(F16, base + 2L * c)) * x[c];

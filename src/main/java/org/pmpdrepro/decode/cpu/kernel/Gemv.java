@@ -39,7 +39,16 @@ public interface Gemv {
 
     /** {@code y = W x} on the calling thread. */
     default void multiply(float[] x, float[] y) {
+        checkOutput(y);
         multiplyBlocks(prepare(x), y, 0, blocks());
+    }
+
+    /** Refuses an output that does not have one entry per row. */
+    default void checkOutput(float[] y) {
+        if (y.length != rows()) {
+            throw new IllegalArgumentException(label() + " [" + rows() + ", " + cols() + "]: output of " + y.length
+                    + "; expected " + rows());
+        }
     }
 
     /** The scalar reference: every weight by {@link #weight}, products summed in double. */

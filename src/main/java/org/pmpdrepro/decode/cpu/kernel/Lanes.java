@@ -40,6 +40,19 @@ final class Lanes {
         return magnitude.reinterpretAsInts().or(half.and(0x80000000)).reinterpretAsFloats();
     }
 
+    /**
+     * The lanes of {@code v} summed from lane 0 up, through {@code scratch} (at least 16 long): a fixed order, where
+     * {@code reduceLanes(ADD)} leaves the order of a floating-point sum to the implementation.
+     */
+    static float sumInOrder(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        float sum = 0;
+        for (int i = 0; i < v.length(); i++) {
+            sum += scratch[i];
+        }
+        return sum;
+    }
+
     /** fp16 magnitude bits in fp32 position (exponent and mantissa, shifted left by 13). */
     private static final int HALF_MAGNITUDE_IN_FLOAT = 0x7fff << 13;
 

@@ -64,9 +64,13 @@ public final class PlaneGemv implements Gemv {
             if (bits < 1 || bits > 8) {
                 throw new IllegalArgumentException(what + ": " + bits + " bits; expected 1..8");
             }
-            if (rows < 1 || cols < 1 || codes.length != (long) rows * cols) {
+            if (rows < 1 || cols < 1) {
+                throw new IllegalArgumentException(what + ": shape [" + rows + ", " + cols + "]; expected at least one"
+                        + " row and column");
+            }
+            if (codes.length != (long) rows * cols) {
                 throw new IllegalArgumentException(what + ": " + codes.length + " codes for [" + rows + ", " + cols
-                        + "]; expected rows * cols > 0");
+                        + "]; expected " + (long) rows * cols);
             }
             int colGroups = (cols + NIBBLE - 1) / NIBBLE;
             MemorySegment s = memory.allocate((long) (rows + BLOCK - 1) / BLOCK * bits * colGroups * CHUNK);
@@ -176,8 +180,9 @@ public final class PlaneGemv implements Gemv {
             }
         }
         String label = "uniform-" + planes.bits + "b-" + (groupCols >= planes.cols ? "row" : "g" + groupCols);
-        return new PlaneGemv(planes, planes.bits, label, o, s, Math.min(groupCols, roundUp(planes.cols)), null, null,
-                null, null);
+        // A group as wide as the row (or wider) is the whole row with its columns padded to groups of 4.
+        int stored = groupCols >= planes.cols ? roundUp(planes.cols) : groupCols;
+        return new PlaneGemv(planes, planes.bits, label, o, s, stored, null, null, null, null);
     }
 
     /**
@@ -205,7 +210,10 @@ public final class PlaneGemv implements Gemv {
             double[] value = new double[entries];
             for (int q = 0; q < entries; q++) {
                 short h = tables[r * entries + q];
-                checkFinite(h, what, "table entry " + q, r, 0);
+                if ((h & 0x7c00) == 0x7c00) {
+                    throw new IllegalArgumentException(what + ": table entry " + q + " of row " + r
+                            + " is an fp16 infinity or NaN; expected a finite value");
+                }
                 value[q] = Float.float16ToFloat(h);
             }
             for (int set = 0; set < entries; set++) {

@@ -35,25 +35,44 @@ public final class RowThreads implements AutoCloseable {
 
     /** {@code y = W x}. */
     public void multiply(Gemv w, float[] x, float[] y) {
+        w.checkOutput(y);
         Gemv.Prepared prepared = w.prepare(x);
         int blocks = w.blocks();
         int parts = Math.min(threads, blocks);
         List<Future<?>> running = new ArrayList<>(parts);
-        for (int i = 1; i < parts; i++) {
-            int from = (int) ((long) blocks * i / parts);
-            int to = (int) ((long) blocks * (i + 1) / parts);
-            running.add(pool.submit(() -> w.multiplyBlocks(prepared, y, from, to)));
-        }
-        w.multiplyBlocks(prepared, y, 0, (int) ((long) blocks / parts));
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a product's rows", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a product's rows failed: " + e.getCause(), e.getCause());
+        RuntimeException failure = null;
+        try {
+            for (int i = 1; i < parts; i++) {
+                int from = (int) ((long) blocks * i / parts);
+                int to = (int) ((long) blocks * (i + 1) / parts);
+                running.add(pool.submit(() -> w.multiplyBlocks(prepared, y, from, to)));
             }
+            w.multiplyBlocks(prepared, y, 0, (int) ((long) blocks / parts));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        // Every share is waited for, even after a failure, so none is still writing y when this returns.
+        boolean interrupted = false;
+        for (Future<?> f : running) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("a product's rows failed: " + e.getCause(), e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -48,29 +48,64 @@ class DenseGemvTest {
         Random r = new Random(3);
         for (int base = 0; base < 1 << 16; base += 16) {
             for (int i = 0; i < 16; i++) {
-                // every half once in the low position and once in the high, beside a random neighbour
+                // every half in both positions of one lane
+                lanes[i] = (base + i) | (base + i) << 16;
+            }
+            check(lanes, low, high);
+            for (int i = 0; i < 16; i++) {
+                // and beside random neighbours, so no bit of one half leaks into the other
                 lanes[i] = i % 2 == 0 ? (base + i) | r.nextInt(1 << 16) << 16 : r.nextInt(1 << 16) | (base + i) << 16;
             }
-            IntVector v = IntVector.fromArray(Lanes.I, lanes, 0);
-            Lanes.widenLowHalves(v).intoArray(low, 0);
-            Lanes.widenHighHalves(v).intoArray(high, 0);
-            for (int i = 0; i < 16; i++) {
-                short lo = (short) lanes[i];
-                short hi = (short) (lanes[i] >>> 16);
-                if ((lo & 0x7c00) != 0x7c00) {
-                    assertThat(Float.floatToRawIntBits(low[i])).as("low fp16 %04x", lo & 0xffff)
-                            .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(lo)));
+            check(lanes, low, high);
+        }
+    }
+
+    private static void check(int[] lanes, float[] low, float[] high) {
+        IntVector v = IntVector.fromArray(Lanes.I, lanes, 0);
+        Lanes.widenLowHalves(v).intoArray(low, 0);
+        Lanes.widenHighHalves(v).intoArray(high, 0);
+        for (int i = 0; i < 16; i++) {
+            short lo = (short) lanes[i];
+            short hi = (short) (lanes[i] >>> 16);
+            if ((lo & 0x7c00) != 0x7c00) {
+                assertThat(Float.floatToRawIntBits(low[i])).as("low fp16 %04x", lo & 0xffff)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(lo)));
+            }
+            if ((hi & 0x7c00) != 0x7c00) {
+                assertThat(Float.floatToRawIntBits(high[i])).as("high fp16 %04x", hi & 0xffff)
+                        .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(hi)));
+            }
+        }
+    }
+
+    @Test
+    void aProductIsBitIdenticalWhateverTheThreads() {
+        Random r = new Random(8);
+        float[] w = new float[70 * 300];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        float[] x = new float[300];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        for (DenseGemv.Element e : DenseGemv.Element.values()) {
+            DenseGemv m = DenseGemv.of(w, 70, 300, e, MEMORY, "w");
+            float[] one = new float[70];
+            m.multiply(x, one);
+            for (int threads : new int[] {2, 3, 7}) {
+                float[] y = new float[70];
+                try (RowThreads pool = new RowThreads(threads)) {
+                    pool.multiply(m, x, y);
                 }
-                if ((hi & 0x7c00) != 0x7c00) {
-                    assertThat(Float.floatToRawIntBits(high[i])).as("high fp16 %04x", hi & 0xffff)
-                            .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat(hi)));
-                }
+                assertThat(y).as("%s, %d threads", e, threads).containsExactly(one);
             }
         }
     }
 
     @ParameterizedTest(name = "{2}, [{0}, {1}]")
-    @CsvSource({"5, 7, F32", "37, 130, F32", "40, 4096, F32", "5, 7, F16", "37, 130, F16", "17, 1000, F16", "3, 4097, F16", "9, 64, F16"})
+    @CsvSource({"5, 7, F32", "37, 130, F32", "40, 4096, F32", "5, 7, F16", "37, 130, F16", "17, 1000, F16",
+            "3, 4097, F16", "9, 64, F16"})
     void productsMatchTheReference(int rows, int cols, DenseGemv.Element element) {
         Random r = new Random(rows + cols);
         float[] w = new float[rows * cols];

@@ -53,7 +53,7 @@ class PlaneGemvTest {
 
     @ParameterizedTest(name = "uniform {2} bits, groups of {3}, [{0}, {1}]")
     @CsvSource({"45, 130, 2, 128", "64, 256, 3, 128", "33, 260, 4, 64", "70, 384, 8, 128", "31, 130, 3, 1000",
-            "1, 4, 1, 4"})
+            "31, 130, 3, 130", "5, 10, 2, 11", "1, 4, 1, 4"})
     void uniformProductsMatchTheReference(int rows, int cols, int bits, int groupCols) {
         Random r = new Random(rows * 31L + cols + bits);
         PlaneGemv.Planes planes = PlaneGemv.Planes.pack(codes(r, rows, cols, bits), rows, cols, bits, MEMORY, "w");
@@ -167,5 +167,13 @@ class PlaneGemvTest {
         PlaneGemv w = PlaneGemv.uniform(planes, 4, new short[2], new short[2], "w");
         assertThatThrownBy(() -> w.multiply(new float[3], new float[2]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input of 3");
+        assertThatThrownBy(() -> w.multiply(new float[4], new float[1]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output of 1; expected 2");
+        try (RowThreads pool = new RowThreads(2)) {
+            assertThatThrownBy(() -> pool.multiply(w, new float[4], new float[3]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output of 3; expected 2");
+        }
+        assertThatThrownBy(() -> PlaneGemv.Planes.pack(new int[5], 2, 3, 2, MEMORY, "w"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("w: 5 codes for [2, 3]; expected 6");
     }
 }
