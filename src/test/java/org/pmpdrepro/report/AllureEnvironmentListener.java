@@ -1,25 +1,22 @@
 package org.pmpdrepro.report;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
-import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.suite.SuiteSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes Allure's {@code environment.properties} and {@code executor.json} when a test run ends (registered in
- * {@code META-INF/services}). Where the suite's model, fixtures and device come from is read from the same
- * system properties the suite reads, with the committed fixture model as default.
+ * {@code META-INF/services}). The model, fixtures and device are the suite's own {@link SuiteSettings}, read from
+ * the same system properties the suite reads ({@code pmpd.model.dir}, {@code pmpd.fixtures.dir},
+ * {@code pmpd.device}), so the report names the model the run decoded with.
  */
 public final class AllureEnvironmentListener implements TestExecutionListener {
 
-    /** The model directory the suite decodes with. */
-    public static final String MODEL_PROPERTY = "pmpd.model";
-    /** The device the suite runs on: auto, cpu or gpu. */
-    public static final String DEVICE_PROPERTY = "pmpd.device";
     static final String RESULTS_PROPERTY = "allure.results.directory";
 
     private static final Logger LOG = LoggerFactory.getLogger(AllureEnvironmentListener.class);
@@ -28,16 +25,18 @@ public final class AllureEnvironmentListener implements TestExecutionListener {
     public void testPlanExecutionFinished(TestPlan testPlan) {
         Path results = Path.of(System.getProperty(RESULTS_PROPERTY, "target/allure-results"));
         try {
-            RunEnvironment environment = EnvironmentProbe.collect(
-                    Path.of(System.getProperty(MODEL_PROPERTY, ModelBundle.DEFAULT_DIR.toString())),
-                    TaskFixtures.DEFAULT_DIR,
-                    DeviceChoice.parse(System.getProperty(DEVICE_PROPERTY, "auto")),
-                    Path.of(""),
-                    System.getenv());
-            EnvironmentProbe.write(results, environment, ExecutorInfo.fromEnvironment(System.getenv()));
+            EnvironmentProbe.write(results, environment(System.getProperties(), System.getenv()),
+                    ExecutorInfo.fromEnvironment(System.getenv()));
         } catch (RuntimeException failure) {
             // A missing environment widget must not turn a green run red; the log says why it is missing.
             LOG.warn("cannot write the Allure environment into {}: {}", results, failure.toString());
         }
+    }
+
+    /** What the report records of a run configured by {@code properties}. */
+    static RunEnvironment environment(Properties properties, Map<String, String> env) {
+        SuiteSettings settings = SuiteSettings.fromProperties(properties);
+        return EnvironmentProbe.collect(settings.modelDir(), settings.fixturesDir(), settings.device(), Path.of(""),
+                env);
     }
 }

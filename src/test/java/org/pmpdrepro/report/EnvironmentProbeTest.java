@@ -56,6 +56,22 @@ class EnvironmentProbeTest {
         assertThat(env.entries().get("commit")).isEqualTo("unknown");
     }
 
+    /** The report once read pmpd.model while the suite reads pmpd.model.dir, so it named the fixture model. */
+    @Test
+    void theReportNamesTheModelAndFixturesTheSuiteIsConfiguredWith(@TempDir Path other) {
+        Properties p = new Properties();
+        p.setProperty("pmpd.model.dir", other.resolve("model").toString());
+        p.setProperty("pmpd.fixtures.dir", other.resolve("tasks").toString());
+        p.setProperty("pmpd.device", "cpu");
+        RunEnvironment env = AllureEnvironmentListener.environment(p, Map.of());
+        assertThat(env.entries().get("model.dir")).isEqualTo(other.resolve("model").toString());
+        assertThat(env.entries().get("model.sha256")).startsWith("unavailable (");
+        assertThat(env.entries().get("fixtures.manifest.sha256")).startsWith("unavailable (");
+        RunEnvironment defaults = AllureEnvironmentListener.environment(new Properties(), Map.of());
+        assertThat(defaults.entries().get("model.dir")).isEqualTo(ModelBundle.DEFAULT_DIR.toString());
+        assertThat(defaults.entries().get("model.sha256")).matches("[0-9a-f]{64}");
+    }
+
     @Test
     void commitComesFromGithubShaWhenCiSetsIt(@TempDir Path notARepository) {
         assertThat(EnvironmentProbe.commit(notARepository, Map.of("GITHUB_SHA", "abc123"))).isEqualTo("abc123");
