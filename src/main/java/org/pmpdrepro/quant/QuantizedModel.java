@@ -88,6 +88,14 @@ public interface QuantizedModel {
         return Optional.empty();
     }
 
+    /**
+     * The codes and value rule of {@code proj} in block {@code layer} at {@code bits}, for kernels that compute on
+     * codes ({@link KernelMatrices}); empty, the default, for a method that keeps no such form.
+     */
+    default Optional<CodedMatrix> coded(int layer, Linear proj, int bits) {
+        return Optional.empty();
+    }
+
     /** Resident and per-token bytes of serving all of {@code precisions} (a subset of {@link #bitWidths()}). */
     MemoryFootprint memory(Set<Integer> precisions);
 

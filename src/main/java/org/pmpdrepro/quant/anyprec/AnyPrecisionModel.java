@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.anyprec;
 
 import java.util.Collections;
 import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -10,6 +11,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
+import org.pmpdrepro.quant.CodedMatrix;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedMatrices;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -76,6 +78,14 @@ public final class AnyPrecisionModel implements QuantizedModel {
                     + " columns were asked for");
         }
         m.dequantizeRows(bits, from, to, out);
+    }
+
+    @Override
+    public Optional<CodedMatrix> coded(int layer, Linear proj, int bits) {
+        matrices.requireServed(bits, bitWidths);
+        AnyPrecisionLinear m = matrices.get(layer, proj);
+        return Optional.of(new CodedMatrix(m.rows(), m.cols(), bits, m.codes(bits),
+                new CodedMatrix.RowTables(m.table(bits))));
     }
 
     /** The stored planes and tables of one matrix. */

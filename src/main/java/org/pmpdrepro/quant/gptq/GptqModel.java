@@ -1,12 +1,14 @@
 package org.pmpdrepro.quant.gptq;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
+import org.pmpdrepro.quant.CodedMatrix;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -86,6 +88,13 @@ public final class GptqModel implements QuantizedModel {
             throw new IllegalArgumentException("gptq: layer " + layer + " outside 0.." + (config.numLayers() - 1));
         }
         return matrices.get(new LinearId(layer, proj)).byBits().get(bits);
+    }
+
+    @Override
+    public Optional<CodedMatrix> coded(int layer, Linear proj, int bits) {
+        GptqCodes c = codesOf(layer, proj, bits);
+        return Optional.of(new CodedMatrix(c.rows(), c.cols(), bits, c.codes(),
+                new CodedMatrix.Affine(c.groups(), c.groupIndex(), c.offsets(), c.scales())));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.pmpdrepro.quant.rtn;
 
 import java.util.Collections;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -8,6 +9,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.Grouping;
+import org.pmpdrepro.quant.CodedMatrix;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedMatrices;
 import org.pmpdrepro.quant.QuantizedModel;
@@ -61,6 +63,20 @@ public final class RtnModel implements QuantizedModel {
     public int[] codes(int layer, Linear proj, int bits) {
         matrices.requireServed(bits, bitWidths);
         return matrices.get(layer, proj).byBits().get(bits).codes();
+    }
+
+    @Override
+    public Optional<CodedMatrix> coded(int layer, Linear proj, int bits) {
+        matrices.requireServed(bits, bitWidths);
+        RtnLinear m = matrices.get(layer, proj);
+        RtnCodes c = m.byBits().get(bits);
+        int[] groupIndex = new int[m.cols()];
+        for (int col = 0; col < groupIndex.length; col++) {
+            groupIndex[col] = col / c.groupSize();
+        }
+        return Optional.of(new CodedMatrix(m.rows(), m.cols(), bits, c.codes(),
+                new CodedMatrix.Affine(RtnCodes.groups(m.cols(), c.groupSize()), groupIndex, c.offsets(),
+                        c.scales())));
     }
 
     @Override

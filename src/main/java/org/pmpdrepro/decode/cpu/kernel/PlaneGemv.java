@@ -46,14 +46,30 @@ public final class PlaneGemv implements Gemv {
         private final int bits;
         private final int colGroups;
         private final int rowBlocks;
+        /** 0, or the width of the column runs each padded to a multiple of 4 columns (groups of a uniform grid). */
+        private final int run;
+        private final int paddedRun;
 
-        private Planes(MemorySegment segment, int rows, int cols, int bits) {
+        private Planes(MemorySegment segment, int rows, int cols, int bits, int run) {
             this.segment = segment;
             this.rows = rows;
             this.cols = cols;
             this.bits = bits;
-            this.colGroups = (cols + NIBBLE - 1) / NIBBLE;
+            this.run = run;
+            this.paddedRun = run == 0 ? 0 : roundUp(run);
+            this.colGroups = (packedColumn(cols - 1) + NIBBLE) / NIBBLE;
             this.rowBlocks = (rows + BLOCK - 1) / BLOCK;
+        }
+
+        /** Where column {@code c} lies in the packed layout (runs padded to whole groups of 4). */
+        int packedColumn(int c) {
+            return run == 0 ? c : c / run * paddedRun + c % run;
+        }
+
+        /** The column at packed position {@code q}, or -1 for padding. */
+        int originalColumn(int q) {
+            int c = run == 0 ? q : (q % paddedRun < run ? q / paddedRun * run + q % paddedRun : -1);
+            return c < cols ? c : -1;
         }
 
         /**
@@ -61,6 +77,18 @@ public final class PlaneGemv implements Gemv {
          * refused naming {@code what}, its row and column.
          */
         public static Planes pack(int[] codes, int rows, int cols, int bits, OffHeap memory, String what) {
+            return pack(codes, rows, cols, bits, 0, memory, what);
+        }
+
+        /**
+         * As {@link #pack(int[], int, int, int, OffHeap, String)}, each run of {@code run} columns (0: none) starting
+         * a group of 4 of its own, padded with zero codes: how a uniform grid whose groups are not a multiple of 4
+         * columns wide is stored (the padding is read, so it counts in {@link PlaneGemv#bytesRead}).
+         */
+        public static Planes pack(int[] codes, int rows, int cols, int bits, int run, OffHeap memory, String what) {
+            if (run < 0) {
+                throw new IllegalArgumentException(what + ": runs of " + run + " columns; expected 0 (none) or more");
+            }
             if (bits < 1 || bits > 8) {
                 throw new IllegalArgumentException(what + ": " + bits + " bits; expected 1..8");
             }
@@ -72,9 +100,9 @@ public final class PlaneGemv implements Gemv {
                 throw new IllegalArgumentException(what + ": " + codes.length + " codes for [" + rows + ", " + cols
                         + "]; expected " + (long) rows * cols);
             }
-            int colGroups = (cols + NIBBLE - 1) / NIBBLE;
-            MemorySegment s = memory.allocate((long) (rows + BLOCK - 1) / BLOCK * bits * colGroups * CHUNK);
-            Planes p = new Planes(s, rows, cols, bits);
+            Planes shape = new Planes(null, rows, cols, bits, run);
+            MemorySegment s = memory.allocate((long) shape.rowBlocks * bits * shape.colGroups * CHUNK);
+            Planes p = new Planes(s, rows, cols, bits, run);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     int code = codes[r * cols + c];
@@ -84,8 +112,9 @@ public final class PlaneGemv implements Gemv {
                     }
                     for (int plane = 0; plane < bits; plane++) {
                         if ((code >> (bits - 1 - plane) & 1) != 0) {
-                            long at = p.offset(r / BLOCK, plane, c / NIBBLE) + r % CHUNK;
-                            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + c % NIBBLE;
+                            int q = p.packedColumn(c);
+                            long at = p.offset(r / BLOCK, plane, q / NIBBLE) + r % CHUNK;
+                            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + q % NIBBLE;
                             s.set(ValueLayout.JAVA_BYTE, at, (byte) (s.get(ValueLayout.JAVA_BYTE, at) | 1 << bit));
                         }
                     }
@@ -98,7 +127,7 @@ public final class PlaneGemv implements Gemv {
         public Planes copy(OffHeap memory) {
             MemorySegment s = memory.allocate(segment.byteSize());
             s.copyFrom(segment);
-            return new Planes(s, rows, cols, bits);
+            return new Planes(s, rows, cols, bits, run);
         }
 
         public int bits() {
@@ -112,9 +141,10 @@ public final class PlaneGemv implements Gemv {
         /** The code of {@code (r, c)} at its top {@code width} bits, read bit by bit. */
         int code(int r, int c, int width) {
             int code = 0;
-            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + c % NIBBLE;
+            int q = packedColumn(c);
+            int bit = (r % BLOCK < CHUNK ? 0 : NIBBLE) + q % NIBBLE;
             for (int plane = 0; plane < width; plane++) {
-                byte b = segment.get(ValueLayout.JAVA_BYTE, offset(r / BLOCK, plane, c / NIBBLE) + r % CHUNK);
+                byte b = segment.get(ValueLayout.JAVA_BYTE, offset(r / BLOCK, plane, q / NIBBLE) + r % CHUNK);
                 code = code << 1 | (b >> bit & 1);
             }
             return code;
@@ -128,6 +158,8 @@ public final class PlaneGemv implements Gemv {
     private final short[] offsets;
     private final short[] scales;
     private final int groupCols;
+    /** Columns of one group in the packed layout (its width rounded up to whole groups of 4). */
+    private final int packedGroupCols;
     private final int groups;
     /** Any-precision: plane subsets (bit p: plane p) and their fp32 coefficients {@code [rowBlocks][terms][32]}. */
     private final int[] terms;
@@ -138,13 +170,14 @@ public final class PlaneGemv implements Gemv {
     private final short[] tables;
 
     private PlaneGemv(Planes planes, int bits, String label, short[] offsets, short[] scales, int groupCols,
-            int[] terms, float[] coefficients, float[] constants, short[] tables) {
+            int packedGroupCols, int[] terms, float[] coefficients, float[] constants, short[] tables) {
         this.planes = planes;
         this.bits = bits;
         this.label = label;
         this.offsets = offsets;
         this.scales = scales;
         this.groupCols = groupCols;
+        this.packedGroupCols = packedGroupCols;
         this.groups = (planes.cols + groupCols - 1) / groupCols;
         this.terms = terms;
         this.coefficients = coefficients;
@@ -159,9 +192,12 @@ public final class PlaneGemv implements Gemv {
      */
     public static PlaneGemv uniform(Planes planes, int groupCols, short[] offsets, short[] scales, String what) {
         int rows = planes.rows;
-        if (groupCols < 1 || (groupCols % NIBBLE != 0 && groupCols < planes.cols)) {
-            throw new IllegalArgumentException(what + ": groups of " + groupCols + " columns; expected a multiple of "
-                    + NIBBLE + " or the whole row (" + planes.cols + ")");
+        boolean wholeRow = groupCols >= planes.cols;
+        if (groupCols < 1 || (planes.run != 0 && (wholeRow || planes.run != groupCols))
+                || (planes.run == 0 && !wholeRow && groupCols % NIBBLE != 0)) {
+            throw new IllegalArgumentException(what + ": groups of " + groupCols + " columns on planes packed with"
+                    + " runs of " + planes.run + "; expected a multiple of " + NIBBLE + ", the whole row ("
+                    + planes.cols + ") or planes packed with runs of the group's width");
         }
         int g = (planes.cols + groupCols - 1) / groupCols;
         if (offsets.length != (long) rows * g || scales.length != (long) rows * g) {
@@ -181,8 +217,9 @@ public final class PlaneGemv implements Gemv {
         }
         String label = "uniform-" + planes.bits + "b-" + (groupCols >= planes.cols ? "row" : "g" + groupCols);
         // A group as wide as the row (or wider) is the whole row with its columns padded to groups of 4.
-        int stored = groupCols >= planes.cols ? roundUp(planes.cols) : groupCols;
-        return new PlaneGemv(planes, planes.bits, label, o, s, stored, null, null, null, null);
+        int width = wholeRow ? roundUp(planes.cols) : groupCols;
+        int packedWidth = wholeRow ? roundUp(planes.cols) : roundUp(groupCols);
+        return new PlaneGemv(planes, planes.bits, label, o, s, width, packedWidth, null, null, null, null);
     }
 
     /**
@@ -190,6 +227,10 @@ public final class PlaneGemv implements Gemv {
      * index row r's table of {@code 2^width} fp16 centroids ({@code tables[r << width | code]}).
      */
     public static PlaneGemv anyPrecision(Planes planes, int width, short[] tables, String what) {
+        if (planes.run != 0) {
+            throw new IllegalArgumentException(what + ": planes packed with runs of " + planes.run + " columns;"
+                    + " Any-Precision's tables are per row, so its planes are packed without runs");
+        }
         if (width < 1 || width > planes.bits || width > 4) {
             throw new IllegalArgumentException(what + ": width " + width + "; expected 1.." + Math.min(4, planes.bits)
                     + " (the planes hold " + planes.bits + " bits; the lookup kernel expands tables of up to 4 bits)");
@@ -233,8 +274,8 @@ public final class PlaneGemv implements Gemv {
                 }
             }
         }
-        return new PlaneGemv(planes, width, "any-precision-" + width + "b", null, null, roundUp(planes.cols), terms,
-                coefficients, constants, tables.clone());
+        return new PlaneGemv(planes, width, "any-precision-" + width + "b", null, null, roundUp(planes.cols),
+                roundUp(planes.cols), terms, coefficients, constants, tables.clone());
     }
 
     /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
@@ -261,10 +302,12 @@ public final class PlaneGemv implements Gemv {
 
     /** This matrix over a copy of its planes (the side tables are shared). */
     public PlaneGemv withPlanes(Planes copy) {
-        if (copy.rows != planes.rows || copy.cols != planes.cols || copy.bits != planes.bits) {
+        if (copy.rows != planes.rows || copy.cols != planes.cols || copy.bits != planes.bits
+                || copy.run != planes.run) {
             throw new IllegalArgumentException("planes of another shape");
         }
-        return new PlaneGemv(copy, bits, label, offsets, scales, groupCols, terms, coefficients, constants, tables);
+        return new PlaneGemv(copy, bits, label, offsets, scales, groupCols, packedGroupCols, terms, coefficients,
+                constants, tables);
     }
 
     @Override
@@ -307,8 +350,8 @@ public final class PlaneGemv implements Gemv {
         float[] entry = new float[CHUNK];
         for (int k = 0; k < planes.colGroups; k++) {
             for (int m = 1; m < CHUNK; m++) {
-                int c = k * NIBBLE + Integer.numberOfTrailingZeros(m);
-                entry[m] = entry[m & (m - 1)] + (c < x.length ? x[c] : 0f);
+                int c = planes.originalColumn(k * NIBBLE + Integer.numberOfTrailingZeros(m));
+                entry[m] = entry[m & (m - 1)] + (c >= 0 ? x[c] : 0f);
             }
             for (int m = 0; m < CHUNK; m++) {
                 table[k * CHUNK + m] = Float.floatToRawIntBits(entry[m]);
@@ -335,7 +378,7 @@ public final class PlaneGemv implements Gemv {
 
     private void uniformBlock(int rb, Lookup lookup, float[] y) {
         int[] table = lookup.table();
-        int groupK = groupCols / NIBBLE;
+        int groupK = packedGroupCols / NIBBLE;
         FloatVector yLo = FloatVector.zero(Lanes.F);
         FloatVector yHi = yLo;
         for (int g = 0; g < groups; g++) {

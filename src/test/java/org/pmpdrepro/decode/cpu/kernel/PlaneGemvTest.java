@@ -51,6 +51,21 @@ class PlaneGemvTest {
         return h;
     }
 
+    /** A uniform grid's product against the reference, within 1e-5 of sum |w x| per row. */
+    static void assertUniformMatchesTheReference(PlaneGemv w, float[] x) {
+        float[] y = new float[w.rows()];
+        w.multiply(x, y);
+        double[] ref = w.multiplyReference(x);
+        for (int row = 0; row < w.rows(); row++) {
+            double magnitude = 0;
+            for (int c = 0; c < w.cols(); c++) {
+                magnitude += Math.abs((double) w.weight(row, c) * x[c]);
+            }
+            assertThat((double) y[row]).as("row %d", row).isCloseTo(ref[row],
+                    org.assertj.core.api.Assertions.within(1e-5 * magnitude + 1e-12));
+        }
+    }
+
     @ParameterizedTest(name = "uniform {2} bits, groups of {3}, [{0}, {1}]")
     @CsvSource({"45, 130, 2, 128", "64, 256, 3, 128", "33, 260, 4, 64", "70, 384, 8, 128", "31, 130, 3, 1000",
             "31, 130, 3, 130", "5, 10, 2, 11", "1, 4, 1, 4"})
@@ -60,18 +75,20 @@ class PlaneGemvTest {
         int groups = (cols + Math.min(groupCols, cols) - 1) / Math.min(groupCols, cols);
         PlaneGemv w = PlaneGemv.uniform(planes, groupCols, halves(r, rows * groups, 0.1, -0.4),
                 halves(r, rows * groups, 0.01, 0.05), "w");
-        float[] x = input(r, cols);
-        float[] y = new float[rows];
-        w.multiply(x, y);
-        double[] ref = w.multiplyReference(x);
-        for (int row = 0; row < rows; row++) {
-            double magnitude = 0;
-            for (int c = 0; c < cols; c++) {
-                magnitude += Math.abs((double) w.weight(row, c) * x[c]);
-            }
-            assertThat((double) y[row]).as("row %d", row).isCloseTo(ref[row],
-                    org.assertj.core.api.Assertions.within(1e-5 * magnitude + 1e-12));
-        }
+        assertUniformMatchesTheReference(w, input(r, cols));
+    }
+
+    @ParameterizedTest(name = "uniform {2} bits, groups of {3} padded to whole nibbles, [{0}, {1}]")
+    @CsvSource({"45, 130, 3, 6", "33, 100, 2, 7", "40, 13, 4, 5", "17, 64, 3, 21"})
+    void uniformGroupsNotAMultipleOfFourColumnsArePaddedAndMatchTheReference(int rows, int cols, int bits,
+            int groupCols) {
+        Random r = new Random(rows * 13L + cols + bits + groupCols);
+        PlaneGemv.Planes planes = PlaneGemv.Planes.pack(codes(r, rows, cols, bits), rows, cols, bits, groupCols,
+                MEMORY, "w");
+        int groups = (cols + groupCols - 1) / groupCols;
+        PlaneGemv w = PlaneGemv.uniform(planes, groupCols, halves(r, rows * groups, 0.1, -0.4),
+                halves(r, rows * groups, 0.01, 0.05), "w");
+        assertUniformMatchesTheReference(w, input(r, cols));
     }
 
     @ParameterizedTest(name = "any-precision {2} of {3} bits, [{0}, {1}]")
@@ -159,6 +176,11 @@ class PlaneGemvTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("width 4; expected 1..3");
         assertThatThrownBy(() -> PlaneGemv.uniform(planes, 2, new short[4], new short[4], "w"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groups of 2 columns");
+        PlaneGemv.Planes runs = PlaneGemv.Planes.pack(new int[8], 2, 4, 3, 2, MEMORY, "w");
+        assertThatThrownBy(() -> PlaneGemv.uniform(runs, 4, new short[2], new short[2], "w"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs of 2");
+        assertThatThrownBy(() -> PlaneGemv.anyPrecision(runs, 2, new short[8], "w"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packed without runs");
         short[] inf = new short[2];
         inf[1] = (short) 0x7c00;
         assertThatThrownBy(() -> PlaneGemv.uniform(planes, 4, new short[2], inf, "w"))
