@@ -69,7 +69,8 @@ public record CodedMatrix(int rows, int cols, int bits, int[] codes, Values valu
 
         /**
          * The width of every group when the groups are runs of consecutive columns of one width (the last possibly
-         * shorter), else -1 (act-order with dynamic groups, whose groups follow the permuted column order).
+         * shorter) and every declared group is one of them, else -1 (act-order with dynamic groups, whose groups
+         * follow the permuted column order).
          */
         public int runWidth() {
             int width = 0;
@@ -84,7 +85,8 @@ public record CodedMatrix(int rows, int cols, int bits, int[] codes, Values valu
                     return -1;
                 }
             }
-            return width;
+            // Every declared group must be one of the runs (no offsets and scales of groups no column uses).
+            return groups == (groupIndex.length + width - 1) / width ? width : -1;
         }
     }
 

@@ -131,6 +131,31 @@ class KernelMatricesTest {
     }
 
     @Test
+    void runWidthIsTheWidthOfGroupsOfConsecutiveColumnsOnly() {
+        short[] two = new short[2];
+        assertThat(new CodedMatrix.Affine(1, new int[] {0, 0, 0}, new short[1], new short[1]).runWidth())
+                .as("one group").isEqualTo(3);
+        assertThat(new CodedMatrix.Affine(2, new int[] {0, 0, 1}, two, two).runWidth()).as("shorter last group")
+                .isEqualTo(2);
+        assertThat(new CodedMatrix.Affine(2, new int[] {1, 0, 0}, two, two).runWidth()).as("first column in group 1")
+                .isEqualTo(-1);
+        assertThat(new CodedMatrix.Affine(2, new int[] {0, 1, 0, 1}, two, two).runWidth()).as("interleaved")
+                .isEqualTo(-1);
+        assertThat(new CodedMatrix.Affine(2, new int[] {0, 0, 0}, two, two).runWidth()).as("a group no column uses")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void paddedGroupsAreReadAndCounted() {
+        int[] codes = new int[2 * 12];
+        CodedMatrix m = new CodedMatrix(2, 12, 3, codes, new CodedMatrix.Affine(2,
+                new int[] {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, new short[4], new short[4]));
+        // Two runs of 6 columns, each padded to 8: 4 groups of 4 columns, 3 planes of 16 bytes each, one row block;
+        // plus fp16 offsets and scales of one 32-row block and 2 groups.
+        assertThat(KernelMatrices.of(m, memory, "w").bytesRead()).isEqualTo(4L * 3 * 16 + 2L * 2 * 2 * 32);
+    }
+
+    @Test
     void gptqGroupsThatFollowThePermutedColumnOrderAreRefusedNamingTheMatrix() throws IOException {
         QuantizedModel q = GptqQuantizer.defaults().withActOrder(true).withGroupSize(20).quantize(MODEL,
                 new QuantizationInputs(Optional.empty(), calibration));

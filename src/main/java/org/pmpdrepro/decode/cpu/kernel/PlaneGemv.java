@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorOperators;
  * </ul>
  *
  * <p>Layout: rows in blocks of 32, columns in groups of 4; for each row block and plane, 16 bytes per column group,
- * byte i holding the 4 bits of row i in its low nibble and those of row 16 + i in its high nibble (bit j: column
- * 4k + j). Planes of one row block lie apart, plane after plane, so the first b of them are read as b streams.
+ * byte i holding the 4 bits of row i in its low nibble and those of row 16 + i in its high nibble (bit j: packed
+ * column 4k + j; packed columns are the columns, or with {@link Planes#pack(int[], int, int, int, int, OffHeap,
+ * String) runs} each run of columns padded to whole groups of 4). Planes of one row block lie apart, plane after plane, so the first b of them are read as b streams.
  */
 public final class PlaneGemv implements Gemv {
 
@@ -187,8 +188,8 @@ public final class PlaneGemv implements Gemv {
 
     /**
      * A uniform grid: {@code w = fp32(offset) + code * fp32(scale)} with per row and group of {@code groupCols}
-     * columns an fp16 offset and scale ({@code [rows, groups]} row-major; {@code groupCols} a multiple of 4, or the
-     * whole row).
+     * columns an fp16 offset and scale ({@code [rows, groups]} row-major; {@code groupCols} a multiple of 4, the
+     * whole row, or any width when the planes were packed with runs of that width).
      */
     public static PlaneGemv uniform(Planes planes, int groupCols, short[] offsets, short[] scales, String what) {
         int rows = planes.rows;
