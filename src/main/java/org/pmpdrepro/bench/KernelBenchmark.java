@@ -2,11 +2,12 @@ package org.pmpdrepro.bench;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,12 +63,16 @@ public final class KernelBenchmark {
                 buffer.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
             }
             int parts = settings.threads();
-            // One "row block" per thread's share: a Gemv-shaped task so the same pool runs it.
             double best = 0;
             for (int rep = 0; rep < repeats; rep++) {
                 float[] sums = new float[parts];
                 long t0 = System.nanoTime();
-                pool.multiply(new SumTask(buffer, floats, parts), new float[0], sums);
+                pool.split(parts, (from, to) -> {
+                    for (int part = from; part < to; part++) {
+                        sums[part] = sum(buffer, floats * part / parts / 64 * 64,
+                                part == parts - 1 ? floats / 64 * 64 : floats * (part + 1) / parts / 64 * 64);
+                    }
+                });
                 double secs = (System.nanoTime() - t0) / 1e9;
                 for (float s : sums) {
                     checksum += s;
@@ -78,62 +83,20 @@ public final class KernelBenchmark {
         }
     }
 
-    /** Sums of contiguous shares of a buffer, one share per "row". */
-    private record SumTask(MemorySegment buffer, long floats, int parts) implements Gemv {
-        @Override
-        public int rows() {
-            return parts;
+    /** The fp32 values {@code [from, to)} of {@code buffer} summed with four vector accumulators (multiples of 64). */
+    private static float sum(MemorySegment buffer, long from, long to) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (long i = from; i < to; i += 64) {
+            long o = i * 4;
+            a0 = a0.add(FloatVector.fromMemorySegment(F, buffer, o, ByteOrder.LITTLE_ENDIAN));
+            a1 = a1.add(FloatVector.fromMemorySegment(F, buffer, o + 64, ByteOrder.LITTLE_ENDIAN));
+            a2 = a2.add(FloatVector.fromMemorySegment(F, buffer, o + 128, ByteOrder.LITTLE_ENDIAN));
+            a3 = a3.add(FloatVector.fromMemorySegment(F, buffer, o + 192, ByteOrder.LITTLE_ENDIAN));
         }
-
-        @Override
-        public int cols() {
-            return 0;
-        }
-
-        @Override
-        public String label() {
-            return "read";
-        }
-
-        @Override
-        public long bytesRead() {
-            return floats * 4;
-        }
-
-        @Override
-        public int rowBlock() {
-            return 1;
-        }
-
-        @Override
-        public Prepared prepare(float[] x) {
-            return new Plain(x);
-        }
-
-        @Override
-        public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
-            for (int part = fromBlock; part < toBlock; part++) {
-                long from = floats * part / parts / 64 * 64;
-                long to = part == parts - 1 ? floats / 64 * 64 : floats * (part + 1) / parts / 64 * 64;
-                FloatVector a0 = FloatVector.zero(F);
-                FloatVector a1 = a0;
-                FloatVector a2 = a0;
-                FloatVector a3 = a0;
-                for (long i = from; i < to; i += 64) {
-                    long o = i * 4;
-                    a0 = a0.add(FloatVector.fromMemorySegment(F, buffer, o, java.nio.ByteOrder.LITTLE_ENDIAN));
-                    a1 = a1.add(FloatVector.fromMemorySegment(F, buffer, o + 64, java.nio.ByteOrder.LITTLE_ENDIAN));
-                    a2 = a2.add(FloatVector.fromMemorySegment(F, buffer, o + 128, java.nio.ByteOrder.LITTLE_ENDIAN));
-                    a3 = a3.add(FloatVector.fromMemorySegment(F, buffer, o + 192, java.nio.ByteOrder.LITTLE_ENDIAN));
-                }
-                y[part] = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
-            }
-        }
-
-        @Override
-        public float weight(int r, int c) {
-            throw new UnsupportedOperationException("a bandwidth probe has no weights");
-        }
+        return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
     /** Every case on every shape: fp32, fp16, uniform at 2, 3, 4 and 8 bits (groups of 128), Any-Precision 2-4. */
@@ -155,7 +118,8 @@ public final class KernelBenchmark {
             for (DenseGemv.Element e : DenseGemv.Element.values()) {
                 try (OffHeap memory = new OffHeap()) {
                     DenseGemv m = DenseGemv.of(dense, rows, cols, e, memory, name);
-                    results.add(time(name, e == DenseGemv.Element.F32 ? 32 : 16, copies(m, memory), x));
+                    results.add(time(name, e == DenseGemv.Element.F32 ? 32 : 16,
+                            withCopies(m, m.bytesRead(), () -> m.copy(memory)), x));
                 }
             }
             dense = null;
@@ -166,18 +130,14 @@ public final class KernelBenchmark {
                             memory, name);
                     PlaneGemv m = PlaneGemv.uniform(planes, 128, halves(random, rows * groups, 0.01, -0.05),
                             halves(random, rows * groups, 0.002, 0.01), name);
-                    results.add(time(name, bits, planeCopies(m, planes, memory), x));
+                    results.add(time(name, bits,
+                            withCopies(m, m.bytesRead(), () -> m.withPlanes(planes.copy(memory))), x));
                 }
             }
             try (OffHeap memory = new OffHeap()) {
                 PlaneGemv.Planes planes = PlaneGemv.Planes.pack(codes(random, rows, cols, 4), rows, cols, 4, memory,
                         name);
-                List<PlaneGemv.Planes> copies = new ArrayList<>();
-                copies.add(planes);
-                long stored = (long) (rows + 31) / 32 * 4 * ((cols + 3) / 4) * 16;
-                while (copies.size() * stored < settings.footprintBytes()) {
-                    copies.add(planes.copy(memory));
-                }
+                List<PlaneGemv.Planes> copies = withCopies(planes, planes.byteSize(), () -> planes.copy(memory));
                 for (int width = 2; width <= 4; width++) {
                     PlaneGemv m = PlaneGemv.anyPrecision(planes, width, halves(random, rows << width, 0.02, 0), name);
                     List<Gemv> ms = new ArrayList<>();
@@ -191,26 +151,21 @@ public final class KernelBenchmark {
         return results;
     }
 
-    private List<Gemv> copies(DenseGemv m, OffHeap memory) {
-        List<Gemv> ms = new ArrayList<>();
-        ms.add(m);
-        while (ms.size() * m.bytesRead() < settings.footprintBytes()) {
-            ms.add(m.copy(memory));
+    /**
+     * {@code first} and as many more from {@code another} as make the list total at least the footprint at
+     * {@code bytesEach} each.
+     */
+    private <T> List<T> withCopies(T first, long bytesEach, Supplier<T> another) {
+        List<T> out = new ArrayList<>();
+        out.add(first);
+        while (out.size() * bytesEach < settings.footprintBytes()) {
+            out.add(another.get());
         }
-        return ms;
-    }
-
-    private List<Gemv> planeCopies(PlaneGemv m, PlaneGemv.Planes planes, OffHeap memory) {
-        List<Gemv> ms = new ArrayList<>();
-        ms.add(m);
-        while (ms.size() * m.bytesRead() < settings.footprintBytes()) {
-            ms.add(m.withPlanes(planes.copy(memory)));
-        }
-        return ms;
+        return out;
     }
 
     /** Median seconds of one product, over passes through every copy, after a warm-up of the same length. */
-    private Result time(String shape, int bits, List<Gemv> ms, float[] x) {
+    private Result time(String shape, int bits, List<? extends Gemv> ms, float[] x) {
         Gemv first = ms.get(0);
         float[] y = new float[first.rows()];
         try (RowThreads pool = new RowThreads(settings.threads())) {
@@ -259,9 +214,5 @@ public final class KernelBenchmark {
     public static Result fp16Of(List<Result> results, String shape) {
         return results.stream().filter(r -> r.shape().equals(shape) && r.kase().equals("fp16")).findFirst()
                 .orElseThrow();
-    }
-
-    static String shapes(List<int[]> shapes) {
-        return String.join(",", shapes.stream().map(Arrays::toString).toList());
     }
 }

@@ -39,26 +39,12 @@ public final class SafetensorsWriter {
      */
     public static void write(Path target, List<? extends TensorData> tensors, DType dtype, Map<String, String> metadata)
             throws IOException {
-        if (!dtype.writable()) {
-            throw new IllegalArgumentException("cannot store fp32 values as " + dtype + "; expected F32, F16 or BF16");
-        }
-        byte[] header = header(tensors, dtype, metadata);
-        AtomicFiles.write(target, out -> {
-            ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            buf.putLong(header.length);
-            flush(out, buf);
-            drain(out, ByteBuffer.wrap(header));
+        List<Slot> slots = tensors.stream().map(t -> new Slot(t.name(), t.shape())).toList();
+        writeInAnyOrder(target, slots, dtype, metadata, out -> {
             for (TensorData t : tensors) {
                 // Asked for once: a deferred tensor's values are read or computed here, one tensor at a time.
-                float[] data = t.data();
-                for (int i = 0; i < data.length; i++) {
-                    if (buf.remaining() < dtype.bytes()) {
-                        flush(out, buf);
-                    }
-                    put(buf, dtype, t.name(), i, data[i]);
-                }
+                out.put(t);
             }
-            flush(out, buf);
         });
     }
 
@@ -67,11 +53,7 @@ public final class SafetensorsWriter {
         write(target, tensors, DType.F32, Map.of());
     }
 
-    private static byte[] header(List<? extends TensorData> tensors, DType dtype, Map<String, String> metadata) {
-        return header(tensors.stream().map(t -> new Slot(t.name(), t.shape())).toList(), dtype, metadata, null);
-    }
-
-    /** The padded header of {@code slots} in list order; each slot's data offset goes to {@code offsets} when given. */
+    /** The padded header of {@code slots} in list order; each slot's data offset goes to {@code offsets}. */
     private static byte[] header(List<Slot> slots, DType dtype, Map<String, String> metadata,
             Map<String, Long> offsets) {
         ObjectNode root = JSON.createObjectNode();
@@ -96,9 +78,7 @@ public final class SafetensorsWriter {
                 shape.add(d);
             }
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
-            if (offsets != null) {
-                offsets.put(t.name(), offset);
-            }
+            offsets.put(t.name(), offset);
             offset += bytes;
         }
         byte[] raw = root.toString().getBytes(StandardCharsets.UTF_8);
@@ -119,11 +99,7 @@ public final class SafetensorsWriter {
         }
 
         long size() {
-            long n = 1;
-            for (int d : shape) {
-                n *= d;
-            }
-            return n;
+            return TensorInfo.elementCount(shape);
         }
     }
 
@@ -142,8 +118,8 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Writes a file laid out as {@link #write} would write {@code slots} (the same bytes once every tensor is in), but
-     * takes the tensors from {@code filler} in whatever order it produces them, each written at its place as it comes
+     * Writes a file laid out with {@code slots} in list order ({@link #write} is this with the tensors given in that
+     * order), taking the tensors from {@code filler} in whatever order it produces them, each written at its place as it comes
      * and then let go: a producer that finishes its tensors in another order (the Fisher pass goes from the last
      * block to the first) never holds them all. The target is replaced only when every slot was written once with
      * its shape; a filler that fails, or leaves a slot empty, leaves the target as it was.

@@ -82,16 +82,20 @@ public final class FisherSensitivities implements SensitivitySource {
 
     public static FisherSensitivities compute(WeightSource model, String modelSha256, CalibrationSet calibration,
             Device device) {
-        if (calibration.size() == 0) {
-            throw new IllegalArgumentException("fisher: calibration set '" + calibration.label()
-                    + "' is empty; expected at least one sequence");
-        }
+        requireSequences(calibration);
         Map<LinearId, Tensor> sums;
         try (FisherGradients gradients = new FisherGradients(model, device)) {
             sums = gradients.squaredGradientSums(calibration.sequences());
         }
         return new FisherSensitivities(model.config(),
                 new Provenance(modelSha256, calibration.sha256(), calibration.size()), sums);
+    }
+
+    private static void requireSequences(CalibrationSet calibration) {
+        if (calibration.size() == 0) {
+            throw new IllegalArgumentException("fisher: calibration set '" + calibration.label()
+                    + "' is empty; expected at least one sequence");
+        }
     }
 
     /**
@@ -103,10 +107,7 @@ public final class FisherSensitivities implements SensitivitySource {
      */
     public static FisherSensitivities computeTo(Path file, WeightSource model, String modelSha256,
             CalibrationSet calibration, Device device) throws IOException {
-        if (calibration.size() == 0) {
-            throw new IllegalArgumentException("fisher: calibration set '" + calibration.label()
-                    + "' is empty; expected at least one sequence");
-        }
+        requireSequences(calibration);
         LlamaConfig config = model.config();
         Provenance provenance = new Provenance(modelSha256, calibration.sha256(), calibration.size());
         List<SafetensorsWriter.Slot> layout = new ArrayList<>();
@@ -116,11 +117,8 @@ public final class FisherSensitivities implements SensitivitySource {
         SafetensorsWriter.writeInAnyOrder(file, layout, DType.F32, metadata(provenance), slots -> {
             try (FisherGradients gradients = new FisherGradients(model, device)) {
                 gradients.squaredGradientSums(calibration.sequences(), block -> {
-                    for (LinearId id : LinearId.all(config)) {
-                        Tensor t = block.get(id);
-                        if (t != null) {
-                            slots.put(t);
-                        }
+                    for (Tensor t : block.values()) {
+                        slots.put(t);
                     }
                 });
             }

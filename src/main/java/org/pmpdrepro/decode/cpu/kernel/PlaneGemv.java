@@ -101,8 +101,7 @@ public final class PlaneGemv implements Gemv {
                 throw new IllegalArgumentException(what + ": " + codes.length + " codes for [" + rows + ", " + cols
                         + "]; expected " + (long) rows * cols);
             }
-            Planes shape = new Planes(null, rows, cols, bits, run);
-            MemorySegment s = memory.allocate((long) shape.rowBlocks * bits * shape.colGroups * CHUNK);
+            MemorySegment s = memory.allocate(new Planes(null, rows, cols, bits, run).byteSize());
             Planes p = new Planes(s, rows, cols, bits, run);
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
@@ -135,6 +134,11 @@ public final class PlaneGemv implements Gemv {
             return bits;
         }
 
+        /** Bytes the planes take (every stored plane, padding included). */
+        public long byteSize() {
+            return (long) rowBlocks * bits * colGroups * CHUNK;
+        }
+
         long offset(int rowBlock, int plane, int colGroup) {
             return (((long) rowBlock * bits + plane) * colGroups + colGroup) * CHUNK;
         }
@@ -162,8 +166,11 @@ public final class PlaneGemv implements Gemv {
     /** Columns of one group in the packed layout (its width rounded up to whole groups of 4). */
     private final int packedGroupCols;
     private final int groups;
-    /** Any-precision: plane subsets (bit p: plane p) and their fp32 coefficients {@code [rowBlocks][terms][32]}. */
-    private final int[] terms;
+    /**
+     * Any-precision: the number of products of planes, 2^bits - 1 (term t: the planes in subset t + 1, bit p for
+     * plane p), and their fp32 coefficients {@code [rowBlocks][terms][32]}; 0 for a uniform grid.
+     */
+    private final int terms;
     private final float[] coefficients;
     /** Any-precision: the constant term (the table's entry for code 0), {@code [rowBlocks][32]}. */
     private final float[] constants;
@@ -171,7 +178,7 @@ public final class PlaneGemv implements Gemv {
     private final short[] tables;
 
     private PlaneGemv(Planes planes, int bits, String label, short[] offsets, short[] scales, int groupCols,
-            int packedGroupCols, int[] terms, float[] coefficients, float[] constants, short[] tables) {
+            int packedGroupCols, int terms, float[] coefficients, float[] constants, short[] tables) {
         this.planes = planes;
         this.bits = bits;
         this.label = label;
@@ -209,8 +216,8 @@ public final class PlaneGemv implements Gemv {
         short[] s = new short[o.length];
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < g; j++) {
-                checkFinite(offsets[r * g + j], what, "offset", r, j);
-                checkFinite(scales[r * g + j], what, "scale", r, j);
+                checkFinite(offsets[r * g + j], what, "offset of row " + r + " group " + j);
+                checkFinite(scales[r * g + j], what, "scale of row " + r + " group " + j);
                 int at = ((r / BLOCK) * g + j) * BLOCK + r % BLOCK;
                 o[at] = offsets[r * g + j];
                 s[at] = scales[r * g + j];
@@ -220,7 +227,7 @@ public final class PlaneGemv implements Gemv {
         // A group as wide as the row (or wider) is the whole row with its columns padded to groups of 4.
         int width = wholeRow ? roundUp(planes.cols) : groupCols;
         int packedWidth = wholeRow ? roundUp(planes.cols) : roundUp(groupCols);
-        return new PlaneGemv(planes, planes.bits, label, o, s, width, packedWidth, null, null, null, null);
+        return new PlaneGemv(planes, planes.bits, label, o, s, width, packedWidth, 0, null, null, null);
     }
 
     /**
@@ -242,20 +249,14 @@ public final class PlaneGemv implements Gemv {
             throw new IllegalArgumentException(what + ": " + tables.length + " table entries; expected "
                     + (long) rows * entries + " ([" + rows + ", " + entries + "])");
         }
-        int[] terms = new int[entries - 1];
-        for (int t = 0; t < terms.length; t++) {
-            terms[t] = t + 1;
-        }
-        float[] coefficients = new float[planes.rowBlocks * terms.length * BLOCK];
+        int terms = entries - 1;
+        float[] coefficients = new float[planes.rowBlocks * terms * BLOCK];
         float[] constants = new float[planes.rowBlocks * BLOCK];
         for (int r = 0; r < rows; r++) {
             double[] value = new double[entries];
             for (int q = 0; q < entries; q++) {
                 short h = tables[r * entries + q];
-                if ((h & 0x7c00) == 0x7c00) {
-                    throw new IllegalArgumentException(what + ": table entry " + q + " of row " + r
-                            + " is an fp16 infinity or NaN; expected a finite value");
-                }
+                checkFinite(h, what, "table entry " + q + " of row " + r);
                 value[q] = Float.float16ToFloat(h);
             }
             for (int set = 0; set < entries; set++) {
@@ -271,7 +272,7 @@ public final class PlaneGemv implements Gemv {
                 if (set == 0) {
                     constants[(r / BLOCK) * BLOCK + r % BLOCK] = (float) c;
                 } else {
-                    coefficients[((r / BLOCK) * terms.length + set - 1) * BLOCK + r % BLOCK] = (float) c;
+                    coefficients[((r / BLOCK) * terms + set - 1) * BLOCK + r % BLOCK] = (float) c;
                 }
             }
         }
@@ -294,10 +295,10 @@ public final class PlaneGemv implements Gemv {
         return (cols + NIBBLE - 1) / NIBBLE * NIBBLE;
     }
 
-    private static void checkFinite(short h, String what, String field, int row, int group) {
+    private static void checkFinite(short h, String what, String field) {
         if ((h & 0x7c00) == 0x7c00) {
-            throw new IllegalArgumentException(what + ": " + field + " of row " + row + " group " + group
-                    + " is an fp16 infinity or NaN; expected a finite value");
+            throw new IllegalArgumentException(what + ": " + field + " is an fp16 infinity or NaN; expected a finite"
+                    + " value");
         }
     }
 
@@ -329,7 +330,7 @@ public final class PlaneGemv implements Gemv {
     @Override
     public long bytesRead() {
         long planeBytes = (long) planes.rowBlocks * bits * planes.colGroups * CHUNK;
-        long side = terms == null ? 2L * 2 * offsets.length : 4L * (coefficients.length + constants.length);
+        long side = terms == 0 ? 2L * 2 * offsets.length : 4L * (coefficients.length + constants.length);
         return planeBytes + side;
     }
 
@@ -349,10 +350,14 @@ public final class PlaneGemv implements Gemv {
         }
         int[] table = new int[planes.colGroups * CHUNK];
         float[] entry = new float[CHUNK];
+        float[] inputs = new float[NIBBLE];
         for (int k = 0; k < planes.colGroups; k++) {
+            for (int j = 0; j < NIBBLE; j++) {
+                int c = planes.originalColumn(k * NIBBLE + j);
+                inputs[j] = c >= 0 ? x[c] : 0f;
+            }
             for (int m = 1; m < CHUNK; m++) {
-                int c = planes.originalColumn(k * NIBBLE + Integer.numberOfTrailingZeros(m));
-                entry[m] = entry[m & (m - 1)] + (c >= 0 ? x[c] : 0f);
+                entry[m] = entry[m & (m - 1)] + inputs[Integer.numberOfTrailingZeros(m)];
             }
             for (int m = 0; m < CHUNK; m++) {
                 table[k * CHUNK + m] = Float.floatToRawIntBits(entry[m]);
@@ -369,7 +374,7 @@ public final class PlaneGemv implements Gemv {
     public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
         Lookup lookup = (Lookup) prepared;
         for (int rb = fromBlock; rb < toBlock; rb++) {
-            if (terms == null) {
+            if (terms == 0) {
                 uniformBlock(rb, lookup, y);
             } else {
                 anyPrecisionBlock(rb, lookup, y);
@@ -417,12 +422,11 @@ public final class PlaneGemv implements Gemv {
         int[] table = lookup.table();
         FloatVector yLo = FloatVector.zero(Lanes.F);
         FloatVector yHi = yLo;
-        long[] base = new long[bits];
-        for (int p = 0; p < bits; p++) {
-            base[p] = planes.offset(rb, p, 0);
-        }
-        for (int t = 0; t < terms.length; t++) {
-            int set = terms[t];
+        long base = planes.offset(rb, 0, 0);
+        long planeStride = planes.offset(rb, 1 % planes.bits, 0) - base;
+        for (int t = 0; t < terms; t++) {
+            // Term t is the product of the planes in the subset t + 1 (bit p: plane p).
+            int set = t + 1;
             int first = Integer.numberOfTrailingZeros(set);
             int rest = set & (set - 1);
             FloatVector aLo = FloatVector.zero(Lanes.F);
@@ -430,16 +434,17 @@ public final class PlaneGemv implements Gemv {
             for (int k = 0; k < planes.colGroups; k++) {
                 IntVector lut = IntVector.fromArray(Lanes.I, table, k * CHUNK);
                 long off = (long) k * CHUNK;
-                ByteVector b = ByteVector.fromMemorySegment(Lanes.B16, planes.segment, base[first] + off, Lanes.LE);
+                ByteVector b = ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
+                        base + first * planeStride + off, Lanes.LE);
                 for (int more = rest; more != 0; more &= more - 1) {
                     b = b.and(ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
-                            base[Integer.numberOfTrailingZeros(more)] + off, Lanes.LE));
+                            base + Integer.numberOfTrailingZeros(more) * planeStride + off, Lanes.LE));
                 }
                 IntVector v = nibbles(b);
                 aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
                 aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
             }
-            int at = (rb * terms.length + t) * BLOCK;
+            int at = (rb * terms + t) * BLOCK;
             yLo = aLo.fma(FloatVector.fromArray(Lanes.F, coefficients, at), yLo);
             yHi = aHi.fma(FloatVector.fromArray(Lanes.F, coefficients, at + CHUNK), yHi);
         }
@@ -476,7 +481,7 @@ public final class PlaneGemv implements Gemv {
     @Override
     public float weight(int r, int c) {
         int code = planes.code(r, c, bits);
-        if (terms != null) {
+        if (terms != 0) {
             return Float.float16ToFloat(tables[r << bits | code]);
         }
         int at = ((r / BLOCK) * groups + c / groupCols) * BLOCK + r % BLOCK;

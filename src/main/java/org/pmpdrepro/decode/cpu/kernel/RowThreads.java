@@ -37,21 +37,34 @@ public final class RowThreads implements AutoCloseable {
     public void multiply(Gemv w, float[] x, float[] y) {
         w.checkOutput(y);
         Gemv.Prepared prepared = w.prepare(x);
-        int blocks = w.blocks();
-        int parts = Math.min(threads, blocks);
+        split(w.blocks(), (from, to) -> w.multiplyBlocks(prepared, y, from, to));
+    }
+
+    /** Work on a range {@code [from, to)} of items. */
+    @FunctionalInterface
+    public interface Share {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code share} over contiguous shares of {@code [0, count)}, one per thread (the calling thread takes the
+     * first), and returns when all are done.
+     */
+    public void split(int count, Share share) {
+        int parts = Math.min(threads, count);
         List<Future<?>> running = new ArrayList<>(parts);
         RuntimeException failure = null;
         try {
             for (int i = 1; i < parts; i++) {
-                int from = (int) ((long) blocks * i / parts);
-                int to = (int) ((long) blocks * (i + 1) / parts);
-                running.add(pool.submit(() -> w.multiplyBlocks(prepared, y, from, to)));
+                int from = (int) ((long) count * i / parts);
+                int to = (int) ((long) count * (i + 1) / parts);
+                running.add(pool.submit(() -> share.run(from, to)));
             }
-            w.multiplyBlocks(prepared, y, 0, (int) ((long) blocks / parts));
+            share.run(0, parts == 0 ? 0 : (int) ((long) count / parts));
         } catch (RuntimeException e) {
             failure = e;
         }
-        // Every share is waited for, even after a failure, so none is still writing y when this returns.
+        // Every share is waited for, even after a failure, so none is still writing when this returns.
         boolean interrupted = false;
         for (Future<?> f : running) {
             while (true) {
@@ -62,7 +75,7 @@ public final class RowThreads implements AutoCloseable {
                     interrupted = true;
                 } catch (ExecutionException e) {
                     if (failure == null) {
-                        failure = new IllegalStateException("a product's rows failed: " + e.getCause(), e.getCause());
+                        failure = new IllegalStateException("a thread's share failed: " + e.getCause(), e.getCause());
                     }
                     break;
                 }
