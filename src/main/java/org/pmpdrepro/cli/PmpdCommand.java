@@ -25,6 +25,8 @@ import org.pmpdrepro.pmpd.CellWriter;
 import org.pmpdrepro.pmpd.PmpdTable;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.pmpd.Scheduler;
 import org.pmpdrepro.pmpd.Schedulers;
 import org.pmpdrepro.pmpd.TableRun;
@@ -57,6 +59,11 @@ final class PmpdCommand {
         @Option(names = "--fixtures", description = "Task fixtures (default: ${DEFAULT-VALUE}).")
         Path fixtures = TaskFixtures.DEFAULT_DIR;
 
+        @Option(names = "--engine", defaultValue = "djl", description = "djl (dequantized weights in DJL's forward"
+                + " pass, batched) or java (the packed CPU kernels, batch 1; rtn, gptq and any-precision; needs java"
+                + " --add-modules jdk.incubator.vector) (default: ${DEFAULT-VALUE}).")
+        String engine;
+
         @Option(names = "--limit", defaultValue = "0", description = "At most N examples per task (0: all).")
         int limit;
 
@@ -83,14 +90,31 @@ final class PmpdCommand {
             if (limit < 0) {
                 throw new ParameterException(spec.commandLine(), "--limit " + limit + ": expected 0 (all) or more");
             }
+            if (engine.equals(DecodeEngine.JAVA.id()) && model.deviceChoice() == DeviceChoice.GPU) {
+                throw new ParameterException(spec.commandLine(), "--engine java runs on the CPU; give --device cpu or auto");
+            }
             Backbone b;
             try {
                 b = Backbone.parse(backbone, model.model, fixtures);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--backbone " + e.getMessage());
             }
-            return QuantizedSession.open(model.model, model.deviceChoice(), b, model.batchSize,
-                    TaskScorer.Config.defaults().withBertScore(!noBertScore));
+            DecodeEngine e;
+            try {
+                e = DecodeEngine.parse(engine);
+            } catch (IllegalArgumentException x) {
+                throw new ParameterException(spec.commandLine(), "--engine: " + x.getMessage());
+            }
+            try {
+                return QuantizedSession.open(model.model, model.deviceChoice(), b, model.batchSize,
+                        TaskScorer.Config.defaults().withBertScore(!noBertScore), e);
+            } catch (IllegalArgumentException x) {
+                if (e == DecodeEngine.JAVA && x.getMessage() != null && x.getMessage().startsWith("java engine:")) {
+                    throw new ParameterException(spec.commandLine(), "--engine java with --backbone " + backbone
+                            + ": " + x.getMessage());
+                }
+                throw x;
+            }
         }
 
         List<TaskExample> examples(Task task, Split split) {

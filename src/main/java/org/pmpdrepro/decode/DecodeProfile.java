@@ -17,7 +17,7 @@ public record DecodeProfile(double prefillSeconds, double decodeSeconds, long pr
         long decodeSteps, long decodeRows) {
 
     /** Collects a profile while decoding. */
-    static final class Builder {
+    public static final class Builder {
         private long prefillNanos;
         private long decodeNanos;
         private long promptTokens;
@@ -25,32 +25,32 @@ public record DecodeProfile(double prefillSeconds, double decodeSeconds, long pr
         private long decodeSteps;
         private long decodeRows;
 
-        void prefill(long nanos) {
+        public void prefill(long nanos) {
             prefillNanos += nanos;
         }
 
-        void promptTokens(long n) {
+        public void promptTokens(long n) {
             promptTokens += n;
         }
 
-        void paddedPromptTokens(long n) {
+        public void paddedPromptTokens(long n) {
             paddedPromptTokens += n;
         }
 
         /** Adds a prefill measured once for {@code sharers} runs: an equal part of its time, all of its tokens. */
-        void addPrefill(Builder shared, int sharers) {
+        public void addPrefill(Builder shared, int sharers) {
             prefillNanos += shared.prefillNanos / sharers;
             promptTokens += shared.promptTokens;
             paddedPromptTokens += shared.paddedPromptTokens;
         }
 
-        void decodeStep(long nanos, int rows) {
+        public void decodeStep(long nanos, int rows) {
             decodeNanos += nanos;
             decodeSteps++;
             decodeRows += rows;
         }
 
-        DecodeProfile build() {
+        public DecodeProfile build() {
             return new DecodeProfile(prefillNanos / 1e9, decodeNanos / 1e9, promptTokens, paddedPromptTokens,
                     decodeSteps, decodeRows);
         }

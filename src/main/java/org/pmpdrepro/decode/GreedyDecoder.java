@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * precision and, when it asks to observe them, reports each prompt's last-layer cache after the prefill and the top
  * probability of every step.
  */
-public final class GreedyDecoder {
+public final class GreedyDecoder implements Decoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(GreedyDecoder.class);
 
@@ -72,6 +72,7 @@ public final class GreedyDecoder {
      * from its own copy of the cache. Schedules of one task and precision pair mostly prefill at the high width, and
      * the prefill is a third to a half of a decode here.
      */
+    @Override
     public List<DecodeResult> generate(List<int[]> prompts, int maxNewTokens, int eosId, List<PrecisionPlan> plans) {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens " + maxNewTokens + ": expected at least 1");
@@ -79,14 +80,7 @@ public final class GreedyDecoder {
         if (plans.isEmpty()) {
             throw new IllegalArgumentException("no plan to decode with");
         }
-        int limit = model.config().maxPositionEmbeddings();
-        for (int i = 0; i < prompts.size(); i++) {
-            int len = prompts.get(i).length;
-            if (len == 0 || len + maxNewTokens > limit) {
-                throw new IllegalArgumentException("prompt " + i + " has " + len + " tokens; with " + maxNewTokens
-                        + " new tokens it must be non-empty and fit the model's " + limit + " positions");
-            }
-        }
+        requireFits(prompts, maxNewTokens, model.config().maxPositionEmbeddings());
         Integer[] order = IntStream.range(0, prompts.size()).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.<Integer>comparingInt(i -> prompts.get(i).length).thenComparingInt(i -> i));
 
@@ -110,6 +104,22 @@ public final class GreedyDecoder {
         }
         LOG.debug("decoded {} prompts under {} plans on {}", prompts.size(), plans.size(), model.device());
         return results;
+    }
+
+    @Override
+    public int maxPositions() {
+        return model.config().maxPositionEmbeddings();
+    }
+
+    /** Refuses an empty prompt, or one that with {@code maxNewTokens} new tokens exceeds the model's positions. */
+    public static void requireFits(List<int[]> prompts, int maxNewTokens, int limit) {
+        for (int i = 0; i < prompts.size(); i++) {
+            int len = prompts.get(i).length;
+            if (len == 0 || len + maxNewTokens > limit) {
+                throw new IllegalArgumentException("prompt " + i + " has " + len + " tokens; with " + maxNewTokens
+                        + " new tokens it must be non-empty and fit the model's " + limit + " positions");
+            }
+        }
     }
 
     /** One plan's state across the batches of a {@link #generate} call. */

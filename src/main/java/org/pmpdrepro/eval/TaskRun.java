@@ -5,6 +5,7 @@ import java.util.List;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.decode.DecodeResult;
+import org.pmpdrepro.decode.Decoder;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Generation;
 import org.pmpdrepro.decode.GreedyDecoder;
@@ -35,17 +36,27 @@ public final class TaskRun {
     public static final String POST_PROCESSING =
             "decoded continuation stripped of leading/trailing white space and cut at its first newline";
 
-    private final DjlLlama model;
+    private final Decoder decoder;
     private final ProjectTokenizer tokenizer;
     private final int batchSize;
 
+    /** Decoding on DJL, {@code batchSize} prompts together. */
     public TaskRun(DjlLlama model, ProjectTokenizer tokenizer, int batchSize) {
+        this(new GreedyDecoder(model, checkBatch(batchSize), tokenizer.padId()), tokenizer, batchSize);
+    }
+
+    /** Decoding on {@code decoder}; {@code batchSize} is recorded with the outputs (the decoder was built with it). */
+    public TaskRun(Decoder decoder, ProjectTokenizer tokenizer, int batchSize) {
+        this.decoder = decoder;
+        this.tokenizer = tokenizer;
+        this.batchSize = checkBatch(batchSize);
+    }
+
+    private static int checkBatch(int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize + ": expected at least 1");
         }
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.batchSize = batchSize;
+        return batchSize;
     }
 
     /** A run over a bundle's model and tokenizer with the default batch size. */
@@ -88,7 +99,7 @@ public final class TaskRun {
         }
         Task task = taskOf(examples);
         List<int[]> prompts = new ArrayList<>(examples.size());
-        int limit = model.config().maxPositionEmbeddings();
+        int limit = decoder.maxPositions();
         for (TaskExample e : examples) {
             int[] prompt = promptTokens(tokenizer, e.prompt());
             if (prompt.length + task.maxNewTokens() > limit) {
@@ -98,8 +109,7 @@ public final class TaskRun {
             }
             prompts.add(prompt);
         }
-        List<DecodeResult> results = new GreedyDecoder(model, batchSize, tokenizer.padId())
-                .generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plans);
+        List<DecodeResult> results = decoder.generate(prompts, task.maxNewTokens(), tokenizer.eosId(), plans);
         List<TaskOutputs> out = new ArrayList<>();
         for (int p = 0; p < plans.size(); p++) {
             out.add(outputs(task, examples, results.get(p), planNames.get(p)));

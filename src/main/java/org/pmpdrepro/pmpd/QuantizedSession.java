@@ -2,11 +2,19 @@ package org.pmpdrepro.pmpd;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.DecodeEngine;
+import org.pmpdrepro.decode.cpu.JavaDecoder;
+import org.pmpdrepro.decode.cpu.JavaLlama;
+import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
+import org.pmpdrepro.decode.cpu.kernel.OffHeap;
+import org.pmpdrepro.decode.cpu.kernel.RowThreads;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.quant.KernelLinears;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
 import org.slf4j.Logger;
@@ -20,15 +28,30 @@ public final class QuantizedSession implements AutoCloseable {
     private final ModelBundle bundle;
     private final QuantizedModel quantized;
     private final PmpdRunner runner;
+    /** What the Java engine holds (its threads and off-heap matrices); none on DJL. */
+    private final AutoCloseable engine;
 
-    private QuantizedSession(ModelBundle bundle, QuantizedModel quantized, PmpdRunner runner) {
+    private QuantizedSession(ModelBundle bundle, QuantizedModel quantized, PmpdRunner runner, AutoCloseable engine) {
         this.bundle = bundle;
         this.quantized = quantized;
         this.runner = runner;
+        this.engine = engine;
     }
 
+    /** A session decoding on DJL. */
     public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, int batchSize,
             TaskScorer.Config scorer) throws IOException {
+        return open(modelDir, device, backbone, batchSize, scorer, DecodeEngine.DJL);
+    }
+
+    /**
+     * A session decoding on {@code engine}. The Java engine packs every width the back-bone serves, and full precision
+     * as fp32 rows (the weights DJL computes with), when the session opens; it decodes one prompt at a time on the CPU
+     * ({@code batchSize} then only names the DJL decoding of other runs) and serves back-bones that keep a coded form
+     * (rtn, gptq, any-precision): another one is refused naming them.
+     */
+    public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, int batchSize,
+            TaskScorer.Config scorer, DecodeEngine engine) throws IOException {
         long start = System.nanoTime();
         QuantizedModel q;
         try (CheckpointDirectory checkpoint = CheckpointDirectory.open(modelDir)) {
@@ -40,8 +63,33 @@ public final class QuantizedSession implements AutoCloseable {
         // Widths are dequantized when a pass first asks for them (as the suite's cells do): a run at 4>3 holds two
         // widths, not every width the back-bone serves, and the dense matrices only if full precision is served.
         ModelBundle bundle = ModelBundle.open(modelDir, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
-        return new QuantizedSession(bundle, q,
-                new PmpdRunner(TaskRun.of(bundle, batchSize), q, backbone.name(), new TaskScorer(scorer)));
+        if (engine == DecodeEngine.DJL) {
+            return new QuantizedSession(bundle, q,
+                    new PmpdRunner(TaskRun.of(bundle, batchSize), q, backbone.name(), new TaskScorer(scorer)), null);
+        }
+        OffHeap memory = new OffHeap();
+        RowThreads threads = new RowThreads(Runtime.getRuntime().availableProcessors());
+        AutoCloseable held = () -> {
+            threads.close();
+            memory.close();
+        };
+        try {
+            start = System.nanoTime();
+            JavaLlama model = new JavaLlama(bundle.config(), JavaLlama.Dense.of(bundle.checkpoint(),
+                    DenseGemv.Element.F32, memory), KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
+                    DenseGemv.Element.F32, memory), threads);
+            LOG.info("java engine: {} packed at {} bits and full precision in {} s, {} threads", backbone.name(),
+                    q.bitWidths(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+                    threads.threads());
+            TaskRun run = new TaskRun(new JavaDecoder(model), bundle.tokenizer(), 1);
+            return new QuantizedSession(bundle, q, new PmpdRunner(run, q, backbone.name(), new TaskScorer(scorer)),
+                    held);
+        } catch (IOException | RuntimeException e) {
+            threads.close();
+            memory.close();
+            bundle.close();
+            throw e;
+        }
     }
 
     public ModelBundle bundle() {
@@ -58,6 +106,14 @@ public final class QuantizedSession implements AutoCloseable {
 
     @Override
     public void close() {
-        bundle.close();
+        try {
+            if (engine != null) {
+                engine.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the java engine: " + e.getMessage(), e);
+        } finally {
+            bundle.close();
+        }
     }
 }

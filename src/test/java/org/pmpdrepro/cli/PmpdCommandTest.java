@@ -2,12 +2,15 @@ package org.pmpdrepro.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.io.Json;
 import picocli.CommandLine;
 
 /** The pmpd sub-commands on the fixture model with the fast RTN back-bone and two examples per task. */
@@ -35,6 +38,43 @@ class PmpdCommandTest {
         assertThat(Files.readAllLines(cell.resolve("outputs.jsonl"))).hasSize(2)
                 .allSatisfy(l -> assertThat(l).contains("\"trace\":[\"4bit\",\"3bit\""));
         assertThat(Files.readString(cell.resolve("summary.json"))).contains("\"model_sha256\"");
+    }
+
+    @Test
+    void theJavaEngineRunsACellToTheSameTokensAndTracesAsDjl(@TempDir Path dir) throws Exception {
+        for (String engine : new String[] {"djl", "java"}) {
+            Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "any-precision", "--task", "debchat",
+                    "--limit", "3", "--pair", "4>3", "--scheduler", "static", "--no-bertscore", "--engine", engine,
+                    "--out", dir.resolve(engine).toString());
+            assertThat(o.code()).as(o.err()).isZero();
+        }
+        Path cell = Path.of("debchat", "4-3", "static", "outputs.jsonl");
+        List<String> reference = Files.readAllLines(dir.resolve("djl").resolve(cell));
+        List<String> packed = Files.readAllLines(dir.resolve("java").resolve(cell));
+        assertThat(packed).hasSize(3);
+        boolean switched = false;
+        for (int i = 0; i < reference.size(); i++) {
+            JsonNode a = Json.mapper().readTree(packed.get(i));
+            JsonNode b = Json.mapper().readTree(reference.get(i));
+            assertThat(a.get("raw_output").asText()).isEqualTo(b.get("raw_output").asText()).isNotEmpty();
+            assertThat(a.get("trace")).isEqualTo(b.get("trace"));
+            switched |= a.get("trace").toString().contains("3bit");
+        }
+        assertThat(switched).as("some prompt decoded past the static switch point").isTrue();
+        assertThat(Files.readString(dir.resolve("java").resolve(cell.resolveSibling("summary.json"))))
+                .contains("java cpu");
+    }
+
+    @Test
+    void theJavaEngineRefusesABackboneWithoutACodedFormNamingTheOnesItServes() {
+        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "bit-mixer", "--task", "debsum", "--limit",
+                "1", "--pair", "3>2", "--scheduler", "none-high", "--no-bertscore", "--engine", "java");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--engine java with --backbone bit-mixer").contains("rtn, gptq and any-precision");
+        Outcome unknown = run("pmpd", "run", "--task", "debsum", "--pair", "3>2", "--scheduler", "none-high",
+                "--engine", "onnx");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--engine: engine 'onnx'; expected one of [djl, java]");
     }
 
     @Test

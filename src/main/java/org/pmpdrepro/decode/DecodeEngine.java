@@ -1,0 +1,28 @@
+package org.pmpdrepro.decode;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Which decoder runs a task: DJL's forward pass (the default) or the packed Java engine on the CPU kernels. */
+public enum DecodeEngine {
+    /** {@link GreedyDecoder}: dequantized fp32 weights in DJL's forward pass, batched, on the CPU or a GPU. */
+    DJL,
+    /** {@code decode.cpu.JavaDecoder}: the packed bit-plane kernels, batch 1, on the CPU. */
+    JAVA;
+
+    /** The name as command lines spell it. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The engine named {@code id}; another name is an error listing both. */
+    public static DecodeEngine parse(String id) {
+        for (DecodeEngine e : values()) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("engine '" + id + "'; expected one of "
+                + Arrays.stream(values()).map(DecodeEngine::id).toList());
+    }
+}
