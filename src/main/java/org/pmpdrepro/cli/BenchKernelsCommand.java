@@ -8,13 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.bench.KernelBenchmark;
 import org.pmpdrepro.bench.KernelBenchmark.Result;
-import org.pmpdrepro.bench.MachineInfo;
 import org.pmpdrepro.io.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,9 +41,6 @@ final class BenchKernelsCommand implements Callable<Integer> {
                     + " down projections).")
     String shapes;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
     @Option(names = "--seconds", defaultValue = "1.0", description = "Warm-up and then measured seconds per case"
             + " (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -53,18 +49,18 @@ final class BenchKernelsCommand implements Callable<Integer> {
             + " matrix totalling at least this many MB, beyond the caches (default: ${DEFAULT-VALUE}).")
     long footprintMb;
 
-    @Option(names = "--bandwidth-mb", defaultValue = "2048", description = "Buffer the read bandwidth is measured"
-            + " over (default: ${DEFAULT-VALUE}).")
-    long bandwidthMb;
-
-    @Option(names = "--out", description = "Results directory (default: ${DEFAULT-VALUE}).")
-    Path out = Path.of("benchmarks", "results");
+    @Mixin
+    BenchOptions options;
 
     @Override
     public Integer call() throws IOException {
-        if (threads < 1 || seconds <= 0 || footprintMb < 1 || bandwidthMb < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads, --footprint-mb and --bandwidth-mb must be at"
-                    + " least 1 and --seconds positive");
+        options.check(spec);
+        int threads = options.threads;
+        long bandwidthMb = options.bandwidthMb;
+        Path out = options.out;
+        if (seconds <= 0 || footprintMb < 1) {
+            throw new ParameterException(spec.commandLine(), "--footprint-mb must be at least 1 and --seconds"
+                    + " positive");
         }
         List<int[]> parsed = new ArrayList<>();
         for (String s : shapes.split(",")) {
@@ -87,12 +83,6 @@ final class BenchKernelsCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--shapes: '" + s + "'; expected ROWSxCOLS with"
                         + " positive integers, e.g. 4096x11008");
             }
-        }
-        try {
-            Class.forName("jdk.incubator.vector.FloatVector");
-        } catch (ClassNotFoundException e) {
-            throw new ParameterException(spec.commandLine(), "the kernels need the Vector API: run java with"
-                    + " --add-modules jdk.incubator.vector");
         }
         PrintWriter stdout = spec.commandLine().getOut();
         KernelBenchmark bench = new KernelBenchmark(new KernelBenchmark.Settings(parsed, threads, seconds,
@@ -126,12 +116,7 @@ final class BenchKernelsCommand implements Callable<Integer> {
                         + " bench-kernels --shapes ").append(shapes).append(" --threads ").append(threads)
                 .append(" --seconds ").append(seconds).append(" --footprint-mb ").append(footprintMb)
                 .append(" --bandwidth-mb ").append(bandwidthMb).append("\n\n");
-        for (Map.Entry<String, String> e : MachineInfo.describe().entrySet()) {
-            md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
-        }
-        md.append(String.format(Locale.ROOT, "- Read bandwidth (%d threads summing a %d MB buffer, best of 5, before and"
-                + " after the cases): %.1f and %.1f GB/s; percentages use %.1f%n", threads, bandwidthMb, bandwidth,
-                bandwidthAfter, bw));
+        options.describe(md, bandwidth, bandwidthAfter);
         md.append("- Inputs: random weights (fp32/fp16: Gaussian, sd 0.02), codes uniform over 2^bits, fp16 offsets,"
                 + " scales and Any-Precision tables Gaussian, input Gaussian; java.util.Random seeded with " + SEED
                 + " plus the shape\n");

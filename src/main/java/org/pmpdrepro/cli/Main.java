@@ -42,7 +42,8 @@ import picocli.CommandLine.ParseResult;
             BitMixerTrainCommand.class,
             PmpdCommand.class,
             BenchDecodeCommand.class,
-            BenchKernelsCommand.class
+            BenchKernelsCommand.class,
+            BenchEngineCommand.class
         })
 public final class Main {
 

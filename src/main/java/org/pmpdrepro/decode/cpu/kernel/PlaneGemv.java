@@ -123,6 +123,25 @@ public final class PlaneGemv implements Gemv {
             return p;
         }
 
+        /**
+         * Planes of uniformly random codes from {@code seed} (SplittableRandom), filled a word at a time: for benchmarks,
+         * whose timing does not depend on the codes, of shapes with whole row blocks and column groups (every stored bit
+         * is then a real code's).
+         */
+        public static Planes random(int rows, int cols, int bits, long seed, OffHeap memory) {
+            if (rows < 1 || cols < 1 || rows % BLOCK != 0 || cols % NIBBLE != 0 || bits < 1 || bits > 8) {
+                throw new IllegalArgumentException("random planes [" + rows + ", " + cols + "] of " + bits + " bits;"
+                        + " expected rows a multiple of " + BLOCK + ", columns of " + NIBBLE + ", 1..8 bits");
+            }
+            Planes p = new Planes(memory.allocate(new Planes(null, rows, cols, bits, 0).byteSize()), rows, cols, bits,
+                    0);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            for (long at = 0; at < p.segment.byteSize(); at += Long.BYTES) {
+                p.segment.set(ValueLayout.JAVA_LONG_UNALIGNED, at, random.nextLong());
+            }
+            return p;
+        }
+
         /** The same planes in a fresh copy of their memory (benchmarks cycle through copies to defeat the caches). */
         public Planes copy(OffHeap memory) {
             MemorySegment s = memory.allocate(segment.byteSize());

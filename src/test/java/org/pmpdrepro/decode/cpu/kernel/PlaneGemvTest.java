@@ -117,6 +117,36 @@ class PlaneGemvTest {
     }
 
     @Test
+    void randomPlanesAreTheSeedsCodesSpreadOverEveryValueAndMultiplyLikePackedOnes() {
+        PlaneGemv.Planes a = PlaneGemv.Planes.random(64, 36, 3, 5L, MEMORY);
+        PlaneGemv.Planes b = PlaneGemv.Planes.random(64, 36, 3, 5L, MEMORY);
+        int[] codes = new int[64 * 36];
+        int[] seen = new int[8];
+        for (int r = 0; r < 64; r++) {
+            for (int c = 0; c < 36; c++) {
+                codes[r * 36 + c] = a.code(r, c, 3);
+                assertThat(b.code(r, c, 3)).isEqualTo(codes[r * 36 + c]);
+                seen[codes[r * 36 + c]]++;
+            }
+        }
+        for (int code = 0; code < 8; code++) {
+            assertThat(seen[code]).as("code %d: about 288 of 2304", code).isBetween(200, 380);
+        }
+        Random r = new Random(9);
+        short[] offsets = halves(r, 64, 0.01, 0);
+        short[] scales = halves(r, 64, 0.01, 0.05);
+        float[] x = input(r, 36);
+        float[] fromRandom = new float[64];
+        float[] fromPacked = new float[64];
+        PlaneGemv.uniform(a, 36, offsets, scales, "random").multiply(x, fromRandom);
+        PlaneGemv.uniform(PlaneGemv.Planes.pack(codes, 64, 36, 3, MEMORY, "packed"), 36, offsets, scales, "packed")
+                .multiply(x, fromPacked);
+        assertThat(fromRandom).containsExactly(fromPacked);
+        assertThatThrownBy(() -> PlaneGemv.Planes.random(40, 36, 3, 5L, MEMORY))
+                .hasMessageContaining("random planes [40, 36]").hasMessageContaining("multiple of 32");
+    }
+
+    @Test
     void theReferenceReadsTheTopBitsOfTheStoredCodeThroughTheTable() {
         int[] codes = {0b1011, 0b0110, 0b1111, 0b0001};
         PlaneGemv.Planes planes = PlaneGemv.Planes.pack(codes, 1, 4, 4, MEMORY, "w");
