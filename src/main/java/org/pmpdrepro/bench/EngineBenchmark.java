@@ -1,5 +1,8 @@
 package org.pmpdrepro.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +19,8 @@ import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
+import org.pmpdrepro.model.GeneratedWeights;
+import org.pmpdrepro.model.GgufWriter;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.LinearId;
@@ -142,10 +147,7 @@ public final class EngineBenchmark {
             uniform.putAll(fp16);
             JavaLlama ap = new JavaLlama(c, dense, linears(anyPrecision), threads);
             JavaLlama un = new JavaLlama(c, dense, linears(uniform), threads);
-            int[] prompt = new int[settings.promptTokens()];
-            for (int i = 0; i < prompt.length; i++) {
-                prompt[i] = random.nextInt(c.vocabSize());
-            }
+            int[] prompt = prompt();
             List<Case> cases = new ArrayList<>();
             cases.add(new Case("fp16", ap, "fp16", PrecisionPlan.fixed(Precision.FULL)));
             for (int bits = 4; bits >= 2; bits--) {
@@ -187,6 +189,65 @@ public final class EngineBenchmark {
         }
         return rows;
     }
+
+    /** The prompt every case and llama.cpp decode from: random ids from the seed. */
+    public int[] prompt() {
+        SplittableRandom random = new SplittableRandom(settings.seed() + 1);
+        int[] prompt = new int[settings.promptTokens()];
+        for (int i = 0; i < prompt.length; i++) {
+            prompt[i] = random.nextInt(settings.config().vocabSize());
+        }
+        return prompt;
+    }
+
+    /**
+     * llama.cpp on the same shape and prompt: random weights ({@link GeneratedWeights}, another draw than the Java
+     * engine's, as neither's speed depends on the values) written as GGUF in each of {@code types} under {@code work}
+     * (kept and reused: the file name holds the shape, seed and type), decoded by the harness {@code rounds} times
+     * with {@code newTokens} decode steps after the prefill; the median round's decode time.
+     */
+    public List<Row> llamaCpp(LlamaCpp harness, Path work, Path tokenizerJson, List<GgufWriter.Type> types)
+            throws IOException, InterruptedException {
+        LlamaConfig c = settings.config();
+        List<Row> rows = new ArrayList<>();
+        Files.createDirectories(work);
+        for (GgufWriter.Type type : types) {
+            Path gguf = work.resolve(String.format(java.util.Locale.ROOT, "synthetic-h%d-i%d-L%d-v%d-s%d-%s.gguf",
+                    c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.vocabSize(), settings.seed(), type));
+            if (!Files.exists(gguf)) {
+                long started = System.nanoTime();
+                GgufWriter.write(new GeneratedWeights(c, 0.02, settings.seed()), tokenizerJson, gguf, type, true);
+                progress.accept(String.format(java.util.Locale.ROOT, "wrote %s (%.1f GB) in %.0f s", gguf,
+                        Files.size(gguf) / 1e9, (System.nanoTime() - started) / 1e9));
+            }
+            long bytes = type.bytes((long) c.vocabSize() * c.hiddenSize());
+            for (int l = 0; l < c.numLayers(); l++) {
+                for (Linear proj : Linear.values()) {
+                    int[] shape = new LinearId(l, proj).shape(c);
+                    bytes += type.bytes((long) shape[0] * shape[1]);
+                }
+            }
+            double[] rounds = new double[settings.rounds()];
+            int steps = 0;
+            for (int round = 0; round < rounds.length; round++) {
+                LlamaCpp.Run run = harness.decode(gguf, List.of(prompt()), settings.newTokens() + 1, -1,
+                        settings.threads(), 1, work);
+                steps = Math.toIntExact(run.producedTokens() - 1);
+                rounds[round] = run.decodeSeconds();
+                progress.accept(String.format(java.util.Locale.ROOT, "round %d/%d llama.cpp %s: %.2f tokens/s",
+                        round + 1, rounds.length, type, steps / run.decodeSeconds()));
+            }
+            double[] sorted = rounds.clone();
+            Arrays.sort(sorted);
+            double bits = 8.0 * type.bytes(QK_BITS_BLOCK) / QK_BITS_BLOCK;
+            rows.add(new Row("llama.cpp", "llama.cpp " + type, type.toString(), bits, steps,
+                    sorted[(sorted.length - 1) / 2], bytes, Double.NaN, Double.NaN, Double.NaN, rounds));
+        }
+        return rows;
+    }
+
+    /** Values over which a type's bits per weight are counted (one block of the block formats). */
+    private static final int QK_BITS_BLOCK = 32;
 
     private record Case(String model, JavaLlama engine, String precision, PrecisionPlan plan) {}
 

@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.pmpdrepro.bench.EngineBenchmark;
 import org.pmpdrepro.bench.EngineBenchmark.Row;
 import org.pmpdrepro.bench.EngineBenchmark.Schedule;
+import org.pmpdrepro.bench.LlamaCpp;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.model.GgufWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,11 +80,27 @@ final class BenchEngineCommand implements Callable<Integer> {
             + " static scheduler's mean bits on the fixture model).")
     String schedules;
 
+    @Option(names = "--llama-cpp", paramLabel = "DIR", description = "Also time llama.cpp on the same shape and prompt"
+            + " with the harness built in DIR by benchmarks/llama-cpp/setup (default: not run).")
+    Path llamaCpp;
+
+    @Option(names = "--llama-types", defaultValue = "F16,Q8_0,Q4_0", description = "GGUF weight types llama.cpp"
+            + " runs (default: ${DEFAULT-VALUE}).")
+    String llamaTypes;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "Where the GGUF files are written and kept (default:"
+            + " ${DEFAULT-VALUE}).")
+    Path work = Path.of("target", "bench-engine");
+
+    @Option(names = "--tokenizer-from", paramLabel = "DIR", description = "Model directory whose tokenizer.json the"
+            + " GGUF files carry, padded with unused tokens to the vocabulary (default: ${DEFAULT-VALUE}).")
+    Path tokenizerFrom = Path.of("fixtures", "model");
+
     @Mixin
     BenchOptions options;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         options.check(spec);
         int threads = options.threads;
         Path out = options.out;
@@ -101,6 +119,27 @@ final class BenchEngineCommand implements Callable<Integer> {
                     + " each be below " + Integer.MAX_VALUE / 2);
         }
         List<Schedule> parsed = parseSchedules();
+        List<GgufWriter.Type> types = new ArrayList<>();
+        LlamaCpp harness = null;
+        if (llamaCpp != null) {
+            for (String t : llamaTypes.split(",")) {
+                try {
+                    types.add(GgufWriter.Type.valueOf(t.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--llama-types: '" + t.strip() + "'; expected"
+                            + " some of F32, F16, Q8_0, Q4_0");
+                }
+            }
+            try {
+                harness = LlamaCpp.in(llamaCpp);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--llama-cpp: " + e.getMessage());
+            }
+            if (!java.nio.file.Files.isRegularFile(tokenizerFrom.resolve("tokenizer.json"))) {
+                throw new ParameterException(spec.commandLine(), "--tokenizer-from: no tokenizer.json in "
+                        + tokenizerFrom);
+            }
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         EngineBenchmark bench = new EngineBenchmark(new EngineBenchmark.Settings(EngineBenchmark.synthetic(hidden, intermediate, layers, heads, vocab),
                 threads, promptTokens, newTokens, 128, rounds, SEED), line -> {
@@ -110,7 +149,10 @@ final class BenchEngineCommand implements Callable<Integer> {
         double before = options.readBandwidth(SEED);
         stdout.printf(Locale.ROOT, "read bandwidth: %.1f GB/s%n", before);
         long started = System.nanoTime();
-        List<Row> rows = bench.run(parsed);
+        List<Row> rows = new ArrayList<>(bench.run(parsed));
+        if (harness != null) {
+            rows.addAll(bench.llamaCpp(harness, work, tokenizerFrom.resolve("tokenizer.json"), types));
+        }
         double after = options.readBandwidth(SEED);
         stdout.printf(Locale.ROOT, "read bandwidth again: %.1f GB/s; build and cases took %.0f s%n", after,
                 (System.nanoTime() - started) / 1e9);
@@ -131,13 +173,18 @@ final class BenchEngineCommand implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append("# End-to-end decode speed of the packed Java engine\n\n");
         md.append("Written by `bench-engine` (").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
-                .append("); regenerate with\n\n    java --add-modules jdk.incubator.vector -Xmx6g -jar"
+                .append("); regenerate with\n\n")
+                .append(harness == null ? "" : "    benchmarks/llama-cpp/setup target/llama-cpp\n")
+                .append("    java --add-modules jdk.incubator.vector -Xmx6g -jar"
                         + " target/pmpd-repro.jar bench-engine --hidden ").append(hidden).append(" --intermediate ")
                 .append(intermediate).append(" --heads ").append(heads).append(" --vocab ").append(vocab)
                 .append(" --layers ").append(layers).append(" --threads ")
                 .append(threads).append(" --prompt-tokens ").append(promptTokens).append(" --new-tokens ")
                 .append(newTokens).append(" --rounds ").append(rounds).append(" --schedules '").append(schedules)
-                .append("' --bandwidth-mb ").append(options.bandwidthMb).append("\n\n");
+                .append("' --bandwidth-mb ").append(options.bandwidthMb)
+                .append(harness == null ? "" : " --llama-cpp target/llama-cpp --llama-types " + llamaTypes)
+                .append(harness == null ? "\n\n" : "\n\n(the GGUF files go to --work, default target/bench-engine,"
+                        + " about 6.5 GB at the default shape)\n\n");
         options.describe(md, before, after);
         md.append("- Model: ").append(bench.modelLabel()).append(", random weights (seed ").append(SEED)
                 .append(") in the kernels' forms: fp16 rows; Any-Precision one 4-bit set of planes with per-row fp16"
@@ -163,7 +210,21 @@ final class BenchEngineCommand implements Callable<Integer> {
                     r.weightBytesPerToken() / 1e6, r.gbPerSecond(), 100 * r.gbPerSecond() / bw,
                     fp16.seconds() / r.seconds(), (double) fp16.weightBytesPerToken() / r.weightBytesPerToken(),
                     1e3 * r.matrixSeconds() / r.steps(), 1e3 * r.headSeconds() / r.steps(),
-                    1e3 * r.otherSeconds() / r.steps(), roundList));
+                    1e3 * r.otherSeconds() / r.steps(), roundList).replace("NaN / NaN / NaN", "-"));
+        }
+        Row q4 = rows.stream().filter(r -> r.precision().equals("Q4_0")).findFirst().orElse(null);
+        if (q4 != null) {
+            md.append("\nAgainst llama.cpp Q4_0 in the same run (tokens/s ratio):");
+            for (Row r : rows) {
+                if (r.engine().equals("java") && (r.precision().startsWith("pmpd 3>2") || r.precision().equals("3bit"))) {
+                    md.append(String.format(Locale.ROOT, " %s %s %.2fx;", r.model(), r.precision(),
+                            r.tokensPerSecond() / q4.tokensPerSecond()));
+                }
+            }
+            md.append("\n\nllama.cpp rows: node-llama-cpp's prebuilt CPU libraries through the project's harness"
+                    + " (benchmarks/llama-cpp/setup), the same prompt ids, batch 1, F32 KV cache, weights random and"
+                    + " converted by the project's GGUF writer (matrices, embeddings and output head in the type, norms"
+                    + " F32); its decode time as the harness reports it.\n");
         }
         AtomicFiles.writeString(out.resolve("decode.md"), md.toString());
         stdout.println("wrote " + out.resolve("decode.csv") + " and " + out.resolve("decode.md"));

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.CheckpointWriter;
+import org.pmpdrepro.model.GeneratedWeights;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -102,17 +101,9 @@ public final class SyntheticCheckpointCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long[] params = {0};
         CheckpointWriter.writeGenerated(out, config, dtype, shards, e -> {
-            float[] data = new float[Math.toIntExact(Arrays.stream(e.shape()).asLongStream().reduce(1, Math::multiplyExact))];
-            if (e.shape().length == 1) {
-                Arrays.fill(data, 1f);
-            } else {
-                SplittableRandom random = new SplittableRandom(seed ^ e.name().hashCode());
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) (std * random.nextGaussian());
-                }
-            }
-            params[0] += data.length;
-            return new Tensor(e.name(), e.shape(), data);
+            Tensor t = GeneratedWeights.make(e, std, seed);
+            params[0] += t.size();
+            return t;
         });
         for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
             Path from = tokenizerFrom.resolve(f);

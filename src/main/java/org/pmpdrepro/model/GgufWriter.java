@@ -33,7 +33,10 @@ import org.pmpdrepro.model.WeightNames.Linear;
  *   <li>The tokenizer goes in as a byte-level BPE ({@code gpt2} with the {@code gpt-2} pre-tokenizer); its special
  *       tokens are marked as control tokens. Benchmarks feed token ids, so llama.cpp never tokenizes text.
  * </ul>
- * Weights are written as F32, the precision the project computes in.
+ * Weights are written as F32, the precision the project computes in, unless another {@link Type} is asked for: F16,
+ * or llama.cpp's block formats Q8_0 and Q4_0 (for speed comparisons; norms stay F32, as llama.cpp's own converter
+ * keeps them). Tensors are read from the source and written one at a time, so a model far larger than the heap can be
+ * exported.
  */
 public final class GgufWriter {
 
@@ -48,19 +51,60 @@ public final class GgufWriter {
     private static final int STRING = 8;
     private static final int ARRAY = 9;
 
-    // ggml tensor types.
-    private static final int GGML_F32 = 0;
-
     private static final int TOKEN_NORMAL = 1;
     private static final int TOKEN_CONTROL = 3;
+    private static final int TOKEN_UNUSED = 5;
+
+    /** Values per block of the block formats. */
+    private static final int QK = 32;
+
+    /** The element type of a file's matrices, with ggml's type id and llama.cpp's file-type id. */
+    public enum Type {
+        F32(0, 0),
+        F16(1, 1),
+        Q4_0(2, 2),
+        Q8_0(8, 7);
+
+        private final int ggmlType;
+        private final int fileType;
+
+        Type(int ggmlType, int fileType) {
+            this.ggmlType = ggmlType;
+            this.fileType = fileType;
+        }
+
+        /** Bytes of {@code n} values (a block format needs whole blocks of 32). */
+        public long bytes(long n) {
+            return switch (this) {
+                case F32 -> 4 * n;
+                case F16 -> 2 * n;
+                case Q8_0 -> n / QK * (2 + QK);
+                case Q4_0 -> n / QK * (2 + QK / 2);
+            };
+        }
+
+        boolean blocked() {
+            return this == Q8_0 || this == Q4_0;
+        }
+    }
 
     private GgufWriter() {}
 
     /**
      * Writes {@code source} and the tokenizer {@code tokenizerJson} (a Hugging Face {@code tokenizer.json} of a
-     * byte-level BPE) to {@code out}, atomically.
+     * byte-level BPE) to {@code out}, atomically, all weights F32.
      */
     public static void write(WeightSource source, Path tokenizerJson, Path out) throws IOException {
+        write(source, tokenizerJson, out, Type.F32, false);
+    }
+
+    /**
+     * As {@link #write(WeightSource, Path, Path)} with the matrices (and embeddings) in {@code type}. With
+     * {@code padVocabulary}, a tokenizer smaller than the model's vocabulary is padded with unused tokens (synthetic
+     * models for speed comparisons, which feed token ids); otherwise every id must have its token.
+     */
+    public static void write(WeightSource source, Path tokenizerJson, Path out, Type type, boolean padVocabulary)
+            throws IOException {
         LlamaConfig c = source.config();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("general.architecture", "llama");
@@ -75,30 +119,45 @@ public final class GgufWriter {
         meta.put("llama.rope.freq_base", (float) c.ropeTheta());
         meta.put("llama.attention.layer_norm_rms_epsilon", (float) c.rmsNormEps());
         meta.put("llama.vocab_size", u32(c.vocabSize()));
-        meta.put("general.file_type", u32(0)); // all F32
-        putTokenizer(meta, tokenizerJson, c);
+        meta.put("general.file_type", u32(type.fileType));
+        putTokenizer(meta, tokenizerJson, c, padVocabulary);
 
-        List<Tensor> tensors = new ArrayList<>();
-        tensors.add(renamed(source.tensor(WeightNames.EMBED), "token_embd.weight"));
+        List<Entry> tensors = new ArrayList<>();
+        tensors.add(new Entry(WeightNames.EMBED, "token_embd.weight", 0, type));
         for (int l = 0; l < c.numLayers(); l++) {
             String b = "blk." + l + ".";
-            tensors.add(renamed(source.tensor(WeightNames.inputNorm(l)), b + "attn_norm.weight"));
-            tensors.add(renamed(pairRows(source.tensor(Linear.Q.weight(l)), c.numHeads()), b + "attn_q.weight"));
-            tensors.add(renamed(pairRows(source.tensor(Linear.K.weight(l)), c.numKvHeads()), b + "attn_k.weight"));
-            tensors.add(renamed(source.tensor(Linear.V.weight(l)), b + "attn_v.weight"));
-            tensors.add(renamed(source.tensor(Linear.O.weight(l)), b + "attn_output.weight"));
-            tensors.add(renamed(source.tensor(WeightNames.postAttentionNorm(l)), b + "ffn_norm.weight"));
-            tensors.add(renamed(source.tensor(Linear.GATE.weight(l)), b + "ffn_gate.weight"));
-            tensors.add(renamed(source.tensor(Linear.UP.weight(l)), b + "ffn_up.weight"));
-            tensors.add(renamed(source.tensor(Linear.DOWN.weight(l)), b + "ffn_down.weight"));
+            tensors.add(new Entry(WeightNames.inputNorm(l), b + "attn_norm.weight", 0, Type.F32));
+            tensors.add(new Entry(Linear.Q.weight(l), b + "attn_q.weight", c.numHeads(), type));
+            tensors.add(new Entry(Linear.K.weight(l), b + "attn_k.weight", c.numKvHeads(), type));
+            tensors.add(new Entry(Linear.V.weight(l), b + "attn_v.weight", 0, type));
+            tensors.add(new Entry(Linear.O.weight(l), b + "attn_output.weight", 0, type));
+            tensors.add(new Entry(WeightNames.postAttentionNorm(l), b + "ffn_norm.weight", 0, Type.F32));
+            tensors.add(new Entry(Linear.GATE.weight(l), b + "ffn_gate.weight", 0, type));
+            tensors.add(new Entry(Linear.UP.weight(l), b + "ffn_up.weight", 0, type));
+            tensors.add(new Entry(Linear.DOWN.weight(l), b + "ffn_down.weight", 0, type));
         }
-        tensors.add(renamed(source.tensor(WeightNames.FINAL_NORM), "output_norm.weight"));
+        tensors.add(new Entry(WeightNames.FINAL_NORM, "output_norm.weight", 0, Type.F32));
         if (!c.tieWordEmbeddings()) {
-            tensors.add(renamed(source.tensor(WeightNames.LM_HEAD), "output.weight"));
+            tensors.add(new Entry(WeightNames.LM_HEAD, "output.weight", 0, type));
+        }
+        List<int[]> shapes = new ArrayList<>();
+        for (Entry e : tensors) {
+            int[] shape = source.shape(e.source());
+            if (e.type().blocked() && shape[shape.length - 1] % QK != 0) {
+                throw new IllegalArgumentException(e.source() + " has rows of " + shape[shape.length - 1]
+                        + " values; " + e.type() + " stores whole blocks of " + QK);
+            }
+            shapes.add(shape);
         }
         AtomicFiles.write(out, channel -> writeFile(new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20),
-                meta, tensors));
+                meta, tensors, shapes, source));
     }
+
+    /**
+     * One tensor of the file: its source name, its GGUF name, the heads whose rows are reordered to adjacent pairs
+     * (0: none) and its element type.
+     */
+    private record Entry(String source, String name, int pairHeads, Type type) {}
 
     /** Reorders the rows of a {@code [heads * d, in]} projection from rotate-half to adjacent-pair layout. */
     static Tensor pairRows(Tensor t, int heads) {
@@ -120,11 +179,8 @@ public final class GgufWriter {
         return new Tensor(t.name(), t.shape(), dst);
     }
 
-    private static Tensor renamed(Tensor t, String name) {
-        return new Tensor(name, t.shape(), t.data());
-    }
-
-    private static void putTokenizer(Map<String, Object> meta, Path tokenizerJson, LlamaConfig c) throws IOException {
+    private static void putTokenizer(Map<String, Object> meta, Path tokenizerJson, LlamaConfig c, boolean pad)
+            throws IOException {
         JsonNode root = Json.read(tokenizerJson);
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText())) {
@@ -152,6 +208,10 @@ public final class GgufWriter {
             }
         }
         for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] == null && pad) {
+                tokens[i] = "<unused" + i + ">";
+                types[i] = TOKEN_UNUSED;
+            }
             if (tokens[i] == null) {
                 throw new CheckpointFormatException(tokenizerJson.toString(), "model.vocab",
                         "has no token with id " + i + "; a GGUF vocabulary must be dense up to vocab_size");
@@ -178,8 +238,8 @@ public final class GgufWriter {
         return new U32(v);
     }
 
-    private static void writeFile(OutputStream out, Map<String, Object> meta, List<Tensor> tensors)
-            throws IOException {
+    private static void writeFile(OutputStream out, Map<String, Object> meta, List<Entry> tensors, List<int[]> shapes,
+            WeightSource source) throws IOException {
         Sink s = new Sink(out);
         s.u32(MAGIC);
         s.u32(VERSION);
@@ -190,26 +250,78 @@ public final class GgufWriter {
             s.value(e.getValue());
         }
         long offset = 0;
-        for (Tensor t : tensors) {
+        for (int i = 0; i < tensors.size(); i++) {
+            Entry t = tensors.get(i);
+            int[] shape = shapes.get(i);
             s.string(t.name());
-            int[] shape = t.shape();
             s.u32(shape.length);
             // ggml lists dimensions innermost first.
-            for (int i = shape.length - 1; i >= 0; i--) {
-                s.u64(shape[i]);
+            long n = 1;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                s.u64(shape[d]);
+                n *= shape[d];
             }
-            s.u32(GGML_F32);
+            s.u32(t.type().ggmlType);
             s.u64(offset);
-            offset = align(offset + 4L * t.size());
+            offset = align(offset + t.type().bytes(n));
         }
         s.pad();
-        for (Tensor t : tensors) {
-            ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(t.data());
-            s.bytes(b.array());
+        for (Entry e : tensors) {
+            Tensor t = source.tensor(e.source());
+            float[] data = e.pairHeads() > 0 ? pairRows(t, e.pairHeads()).data() : t.data();
+            s.bytes(encode(data, e.type()));
             s.pad();
         }
         out.flush();
+    }
+
+    /** {@code data} in {@code type}, little-endian. */
+    static byte[] encode(float[] data, Type type) {
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(type.bytes(data.length))).order(ByteOrder.LITTLE_ENDIAN);
+        switch (type) {
+            case F32 -> b.asFloatBuffer().put(data);
+            case F16 -> {
+                for (float v : data) {
+                    b.putShort(Float.floatToFloat16(v));
+                }
+            }
+            case Q8_0 -> {
+                for (int from = 0; from < data.length; from += QK) {
+                    float amax = 0;
+                    for (int j = 0; j < QK; j++) {
+                        amax = Math.max(amax, Math.abs(data[from + j]));
+                    }
+                    float d = amax / 127;
+                    float id = d != 0 ? 1 / d : 0;
+                    b.putShort(Float.floatToFloat16(d));
+                    for (int j = 0; j < QK; j++) {
+                        // Halves round away from zero, as C's roundf.
+                        float v = data[from + j] * id;
+                        b.put((byte) (v < 0 ? -Math.round(-v) : Math.round(v)));
+                    }
+                }
+            }
+            case Q4_0 -> {
+                for (int from = 0; from < data.length; from += QK) {
+                    // The value of largest magnitude, with its sign, maps to -8.
+                    float max = 0;
+                    for (int j = 0; j < QK; j++) {
+                        if (Math.abs(data[from + j]) > Math.abs(max)) {
+                            max = data[from + j];
+                        }
+                    }
+                    float d = max / -8;
+                    float id = d != 0 ? 1 / d : 0;
+                    b.putShort(Float.floatToFloat16(d));
+                    for (int j = 0; j < QK / 2; j++) {
+                        int lo = Math.min(15, (int) (data[from + j] * id + 8.5f));
+                        int hi = Math.min(15, (int) (data[from + QK / 2 + j] * id + 8.5f));
+                        b.put((byte) (lo | hi << 4));
+                    }
+                }
+            }
+        }
+        return b.array();
     }
 
     private static long align(long n) {

@@ -55,6 +55,16 @@ class BenchEngineCommandTest {
     }
 
     @Test
+    void aMissingLlamaCppHarnessOrAnUnknownGgufTypeIsAUsageErrorBeforeAnythingRuns(@TempDir Path dir) {
+        CliRun missing = CliRun.of("bench-engine", "--llama-cpp", dir.resolve("none").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--llama-cpp: no llama.cpp harness in").contains("benchmarks/llama-cpp/setup");
+        CliRun type = CliRun.of("bench-engine", "--llama-cpp", dir.toString(), "--llama-types", "F16,Q5_K");
+        assertThat(type.exitCode()).isEqualTo(2);
+        assertThat(type.err()).contains("--llama-types: 'Q5_K'; expected some of F32, F16, Q8_0, Q4_0");
+    }
+
+    @Test
     void aScheduleSwitchesWhereItsDecodeStepsAverageTheGivenBits() {
         assertThat(Schedule.reaching(4, 3, 3.58, 64).switchPoint()).isEqualTo(37);
         assertThat(Schedule.reaching(3, 2, 2.0, 64).switchPoint()).isZero();

@@ -26,6 +26,55 @@ class GgufWriterTest {
     }
 
     @Test
+    void blockFormatsStoreAnFp16ScaleThenTheCodesAsLlamaCppDequantizesThem() {
+        float[] x = new float[64];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.7) * (i < 32 ? 1f : 0.01f);
+        }
+        x[5] = -2f; // the largest magnitude of block 0, negative
+        ByteBuffer q8 = ByteBuffer.wrap(GgufWriter.encode(x, GgufWriter.Type.Q8_0)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer q4 = ByteBuffer.wrap(GgufWriter.encode(x, GgufWriter.Type.Q4_0)).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(q8.capacity()).isEqualTo(2 * 34);
+        assertThat(q4.capacity()).isEqualTo(2 * 18);
+        for (int block = 0; block < 2; block++) {
+            float d8 = Float.float16ToFloat(q8.getShort(block * 34));
+            float d4 = Float.float16ToFloat(q4.getShort(block * 18));
+            for (int j = 0; j < 32; j++) {
+                float v = x[block * 32 + j];
+                // Q8_0: x = d * q, q in [-127, 127]; Q4_0: x = d * (q - 8), low nibbles the first 16 values.
+                float w8 = d8 * q8.get(block * 34 + 2 + j);
+                int nibble = q4.get(block * 18 + 2 + j % 16) >> (j < 16 ? 0 : 4) & 0xf;
+                float w4 = d4 * (nibble - 8);
+                assertThat(Math.abs(w8 - v)).as("Q8_0 %d", j).isLessThanOrEqualTo(Math.abs(d8) * 0.5f + 1e-3f * Math.abs(d8));
+                // Half a step, or a whole one where the side opposite the largest value is clipped at code 15.
+                assertThat(Math.abs(w4 - v)).as("Q4_0 %d", j).isLessThanOrEqualTo(Math.abs(d4) * 1.001f);
+            }
+        }
+        assertThat(Float.float16ToFloat(q4.getShort(0))).as("-2 maps to code 0: d = max / -8").isEqualTo(0.25f);
+        assertThat(q4.get(2 + 5) & 0xf).isZero();
+        assertThat(GgufWriter.encode(new float[] {1.5f, -2.25f}, GgufWriter.Type.F16)).containsExactly(0x00, 0x3e,
+                0x80, 0xc0);
+    }
+
+    @Test
+    void aSyntheticModelsVocabularyIsPaddedWithUnusedTokensOnlyWhenAsked(@TempDir Path dir) throws IOException {
+        LlamaConfig config = new LlamaConfig(40, 32, 64, 1, 1, 1, 32, 1e-5, 10000.0, false, 1, 2);
+        Path tokenizer = dir.resolve("tokenizer.json");
+        Files.writeString(tokenizer, "{\"added_tokens\":[],\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"<s>\":1,"
+                + "\"</s>\":2},\"merges\":[]}}");
+        GeneratedWeights weights = new GeneratedWeights(config, 0.02, 3L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GgufWriter.write(weights, tokenizer,
+                dir.resolve("strict.gguf"))).hasMessageContaining("has no token with id 3");
+        Path out = dir.resolve("q4.gguf");
+        GgufWriter.write(weights, tokenizer, out, GgufWriter.Type.Q4_0, true);
+        String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("<unused39>").doesNotContain("<unused2>");
+        // Header, then 1 + 9 + 2 tensors; the matrices at 18 bytes per 32 weights, norms at 4 bytes each.
+        long matrices = 40 * 32 * 2 + (4L * 32 * 32 + 3L * 32 * 64);
+        assertThat(Files.size(out)).isGreaterThan(matrices / 32 * 18 + 3 * 32 * 4);
+    }
+
+    @Test
     void theExportHoldsLlamaCppsTensorsAndMetadataAligned(@TempDir Path dir) throws IOException {
         LlamaConfig config = new LlamaConfig(16, 8, 12, 2, 2, 1, 32, 1e-5, 10000.0, true, 1, 2);
         InMemoryWeights weights = TinyLlamaFactory.randomModel(config, 7L);
