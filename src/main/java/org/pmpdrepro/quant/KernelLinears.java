@@ -1,12 +1,13 @@
 package org.pmpdrepro.quant;
 
 import java.io.IOException;
-import java.util.HashMap;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
@@ -33,22 +34,29 @@ public final class KernelLinears implements JavaLlama.Linears {
     private final LlamaConfig config;
     private final QuantizedModel model;
     private final SortedSet<Integer> widths;
-    private final boolean full;
     private final Map<Long, Gemv> matrices;
+    /** Full precision's source, packed when a step first asks for it; empty when full precision is not served. */
+    private final Optional<FullSource> full;
+    private volatile boolean fullPacked;
 
-    private KernelLinears(LlamaConfig config, QuantizedModel model, SortedSet<Integer> widths, boolean full,
-            Map<Long, Gemv> matrices) {
+    /** Where full precision's rows come from, and how they are stored. */
+    private record FullSource(WeightSource weights, DenseGemv.Element element, OffHeap memory) {}
+
+    private KernelLinears(LlamaConfig config, QuantizedModel model, SortedSet<Integer> widths,
+            Map<Long, Gemv> matrices, Optional<FullSource> full) {
         this.config = config;
         this.model = model;
         this.widths = widths;
-        this.full = full;
         this.matrices = matrices;
+        this.full = full;
     }
 
     /**
      * {@code model}'s matrices at {@code widths} (each one of its {@link QuantizedModel#bitWidths()}) and, when
-     * {@code dense} is given, full precision from its weights stored as {@code fullElement}; all in {@code memory}. A
-     * method that keeps no coded form ({@link QuantizedModel#coded}) is refused by name.
+     * {@code dense} is given, full precision from its weights stored as {@code fullElement}, packed when a step first
+     * asks for it (a run that never decodes at full precision holds no dense matrix; {@code dense} must stay open
+     * until then); all in {@code memory}. A method that keeps no coded form ({@link QuantizedModel#coded}) is refused
+     * by name.
      */
     public static KernelLinears of(QuantizedModel model, Set<Integer> widths, Optional<WeightSource> dense,
             DenseGemv.Element fullElement, OffHeap memory) throws IOException {
@@ -58,7 +66,7 @@ public final class KernelLinears implements JavaLlama.Linears {
             throw new IllegalArgumentException("java engine: " + model.method() + " serves " + model.bitWidths()
                     + " bits; asked for " + served);
         }
-        Map<Long, Gemv> matrices = new HashMap<>();
+        Map<Long, Gemv> matrices = new ConcurrentHashMap<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             for (Linear proj : Linear.values()) {
                 PlaneGemv.Planes shared = null;
@@ -84,30 +92,29 @@ public final class KernelLinears implements JavaLlama.Linears {
                 }
             }
         }
-        if (dense.isPresent()) {
-            addFull(matrices, dense.get(), fullElement, memory);
+        return new KernelLinears(config, model, served, matrices,
+                dense.map(d -> new FullSource(d, fullElement, memory)));
+    }
+
+    /** Packs every block matrix of the full-precision source as dense rows, once. */
+    private synchronized void packFull() {
+        if (fullPacked) {
+            return;
         }
-        return new KernelLinears(config, model, served, dense.isPresent(), matrices);
-    }
-
-    /** Full precision only: every block matrix of {@code weights} as dense rows of {@code element}. */
-    public static KernelLinears dense(WeightSource weights, DenseGemv.Element element, OffHeap memory)
-            throws IOException {
-        Map<Long, Gemv> matrices = new HashMap<>();
-        addFull(matrices, weights, element, memory);
-        return new KernelLinears(weights.config(), null, new TreeSet<>(), true, matrices);
-    }
-
-    private static void addFull(Map<Long, Gemv> matrices, WeightSource weights, DenseGemv.Element element,
-            OffHeap memory) throws IOException {
-        LlamaConfig config = weights.config();
-        for (int layer = 0; layer < config.numLayers(); layer++) {
-            for (Linear proj : Linear.values()) {
-                int[] shape = new LinearId(layer, proj).shape(config);
-                matrices.put(key(layer, proj, FULL), DenseGemv.of(weights.tensor(proj.weight(layer)).data(),
-                        shape[0], shape[1], element, memory, proj.weight(layer)));
+        FullSource f = full.orElseThrow();
+        try {
+            for (int layer = 0; layer < config.numLayers(); layer++) {
+                for (Linear proj : Linear.values()) {
+                    int[] shape = new LinearId(layer, proj).shape(config);
+                    matrices.put(key(layer, proj, FULL), DenseGemv.of(f.weights().tensor(proj.weight(layer)).data(),
+                            shape[0], shape[1], f.element(), f.memory(), proj.weight(layer)));
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("java engine: reading the full-precision matrices from "
+                    + f.weights().origin(Linear.Q.weight(0)) + ": " + e.getMessage(), e);
         }
+        fullPacked = true;
     }
 
     /** Whether every code of {@code narrow} is the top bits of the same weight's code in {@code wide}. */
@@ -130,10 +137,13 @@ public final class KernelLinears implements JavaLlama.Linears {
     @Override
     public Gemv linear(int layer, Linear proj, Precision precision) {
         int bits = bitsOf(layer, proj, precision);
+        if (bits == FULL && full.isPresent() && !fullPacked) {
+            packFull();
+        }
         Gemv g = matrices.get(key(layer, proj, bits));
         if (g == null) {
             throw new IllegalArgumentException("java engine: " + proj.weight(layer) + " is not served at " + bits
-                    + " bits (precision " + precision + "); served: " + widths + (full ? " and full" : ""));
+                    + " bits (precision " + precision + "); served: " + widths + (full.isPresent() ? " and full" : ""));
         }
         return g;
     }
@@ -145,9 +155,6 @@ public final class KernelLinears implements JavaLlama.Linears {
         if (precision.uniformBits() > 0) {
             return precision.uniformBits();
         }
-        if (model == null) {
-            throw new IllegalArgumentException("java engine: precision " + precision + " on a full-precision model");
-        }
         BitPolicy policy = model.policy(precision.label()).orElseThrow(() -> new IllegalArgumentException(
                 "java engine: " + model.method() + " has no policy '" + precision.label() + "'"));
         return policy.bitsFor(new LinearId(layer, proj));
@@ -156,13 +163,10 @@ public final class KernelLinears implements JavaLlama.Linears {
     @Override
     public boolean supports(Precision precision) {
         if (precision.isFull()) {
-            return full;
+            return full.isPresent();
         }
         if (precision.uniformBits() > 0) {
             return widths.contains(precision.uniformBits());
-        }
-        if (model == null) {
-            return false;
         }
         Optional<BitPolicy> policy = model.policy(precision.label());
         return policy.isPresent() && policy.get().bits().values().stream().allMatch(widths::contains);
