@@ -78,8 +78,8 @@ public final class QuantizedSession implements AutoCloseable {
             JavaLlama model = new JavaLlama(bundle.config(), JavaLlama.Dense.of(bundle.checkpoint(),
                     DenseGemv.Element.F32, memory), KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
                     DenseGemv.Element.F32, memory), threads);
-            LOG.info("java engine: {} packed at {} bits and full precision in {} s, {} threads", backbone.name(),
-                    q.bitWidths(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+            LOG.info("java engine: {} packed at {} bits in {} s (full precision when a step first asks), {} threads",
+                    backbone.name(), q.bitWidths(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
                     threads.threads());
             TaskRun run = new TaskRun(new JavaDecoder(model), bundle.tokenizer(), 1);
             return new QuantizedSession(bundle, q, new PmpdRunner(run, q, backbone.name(), new TaskScorer(scorer)),

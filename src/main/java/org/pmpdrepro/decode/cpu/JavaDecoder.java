@@ -2,6 +2,7 @@ package org.pmpdrepro.decode.cpu;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.pmpdrepro.decode.DecodeProfile;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.Decoder;
@@ -11,6 +12,8 @@ import org.pmpdrepro.decode.NonFiniteLogitsException;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.decode.ScheduleSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Greedy decoding on the {@link JavaLlama} engine, one prompt at a time (batch 1, as a decode step on a CPU is bound
@@ -24,6 +27,11 @@ import org.pmpdrepro.decode.ScheduleSession;
  * results have the same form: tokens without end-of-sequence, the precision of each pass that produced a token.
  */
 public final class JavaDecoder implements Decoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JavaDecoder.class);
+
+    /** At most one progress line per this many nanoseconds (a batch-1 decode of a large model takes minutes). */
+    private static final long PROGRESS_NANOS = 30_000_000_000L;
 
     private final JavaLlama model;
 
@@ -59,10 +67,19 @@ public final class JavaDecoder implements Decoder {
         DecodeProfile.Builder profile = new DecodeProfile.Builder();
         List<Generation> out = new ArrayList<>();
         long tokens = 0;
+        long started = System.nanoTime();
+        long lastLog = started;
         for (int i = 0; i < prompts.size(); i++) {
             Generation g = generateOne(i, prompts.get(i), maxNewTokens, eosId, session, profile);
             tokens += g.trace().size();
             out.add(g);
+            long now = System.nanoTime();
+            if (now - lastLog > PROGRESS_NANOS || i == prompts.size() - 1) {
+                double elapsed = (now - started) / 1e9;
+                LOG.info(String.format(Locale.ROOT, "java engine: %d/%d prompts, %d tokens, %.0f s elapsed, ETA %.0f s",
+                        i + 1, prompts.size(), tokens, elapsed, elapsed / (i + 1) * (prompts.size() - i - 1)));
+                lastLog = now;
+            }
         }
         DecodeProfile p = profile.build();
         return new DecodeResult(out, "java cpu (" + model.threads() + " threads, batch 1)", tokens,
