@@ -23,6 +23,8 @@ import org.pmpdrepro.model.GeneratedWeights;
 import org.pmpdrepro.model.GgufWriter;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.pmpd.PrecisionPair;
+import org.pmpdrepro.pmpd.ProgressivePlan;
 import org.pmpdrepro.quant.LinearId;
 
 /**
@@ -55,19 +57,7 @@ public final class EngineBenchmark {
         }
 
         PrecisionPlan plan() {
-            Precision hi = Precision.bits(high);
-            Precision lo = Precision.bits(low);
-            return new PrecisionPlan() {
-                @Override
-                public Precision prefill(int prompt) {
-                    return hi;
-                }
-
-                @Override
-                public Precision decode(int prompt, int step) {
-                    return step <= switchPoint ? hi : lo;
-                }
-            };
+            return ProgressivePlan.uniform(new PrecisionPair(Precision.bits(high), Precision.bits(low)), switchPoint);
         }
     }
 
