@@ -25,6 +25,7 @@ import org.pmpdrepro.pmpd.CellWriter;
 import org.pmpdrepro.pmpd.PmpdTable;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
+import org.pmpdrepro.quant.KernelLinears;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.pmpd.Scheduler;
@@ -108,12 +109,9 @@ final class PmpdCommand {
             try {
                 return QuantizedSession.open(model.model, model.deviceChoice(), b, model.batchSize,
                         TaskScorer.Config.defaults().withBertScore(!noBertScore), e);
-            } catch (IllegalArgumentException x) {
-                if (e == DecodeEngine.JAVA && x.getMessage() != null && x.getMessage().startsWith("java engine:")) {
-                    throw new ParameterException(spec.commandLine(), "--engine java with --backbone " + backbone
-                            + ": " + x.getMessage());
-                }
-                throw x;
+            } catch (KernelLinears.Refused x) {
+                throw new ParameterException(spec.commandLine(), "--engine java with --backbone " + backbone + ": "
+                        + x.getMessage());
             }
         }
 

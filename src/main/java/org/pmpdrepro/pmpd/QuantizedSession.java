@@ -69,7 +69,7 @@ public final class QuantizedSession implements AutoCloseable {
         }
         OffHeap memory = new OffHeap();
         RowThreads threads = new RowThreads(Runtime.getRuntime().availableProcessors());
-        AutoCloseable held = () -> {
+        Runnable release = () -> {
             threads.close();
             memory.close();
         };
@@ -79,14 +79,13 @@ public final class QuantizedSession implements AutoCloseable {
                     DenseGemv.Element.F32, memory), KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
                     DenseGemv.Element.F32, memory), threads);
             LOG.info("java engine: {} packed at {} bits in {} s (full precision when a step first asks), {} threads",
-                    backbone.name(), q.bitWidths(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
-                    threads.threads());
+                    backbone.name(), q.bitWidths(),
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), threads.threads());
             TaskRun run = new TaskRun(new JavaDecoder(model), bundle.tokenizer(), 1);
             return new QuantizedSession(bundle, q, new PmpdRunner(run, q, backbone.name(), new TaskScorer(scorer)),
-                    held);
+                    release::run);
         } catch (IOException | RuntimeException e) {
-            threads.close();
-            memory.close();
+            release.run();
             bundle.close();
             throw e;
         }

@@ -39,6 +39,13 @@ public final class KernelLinears implements JavaLlama.Linears {
     private final Optional<FullSource> full;
     private volatile boolean fullPacked;
 
+    /** A model the engine cannot serve (a method without a coded form, or widths the model lacks). */
+    public static final class Refused extends IllegalArgumentException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     /** Where full precision's rows come from, and how they are stored. */
     private record FullSource(WeightSource weights, DenseGemv.Element element, OffHeap memory) {}
 
@@ -63,7 +70,7 @@ public final class KernelLinears implements JavaLlama.Linears {
         LlamaConfig config = model.config();
         SortedSet<Integer> served = new TreeSet<>(widths);
         if (!model.bitWidths().containsAll(served)) {
-            throw new IllegalArgumentException("java engine: " + model.method() + " serves " + model.bitWidths()
+            throw new Refused("java engine: " + model.method() + " serves " + model.bitWidths()
                     + " bits; asked for " + served);
         }
         Map<Long, Gemv> matrices = new ConcurrentHashMap<>();
@@ -74,7 +81,7 @@ public final class KernelLinears implements JavaLlama.Linears {
                 // Widest first, so Any-Precision's narrower widths can read the widest one's planes.
                 for (int bits : served.reversed()) {
                     String what = model.method() + " " + proj.weight(layer) + " at " + bits + " bits";
-                    CodedMatrix coded = model.coded(layer, proj, bits).orElseThrow(() -> new IllegalArgumentException(
+                    CodedMatrix coded = model.coded(layer, proj, bits).orElseThrow(() -> new Refused(
                             "java engine: " + model.method() + " keeps no coded form of its matrices; the packed"
                                     + " kernels serve rtn, gptq and any-precision"));
                     Gemv gemv;
