@@ -24,18 +24,18 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.GreedyDecoder;
 import org.pmpdrepro.decode.IntraOpThreads;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
-import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.GgufWriter;
-import org.pmpdrepro.pmpd.Backbone;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
 import org.pmpdrepro.pmpd.Scheduler;
 import org.pmpdrepro.pmpd.Schedulers;
+import org.pmpdrepro.quant.methods.Backbones;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -189,7 +189,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--schedule: " + e.getMessage());
         }
         try (QuantizedSession session = QuantizedSession.open(model.model, model.deviceChoice(),
-                Backbone.parse(switching[0], model.model, fixtures), model.batchSize,
+                Backbones.named(switching[0]), fixtures, model.batchSize,
                 TaskScorer.Config.defaults().withBertScore(false))) {
             ModelBundle bundle = session.bundle();
             int eos = bundle.tokenizer().eosId();

@@ -37,8 +37,8 @@ final class BenchEngineCommand implements Callable<Integer> {
     static final long SEED = 20261206L;
 
     /**
-     * The static scheduler's average decode bits on the fixture model, the mean over the three tasks of the README's
-     * Table 1 (4>3: 3.78, 3.95, 3.00; 3>2: 2.77, 2.88, 2.89).
+     * The static scheduler's average decode bits on the fixture model, the mean over the three tasks of
+     * {@code docs/results.md}'s Table 1 (4>3: 3.78, 3.95, 3.00; 3>2: 2.77, 2.88, 2.89).
      */
     static final String DEFAULT_SCHEDULES = "4>3@3.58,3>2@2.85";
 
@@ -196,7 +196,7 @@ final class BenchEngineCommand implements Callable<Integer> {
                 promptTokens, newTokens, rounds));
         md.append("- PMPD schedules: the high width up to the switch point s, then the low one; s set so the decode"
                 + " steps average the stated bits (" + schedules + ": the static scheduler's mean on the fixture"
-                + " model, README Table 1).\n\n");
+                + " model, Table 1 of docs/results.md).\n\n");
         md.append("| model | precision | bits | tokens/s | MB/token | GB/s | % of bandwidth | speed-up vs fp16 |"
                 + " ideal (fp16 bytes / bytes) | ms/token: matrices / head / rest | rounds (s) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.pmpdrepro.eval.ModelIdentity;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.quant.bitmixer.BitMixerArtefact;
 import org.pmpdrepro.quant.bitmixer.BitMixerSettings;
 import org.pmpdrepro.quant.bitmixer.BitMixerTrainer;
-import org.pmpdrepro.quant.bitmixer.CalibrationText;
+import org.pmpdrepro.quant.bitmixer.FineTuningText;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +75,7 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
         try (CheckpointDirectory base = CheckpointDirectory.open(model);
                 ProjectTokenizer tokenizer = ProjectTokenizer.load(model)) {
             base.validate();
-            List<int[]> documents = CalibrationText.load(calibration, tokenizer, base.config().maxPositionEmbeddings());
+            List<int[]> documents = FineTuningText.load(calibration, tokenizer, base.config().maxPositionEmbeddings());
             int stop = stopAt == null ? steps : stopAt;
             if (stop < 1 || stop > steps) {
                 throw new IllegalArgumentException("--stop-at " + stop + ": expected a step in 1.." + steps);

@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.haq.AgentConfig;
-import org.pmpdrepro.quant.haq.CalibrationText;
 import org.pmpdrepro.quant.haq.HaqPolicyFile;
 import org.pmpdrepro.quant.haq.HaqSearch;
 import org.pmpdrepro.quant.haq.QuantScheme;
+import org.pmpdrepro.quant.haq.SearchCalibration;
 import org.pmpdrepro.quant.haq.SearchConfig;
 import org.pmpdrepro.quant.haq.SearchLogCsv;
 import org.pmpdrepro.quant.haq.SearchResult;
@@ -118,7 +118,7 @@ public final class HaqSearchCommand implements Callable<Integer> {
         }
         PrintWriter log = spec.commandLine().getOut();
         try (ModelBundle bundle = ModelBundle.open(modelOptions.model, device)) {
-            CalibrationText calibration = CalibrationText.load(calibrationFile, bundle.tokenizer(), sequences,
+            SearchCalibration calibration = SearchCalibration.load(calibrationFile, bundle.tokenizer(), sequences,
                     maxTokens);
             HaqSearch search = new HaqSearch(bundle.checkpoint(), quantScheme, calibration.sequences(),
                     bundle.model().device(), modelOptions.batchSize);

@@ -2,7 +2,7 @@ package org.pmpdrepro.cli;
 
 import java.nio.file.Path;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

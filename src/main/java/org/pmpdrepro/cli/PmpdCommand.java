@@ -14,23 +14,24 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DecodeEngine;
+import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.metrics.MetricResult;
 import org.pmpdrepro.metrics.ScoreFormat;
-import org.pmpdrepro.pmpd.Backbone;
 import org.pmpdrepro.pmpd.CellResult;
 import org.pmpdrepro.pmpd.CellWriter;
 import org.pmpdrepro.pmpd.PmpdTable;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
-import org.pmpdrepro.quant.KernelLinears;
-import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.pmpd.Scheduler;
 import org.pmpdrepro.pmpd.Schedulers;
 import org.pmpdrepro.pmpd.TableRun;
+import org.pmpdrepro.quant.Backbone;
+import org.pmpdrepro.quant.KernelLinears;
+import org.pmpdrepro.quant.methods.Backbones;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,8 +39,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code pmpd pmpd run|table}: progressive mixed-precision decoding of the task fixtures on a quantized back-bone. */
-@Command(name = "pmpd", mixinStandardHelpOptions = true,
+/** {@code pmpd schedule run|table} (alias {@code pmpd pmpd}, the name before): progressive mixed-precision decoding of the task fixtures on a quantized back-bone. */
+@Command(name = "schedule", aliases = "pmpd", mixinStandardHelpOptions = true,
         description = "Progressive mixed-precision decoding: one cell (run), the paper's Table 1 (table), and the"
                 + " schedulers' fitting per back-bone (static-search with the bits-matched baselines,"
                 + " train-learned).",
@@ -96,7 +97,7 @@ final class PmpdCommand {
             }
             Backbone b;
             try {
-                b = Backbone.parse(backbone, model.model, fixtures);
+                b = Backbones.named(backbone);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--backbone " + e.getMessage());
             }
@@ -107,7 +108,7 @@ final class PmpdCommand {
                 throw new ParameterException(spec.commandLine(), "--engine: " + x.getMessage());
             }
             try {
-                return QuantizedSession.open(model.model, model.deviceChoice(), b, model.batchSize,
+                return QuantizedSession.open(model.model, model.deviceChoice(), b, fixtures, model.batchSize,
                         TaskScorer.Config.defaults().withBertScore(!noBertScore), e);
             } catch (KernelLinears.Refused x) {
                 throw new ParameterException(spec.commandLine(), "--engine java with --backbone " + backbone + ": "
@@ -146,7 +147,7 @@ final class PmpdCommand {
         }
     }
 
-    /** The command line as typed after the program name, for provenance: {@code pmpd pmpd run ...}. */
+    /** The command line as typed after the program name, for provenance: {@code pmpd schedule run ...}. */
     static String commandLine(CommandSpec spec) {
         // originalArgs holds the whole command line, the sub-command names included
         return "pmpd " + String.join(" ", spec.commandLine().getParseResult().originalArgs());

@@ -14,7 +14,6 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.eval.Provenance;
-import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.pmpd.BackboneIdentity;
 import org.pmpdrepro.pmpd.BaselineCalibration;
@@ -29,6 +28,7 @@ import org.pmpdrepro.pmpd.Schedulers;
 import org.pmpdrepro.pmpd.StaticSearch;
 import org.pmpdrepro.pmpd.StaticStore;
 import org.pmpdrepro.pmpd.TableRun;
+import org.pmpdrepro.quant.WeightTraffic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +51,7 @@ final class PmpdFitCommands {
         ModelOptions model;
 
         @Option(names = "--backbone", defaultValue = "any-precision",
-                description = "The back-bone fitted on, as pmpd run --backbone (default: ${DEFAULT-VALUE}).")
+                description = "The back-bone fitted on, as pmpd schedule run --backbone (default: ${DEFAULT-VALUE}).")
         String backbone;
 
         @Option(names = "--fixtures", description = "Task fixtures (default: ${DEFAULT-VALUE}).")

@@ -19,18 +19,18 @@ import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.Perplexity;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.ExperimentBackbones;
-import org.pmpdrepro.eval.ModelBundle;
-import org.pmpdrepro.eval.Perplexity;
-import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
+import org.pmpdrepro.quant.WeightTraffic;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
-import org.pmpdrepro.quant.store.Backbones;
+import org.pmpdrepro.quant.methods.Backbones;
+import org.pmpdrepro.quant.store.CacheKey;
 import org.pmpdrepro.quant.store.CalibrationSet;
 import org.pmpdrepro.quant.store.QuantizationStore;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
@@ -119,7 +119,7 @@ public final class QuantTableCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         try (ModelBundle bundle = ModelBundle.open(model.model, choice)) {
-            PerplexityTable table = tabulate(bundle, backbones, new ExperimentBackbones(fixtures, quantFixtures, store),
+            PerplexityTable table = tabulate(bundle, backbones, new Backbones(fixtures, quantFixtures, store),
                     bundle.model().device());
             String md = table.markdown();
             AtomicFiles.writeString(out.resolve(MARKDOWN), md);
@@ -138,10 +138,10 @@ public final class QuantTableCommand implements Callable<Integer> {
 
     private List<String> backbones() {
         List<String> out = new ArrayList<>();
-        for (String m : methods == null ? ExperimentBackbones.NAMES : methods) {
-            if (!ExperimentBackbones.NAMES.contains(m.trim())) {
+        for (String m : methods == null ? Backbones.NAMES : methods) {
+            if (!Backbones.NAMES.contains(m.trim())) {
                 throw usage("--methods: unknown back-bone '" + m.trim() + "'; expected some of "
-                        + ExperimentBackbones.NAMES);
+                        + Backbones.NAMES);
             }
             out.add(m.trim());
         }
@@ -153,7 +153,7 @@ public final class QuantTableCommand implements Callable<Integer> {
         return out;
     }
 
-    private PerplexityTable tabulate(ModelBundle bundle, List<String> backbones, ExperimentBackbones experiments,
+    private PerplexityTable tabulate(ModelBundle bundle, List<String> backbones, Backbones experiments,
             Device device) throws IOException {
         ProjectTokenizer tok = bundle.tokenizer();
         int maxTokens = bundle.config().maxPositionEmbeddings();
@@ -167,12 +167,12 @@ public final class QuantTableCommand implements Callable<Integer> {
         provenance.add(String.format(Locale.ROOT, "test perplexity: %s, %d tokens, SHA-256 %s", test.label(),
                 test.tokens(), test.sha256()));
         provenance.add("perplexity: exp of the mean next-token NLL over every token after the first of each sequence");
-        provenance.add("back-bones as the ablations build them (eval.ExperimentBackbones): artefacts from `"
+        provenance.add("back-bones as the ablations build them (quant.methods.Backbones): artefacts from `"
                 + experiments.quantFixtures() + "`, quantized models cached in `" + experiments.store().root() + "`");
         provenance.add("bytes: quantized block matrices only (codes packed, plus every fp16 side table a step reads:"
                 + " centroids, scales, offsets, group indices; full precision as fp16), accounted by"
                 + " eval.WeightTraffic; effective bits = bytes x 8 / " + matrixParameters(bundle)
-                + " quantized weights; code version " + Backbones.CODE_VERSION);
+                + " quantized weights; code version " + CacheKey.CODE_VERSION);
         if (backbones.contains("any-precision")) {
             FisherSensitivities f = regenerateFisher ? experiments.regenerateFisher(bundle) : experiments.fisher(bundle);
             if (regenerateFisher) {
@@ -291,7 +291,7 @@ public final class QuantTableCommand implements Callable<Integer> {
     /** The back-bone names, for {@code --help}. */
     static final class MethodNames extends ArrayList<String> {
         MethodNames() {
-            super(ExperimentBackbones.NAMES);
+            super(Backbones.NAMES);
         }
     }
 

@@ -8,14 +8,13 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.eval.ExperimentBackbones;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.Quantizer;
 import org.pmpdrepro.quant.gptq.GptqQuantizer;
+import org.pmpdrepro.quant.methods.Backbones;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
-import org.pmpdrepro.quant.store.Backbone;
-import org.pmpdrepro.quant.store.Backbones;
+import org.pmpdrepro.quant.store.CachedQuantizer;
 import org.pmpdrepro.quant.store.QuantizationStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,13 +65,13 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!ExperimentBackbones.NAMES.contains(method)) {
+        if (!Backbones.NAMES.contains(method)) {
             throw new ParameterException(spec.commandLine(), "--method: unknown back-bone '" + method
-                    + "'; expected one of " + ExperimentBackbones.NAMES);
+                    + "'; expected one of " + Backbones.NAMES);
         }
         QuantizationStore store = cache == null ? QuantizationStore.atDefaultLocation()
                 : new QuantizationStore(cache, QuantizationStore.Mode.REBUILD);
-        ExperimentBackbones experiments = new ExperimentBackbones(fixtures, quantFixtures, store);
+        Backbones experiments = new Backbones(fixtures, quantFixtures, store);
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         try (ModelBundle bundle = ModelBundle.open(model.model, model.deviceChoice())) {
@@ -80,14 +79,14 @@ public final class QuantizeCommand implements Callable<Integer> {
             if (bits == null) {
                 q = experiments.build(method, bundle);
             } else {
-                Backbone named = Backbones.named(method);
-                Quantizer narrowed = switch (named.quantizer()) {
+                CachedQuantizer named = Backbones.hasCachedQuantizer(method) ? Backbones.cachedQuantizer(method) : null;
+                Quantizer narrowed = switch (named == null ? null : named.quantizer()) {
                     case GptqQuantizer g -> g.withBitWidths(new TreeSet<>(bits));
                     case RtnQuantizer r -> new RtnQuantizer(new TreeSet<>(bits), r.grouping());
-                    default -> throw new ParameterException(spec.commandLine(), "--bits applies to rtn and gptq;"
-                            + " " + method + " builds the widths it serves in one pass");
+                    case null, default -> throw new ParameterException(spec.commandLine(), "--bits applies to rtn and"
+                            + " gptq; " + method + " builds the widths it serves in one pass");
                 };
-                q = experiments.buildWithCalibration(new Backbone(narrowed, named.uses()), bundle);
+                q = experiments.buildWithCalibration(new CachedQuantizer(narrowed, named.uses(), named.codec()), bundle);
             }
             out.printf(Locale.ROOT, "%s of %s: widths %s, %.1f s (loading the model included); cached in %s%n",
                     method, model.model, q.bitWidths(), (System.nanoTime() - start) / 1e9, store.root());

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.eval.Reproduction;
 import org.pmpdrepro.eval.ResultsWriter;

@@ -2,7 +2,7 @@ package org.pmpdrepro.container;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.TaskOutputs;

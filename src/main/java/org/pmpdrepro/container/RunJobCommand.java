@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.data.InputFormatException;
 import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

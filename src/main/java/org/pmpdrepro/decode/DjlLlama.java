@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,8 +17,8 @@ import java.util.function.Function;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames;
-import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.model.WeightNames.Linear;
+import org.pmpdrepro.model.WeightSource;
 
 /**
  * A Llama model resident on one device: embeddings, norms and output head in full precision, linear layers from a
@@ -34,7 +34,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
     private final NDArray[] postNorms;
     private final NDArray finalNorm;
     private final NDArray lmHeadT;
-    private final Rope rope;
+    private final RopeTables rope;
     private final WeightProvider provider;
     private final Map<FusedKey, Fused> fused = new HashMap<>();
 
@@ -58,7 +58,7 @@ public final class DjlLlama implements LlamaWeights, AutoCloseable {
                 ? weights.apply(WeightNames.EMBED)
                 : weights.apply(WeightNames.LM_HEAD);
         this.lmHeadT = DenseWeightProvider.transposedOnDevice(manager, head);
-        this.rope = new Rope(manager, config);
+        this.rope = new RopeTables(manager, config);
         this.provider = providerFactory.create(manager, config, weights);
     }
 

@@ -49,9 +49,9 @@ public interface LlamaWeights {
         return null;
     }
 
-    /** Rotary cosines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link Rope}). */
+    /** Rotary cosines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link RopeTables}). */
     NDArray ropeCos(long positions);
 
-    /** Rotary sines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link Rope}). */
+    /** Rotary sines {@code [n, headDim/2]} covering at least positions {@code 0..positions-1} ({@link RopeTables}). */
     NDArray ropeSin(long positions);
 }

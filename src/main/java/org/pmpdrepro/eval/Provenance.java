@@ -7,7 +7,9 @@ import java.util.Locale;
 import java.util.Objects;
 import org.pmpdrepro.data.FixtureBuilder;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.model.ModelIdentity;
 
 /**
  * What results were computed from, written beside them.

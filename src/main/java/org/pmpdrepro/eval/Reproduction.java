@@ -8,6 +8,7 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.ModelBundle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,7 @@ import org.pmpdrepro.decode.Decoder;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Generation;
 import org.pmpdrepro.decode.GreedyDecoder;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;

@@ -47,7 +47,7 @@ public final class LearnedStore {
 
     /** The command that trains {@code backbone}'s classifiers. */
     public static String fitCommand(String backbone) {
-        return "pmpd pmpd train-learned --backbone " + backbone;
+        return "pmpd schedule train-learned --backbone " + backbone;
     }
 
     /** Writes the three files of {@code backbone} and {@code pair}; {@code provenance} goes into the card as is. */

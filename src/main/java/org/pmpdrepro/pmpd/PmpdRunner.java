@@ -16,8 +16,8 @@ import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.eval.TaskScores;
-import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.WeightTraffic;
 
 /**
  * Decodes task examples under a scheduler on a quantized model and scores them as the paper does. The

@@ -3,17 +3,18 @@ package org.pmpdrepro.pmpd;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DecodeEngine;
+import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.decode.cpu.JavaDecoder;
 import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
-import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.KernelLinears;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
@@ -38,10 +39,13 @@ public final class QuantizedSession implements AutoCloseable {
         this.engine = engine;
     }
 
-    /** A session decoding on DJL. */
-    public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, int batchSize,
-            TaskScorer.Config scorer) throws IOException {
-        return open(modelDir, device, backbone, batchSize, scorer, DecodeEngine.DJL);
+    /**
+     * A session decoding on DJL: {@code backbone} built from the model in {@code modelDir} and the task fixtures in
+     * {@code fixtures} (calibration text).
+     */
+    public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, Path fixtures,
+            int batchSize, TaskScorer.Config scorer) throws IOException {
+        return open(modelDir, device, backbone, fixtures, batchSize, scorer, DecodeEngine.DJL);
     }
 
     /**
@@ -50,13 +54,13 @@ public final class QuantizedSession implements AutoCloseable {
      * ({@code batchSize} then only names the DJL decoding of other runs) and serves back-bones that keep a coded form
      * (rtn, gptq, any-precision): another one is refused naming them.
      */
-    public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, int batchSize,
-            TaskScorer.Config scorer, DecodeEngine engine) throws IOException {
+    public static QuantizedSession open(Path modelDir, DeviceChoice device, Backbone backbone, Path fixtures,
+            int batchSize, TaskScorer.Config scorer, DecodeEngine engine) throws IOException {
         long start = System.nanoTime();
         QuantizedModel q;
-        try (CheckpointDirectory checkpoint = CheckpointDirectory.open(modelDir)) {
-            checkpoint.validate();
-            q = backbone.quantize(checkpoint);
+        // The back-bone's inputs are keyed on the model directory's identity, so a bundle is opened to build it.
+        try (ModelBundle full = ModelBundle.open(modelDir, DeviceChoice.CPU)) {
+            q = backbone.build(new Backbone.Inputs(full, fixtures));
         }
         LOG.info("{} quantized {} in {} s (widths {})", backbone.name(), modelDir,
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), q.bitWidths());

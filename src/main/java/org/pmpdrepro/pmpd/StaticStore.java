@@ -25,7 +25,7 @@ public final class StaticStore {
 
     /** The command that fits {@code backbone}'s searches. */
     public static String fitCommand(String backbone) {
-        return "pmpd pmpd static-search --backbone " + backbone;
+        return "pmpd schedule static-search --backbone " + backbone;
     }
 
     /** The outcome as JSON (without provenance), the form a rerun is compared with. */

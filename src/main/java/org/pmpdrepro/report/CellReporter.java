@@ -28,7 +28,7 @@ public interface CellReporter {
     void attachScores(SampleScoreTable scores);
 
     /** Attaches an ablation's findings (HTML table and markdown) to the current test: its summary. */
-    void attachFindings(String ablation, List<Finding> findings);
+    void attachFindings(String ablation, List<FindingRow> findings);
 
     /** Attaches one claim instance's interval chart and evidence to the current test (the claim's own test). */
     void attachClaim(ClaimRow claim);
@@ -60,7 +60,7 @@ public interface CellReporter {
             public void attachScores(SampleScoreTable scores) {}
 
             @Override
-            public void attachFindings(String ablation, List<Finding> findings) {}
+            public void attachFindings(String ablation, List<FindingRow> findings) {}
 
             @Override
             public void attachClaim(ClaimRow claim) {}

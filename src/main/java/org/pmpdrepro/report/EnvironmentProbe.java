@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
 import org.pmpdrepro.data.FixtureManifest;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelIdentity;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.ModelIdentity;
 
 /**
- * Collects the {@link RunEnvironment} of this JVM: what a reader needs to tell whether two reports measured the
+ * Collects the {@link ReportEnvironment} of this JVM: what a reader needs to tell whether two reports measured the
  * same thing. A part that cannot be determined is recorded as {@code unavailable (...)} with the reason, so an
  * environment file is always written.
  */
@@ -42,7 +42,7 @@ public final class EnvironmentProbe {
      * @param repository where {@code git rev-parse HEAD} runs
      * @param env the process environment ({@code GITHUB_SHA} wins over git)
      */
-    public static RunEnvironment collect(
+    public static ReportEnvironment collect(
             Path modelDir, Path fixturesDir, DeviceChoice device, Path repository, Map<String, String> env) {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("java.runtime", System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor")
@@ -53,7 +53,7 @@ public final class EnvironmentProbe {
         model(e, modelDir);
         fixtures(e, fixturesDir);
         e.put("commit", commit(repository, env));
-        return new RunEnvironment(e);
+        return new ReportEnvironment(e);
     }
 
     private static void engine(Map<String, String> e, DeviceChoice device) {
@@ -157,7 +157,7 @@ public final class EnvironmentProbe {
     }
 
     /** Writes {@code environment.properties} and {@code executor.json} into {@code resultsDir}, each atomically. */
-    public static void write(Path resultsDir, RunEnvironment environment, ExecutorInfo executor) {
+    public static void write(Path resultsDir, ReportEnvironment environment, ExecutorInfo executor) {
         try {
             Files.createDirectories(resultsDir);
         } catch (IOException failure) {

@@ -13,7 +13,7 @@ public final class FindingsTable {
     private FindingsTable() {}
 
     /** A standalone HTML page; rows that disagree with the paper are marked like failures. */
-    public static String html(String title, List<Finding> findings) {
+    public static String html(String title, List<FindingRow> findings) {
         StringBuilder b = new StringBuilder("<p>Agreement is \"yes\" only for a significant effect in the claimed"
                 + " direction (Holm-adjusted over the ablation's headline findings) or a shown non-inferiority (a"
                 + " pre-registered claim's verdict); otherwise \"inconclusive\". Secondary metrics and BLEU (equal to"
@@ -21,7 +21,7 @@ public final class FindingsTable {
                 + "<tr><th>ablation</th><th>task</th><th>treatment</th><th>control</th><th>metric</th><th>role</th>"
                 + "<th>effect</th><th>95% CI</th><th>MDE (80%)</th><th>p</th><th>p (Holm)</th><th>agrees</th>"
                 + "<th>claim</th></tr>\n");
-        for (Finding f : findings) {
+        for (FindingRow f : findings) {
             b.append("<tr class=\"").append(f.disagrees() ? "fail" : "pass").append("\">")
                     .append(cell(f.ablation())).append(cell(f.task())).append(cell(f.treatment()))
                     .append(cell(f.control())).append(cell(f.metric())).append(cell(f.role()))
@@ -33,11 +33,11 @@ public final class FindingsTable {
         return Html.page(title, b.append("</table>\n").toString());
     }
 
-    /** The same table as GitHub-flavoured markdown, for the README. */
-    public static String markdown(List<Finding> findings) {
+    /** The same table as GitHub-flavoured markdown, for {@code docs/results.md}. */
+    public static String markdown(List<FindingRow> findings) {
         StringBuilder b = new StringBuilder("| ablation | task | treatment | control | metric | role | effect | 95% CI"
                 + " | MDE | p | p (Holm) | agrees | claim |\n|---|---|---|---|---|---|---:|---|---:|---:|---:|---|---|\n");
-        for (Finding f : findings) {
+        for (FindingRow f : findings) {
             b.append("| ").append(Markdown.cell(f.ablation()))
                     .append(" | ").append(Markdown.cell(f.task()))
                     .append(" | ").append(Markdown.cell(f.treatment()))
@@ -56,7 +56,7 @@ public final class FindingsTable {
         return b.toString();
     }
 
-    private static String interval(Finding f) {
+    private static String interval(FindingRow f) {
         return "[" + Html.number(f.ciLower(), DECIMALS) + ", " + Html.number(f.ciUpper(), DECIMALS) + "]";
     }
 

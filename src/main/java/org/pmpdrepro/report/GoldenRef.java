@@ -21,8 +21,16 @@ public record GoldenRef(String file, long line) {
         return file + ":" + line;
     }
 
-    /** {@code base + file + "#L" + line}: with a repository's file-view address as base, a link to the row. */
-    public String url(String base) {
-        return base + file + "#L" + line;
+    /** {@code file#Lline}: the row as a path in a repository's file view. */
+    public String anchor() {
+        return file + "#L" + line;
+    }
+
+    /**
+     * The row's address by an Allure link pattern ({@code allure.link.golden.pattern}), in which {@code {}} stands
+     * for {@link #anchor()}: with a repository's file-view address, a link to the row.
+     */
+    public String url(String pattern) {
+        return pattern.replace("{}", anchor());
     }
 }

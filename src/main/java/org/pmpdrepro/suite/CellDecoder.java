@@ -16,16 +16,17 @@ import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.IntraOpThreads;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
-import org.pmpdrepro.eval.WeightTraffic;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
+import org.pmpdrepro.quant.WeightTraffic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,9 +216,12 @@ public final class CellDecoder implements AutoCloseable {
         LOG.info("{}: decoding {} prompts under {} plan(s) on {}: {}", cell.displayName(), ex.size(), plans.size(),
                 cell.backbone(), plans.stream().map(SchedulerFactory.Scheduled::key).toList());
         long start = System.nanoTime();
-        List<TaskOutputs> outputs = new TaskRun(built.model(), bundle().tokenizer(), batchSize).run(ex,
-                plans.stream().map(SchedulerFactory.Scheduled::plan).toList(),
-                plans.stream().map(SchedulerFactory.Scheduled::key).toList());
+        List<TaskOutputs> outputs = Phases.run(String.format(Locale.ROOT, "decode: %d %s prompts on %s, %d plan(s)"
+                + " sharing prefills (%s)", ex.size(), cell.task().id(), cell.backbone(), plans.size(),
+                String.join(", ", plans.stream().map(p -> p.key().replaceFirst(" \\{.*", "")).toList())),
+                () -> new TaskRun(built.model(), bundle().tokenizer(), batchSize).run(ex,
+                        plans.stream().map(SchedulerFactory.Scheduled::plan).toList(),
+                        plans.stream().map(SchedulerFactory.Scheduled::key).toList()));
         int i = 0;
         for (DecodeKey k : group.keySet()) {
             decodes.put(k, new Decode(outputs.get(i), references(cell.task(), outputs.get(i))));
@@ -232,8 +236,9 @@ public final class CellDecoder implements AutoCloseable {
         if (task != Task.DEBCHAT) {
             return References.dataset(outputs);
         }
-        TaskOutputs full = fullPrecision.computeIfAbsent(task, t -> TaskRun.of(bundle(), settings.batchSize())
-                .run(examples(t)));
+        TaskOutputs full = fullPrecision.computeIfAbsent(task, t -> Phases.run("decode: " + examples(t).size() + " "
+                + t.id() + " prompts at full precision (the references)",
+                () -> TaskRun.of(bundle(), settings.batchSize()).run(examples(t))));
         return References.fullPrecision(full);
     }
 
@@ -253,16 +258,18 @@ public final class CellDecoder implements AutoCloseable {
             return b;
         }
         ModelBundle mb = bundle();
-        long start = System.nanoTime();
-        QuantizedModel q;
-        try {
-            q = backbone.build(new Backbone.Inputs(mb, settings.fixturesDir()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot build back-bone " + name + " from " + mb.directory(), e);
-        }
-        DjlLlama model = DjlLlama.withProvider(mb.config(), DjlLlama.reading(mb.checkpoint()), mb.model().device(),
-                (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
-        b = new Built(q, model, (System.nanoTime() - start) / 1e9);
+        b = Phases.run("build decoder: " + name + " on " + mb.device(), () -> {
+            long start = System.nanoTime();
+            QuantizedModel q;
+            try {
+                q = backbone.build(new Backbone.Inputs(mb, settings.fixturesDir()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot build back-bone " + name + " from " + mb.directory(), e);
+            }
+            DjlLlama model = DjlLlama.withProvider(mb.config(), DjlLlama.reading(mb.checkpoint()),
+                    mb.model().device(), (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
+            return new Built(q, model, (System.nanoTime() - start) / 1e9);
+        });
         LOG.info("back-bone {} built in {} s", name, fmt(b.seconds()));
         backbones.put(name, b);
         return b;
@@ -278,14 +285,17 @@ public final class CellDecoder implements AutoCloseable {
 
     private ModelBundle bundle() {
         if (bundle == null) {
-            try {
-                bundle = ModelBundle.open(settings.modelDir(), settings.device());
-                if (settings.intraOpThreads() > 0) {
-                    IntraOpThreads.set(settings.intraOpThreads());
+            bundle = Phases.run("open model " + settings.modelDir(), () -> {
+                try {
+                    ModelBundle b = ModelBundle.open(settings.modelDir(), settings.device());
+                    if (settings.intraOpThreads() > 0) {
+                        IntraOpThreads.set(settings.intraOpThreads());
+                    }
+                    return b;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open model " + settings.modelDir(), e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open model " + settings.modelDir(), e);
-            }
+            });
         }
         return bundle;
     }

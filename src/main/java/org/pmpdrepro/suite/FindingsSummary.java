@@ -13,9 +13,9 @@ import java.util.Set;
 import org.pmpdrepro.io.AtomicFiles;
 
 /**
- * An ablation's conclusions as the README's markdown tables: the headline difference of every comparison per task
+ * An ablation's conclusions as the markdown tables of {@code docs/results.md}: the headline difference of every comparison per task
  * and pair with its agreement with the paper, and the verdict of every claim instance. Written beside the findings
- * CSV so that the README's tables are copied from a run, not typed.
+ * CSV so that the tables of {@code docs/results.md} are copied from a run, not typed.
  */
 final class FindingsSummary {
 

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.pmpdrepro.decode.PrecisionPlan;
+import org.pmpdrepro.quant.Backbone;
+import org.pmpdrepro.quant.methods.Backbones;
 
 /**
  * The one place that says which back-bones and schedulers the cell decoder can build, in the test JVM and in the
@@ -28,11 +30,11 @@ public final class SuiteRegistry {
     /** Everything wired today. */
     public static SuiteRegistry defaults() {
         return empty()
-                .withBackbone("any-precision", new ExperimentBackbone("any-precision"))
-                .withBackbone("gptq", new ExperimentBackbone("gptq"))
-                .withBackbone("haq", new ExperimentBackbone("haq"))
-                .withBackbone("bit-mixer", new ExperimentBackbone("bit-mixer"))
-                .withBackbone("rtn", new ExperimentBackbone("rtn"))
+                .withBackbone(Backbones.named("any-precision"))
+                .withBackbone(Backbones.named("gptq"))
+                .withBackbone(Backbones.named("haq"))
+                .withBackbone(Backbones.named("bit-mixer"))
+                .withBackbone(Backbones.named("rtn"))
                 .withScheduler("none-high", r -> new SchedulerFactory.Scheduled("fixed " + r.high(),
                         PrecisionPlan.fixed(r.high())))
                 .withScheduler("none-low", r -> new SchedulerFactory.Scheduled("fixed " + r.low(),
@@ -52,10 +54,10 @@ public final class SuiteRegistry {
                 .withScheduler("confidence", new PmpdSchedulerFactory("confidence"));
     }
 
-    /** A registry with {@code backbone} added or replaced. */
-    public SuiteRegistry withBackbone(String name, Backbone backbone) {
+    /** A registry with {@code backbone} added, or replacing the one of its name. */
+    public SuiteRegistry withBackbone(Backbone backbone) {
         Map<String, Backbone> b = new LinkedHashMap<>(backbones);
-        b.put(name, backbone);
+        b.put(backbone.name(), backbone);
         return new SuiteRegistry(b, schedulers);
     }
 

@@ -52,7 +52,7 @@ public final class SuiteSession {
 
     private final Config config;
     private final CellRunner runner;
-    private final CellReporter reporter;
+    private final SuiteListener reporter;
     private final GoldenRecorder recorder;
     private GoldenFile goldens;
     private final ConfigurationSpread spread;
@@ -65,14 +65,14 @@ public final class SuiteSession {
     private final Map<Ablation, List<ClaimResult>> claimResults = new HashMap<>();
     private final Map<Ablation, Conclusions> conclusions = new HashMap<>();
 
-    public SuiteSession(Config config, CellRunner runner, CellReporter reporter) {
+    public SuiteSession(Config config, CellRunner runner, SuiteListener reporter) {
         this(config, runner, reporter, name -> {
             throw new IllegalArgumentException("no runner '" + name + "' is available to this session");
         });
     }
 
     /** @param otherRunners opens another runner by name, for the configuration grid's container variant */
-    public SuiteSession(Config config, CellRunner runner, CellReporter reporter,
+    public SuiteSession(Config config, CellRunner runner, SuiteListener reporter,
             Function<String, CellRunner> otherRunners) {
         this.config = config;
         this.runner = runner;
@@ -109,7 +109,7 @@ public final class SuiteSession {
                     ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
                             ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
                     Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
-            shared = new SuiteSession(config, CellRunners.fromProperties(p), CellReporter.load(),
+            shared = new SuiteSession(config, CellRunners.fromProperties(p), SuiteListener.load(),
                     name -> CellRunners.open(name, SuiteRegistry.defaults(), SuiteSettings.fromProperties(p),
                             ServiceLoader.load(CellRunnerProvider.class)));
         }
@@ -156,19 +156,40 @@ public final class SuiteSession {
      * A cell that cannot run (not wired, decoder failure) propagates its exception after the reporter has seen it.
      */
     public synchronized CellVerdict verify(Cell cell) {
-        CellOutcome outcome = outcome(cell);
-        CellVerdict verdict = config.update()
-                ? new CellVerdict(outcome, CellVerdict.Basis.UPDATED, goldens.find(cell.id()), List.of(), List.of(),
-                        "recorded by update mode")
-                : GoldenCheck.check(outcome, new GoldenCheck.Context(goldens, spread, runner.configuration(),
-                        runner.environment(), runner::score, config.bootstrap(), howToUpdate(cell)));
-        verdicts.put(cell, verdict);
-        reporter.cellChecked(verdict);
-        return verdict;
+        return Phases.listening(reporter, () -> {
+            CellOutcome outcome = outcome(cell);
+            CellVerdict verdict = config.update()
+                    ? new CellVerdict(outcome, CellVerdict.Basis.UPDATED, goldens.find(cell.id()), List.of(),
+                            List.of(), "recorded by update mode")
+                    : Phases.run("compare with golden", () -> GoldenCheck.check(outcome, new GoldenCheck.Context(
+                            goldens, spread, runner.configuration(), runner.environment(), runner::score,
+                            config.bootstrap(), howToUpdate(cell))), SuiteSession::compared);
+            verdicts.put(cell, verdict);
+            reporter.cellChecked(verdict);
+            return verdict;
+        });
+    }
+
+    /** What a comparison with the golden found, as its report step says. */
+    static String compared(CellVerdict v) {
+        return switch (v.basis()) {
+            case REFERENCE -> String.format(Locale.ROOT, "compare with golden on its own configuration: %d of %d"
+                    + " prompts changed, %d of %d quantities equal", v.changed().size(), v.outcome().sampleCount(),
+                    v.checks().size() - v.failures().size(), v.checks().size());
+            case CROSS_CONFIGURATION -> String.format(Locale.ROOT, "compare with golden across configurations (%s):"
+                    + " %d prompts changed, %d of %d quantities within tolerance", v.note(), v.changed().size(),
+                    v.checks().size() - v.failures().size(), v.checks().size());
+            case UPDATED -> "golden update: recorded";
+            case MISSING_GOLDEN, NOT_COMPARABLE -> "compare with golden: " + v.note();
+        };
     }
 
     /** Evaluates the claim instance (its whole selected family at the first call) and holds it to its expected verdict. */
     public synchronized ClaimCheck checkClaim(ClaimInstance instance) {
+        return Phases.listening(reporter, () -> checked(instance));
+    }
+
+    private ClaimCheck checked(ClaimInstance instance) {
         ClaimResult result = claimResults(instance.claim().ablation()).stream()
                 .filter(r -> r.instance().equals(instance)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(instance + " is not selected in this run"));
@@ -190,7 +211,7 @@ public final class SuiteSession {
      * handed to the reporter; comparisons whose cells could not run are listed instead.
      */
     public synchronized Conclusions conclude(Ablation ablation) {
-        Conclusions c = conclusions.computeIfAbsent(ablation, this::concluded);
+        Conclusions c = Phases.listening(reporter, () -> conclusions.computeIfAbsent(ablation, this::concluded));
         reporter.ablationFindings(ablation, c.findings(), c.claims());
         return c;
     }

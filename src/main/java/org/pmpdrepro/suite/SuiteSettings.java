@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Properties;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.decode.Rope;
+import org.pmpdrepro.decode.RopeTables;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames;
@@ -26,12 +26,12 @@ final class TrainableLlama implements LlamaWeights, AdamW.Parameters, AutoClosea
     private final NDManager manager;
     /** Parameters by Hugging Face name, in a fixed order (the optimizer and checkpoints rely on it). */
     private final Map<String, NDArray> params = new LinkedHashMap<>();
-    private final Rope rope;
+    private final RopeTables rope;
 
     private TrainableLlama(LlamaConfig config, NDManager manager) {
         this.config = config;
         this.manager = manager;
-        this.rope = new Rope(manager, config);
+        this.rope = new RopeTables(manager, config);
     }
 
     /**

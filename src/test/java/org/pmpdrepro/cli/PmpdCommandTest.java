@@ -29,8 +29,17 @@ class PmpdCommandTest {
     }
 
     @Test
+    void theSubCommandReadsScheduleAndTheNameCommittedFitsRecordStillRuns() {
+        Outcome help = run("--help");
+        assertThat(help.out()).contains("  schedule, pmpd ");
+        Outcome old = run("pmpd", "run", "--help");
+        assertThat(old.code()).as(old.err()).isZero();
+        assertThat(old.out()).contains("Usage: pmpd schedule run ");
+    }
+
+    @Test
     void runDecodesATaskWithASchedulerAndWritesOutputsWithTraces(@TempDir Path dir) throws Exception {
-        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+        Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
                 "--pair", "4>3", "--scheduler", "phase-aware-only", "--no-bertscore", "--out", dir.toString());
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("average bits 3.0000").contains("rougeL").contains("tokens/s");
@@ -43,7 +52,7 @@ class PmpdCommandTest {
     @Test
     void theJavaEngineRunsACellToTheSameTokensAndTracesAsDjl(@TempDir Path dir) throws Exception {
         for (String engine : new String[] {"djl", "java"}) {
-            Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "any-precision", "--task", "debchat",
+            Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "any-precision", "--task", "debchat",
                     "--limit", "3", "--pair", "4>3", "--scheduler", "static", "--no-bertscore", "--engine", engine,
                     "--out", dir.resolve(engine).toString());
             assertThat(o.code()).as(o.err()).isZero();
@@ -67,11 +76,11 @@ class PmpdCommandTest {
 
     @Test
     void theJavaEngineRefusesABackboneWithoutACodedFormNamingTheOnesItServes() {
-        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "bit-mixer", "--task", "debsum", "--limit",
+        Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "bit-mixer", "--task", "debsum", "--limit",
                 "1", "--pair", "3>2", "--scheduler", "none-high", "--no-bertscore", "--engine", "java");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("--engine java with --backbone bit-mixer").contains("rtn, gptq and any-precision");
-        Outcome unknown = run("pmpd", "run", "--task", "debsum", "--pair", "3>2", "--scheduler", "none-high",
+        Outcome unknown = run("schedule", "run", "--task", "debsum", "--pair", "3>2", "--scheduler", "none-high",
                 "--engine", "onnx");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("--engine: engine 'onnx'; expected one of [djl, java]");
@@ -79,7 +88,7 @@ class PmpdCommandTest {
 
     @Test
     void tableWritesThePapersLayoutAsMarkdownAndCsv(@TempDir Path dir) throws Exception {
-        Outcome o = run("pmpd", "table", "--device", "cpu", "--backbone", "rtn", "--limit", "2", "--pairs", "3>2",
+        Outcome o = run("schedule", "table", "--device", "cpu", "--backbone", "rtn", "--limit", "2", "--pairs", "3>2",
                 "--tasks", "debsum,debtrans", "--schedulers", "none-high,phase-aware-only,none-matched,confidence",
                 "--match", "phase-aware-only", "--no-bertscore", "--out", dir.toString());
         assertThat(o.code()).as(o.err()).isZero();
@@ -92,32 +101,32 @@ class PmpdCommandTest {
     @Test
     void aMalformedFixtureLineIsAOneLineErrorNamingFileAndLine(@TempDir Path dir) throws Exception {
         Path broken = BrokenFixtures.write(dir);
-        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+        Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
                 "--pair", "4>3", "--scheduler", "none-high", "--no-bertscore", "--fixtures", dir.toString());
         assertThat(o.code()).isEqualTo(1);
-        assertThat(o.err().strip()).startsWith("pmpd pmpd run: error: " + broken + ":2: not a JSON object")
+        assertThat(o.err().strip()).startsWith("pmpd schedule run: error: " + broken + ":2: not a JSON object")
                 .doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test
     void aMalformedPairIsAUsageErrorNamingIt() {
-        Outcome o = run("pmpd", "run", "--task", "debsum", "--pair", "4-3", "--scheduler", "static");
+        Outcome o = run("schedule", "run", "--task", "debsum", "--pair", "4-3", "--scheduler", "static");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("'4-3'").contains("HIGH>LOW");
     }
 
     @Test
     void aScheduleNotFittedOnTheBackboneIsAnErrorNamingTheCommandThatFitsIt() {
-        Outcome o = run("pmpd", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
+        Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
                 "--pair", "4>3", "--scheduler", "static", "--no-bertscore");
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err()).contains("no static search fitted on back-bone rtn")
-                .contains("pmpd pmpd static-search --backbone rtn");
+                .contains("pmpd schedule static-search --backbone rtn");
     }
 
     @Test
     void anUnknownSchedulerIsAUsageErrorListingTheKnownOnes() {
-        Outcome o = run("pmpd", "run", "--task", "debsum", "--scheduler", "oracle");
+        Outcome o = run("schedule", "run", "--task", "debsum", "--scheduler", "oracle");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("'oracle'").contains("none-matched");
     }

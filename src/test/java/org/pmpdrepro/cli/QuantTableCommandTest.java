@@ -153,9 +153,9 @@ class QuantTableCommandTest {
     /** Bit-Mixer's rows are its policies at Any-Precision's bytes, labelled with their average bits. */
     private static String bitMixerRow(String policy) throws IOException {
         LlamaConfig config = LlamaConfig.read(Path.of("fixtures", "model", "config.json"));
-        try (org.pmpdrepro.eval.ModelBundle bundle = org.pmpdrepro.eval.ModelBundle.open(Path.of("fixtures", "model"),
+        try (org.pmpdrepro.decode.ModelBundle bundle = org.pmpdrepro.decode.ModelBundle.open(Path.of("fixtures", "model"),
                 org.pmpdrepro.decode.DeviceChoice.CPU)) {
-            var model = new org.pmpdrepro.eval.ExperimentBackbones(Path.of("fixtures", "tasks"),
+            var model = new org.pmpdrepro.quant.methods.Backbones(Path.of("fixtures", "tasks"),
                     Path.of("fixtures", "quant"), org.pmpdrepro.quant.store.QuantizationStore.atDefaultLocation())
                     .build("bit-mixer", bundle);
             return String.format(Locale.ROOT, "bit-mixer,%s (%.3f bits)", policy,

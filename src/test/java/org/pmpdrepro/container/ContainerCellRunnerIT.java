@@ -15,7 +15,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 
 /**
  * The container runner against a real Docker engine (run after {@code package}, by Failsafe). Without an engine

@@ -17,7 +17,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.suite.CellDecoder;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellRunner;
@@ -21,6 +21,7 @@ import org.pmpdrepro.suite.CellRunners;
 import org.pmpdrepro.suite.CellScoring;
 import org.pmpdrepro.suite.DecodeConfiguration;
 import org.pmpdrepro.suite.JobCells;
+import org.pmpdrepro.suite.Phases;
 import org.pmpdrepro.suite.RunEnvironment;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSettings;
@@ -225,7 +226,7 @@ public final class SuiteContainerAdapter implements CellRunner {
                 .withDevice(settings.device()).withBatchSize(batchSize).withIntraOpThreads(threads);
         List<CellRun> done;
         try {
-            done = jobs.run(spec, work.resolve(jobId));
+            done = job(jobId, spec, batch.size());
         } catch (ContainerJobException e) {
             throw failed(batch, results, new ContainerRunException(e.getMessage(), e));
         } catch (IOException e) {
@@ -247,6 +248,34 @@ public final class SuiteContainerAdapter implements CellRunner {
             results.runs().put(batch.get(i), r);
         }
         return results.runs().get(cell);
+    }
+
+    /** A checked exception of a job, carried through the report phase that waits for it. */
+    private static final class JobFailure extends RuntimeException {
+        JobFailure(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** Runs the job as one report phase of the test that waits for it (its steps show the container's time). */
+    private List<CellRun> job(String jobId, JobSpec spec, int cells) throws ContainerJobException, IOException,
+            InterruptedException {
+        try {
+            return Phases.run("decode in a container: job " + jobId + ", " + cells + " cell(s)", () -> {
+                try {
+                    return jobs.run(spec, work.resolve(jobId));
+                } catch (ContainerJobException | IOException | InterruptedException e) {
+                    throw new JobFailure(e);
+                }
+            });
+        } catch (JobFailure f) {
+            switch (f.getCause()) {
+                case ContainerJobException c -> throw c;
+                case InterruptedException i -> throw i;
+                case IOException i -> throw i;
+                default -> throw f;
+            }
+        }
     }
 
     private static RuntimeException failed(List<Cell> cells, Results results, RuntimeException e) {

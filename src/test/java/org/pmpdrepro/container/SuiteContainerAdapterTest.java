@@ -22,7 +22,6 @@ import org.pmpdrepro.report.FailureCategory;
 import org.pmpdrepro.suite.Ablation;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
-import org.pmpdrepro.suite.CellReporter;
 import org.pmpdrepro.suite.CellRunner;
 import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
@@ -34,6 +33,7 @@ import org.pmpdrepro.suite.Grid;
 import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.NotImplementedException;
 import org.pmpdrepro.suite.RunEnvironment;
+import org.pmpdrepro.suite.SuiteListener;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
 import org.pmpdrepro.suite.SuiteSettings;
@@ -180,7 +180,7 @@ class SuiteContainerAdapterTest {
         Path goldens = GoldenFile.empty(work.resolve("goldens.csv")).write().file();
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
                 CellSelection.all(), goldens, false, work.resolve("findings"), PairedBootstrap.Config.defaults(),
-                List.of(), ConfigurationGrid.none(), false), runner, CellReporter.NONE);
+                List.of(), ConfigurationGrid.none(), false), runner, SuiteListener.NONE);
         assertThatThrownBy(() -> session.verify(HIGH))
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).contains(FailureCategory.INFRASTRUCTURE))
                 .hasMessageContaining(ContainerJobException.PREFIX).hasMessageContaining("exit code 1")

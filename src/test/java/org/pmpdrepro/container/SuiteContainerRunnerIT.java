@@ -15,14 +15,14 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.metrics.PairedBootstrap;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.report.FailureCategory;
 import org.pmpdrepro.suite.Ablation;
 import org.pmpdrepro.suite.Cell;
 import org.pmpdrepro.suite.CellOutcome;
-import org.pmpdrepro.suite.CellReporter;
 import org.pmpdrepro.suite.CellRunner;
 import org.pmpdrepro.suite.CellRunnerProvider;
 import org.pmpdrepro.suite.CellRunners;
@@ -31,6 +31,7 @@ import org.pmpdrepro.suite.ConfigurationGrid;
 import org.pmpdrepro.suite.FixtureCellRunner;
 import org.pmpdrepro.suite.GoldenFile;
 import org.pmpdrepro.suite.Grid;
+import org.pmpdrepro.suite.SuiteListener;
 import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSession;
 import org.pmpdrepro.suite.SuiteSettings;
@@ -109,15 +110,15 @@ class SuiteContainerRunnerIT {
     @Test
     void aCellTheImageCannotRunFailsInTheSuiteAsAnInfrastructureErrorWithExitCodeAndLogTail(@TempDir Path dir)
             throws Exception {
-        SuiteRegistry newer = SuiteRegistry.defaults().withBackbone("awq", inputs -> {
+        SuiteRegistry newer = SuiteRegistry.defaults().withBackbone(Backbone.of("awq", inputs -> {
             throw new UnsupportedOperationException("decoded in the container only");
-        });
+        }));
         Cell awq = new Cell(Ablation.REPLACE_PTQ_METHOD, Task.DEBSUM, "awq", new BitWidthPair(4, 3), "static");
         CellRunner runner = new SuiteContainerAdapter.Provider().open(newer, SETTINGS);
         Path goldens = GoldenFile.empty(dir.resolve("goldens.csv")).write().file();
         SuiteSession session = new SuiteSession(new SuiteSession.Config(Grid.read(Grid.DEFAULT_FILE),
                 CellSelection.all(), goldens, false, dir.resolve("findings"), PairedBootstrap.Config.defaults(),
-                List.of(), ConfigurationGrid.none(), false), runner, CellReporter.NONE);
+                List.of(), ConfigurationGrid.none(), false), runner, SuiteListener.NONE);
 
         assertThatThrownBy(() -> session.verify(awq))
                 .satisfies(e -> assertThat(FailureCategory.of(e.getMessage())).contains(FailureCategory.INFRASTRUCTURE))

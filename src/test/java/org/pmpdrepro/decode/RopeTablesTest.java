@@ -41,9 +41,9 @@ class RopeTablesTest {
     void growingKeepsValues() {
         LlamaConfig config = withPositions(4096);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Rope rope = new Rope(manager, config);
+            RopeTables rope = new RopeTables(manager, config);
             float[] shortCos = rope.cos(10).toFloatArray();
-            assertThat(rope.positions()).isEqualTo(Rope.INITIAL_POSITIONS);
+            assertThat(rope.positions()).isEqualTo(RopeTables.INITIAL_POSITIONS);
             float[] longCos = rope.cos(1000).toFloatArray();
             float[] longSin = rope.sin(1000).toFloatArray();
             assertThat(rope.positions()).isEqualTo(1000);

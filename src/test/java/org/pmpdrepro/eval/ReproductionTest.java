@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.ModelBundle;
 
 /** The whole pipeline on a random model and a few examples per task. */
 class ReproductionTest {

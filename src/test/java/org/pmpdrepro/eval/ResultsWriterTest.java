@@ -15,6 +15,7 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.model.ModelIdentity;
 
 /** Result directories: parseable JSONL and JSON with scores, signatures and provenance, and a summary table. */
 class ResultsWriterTest {

@@ -17,6 +17,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.decode.ModelBundle;
 
 /** Decoding task examples with a random model of the fixture tokenizer's vocabulary. */
 class TaskRunTest {

@@ -9,9 +9,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.Perplexity;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
+import org.pmpdrepro.quant.methods.Backbones;
 
 /**
  * Quality is monotone in bits for the uniform-width back-bones exactly as the ablations build them on the fixture
@@ -24,13 +27,13 @@ class UniformBackboneQualityTest {
     private static final int SEQUENCES = 16;
 
     static ModelBundle bundle;
-    static ExperimentBackbones experiments;
+    static Backbones experiments;
     static List<int[]> calibration;
 
     @BeforeAll
     static void open() throws Exception {
         bundle = ModelBundle.open(ModelBundle.DEFAULT_DIR, DeviceChoice.CPU);
-        experiments = ExperimentBackbones.defaults();
+        experiments = Backbones.defaults();
         calibration = experiments.calibration(bundle).sequences().subList(0, SEQUENCES);
     }
 

@@ -18,7 +18,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskScorer;
 
 /** The random and confidence baselines fitted to the static scheduler's calibration bits. */
@@ -125,7 +125,8 @@ class BaselineCalibrationTest {
 
     @BeforeAll
     static void open() throws Exception {
-        session = QuantizedSession.open(ModelBundle.DEFAULT_DIR, DeviceChoice.parse("cpu"), Backbone.rtn(), 32,
+        session = QuantizedSession.open(ModelBundle.DEFAULT_DIR, DeviceChoice.parse("cpu"), TinyBackbone.rtnOfAnyModel(),
+                TaskFixtures.DEFAULT_DIR, 32,
                 TaskScorer.Config.defaults().withBertScore(false));
     }
 

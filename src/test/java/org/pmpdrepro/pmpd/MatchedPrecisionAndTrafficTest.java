@@ -11,7 +11,6 @@ import java.util.SortedSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
@@ -19,6 +18,7 @@ import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.MemoryFootprint;
 import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.WeightTraffic;
 
 /** none-matched's choice of precision, and the weight bytes a decode step reads. */
 class MatchedPrecisionAndTrafficTest {

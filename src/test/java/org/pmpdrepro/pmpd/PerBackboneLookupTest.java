@@ -42,10 +42,10 @@ class PerBackboneLookupTest {
         reuse(f, "any-precision", "gptq");
         assertThatThrownBy(() -> StaticStore.chosen(dir, "gptq", Task.DEBSUM, PAIR))
                 .hasMessageContaining("was fitted on back-bone 'any-precision', not 'gptq'")
-                .hasMessageContaining("pmpd pmpd static-search --backbone gptq");
+                .hasMessageContaining("pmpd schedule static-search --backbone gptq");
         assertThatThrownBy(() -> StaticStore.chosen(dir, "haq", Task.DEBSUM, PAIR))
                 .hasMessageContaining("no static search fitted on back-bone haq")
-                .hasMessageContaining("pmpd pmpd static-search --backbone haq --tasks debsum --pairs 4>3")
+                .hasMessageContaining("pmpd schedule static-search --backbone haq --tasks debsum --pairs 4>3")
                 .hasMessageContaining(FittedFiles.FIT_SCRIPT);
         assertThatThrownBy(() -> StaticStore.chosen(dir, "any-precision", Task.DEBSUM, PrecisionPair.parse("3>2")))
                 .hasMessageContaining("no static search");
@@ -68,7 +68,7 @@ class PerBackboneLookupTest {
         reuse(LearnedStore.weights(dir, "any-precision", PAIR), "any-precision", "bit-mixer");
         assertThatThrownBy(() -> LearnedStore.load(dir, "bit-mixer", PAIR))
                 .hasMessageContaining("was fitted on back-bone 'any-precision', not 'bit-mixer'")
-                .hasMessageContaining("pmpd pmpd train-learned --backbone bit-mixer");
+                .hasMessageContaining("pmpd schedule train-learned --backbone bit-mixer");
         assertThatThrownBy(() -> Schedulers.create("learned", Schedulers.Target.of(Task.DEBSUM, PAIR, "bit-mixer",
                 null, Double.NaN), sources(dir))).hasMessageContaining("not 'bit-mixer'");
         assertThatThrownBy(() -> Schedulers.create("random-label-prior", Schedulers.Target.of(Task.DEBSUM, PAIR,

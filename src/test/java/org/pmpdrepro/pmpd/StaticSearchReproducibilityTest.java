@@ -14,7 +14,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
 
@@ -29,7 +29,8 @@ class StaticSearchReproducibilityTest {
 
     @BeforeAll
     static void open() throws Exception {
-        session = QuantizedSession.open(ModelBundle.DEFAULT_DIR, DeviceChoice.parse("cpu"), Backbone.rtn(), 4,
+        session = QuantizedSession.open(ModelBundle.DEFAULT_DIR, DeviceChoice.parse("cpu"), TinyBackbone.rtnOfAnyModel(),
+                TaskFixtures.DEFAULT_DIR, 4,
                 TaskScorer.Config.defaults().withBertScore(false));
         calibration = TaskFixtures.load(TaskFixtures.DEFAULT_DIR, Task.DEBCHAT, Split.CALIBRATION).subList(0, 4);
     }

@@ -12,6 +12,7 @@ import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
@@ -24,6 +25,15 @@ final class TinyBackbone {
     static final PrecisionPair PAIR = PrecisionPair.parse("4>2");
 
     private TinyBackbone() {}
+
+    /**
+     * Per-row round-to-nearest at 2, 3 and 4 bits of whichever model a session opens, quantized directly (not
+     * through the store): fast, for sessions on the fixture model.
+     */
+    static Backbone rtnOfAnyModel() {
+        return Backbone.of("rtn", inputs -> RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(inputs.bundle().checkpoint(),
+                QuantizationInputs.none()));
+    }
 
     static Map<String, Tensor> weights() {
         return TinyLlamaFactory.randomWeights(CONFIG, 11L);

@@ -25,6 +25,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Generation;
 import org.pmpdrepro.decode.GreedyDecoder;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.decode.OracleAgreement;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
@@ -33,14 +34,13 @@ import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
-import org.pmpdrepro.eval.ExperimentBackbones;
-import org.pmpdrepro.eval.ModelBundle;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.ProgressivePlan;
+import org.pmpdrepro.quant.methods.Backbones;
 
 /**
  * The packed Java engine ({@code --engine java}) against the DJL decoder on the committed fixture model: the same
@@ -75,7 +75,7 @@ class JavaEngineConformanceTest {
         bundle = ModelBundle.open(ModelBundle.DEFAULT_DIR, DeviceChoice.CPU);
         memory = new OffHeap();
         threads = new RowThreads(2);
-        ExperimentBackbones backbones = ExperimentBackbones.defaults();
+        Backbones backbones = Backbones.defaults();
         JavaLlama.Dense dense = JavaLlama.Dense.of(bundle.checkpoint(), DenseGemv.Element.F32, memory);
         for (String method : METHODS) {
             QuantizedModel q = backbones.build(method, bundle);

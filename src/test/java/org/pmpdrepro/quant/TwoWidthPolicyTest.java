@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.WeightTraffic;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;

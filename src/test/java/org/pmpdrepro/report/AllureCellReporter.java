@@ -7,6 +7,7 @@ import io.qameta.allure.model.Link;
 import io.qameta.allure.model.Parameter;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.StepResult;
+import io.qameta.allure.util.PropertiesUtils;
 import io.qameta.allure.util.ResultsUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The {@link CellReporter} that writes into the Allure result of the test now running: parameters and labels,
@@ -24,27 +26,33 @@ import java.util.concurrent.Callable;
  */
 public final class AllureCellReporter implements CellReporter {
 
-    /**
-     * Prefix of a golden row's link. The default climbs from {@code target/site/allure-maven-plugin/} to the
-     * repository root, which works for a report opened from disk; CI sets the repository's file-view address.
-     */
-    public static final String GOLDEN_URL_BASE_PROPERTY = "pmpd.golden.url.base";
-
-    private static final String DEFAULT_GOLDEN_URL_BASE = "../../../";
+    /** Links to golden rows are of this Allure link type: their pattern is {@code allure.link.golden.pattern}. */
+    public static final String GOLDEN_LINK_TYPE = "golden";
     private static final int SAMPLE_LIMIT_DEFAULT = 5;
 
     private final AllureLifecycle lifecycle;
-    private final String goldenUrlBase;
+    private final String goldenLinkPattern;
 
-    public AllureCellReporter(AllureLifecycle lifecycle, String goldenUrlBase) {
+    /**
+     * @param goldenLinkPattern a golden row's address, {@code {}} standing for the row's {@link GoldenRef#anchor()}
+     */
+    public AllureCellReporter(AllureLifecycle lifecycle, String goldenLinkPattern) {
         this.lifecycle = lifecycle;
-        this.goldenUrlBase = goldenUrlBase;
+        this.goldenLinkPattern = goldenLinkPattern;
     }
 
-    /** The reporter of the running test, with the golden link base from {@value #GOLDEN_URL_BASE_PROPERTY}. */
+    /**
+     * The reporter of the running test, with the golden rows' link pattern of Allure's own configuration
+     * ({@code allure.link.golden.pattern} in {@code allure.properties}, or a system property, which wins).
+     */
     public static AllureCellReporter current() {
-        return new AllureCellReporter(Allure.getLifecycle(),
-                System.getProperty(GOLDEN_URL_BASE_PROPERTY, DEFAULT_GOLDEN_URL_BASE));
+        return new AllureCellReporter(Allure.getLifecycle(), PropertiesUtils.loadAllureProperties().getProperty(
+                ResultsUtils.getLinkTypePatternPropertyName(GOLDEN_LINK_TYPE), "{}"));
+    }
+
+    /** The pattern golden rows' links are made with. */
+    String goldenLinkPattern() {
+        return goldenLinkPattern;
     }
 
     /** How many samples {@link #attachSamples} shows when the suite has no preference. */
@@ -66,11 +74,20 @@ public final class AllureCellReporter implements CellReporter {
 
     @Override
     public <T> T step(String name, Callable<T> body) throws Exception {
+        return step(name, body, value -> name);
+    }
+
+    /**
+     * Runs {@code body} inside a step opened now and closed when it returns (so the step lasts as long as the work),
+     * named {@code name} while it runs and {@code named} of its value once it has returned.
+     */
+    public <T> T step(String name, Callable<T> body, Function<? super T, String> named) throws Exception {
         String uuid = UUID.randomUUID().toString();
         lifecycle.startStep(uuid, new StepResult().setName(name));
         try {
             T value = body.call();
-            lifecycle.updateStep(uuid, s -> s.setStatus(Status.PASSED));
+            String finalName = named.apply(value);
+            lifecycle.updateStep(uuid, s -> s.setName(finalName).setStatus(Status.PASSED));
             return value;
         } catch (Throwable failure) {
             lifecycle.updateStep(uuid, s -> s
@@ -89,7 +106,8 @@ public final class AllureCellReporter implements CellReporter {
         outcomes.stream().filter(o -> o.goldenRow() != null).forEach(o -> rows.add(o.goldenRow()));
         if (!rows.isEmpty()) {
             lifecycle.updateTestCase(result -> rows.forEach(row -> result.getLinks().add(
-                    new Link().setName("golden " + row.label()).setType("golden").setUrl(row.url(goldenUrlBase)))));
+                    new Link().setName("golden " + row.label()).setType(GOLDEN_LINK_TYPE)
+                            .setUrl(row.url(goldenLinkPattern)))));
         }
     }
 
@@ -115,7 +133,7 @@ public final class AllureCellReporter implements CellReporter {
     }
 
     @Override
-    public void attachFindings(String ablation, List<Finding> findings) {
+    public void attachFindings(String ablation, List<FindingRow> findings) {
         attach("findings " + ablation, "text/html", "html", FindingsTable.html("Findings of " + ablation, findings));
         attach("findings " + ablation + " (markdown)", "text/markdown", "md", FindingsTable.markdown(findings));
     }

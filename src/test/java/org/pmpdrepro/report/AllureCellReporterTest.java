@@ -24,13 +24,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junitpioneer.jupiter.SetSystemProperty;
 
 /** The reporter against a lifecycle of its own, so the test's own Allure result is left alone. */
 class AllureCellReporterTest {
 
     private final InMemoryWriter writer = new InMemoryWriter();
     private final AllureLifecycle lifecycle = new AllureLifecycle(writer);
-    private final AllureCellReporter reporter = new AllureCellReporter(lifecycle, "https://repo.example/blob/abc/");
+    private final AllureCellReporter reporter = new AllureCellReporter(lifecycle, "https://repo.example/blob/abc/{}");
     private String uuid;
 
     @BeforeEach
@@ -72,6 +73,35 @@ class AllureCellReporterTest {
     }
 
     @Test
+    void aStepIsOpenExactlyWhileItsWorkRunsAndTakesTheNameItsValueGivesIt() throws Exception {
+        long before = System.currentTimeMillis();
+        String verdict = reporter.step("compare with golden", () -> {
+            Thread.sleep(120);
+            return "2 of 8 prompts changed";
+        }, v -> "compare with golden: " + v);
+        long after = System.currentTimeMillis();
+        TestResult result = finish();
+
+        StepResult step = result.getSteps().get(0);
+        assertThat(verdict).isEqualTo("2 of 8 prompts changed");
+        assertThat(step.getName()).isEqualTo("compare with golden: 2 of 8 prompts changed");
+        assertThat(step.getStart()).isBetween(before, after);
+        assertThat(step.getStop() - step.getStart()).as("the step's duration in ms").isBetween(115L, after - before);
+    }
+
+    @Test
+    void goldenRowsAreLinkedByThePatternInAllurePropertiesClimbingToTheRepositoryRoot() {
+        assertThat(AllureCellReporter.current().goldenLinkPattern()).isEqualTo("../../../{}");
+    }
+
+    @Test
+    @SetSystemProperty(key = "allure.link.golden.pattern", value = "https://ci.example/o/r/blob/f00d/{}")
+    void aSystemPropertyGivesGoldenLinksAnotherPatternAsCiDoes() {
+        assertThat(new GoldenRef("golden/golden-a1.csv", 12).url(AllureCellReporter.current().goldenLinkPattern()))
+                .isEqualTo("https://ci.example/o/r/blob/f00d/golden/golden-a1.csv#L12");
+    }
+
+    @Test
     void attachmentsInsideAStepBelongToThatStep() throws Exception {
         reporter.step("score", () -> {
             reporter.attachScores(SampleScoreTable.of(List.of("s1"), Map.of("bleu", List.of(1.5))));
@@ -91,7 +121,7 @@ class AllureCellReporterTest {
         reporter.attachSamples(List.of(new SampleText("1", "p", "o", "r")), 5);
         reporter.attachTraces("traces", List.of(new PrecisionTrace("1", List.of(4.0, 3.0))));
         reporter.attachScores(SampleScoreTable.of(List.of("1"), Map.of("rougeL", List.of(0.3))));
-        reporter.attachFindings("A2", List.of(new Finding("A2", "debsum", "Any-Precision", "GPTQ", "rougeL",
+        reporter.attachFindings("A2", List.of(new FindingRow("A2", "debsum", "Any-Precision", "GPTQ", "rougeL",
                 "headline", 0.01, -0.01, 0.03, 0.02, 0.4, 1.0, "n/a", "")));
         ClaimRow claim = new ClaimRow("claim a2-static-not-worse-than-gptq · debsum · 4>3", "s",
                 "any-precision − gptq", "rougeL", "non-inferior", 0.01, -0.01, 0.03, -0.005, "−0.25 × gap 0.02",

@@ -34,7 +34,7 @@ public final class AllureEnvironmentListener implements TestExecutionListener {
     }
 
     /** What the report records of a run configured by {@code properties}. */
-    static RunEnvironment environment(Properties properties, Map<String, String> env) {
+    static ReportEnvironment environment(Properties properties, Map<String, String> env) {
         SuiteSettings settings = SuiteSettings.fromProperties(properties);
         return EnvironmentProbe.collect(settings.modelDir(), settings.fixturesDir(), settings.device(), Path.of(""),
                 env);

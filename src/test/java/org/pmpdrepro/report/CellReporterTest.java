@@ -37,7 +37,7 @@ class CellReporterTest {
     void aGoldenReferenceLinksToItsLine() {
         GoldenRef row = new GoldenRef("golden/ablation1.csv", 3);
         assertThat(row.label()).isEqualTo("golden/ablation1.csv:3");
-        assertThat(row.url("https://host/blob/c0ffee/")).isEqualTo("https://host/blob/c0ffee/golden/ablation1.csv#L3");
+        assertThat(row.url("https://host/blob/c0ffee/{}")).isEqualTo("https://host/blob/c0ffee/golden/ablation1.csv#L3");
         assertThatThrownBy(() -> new GoldenRef("golden/a.csv", 0)).hasMessageContaining("line 0");
     }
 }

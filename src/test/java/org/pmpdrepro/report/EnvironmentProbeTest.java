@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 
 class EnvironmentProbeTest {
 
     @Test
     void environmentFileNamesJdkEngineDeviceModelFixturesAndCommit(@TempDir Path results) throws Exception {
-        RunEnvironment env = EnvironmentProbe.collect(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR,
+        ReportEnvironment env = EnvironmentProbe.collect(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR,
                 DeviceChoice.CPU, Path.of(""), Map.of());
         EnvironmentProbe.write(results, env, ExecutorInfo.fromEnvironment(Map.of()));
 
@@ -49,7 +49,7 @@ class EnvironmentProbeTest {
 
     @Test
     void aMissingModelOrFixtureDirectoryIsRecordedAsUnavailableNotThrown(@TempDir Path empty) {
-        RunEnvironment env = EnvironmentProbe.collect(empty.resolve("model"), empty.resolve("tasks"),
+        ReportEnvironment env = EnvironmentProbe.collect(empty.resolve("model"), empty.resolve("tasks"),
                 DeviceChoice.CPU, empty, Map.of());
         assertThat(env.entries().get("model.sha256")).startsWith("unavailable (");
         assertThat(env.entries().get("fixtures.manifest.sha256")).startsWith("unavailable (");
@@ -63,11 +63,11 @@ class EnvironmentProbeTest {
         p.setProperty("pmpd.model.dir", other.resolve("model").toString());
         p.setProperty("pmpd.fixtures.dir", other.resolve("tasks").toString());
         p.setProperty("pmpd.device", "cpu");
-        RunEnvironment env = AllureEnvironmentListener.environment(p, Map.of());
+        ReportEnvironment env = AllureEnvironmentListener.environment(p, Map.of());
         assertThat(env.entries().get("model.dir")).isEqualTo(other.resolve("model").toString());
         assertThat(env.entries().get("model.sha256")).startsWith("unavailable (");
         assertThat(env.entries().get("fixtures.manifest.sha256")).startsWith("unavailable (");
-        RunEnvironment defaults = AllureEnvironmentListener.environment(new Properties(), Map.of());
+        ReportEnvironment defaults = AllureEnvironmentListener.environment(new Properties(), Map.of());
         assertThat(defaults.entries().get("model.dir")).isEqualTo(ModelBundle.DEFAULT_DIR.toString());
         assertThat(defaults.entries().get("model.sha256")).matches("[0-9a-f]{64}");
     }
@@ -82,12 +82,12 @@ class EnvironmentProbeTest {
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("key with=sep:colon", " leading blank, a=b: c # d ! e \\ f");
         entries.put("model", "Llama · fixture ∑ \t\n");
-        String text = new RunEnvironment(entries).toProperties();
+        String text = new ReportEnvironment(entries).toProperties();
 
         Properties p = new Properties();
         p.load(new StringReader(text));
         assertThat(p).containsExactlyInAnyOrderEntriesOf(entries);
-        assertThat(text).isEqualTo(new RunEnvironment(entries).toProperties()).doesNotContain("·");
+        assertThat(text).isEqualTo(new ReportEnvironment(entries).toProperties()).doesNotContain("·");
     }
 
     @Test
@@ -95,7 +95,7 @@ class EnvironmentProbeTest {
         Map<String, String> env = Map.of("GITHUB_ACTIONS", "true", "GITHUB_SERVER_URL", "https://github.example",
                 "GITHUB_REPOSITORY", "org/pmpd-repro", "GITHUB_RUN_ID", "991", "GITHUB_RUN_NUMBER", "17",
                 "GITHUB_WORKFLOW", "reproduce", "PMPD_REPORT_URL", "https://org.github.example/pmpd-repro/");
-        EnvironmentProbe.write(results, new RunEnvironment(Map.of("k", "v")), ExecutorInfo.fromEnvironment(env));
+        EnvironmentProbe.write(results, new ReportEnvironment(Map.of("k", "v")), ExecutorInfo.fromEnvironment(env));
 
         JsonNode json = new ObjectMapper().readTree(results.resolve("executor.json").toFile());
         assertThat(json.get("type").asText()).isEqualTo("github");

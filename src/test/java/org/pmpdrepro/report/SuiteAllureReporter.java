@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pmpdrepro.decode.Precision;
@@ -27,7 +29,7 @@ import org.pmpdrepro.suite.PromptDiff;
  * traces as a chart and the per-sample scores; each claim instance its interval chart and evidence; each ablation
  * its findings and claims page.
  */
-public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReporter {
+public final class SuiteAllureReporter implements org.pmpdrepro.suite.SuiteListener {
 
     /** Policy names carry their budget ({@code haq-4}, {@code bit-mixer-3.5}); the chart plots that. */
     private static final Pattern TRAILING_BITS = Pattern.compile(".*?(\\d+(?:\\.\\d+)?)(?:bit)?$");
@@ -39,15 +41,13 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
         Cell cell = outcome.cell();
         allure.parameters(new CellParameters(cell.ablation().id(), cell.task().id(), cell.backbone(),
                 cell.pair().toString(), cell.scheduler()));
-        // The runner has finished by now (decodes are shared across cells), so the steps record its measured phases.
+        // The phases that ran for this cell are steps already, opened and closed around the work (phase()). Work an
+        // earlier cell's test did and this cell reuses gets one instant step saying so.
         CellOutcome.Timings t = outcome.timings();
-        recorded(allure, String.format(Locale.ROOT, "build decoder: %s on %s (%.1f s%s)", cell.backbone(),
-                outcome.device(), t.buildSeconds(), t.buildSeconds() == 0 ? ", built by an earlier cell" : ""));
-        recorded(allure, String.format(Locale.ROOT, "decode: %d prompts, %s (%.1f s%s)", outcome.sampleCount(),
-                outcome.plan(), t.decodeSeconds(), t.decodeShared() ? ", shared with an earlier cell" : ""));
-        recorded(allure, String.format(Locale.ROOT, "score: %d metrics against the %s (%.1f s)",
-                outcome.metrics().size(), outcome.referencesLabel(), t.scoreSeconds()));
-        recorded(allure, compareStep(verdict));
+        if (t.decodeShared()) {
+            reused(allure, String.format(Locale.ROOT, "decode reused: %d prompts under %s, decoded in an earlier"
+                    + " cell's test (same task, back-bone and plan)", outcome.sampleCount(), outcome.plan()));
+        }
         List<MetricOutcome> rows = new ArrayList<>();
         GoldenRef ref = verdict.golden().map(g -> new GoldenRef(g.file().toString(), g.line() > 0 ? g.line() : 1))
                 .orElse(null);
@@ -95,19 +95,6 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
         allure.attachScores(SampleScoreTable.of(ids, scores));
     }
 
-    private static String compareStep(CellVerdict v) {
-        return switch (v.basis()) {
-            case REFERENCE -> String.format(Locale.ROOT, "compare with golden on its own configuration: %d of %d prompts"
-                    + " changed, %d of %d quantities equal", v.changed().size(), v.outcome().sampleCount(),
-                    v.checks().size() - v.failures().size(), v.checks().size());
-            case CROSS_CONFIGURATION -> String.format(Locale.ROOT, "compare with golden across configurations (%s):"
-                    + " %d prompts changed, %d of %d quantities within tolerance", v.note(), v.changed().size(),
-                    v.checks().size() - v.failures().size(), v.checks().size());
-            case UPDATED -> "golden update: recorded";
-            case MISSING_GOLDEN, NOT_COMPARABLE -> "compare with golden: " + v.note();
-        };
-    }
-
     @Override
     public void claimChecked(ClaimCheck check) {
         AllureCellReporter.current().attachClaim(row(check.result(),
@@ -117,11 +104,11 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
     @Override
     public void ablationFindings(Ablation ablation, List<org.pmpdrepro.suite.Finding> findings,
             List<ClaimResult> claims) {
-        List<Finding> rows = new ArrayList<>();
+        List<FindingRow> rows = new ArrayList<>();
         for (org.pmpdrepro.suite.Finding f : findings) {
             Cell base = f.comparison().baseline();
             Cell sys = f.comparison().system();
-            rows.add(new Finding(ablation.id(), base.task().id() + " " + base.pair(),
+            rows.add(new FindingRow(ablation.id(), base.task().id() + " " + base.pair(),
                     sys.backbone() + " · " + sys.scheduler(), base.backbone() + " · " + base.scheduler(), f.metric(),
                     f.role().id(), f.difference(), f.ciLower(), f.ciUpper(), f.minimumDetectableEffect(), f.pValue(),
                     f.pHolm(), f.agrees(), f.claimVerdict()));
@@ -145,11 +132,24 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.CellReport
                 r.verdict().id(), expected, r.evidence() + "; " + r.reason());
     }
 
-    private static void recorded(AllureCellReporter allure, String step) {
+    /** An instant step: work this test did not do because an earlier one had done it. */
+    private static void reused(AllureCellReporter allure, String step) {
         try {
             allure.step(step, () -> null);
         } catch (Exception e) {
             throw new IllegalStateException("could not record report step '" + step + "'", e);
+        }
+    }
+
+    /** A phase of the suite's work as a step of the running test, open exactly while the work runs. */
+    @Override
+    public <T> T phase(String name, Supplier<T> body, Function<? super T, String> named) {
+        try {
+            return AllureCellReporter.current().step(name, body::get, named);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("report step '" + name + "': " + e, e);
         }
     }
 

@@ -56,7 +56,7 @@ class TablesTest {
 
     @Test
     void findingsTableListsEffectIntervalPValuesAndAgreementInHtmlAndMarkdown() {
-        List<Finding> findings = List.of(finding(0.02, 0.01, 0.03, "yes"), finding(-0.02, -0.03, -0.01, "no"));
+        List<FindingRow> findings = List.of(finding(0.02, 0.01, 0.03, "yes"), finding(-0.02, -0.03, -0.01, "no"));
         assertThat(FindingsTable.markdown(findings)).contains(
                 "| a1 | debsum 4>3 | PMPD <static> | none-high | rougeL | headline | 0.0200 | [0.0100, 0.0300] | 0.0140"
                         + " | 0.0010 | 0.0200 | yes | a1-static-keeps-high: supported |",
@@ -116,8 +116,8 @@ class TablesTest {
                 verdict, expected, "Holm-adjusted p = 0.01");
     }
 
-    private static Finding finding(double effect, double lo, double hi, String agreement) {
-        return new Finding("a1", "debsum 4>3", "PMPD <static>", "none-high", "rougeL", "headline", effect, lo, hi,
+    private static FindingRow finding(double effect, double lo, double hi, String agreement) {
+        return new FindingRow("a1", "debsum 4>3", "PMPD <static>", "none-high", "rougeL", "headline", effect, lo, hi,
                 0.014, 0.001, 0.02, agreement, "a1-static-keeps-high: supported");
     }
 }

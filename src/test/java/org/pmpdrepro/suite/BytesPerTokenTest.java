@@ -11,6 +11,7 @@ import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.TinyLlamaFactory;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
@@ -18,9 +19,9 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
 class BytesPerTokenTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 32, 64, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);
-    static final Backbone DEFAULT = in -> {
+    static final Backbone DEFAULT = Backbone.of("default", in -> {
         throw new UnsupportedOperationException("not built in this test");
-    };
+    });
 
     static QuantizedModel rtn() throws Exception {
         return RtnQuantizer.perRow(Set.of(3, 4)).quantize(new InMemoryWeights(CONFIG,

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.SampleOutput;
-import org.pmpdrepro.data.TaskFixtures;
 
 /**
  * Cells of one task, back-bone and pair decoded together (sharing their prefills) give exactly the outputs each

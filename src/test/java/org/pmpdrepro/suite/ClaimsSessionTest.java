@@ -50,7 +50,7 @@ class ClaimsSessionTest {
         }
         return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), goldens, update,
                 dir.resolve("findings"), SuiteSessionTest.BOOTSTRAP, ClaimsFile.read(ClaimsFile.DEFAULT_FILE),
-                ConfigurationGrid.none(), false), runner, CellReporter.NONE);
+                ConfigurationGrid.none(), false), runner, SuiteListener.NONE);
     }
 
     /** Runs both ablations as their test classes do; returns every claim check. */

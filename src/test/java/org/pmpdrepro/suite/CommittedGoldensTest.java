@@ -10,9 +10,9 @@ import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.eval.ModelBundle;
-import org.pmpdrepro.eval.ModelIdentity;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.Provenance;
+import org.pmpdrepro.model.ModelIdentity;
 
 /**
  * The committed goldens, checked without decoding anything: they belong to this grid, model and fixtures, every

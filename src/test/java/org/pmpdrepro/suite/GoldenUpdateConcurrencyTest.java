@@ -29,7 +29,7 @@ class GoldenUpdateConcurrencyTest {
         return new SuiteSession(new SuiteSession.Config(SuiteSessionTest.grid(), only, dir.resolve("goldens.csv"), true,
                 dir.resolve("findings-" + schedulers.hashCode()), new PairedBootstrap.Config(200, 7L),
                 ClaimsFile.read(ClaimsFile.DEFAULT_FILE), ConfigurationGrid.parse("threads:2").withDecodesPerTask(0), false),
-                SuiteSessionTest.runner(0), CellReporter.NONE);
+                SuiteSessionTest.runner(0), SuiteListener.NONE);
     }
 
     @Test

@@ -66,7 +66,7 @@ class SuiteSessionTest {
             }
         }
         return new SuiteSession(config(goldens, update, dir.resolve("findings"), configurations, record), runner,
-                CellReporter.NONE);
+                SuiteListener.NONE);
     }
 
     static FakeCellRunner runner(double variantShift) {
@@ -245,7 +245,7 @@ class SuiteSessionTest {
     void aGoldenPathThatDoesNotExistFailsTheCheckingSessionNamingThePath() {
         SuiteSession.Config c = config(dir.resolve("goldns.csv"), false, dir.resolve("findings"),
                 ConfigurationGrid.none(), false);
-        assertThatThrownBy(() -> new SuiteSession(c, runner(0), CellReporter.NONE))
+        assertThatThrownBy(() -> new SuiteSession(c, runner(0), SuiteListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(dir.resolve("goldns.csv").toString())
                 .hasMessageContaining("does not exist");
     }
@@ -275,7 +275,7 @@ class SuiteSessionTest {
         p.setProperty("pmpd.scheduler", "matched-static");
         SuiteSession s = new SuiteSession(new SuiteSession.Config(grid(), CellSelection.fromProperties(p),
                 dir.resolve("goldens.csv"), true, dir.resolve("findings"), BOOTSTRAP, List.of(),
-                ConfigurationGrid.none(), false), runner(0), CellReporter.NONE);
+                ConfigurationGrid.none(), false), runner(0), SuiteListener.NONE);
         assertThatThrownBy(() -> s.cells(A1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pmpd.scheduler=matched-static").hasMessageContaining("matches no cell of a1")
                 .hasMessageContaining("pmpd.task=debsum").hasMessageContaining("pmpd.backbone=any-precision")
@@ -327,7 +327,7 @@ class SuiteSessionTest {
             }
         };
         return new SuiteSession(config(dir.resolve("goldens.csv"), true, dir.resolve("findings"),
-                ConfigurationGrid.none(), false), failing, CellReporter.NONE);
+                ConfigurationGrid.none(), false), failing, SuiteListener.NONE);
     }
 
     @Test

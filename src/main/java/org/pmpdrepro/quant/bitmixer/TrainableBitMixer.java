@@ -15,7 +15,7 @@ import java.util.SortedSet;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.decode.Rope;
+import org.pmpdrepro.decode.RopeTables;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames;
@@ -37,7 +37,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
     private final NDArray embedding;
     private final NDArray finalNorm;
     private final NDArray lmHeadTransposed;
-    private final Rope rope;
+    private final RopeTables rope;
     /** Trainable arrays by {@link BitMixerWeights} name, in its fixed order (optimizer and checkpoints rely on it). */
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private Map<LinearId, Integer> assignment;
@@ -54,7 +54,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         this.lmHeadTransposed = config.tieWordEmbeddings()
                 ? embedding.transpose()
                 : create(base.tensor(WeightNames.LM_HEAD).transposed());
-        this.rope = new Rope(manager, config);
+        this.rope = new RopeTables(manager, config);
         for (Map.Entry<String, Tensor> e : start.tensors().entrySet()) {
             put(e.getKey(), held(e.getKey(), e.getValue()));
         }

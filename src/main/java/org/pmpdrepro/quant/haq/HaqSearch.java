@@ -11,8 +11,8 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.Perplexity;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.Perplexity;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightSource;
@@ -175,7 +175,7 @@ public final class HaqSearch {
     }
 
     private String calibrationKey() {
-        return CalibrationText.sha256(calibration);
+        return SearchCalibration.sha256(calibration);
     }
 
     private static String progressLine(SearchConfig search, SearchState state, long started, int resumedAt) {

@@ -25,6 +25,9 @@ public record CacheKey(String method, SortedMap<String, String> parameters, Stri
     /** Stands for an input the method does not use. */
     public static final String NONE = "none";
 
+    /** Version of the quantization code, part of every cache key: raise it when a quantizer's output changes. */
+    public static final String CODE_VERSION = "1";
+
     public CacheKey {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(modelSha256, "modelSha256");

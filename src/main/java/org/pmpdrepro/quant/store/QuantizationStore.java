@@ -98,12 +98,15 @@ public final class QuantizationStore {
     }
 
     /**
-     * The model of {@code key} for {@code config}: decoded from a valid entry, or built by {@code builder} and
-     * stored. The builder must produce a model of {@code key}'s method.
+     * The model of {@code key} for {@code config}: decoded from a valid entry by {@code codec}, or built by
+     * {@code builder} and stored. The codec and the builder's model must be of {@code key}'s method.
      */
-    public QuantizedModel getOrBuild(CacheKey key, LlamaConfig config, Builder builder) throws IOException {
+    public QuantizedModel getOrBuild(CacheKey key, QuantizationCodec codec, LlamaConfig config, Builder builder)
+            throws IOException {
+        if (!codec.method().equals(key.method())) {
+            throw new IllegalArgumentException("a " + codec.method() + " codec for the key of " + key.method());
+        }
         removeStaleScratch();
-        QuantizationCodec codec = QuantizationCodecs.forMethod(key.method());
         synchronized (locks.computeIfAbsent(key.directoryName(), k -> new Object())) {
             Path dir = entry(key);
             boolean replace = false;

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
+import org.pmpdrepro.decode.Perplexity;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.eval.ModelIdentity;
-import org.pmpdrepro.eval.Perplexity;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.model.CheckpointDirectory;
+import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
@@ -45,7 +45,7 @@ class CommittedBitMixerTest {
                 .sha256();
         weights = BitMixerArtefact.read(ARTEFACT, checkpoint.config(), modelSha);
         try (ProjectTokenizer tokenizer = ProjectTokenizer.load(MODEL)) {
-            sequences = CalibrationText.load(CALIBRATION, tokenizer, checkpoint.config().maxPositionEmbeddings())
+            sequences = FineTuningText.load(CALIBRATION, tokenizer, checkpoint.config().maxPositionEmbeddings())
                     .subList(0, DOCUMENTS);
         }
     }

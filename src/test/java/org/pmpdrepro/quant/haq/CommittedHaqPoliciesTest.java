@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.eval.ModelBundle;
+import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.BitPolicy;
@@ -83,7 +83,7 @@ class CommittedHaqPoliciesTest {
 
     @Test
     void calibrationPerplexityRisesAsTheBudgetFallsAndMatchesTheRecord() throws Exception {
-        CalibrationText calibration = CalibrationText.load(Path.of(file.calibration().get("file")),
+        SearchCalibration calibration = SearchCalibration.load(Path.of(file.calibration().get("file")),
                 bundle.tokenizer(), Integer.parseInt(file.calibration().get("sequences")),
                 Integer.parseInt(file.calibration().get("maxTokens")));
         assertThat(calibration.tokensSha256()).isEqualTo(file.calibration().get("tokensSha256"));

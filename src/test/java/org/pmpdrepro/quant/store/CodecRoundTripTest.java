@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -21,6 +21,7 @@ import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.SensitivitySource;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
+import org.pmpdrepro.quant.methods.QuantizationCodecs;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 class CodecRoundTripTest {

@@ -29,10 +29,14 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.anyprec.AnyPrecisionCodec;
+import org.pmpdrepro.quant.rtn.RtnCodec;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 import org.pmpdrepro.quant.store.QuantizationStore.Mode;
 
 class QuantizationStoreTest {
+
+    static final QuantizationCodec RTN = new RtnCodec();
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();
     static final InMemoryWeights MODEL = TinyLlamaFactory.randomModel(CONFIG, 3L);
@@ -63,16 +67,16 @@ class QuantizationStoreTest {
     }
 
     QuantizedModel fill(QuantizationStore store) throws IOException {
-        return store.getOrBuild(KEY, CONFIG, new CountingBuilder(MODEL));
+        return store.getOrBuild(KEY, RTN, CONFIG, new CountingBuilder(MODEL));
     }
 
     @Test
     void aSecondRequestWithTheSameInputsReusesTheEntryWithoutBuilding() throws IOException {
         QuantizationStore store = new QuantizationStore(root, Mode.STRICT);
         CountingBuilder builder = new CountingBuilder(MODEL);
-        QuantizedModel first = store.getOrBuild(KEY, CONFIG, builder);
-        QuantizedModel second = store.getOrBuild(KEY, CONFIG, builder);
-        QuantizedModel fromAnotherStore = new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, CONFIG, builder);
+        QuantizedModel first = store.getOrBuild(KEY, RTN, CONFIG, builder);
+        QuantizedModel second = store.getOrBuild(KEY, RTN, CONFIG, builder);
+        QuantizedModel fromAnotherStore = new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, CONFIG, builder);
         assertThat(builder.calls).hasValue(1);
         CodecRoundTripTest.assertSame(first, second);
         CodecRoundTripTest.assertSame(first, fromAnotherStore);
@@ -138,13 +142,13 @@ class QuantizationStoreTest {
         fill(new QuantizationStore(root, Mode.STRICT));
         Path dir = root.resolve(KEY.directoryName());
         damage.apply(dir);
-        assertThatThrownBy(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, config, builder))
+        assertThatThrownBy(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, config, builder))
                 .isInstanceOf(CorruptArtefactException.class).hasMessageContaining(dir.toString())
                 .hasMessageContainingAll(problem);
         assertThat(builder.calls).as("strict mode builds nothing").hasValue(0);
-        QuantizedModel rebuilt = new QuantizationStore(root, Mode.REBUILD).getOrBuild(KEY, config, builder);
+        QuantizedModel rebuilt = new QuantizationStore(root, Mode.REBUILD).getOrBuild(KEY, RTN, config, builder);
         assertThat(builder.calls).as("rebuilt once").hasValue(1);
-        QuantizedModel reread = new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, config, builder);
+        QuantizedModel reread = new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, config, builder);
         assertThat(builder.calls).as("the rebuilt entry is valid").hasValue(1);
         CodecRoundTripTest.assertSame(rebuilt, reread);
         try (Stream<Path> files = Files.list(root)) {
@@ -182,7 +186,7 @@ class QuantizationStoreTest {
     @Test
     void anEntryFromAnotherModelIsRebuiltOrRejected() throws IOException {
         CacheKey other = key("model-9");
-        new QuantizationStore(root, Mode.STRICT).getOrBuild(other, CONFIG, new CountingBuilder(MODEL));
+        new QuantizationStore(root, Mode.STRICT).getOrBuild(other, RTN, CONFIG, new CountingBuilder(MODEL));
         assertRebuiltOrRejected(dir -> {
             Path theirs = root.resolve(other.directoryName());
             for (String f : new String[] {"manifest.json", "model.safetensors"}) {
@@ -230,15 +234,15 @@ class QuantizationStoreTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             // Two stores on one directory behave as two processes: no shared lock, only the atomic rename.
-            Future<QuantizedModel> a = pool.submit(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, CONFIG, builder));
-            Future<QuantizedModel> b = pool.submit(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, CONFIG, builder));
+            Future<QuantizedModel> a = pool.submit(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, CONFIG, builder));
+            Future<QuantizedModel> b = pool.submit(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, CONFIG, builder));
             CodecRoundTripTest.assertSame(a.get(), b.get());
         } finally {
             pool.shutdown();
         }
         assertThat(calls).hasValue(2);
         CountingBuilder later = new CountingBuilder(MODEL);
-        new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, CONFIG, later);
+        new QuantizationStore(root, Mode.STRICT).getOrBuild(KEY, RTN, CONFIG, later);
         assertThat(later.calls).hasValue(0);
         try (Stream<Path> files = Files.list(root)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(KEY.directoryName());
@@ -248,7 +252,7 @@ class QuantizationStoreTest {
     @Test
     void theBuilderMustMakeTheKeysMethodForTheConfiguration() {
         CacheKey ap = CacheKey.of("any-precision", Map.of(), "model-3", "none", "none", "1");
-        assertThatThrownBy(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(ap, CONFIG, new CountingBuilder(MODEL)))
+        assertThatThrownBy(() -> new QuantizationStore(root, Mode.STRICT).getOrBuild(ap, new AnyPrecisionCodec(), CONFIG, new CountingBuilder(MODEL)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("made a rtn model");
     }
 

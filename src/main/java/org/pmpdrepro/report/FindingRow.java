@@ -13,11 +13,11 @@ package org.pmpdrepro.report;
  * @param role {@code headline}, {@code secondary}, {@code duplicate of sacrebleu/100} or {@code exact}
  * @param claim the pre-registered claim that decided the agreement, with its verdict; empty when none
  */
-public record Finding(String ablation, String task, String treatment, String control, String metric, String role,
+public record FindingRow(String ablation, String task, String treatment, String control, String metric, String role,
         double effect, double ciLower, double ciUpper, double mde, double pValue, double pHolm, String agreement,
         String claim) {
 
-    public Finding {
+    public FindingRow {
         if (!(ciLower <= effect && effect <= ciUpper) && !Double.isNaN(effect)) {
             throw new IllegalArgumentException("finding " + ablation + " " + task + " " + treatment + " vs " + control
                     + " on " + metric + ": effect " + effect + " lies outside its interval [" + ciLower + ", "

@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,6 @@ import ai.djl.Device;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.pmpdrepro.decode.DjlLlama;
-import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.model.Tensor;

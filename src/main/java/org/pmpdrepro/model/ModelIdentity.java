@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.model;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.decode;
 
 import ai.djl.Device;
 import java.io.IOException;
@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.pmpdrepro.decode.DenseWeightProvider;
-import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

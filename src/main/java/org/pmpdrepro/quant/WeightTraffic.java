@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.quant;
 
 import java.util.HashMap;
 import java.util.List;
@@ -6,9 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.quant.BitPolicy;
-import org.pmpdrepro.quant.PolicyFootprint;
-import org.pmpdrepro.quant.QuantizedModel;
 
 /**
  * The one memory accounting of a back-bone at the precisions a schedule uses, shared by the suite, {@code pmpd}

@@ -17,11 +17,11 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  * Calibration text as token sequences: each {@code {"text": ...}} line of a JSONL file becomes
  * {@code <bos> tokens <eos>}, cut to at most {@code maxTokens}.
  */
-public final class CalibrationText {
+public final class FineTuningText {
 
     private static final ObjectMapper JSON = Json.mapper();
 
-    private CalibrationText() {}
+    private FineTuningText() {}
 
     public static List<int[]> load(Path jsonl, ProjectTokenizer tokenizer, int maxTokens) throws IOException {
         if (maxTokens < 2) {

@@ -16,14 +16,16 @@ import org.pmpdrepro.quant.Quantizer;
 import org.pmpdrepro.quant.SensitivitySource;
 
 /**
- * A quantization method as the experiments run it: a configured {@link Quantizer} and the inputs it uses. Its models
- * are built through a {@link QuantizationStore}, keyed on the quantizer's settings and on exactly the inputs it uses.
+ * A configured {@link Quantizer}, the inputs it uses and the codec that stores its models. Its models are built
+ * through a {@link QuantizationStore}, keyed on the quantizer's settings and on exactly the inputs it uses. (The
+ * named back-bones built from these are {@code quant.methods.Backbones}.)
  *
  * @param quantizer the configured method; its {@code toString()} must name every setting (true of a record), since it
  *     is the settings part of the cache key
  * @param uses which of the optional inputs the method reads
+ * @param codec how the store writes and reads the method's models ({@code quant.methods.QuantizationCodecs})
  */
-public record Backbone(Quantizer quantizer, Set<Input> uses) {
+public record CachedQuantizer(Quantizer quantizer, Set<Input> uses, QuantizationCodec codec) {
 
     /** The inputs beyond the weights a method may use. */
     public enum Input {
@@ -59,8 +61,13 @@ public record Backbone(Quantizer quantizer, Set<Input> uses) {
         }
     }
 
-    public Backbone {
+    public CachedQuantizer {
         Objects.requireNonNull(quantizer, "quantizer");
+        Objects.requireNonNull(codec, "codec");
+        if (!codec.method().equals(quantizer.method())) {
+            throw new IllegalArgumentException("codec of " + codec.method() + " for a " + quantizer.method()
+                    + " quantizer");
+        }
         uses = Collections.unmodifiableSet(uses.isEmpty() ? EnumSet.noneOf(Input.class) : EnumSet.copyOf(uses));
     }
 
@@ -73,13 +80,13 @@ public record Backbone(Quantizer quantizer, Set<Input> uses) {
         SortedMap<String, String> params = new TreeMap<>(Map.of("quantizer", quantizer.toString()));
         String calibration = uses.contains(Input.CALIBRATION) ? requireCalibration(inputs).sha256() : CacheKey.NONE;
         String sensitivity = uses.contains(Input.SENSITIVITIES) ? requireSensitivities(inputs).sha256() : CacheKey.NONE;
-        return new CacheKey(method(), params, inputs.modelSha256(), calibration, sensitivity, Backbones.CODE_VERSION);
+        return new CacheKey(method(), params, inputs.modelSha256(), calibration, sensitivity, CacheKey.CODE_VERSION);
     }
 
     /** This backbone's model of {@code inputs}: from {@code store} when cached there, else quantized and stored. */
     public QuantizedModel build(QuantizationStore store, Inputs inputs) throws IOException {
         CacheKey key = key(inputs);
-        return store.getOrBuild(key, inputs.model().config(), () -> quantizer.quantize(inputs.model(),
+        return store.getOrBuild(key, codec, inputs.model().config(), () -> quantizer.quantize(inputs.model(),
                 new QuantizationInputs(
                         uses.contains(Input.SENSITIVITIES) ? Optional.of(requireSensitivities(inputs).source()) : Optional.empty(),
                         uses.contains(Input.CALIBRATION) ? requireCalibration(inputs).sequences() : java.util.List.of())));

@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.decode;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,10 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.pmpdrepro.decode.DjlLlama;
-import org.pmpdrepro.decode.LlamaGraph;
-import org.pmpdrepro.decode.Precision;
-import org.pmpdrepro.decode.RowPrecisions;
 
 /**
  * Token-level perplexity of a model at one weight precision: {@code exp} of the mean negative log-likelihood of

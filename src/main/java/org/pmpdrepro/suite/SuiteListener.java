@@ -2,16 +2,27 @@ package org.pmpdrepro.suite;
 
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Where a report (Allure) hooks into the suite. Every method is called on the test's own thread while the test
  * runs, so a reporter can attach to the current test. The suite finds one through {@link ServiceLoader}
- * ({@code META-INF/services/org.pmpdrepro.suite.CellReporter}); without one nothing is reported.
+ * ({@code META-INF/services/org.pmpdrepro.suite.SuiteListener}); without one nothing is reported.
  */
-public interface CellReporter {
+public interface SuiteListener {
 
     /** Reports nothing. */
-    CellReporter NONE = new CellReporter() {};
+    SuiteListener NONE = new SuiteListener() {};
+
+    /**
+     * Runs one phase of a cell's work ({@link Phases}) as it happens: a report opens a step named {@code name} before
+     * {@code body} and closes it after, renamed by {@code named} from the body's value. The body's exceptions pass
+     * through unchanged. By default it just runs the body.
+     */
+    default <T> T phase(String name, Supplier<T> body, Function<? super T, String> named) {
+        return body.get();
+    }
 
     /** A cell ran and was held against its golden (its verdict may be a failure). */
     default void cellChecked(CellVerdict verdict) {}
@@ -29,7 +40,7 @@ public interface CellReporter {
     default void ablationFindings(Ablation ablation, List<Finding> findings, List<ClaimResult> claims) {}
 
     /** The first reporter registered as a service, or {@link #NONE}. */
-    static CellReporter load() {
-        return ServiceLoader.load(CellReporter.class).findFirst().orElse(NONE);
+    static SuiteListener load() {
+        return ServiceLoader.load(SuiteListener.class).findFirst().orElse(NONE);
     }
 }

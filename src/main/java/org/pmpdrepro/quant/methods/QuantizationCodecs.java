@@ -1,4 +1,4 @@
-package org.pmpdrepro.quant.store;
+package org.pmpdrepro.quant.methods;
 
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +10,7 @@ import org.pmpdrepro.quant.bitmixer.BitMixerCodec;
 import org.pmpdrepro.quant.gptq.GptqCodec;
 import org.pmpdrepro.quant.haq.HaqCodec;
 import org.pmpdrepro.quant.rtn.RtnCodec;
+import org.pmpdrepro.quant.store.QuantizationCodec;
 
 /** The codec of every quantization method whose models the store can save, by method name. */
 public final class QuantizationCodecs {

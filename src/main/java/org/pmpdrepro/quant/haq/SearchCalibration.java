@@ -23,9 +23,9 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  * @param fileSha256 SHA-256 of the whole file
  * @param tokensSha256 SHA-256 of the sequences ({@link #sha256(List)})
  */
-public record CalibrationText(List<int[]> sequences, String fileSha256, String tokensSha256) {
+public record SearchCalibration(List<int[]> sequences, String fileSha256, String tokensSha256) {
 
-    public CalibrationText {
+    public SearchCalibration {
         sequences = sequences.stream().map(int[]::clone).toList();
     }
 
@@ -35,7 +35,7 @@ public record CalibrationText(List<int[]> sequences, String fileSha256, String t
     }
 
     /** Reads the subset; too few usable documents, or a line without {@code text}, is an error naming the line. */
-    public static CalibrationText load(Path jsonl, ProjectTokenizer tokenizer, int count, int maxTokens)
+    public static SearchCalibration load(Path jsonl, ProjectTokenizer tokenizer, int count, int maxTokens)
             throws IOException {
         if (count < 1 || maxTokens < 2) {
             throw new IllegalArgumentException("calibration: " + count + " sequences of at most " + maxTokens
@@ -65,7 +65,7 @@ public record CalibrationText(List<int[]> sequences, String fileSha256, String t
         if (out.size() < count) {
             throw new IOException(jsonl + " has " + out.size() + " non-empty documents; expected at least " + count);
         }
-        return new CalibrationText(out, Hashes.sha256Hex(jsonl), sha256(out));
+        return new SearchCalibration(out, Hashes.sha256Hex(jsonl), sha256(out));
     }
 
     /** SHA-256 of token sequences: each as its length then its ids, 4-byte big-endian. */
@@ -86,7 +86,7 @@ public record CalibrationText(List<int[]> sequences, String fileSha256, String t
 
     @Override
     public String toString() {
-        return "CalibrationText[" + sequences.size() + " sequences, tokens " + tokensSha256 + ", lengths "
+        return "SearchCalibration[" + sequences.size() + " sequences, tokens " + tokensSha256 + ", lengths "
                 + Arrays.toString(sequences.stream().mapToInt(s -> s.length).toArray()) + "]";
     }
 }

@@ -1,4 +1,4 @@
-package org.pmpdrepro.eval;
+package org.pmpdrepro.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.eval.RandomModelDirectory;
 
 /** Opening model directories: identity hashes and the refusal of incomplete directories. */
 class ModelBundleTest {

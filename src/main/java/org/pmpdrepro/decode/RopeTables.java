@@ -12,7 +12,7 @@ import org.pmpdrepro.model.LlamaConfig;
  * {@code max_position_embeddings}. A configuration may allow millions of positions; only those used cost memory.
  * Each entry depends only on its position and frequency, so a table's length never changes a value.
  */
-public final class Rope {
+public final class RopeTables {
 
     /** Positions the first table covers at least, so short passes do not regrow it step by step. */
     static final int INITIAL_POSITIONS = 256;
@@ -24,7 +24,7 @@ public final class Rope {
     private int positions;
 
     /** Tables that will live on {@code manager} (and close with it). */
-    public Rope(NDManager manager, LlamaConfig config) {
+    public RopeTables(NDManager manager, LlamaConfig config) {
         this.manager = manager;
         this.config = config;
     }

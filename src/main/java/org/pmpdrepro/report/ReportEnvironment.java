@@ -10,9 +10,9 @@ import java.util.Map;
  *
  * @param entries key and value of each line, in display order
  */
-public record RunEnvironment(Map<String, String> entries) {
+public record ReportEnvironment(Map<String, String> entries) {
 
-    public RunEnvironment {
+    public ReportEnvironment {
         Map<String, String> copy = new LinkedHashMap<>();
         entries.forEach((k, v) -> {
             if (k == null || k.isBlank()) {
