@@ -24,13 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of the suite: the grid and selection, the runner that shares work across cells, the goldens, the claims,
  * and what the ablation test classes ask of it (verify a cell, check a claim, conclude an ablation's findings,
- * finish an ablation). One session serves every test class of a JVM, so a decode made for one class serves the
+ * finish an ablation). One session serves every test class of a run, so a decode made for one class serves the
  * other.
  */
-public final class SuiteSession {
+public final class SuiteSession implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SuiteSession.class);
-    private static SuiteSession shared;
 
     /**
      * @param update update mode: rewrite goldens and expected verdicts from this run instead of checking them
@@ -88,32 +87,36 @@ public final class SuiteSession {
     }
 
     /**
-     * The JVM's session, configured from system properties ({@link SuiteSettings}, {@link CellSelection},
-     * {@code golden.update}, {@code golden.grid}, {@code golden.grid.decodes}, {@code golden.spread.record},
-     * {@code pmpd.grid},
-     * {@code pmpd.golden}, {@code pmpd.claims}, {@code pmpd.findings.dir}) with the runner {@code -Dpmpd.runner}
-     * names ({@link CellRunners}; in-process by default) and the reporter registered as a service.
+     * A session configured from {@code p} ({@link SuiteSettings}, {@link CellSelection}, {@code golden.update},
+     * {@code golden.grid}, {@code golden.grid.decodes}, {@code golden.spread.record}, {@code pmpd.grid},
+     * {@code pmpd.golden}, {@code pmpd.claims}, {@code pmpd.findings.dir}) with the runner {@code pmpd.runner} names
+     * ({@link CellRunners}; in-process by default) and the reporter registered as a service. The ablation tests get
+     * theirs from their JUnit extension, which reads the properties once and closes the session when the run ends.
      *
+     * @param env the environment ({@code CI} refuses update mode)
      * @throws IllegalStateException when update mode is asked for with {@code CI} set
-     * @throws IllegalArgumentException when {@code -Dpmpd.runner} names no registered runner
+     * @throws IllegalArgumentException when {@code pmpd.runner} names no registered runner
      */
-    public static synchronized SuiteSession shared() {
-        if (shared == null) {
-            Properties p = System.getProperties();
-            boolean update = GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), System.getenv());
-            Config config = new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
-                    CellSelection.fromProperties(p),
-                    Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
-                    Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
-                    ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
-                    ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
-                            ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
-                    Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
-            shared = new SuiteSession(config, CellRunners.fromProperties(p), SuiteListener.load(),
-                    name -> CellRunners.open(name, SuiteRegistry.defaults(), SuiteSettings.fromProperties(p),
-                            ServiceLoader.load(CellRunnerProvider.class)));
-        }
-        return shared;
+    public static SuiteSession open(Properties p, Map<String, String> env) {
+        boolean update = GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), env);
+        Config config = new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
+                CellSelection.fromProperties(p),
+                Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
+                Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
+                ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
+                ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
+                        ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
+                Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
+        SuiteSettings settings = SuiteSettings.fromProperties(p);
+        return new SuiteSession(config, CellRunners.fromProperties(p), SuiteListener.load(),
+                name -> CellRunners.open(name, SuiteRegistry.defaults(), settings,
+                        ServiceLoader.load(CellRunnerProvider.class)));
+    }
+
+    /** Closes the runner (the model, the decoders, containers it started). */
+    @Override
+    public synchronized void close() {
+        runner.close();
     }
 
     public Config config() {

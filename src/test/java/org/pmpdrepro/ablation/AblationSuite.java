@@ -7,11 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pmpdrepro.suite.Ablation;
@@ -32,11 +31,17 @@ import org.pmpdrepro.suite.SuiteSession;
  * valid values. Rewrite goldens and expected verdicts with {@code -Dgolden.update=true} (refused when {@code CI} is
  * set).
  *
+ * <p>The run's {@link SuiteSession} comes from {@link SuiteExtension}, which reads the settings once and closes the
+ * session when the run ends. The tests do not depend on their order: a claim or the findings ask the session for the
+ * outcomes of the cells they compare, which decodes whatever has not been decoded yet (and the report then shows
+ * that work in the test that did it), and a cell's own test reuses an outcome computed before.
+ *
  * <p>One instance per class, so that the method sources and the class callbacks can read the subclass's ablation.
  * The name matches neither {@code *Test} nor {@code *IT}: only the concrete classes are run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SuiteExtension.class)
+@Tag("slow")
 abstract class AblationSuite {
 
     private final Ablation ablation;
@@ -51,27 +56,32 @@ abstract class AblationSuite {
     }
 
     @BeforeAll
-    void openSession() {
-        SuiteSession session = SuiteSession.shared(); // fails the class at once when update mode is asked for in CI
+    void openSession(SuiteSession session) { // opening fails the class at once when update mode is asked for in CI
         // -Dpmpd.ablation naming only the other ablation leaves this class out on purpose: skipped, saying why.
         Assumptions.assumeFalse(session.excluded(ablation), () -> "-Dpmpd.ablation leaves " + ablation.id()
                 + " out of this run (" + session.config().selection().describe() + ")");
+        // The runner hears of every selected cell before any test asks for one, so that siblings decode together
+        // in whatever order the tests run. A selection that matches no cell fails the cells' test, which asks again.
+        try {
+            session.cells(ablation);
+        } catch (IllegalArgumentException matchesNoCell) {
+            // reported by cellReproducesItsGolden
+        }
     }
 
     /** The selected cells; a selection that matches none fails the test, listing every selector's valid values. */
-    List<Cell> cells() {
-        return SuiteSession.shared().cells(ablation);
+    List<Cell> cells(SuiteSession session) {
+        return session.cells(ablation);
     }
 
-    List<ClaimInstance> claims() {
-        return SuiteSession.shared().claims(ablation);
+    List<ClaimInstance> claims(SuiteSession session) {
+        return session.claims(ablation);
     }
 
-    @Order(1)
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
-    void cellReproducesItsGolden(Cell cell) {
-        SuiteSession.shared().verify(cell).assertPassed();
+    void cellReproducesItsGolden(Cell cell, SuiteSession session) {
+        session.verify(cell).assertPassed();
     }
 
     /**
@@ -79,12 +89,11 @@ abstract class AblationSuite {
      * not in the grid, or a partial selection holds too little of its Holm family) is skipped with the reason; a
      * verdict that differs from the committed one fails, naming the claim, task, pair, interval and margin.
      */
-    @Order(2)
     // A selection may hold cells without holding both arms of any claim (one scheduler, say): then none runs here.
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("claims")
-    void claimKeepsItsExpectedVerdict(ClaimInstance claim) {
-        ClaimCheck check = SuiteSession.shared().checkClaim(claim);
+    void claimKeepsItsExpectedVerdict(ClaimInstance claim, SuiteSession session) {
+        ClaimCheck check = session.checkClaim(claim);
         Assumptions.assumeTrue(check.decidable(), check::message);
         check.assertHolds();
     }
@@ -94,19 +103,18 @@ abstract class AblationSuite {
      * report gets them with the claims page here, inside a test (Allure attaches only to a running test, so the
      * class's {@code @AfterAll} could not).
      */
-    @Order(3)
     @Test
     @DisplayName("findings and claims of the ablation, concluded and reported")
-    void findingsOfEveryComparisonAreReported() {
-        SuiteSession.Conclusions c = SuiteSession.shared().conclude(ablation);
+    void findingsOfEveryComparisonAreReported(SuiteSession session) {
+        SuiteSession.Conclusions c = session.conclude(ablation);
         assertTrue(c.failed().isEmpty(), () -> c.failed().size() + " comparisons or claims of " + ablation.id()
-                + " could not be measured (a cell of theirs failed; see the tests before): " + c.failed());
+                + " could not be measured (a cell of theirs failed; see that cell's test): " + c.failed());
     }
 
     @AfterAll
-    void writeFindingsAndGoldens() {
-        if (!SuiteSession.shared().excluded(ablation)) {
-            SuiteSession.shared().finish(ablation);
+    void writeFindingsAndGoldens(SuiteSession session) {
+        if (!session.excluded(ablation)) {
+            session.finish(ablation);
         }
     }
 }
