@@ -26,7 +26,6 @@ import org.pmpdrepro.pmpd.CellWriter;
 import org.pmpdrepro.pmpd.PmpdTable;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
-import org.pmpdrepro.pmpd.Scheduler;
 import org.pmpdrepro.pmpd.Schedulers;
 import org.pmpdrepro.pmpd.TableRun;
 import org.pmpdrepro.quant.Backbone;
@@ -202,20 +201,9 @@ final class PmpdCommand {
             PrintWriter stdout = spec.commandLine().getOut();
             List<TaskExample> examples = common.examples(t, s);
             try (QuantizedSession session = common.open(spec)) {
-                String backbone = session.runner().backbone();
-                String source = scheduler.equals("none-matched") ? match
-                        : Schedulers.matchedTo(scheduler).orElse(null);
-                double matched = Double.NaN;
-                if (source != null) {
-                    matched = session.runner().run(s, examples, p, Schedulers.create(source,
-                            Schedulers.Target.of(t, p, backbone, session.quantized(), Double.NaN),
-                            common.sources())).averageBits();
-                }
-                Scheduler sch = Schedulers.create(scheduler, Schedulers.Target.of(t, p, backbone,
-                        session.quantized(), matched), common.sources());
-                CellResult c = session.runner().run(s, examples, p, sch);
+                CellResult c = TableRun.cell(session.runner(), s, examples, t, p, scheduler, match, common.sources());
                 stdout.printf(Locale.ROOT, "%s %s, %s %s, %s: %d examples, %d tokens in %.2f s, %.1f tokens/s%n",
-                        t.id(), s.id(), session.runner().backbone(), p, sch.name(), c.outputs().size(),
+                        t.id(), s.id(), session.runner().backbone(), p, c.scheduler(), c.outputs().size(),
                         c.outputs().generatedTokens(), c.outputs().seconds(), c.tokensPerSecond());
                 stdout.printf(Locale.ROOT, "average bits %.4f, weight bytes per decoded token %.0f; scheduler %s%n",
                         c.averageBits(), c.bytesPerToken(), c.parameters());

@@ -9,6 +9,7 @@ import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +81,14 @@ public final class Reproduction {
     /** Every task, in {@link Task} order. */
     public static List<TaskResult> run(ModelBundle bundle, Settings settings) {
         List<TaskResult> results = new ArrayList<>();
+        long prompts = 0;
+        for (Task task : Task.values()) {
+            prompts += settings.examples(task).size();
+        }
+        Progress progress = Progress.of(LOG, "reproduce", prompts, "prompts");
         for (Task task : Task.values()) {
             results.add(evaluate(bundle, task, settings, true));
+            progress.advance(settings.examples(task).size(), () -> task.id() + " decoded and scored");
         }
         return results;
     }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class ClassifierTrainer {
         double[] v = new double[p.length];
         double b1 = 0.9;
         double b2 = 0.999;
-        long start = System.nanoTime();
+        Progress progress = Progress.of(LOG, "classifier", config.epochs(), "epochs");
         int step = 0;
         for (int epoch = 1; epoch <= config.epochs(); epoch++) {
             Collections.shuffle(balanced, rnd);
@@ -111,10 +112,9 @@ public final class ClassifierTrainer {
                     p[i] -= config.learningRate() * mHat / (Math.sqrt(vHat) + 1e-8);
                 }
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "classifier epoch %d/%d: mean loss %.4f over %d examples, ETA %.0f s",
-                    epoch, config.epochs(), loss / balanced.size(), balanced.size(),
-                    elapsed / epoch * (config.epochs() - epoch)));
+            double meanLoss = loss / balanced.size();
+            progress.advanceTo(epoch, () -> String.format(Locale.ROOT, "mean loss %.4f over %d examples", meanLoss,
+                    balanced.size()));
         }
         SwitchClassifier trained = new SwitchClassifier(layout, roundToFloat(p));
         int majority = 0;

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.pmpdrepro.data.Split;
@@ -24,6 +23,7 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.metrics.Rouge;
 import org.pmpdrepro.metrics.RougeType;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
@@ -127,7 +127,8 @@ public final class LearnedData {
         for (int i = 0; i < prompts.size(); i++) {
             groups.computeIfAbsent(prompts.get(i).newTokens(), n -> new ArrayList<>()).add(i);
         }
-        Progress progress = new Progress(groups.size() * (1 + pairs.size() * SwitchPoints.CLASSES));
+        Progress progress = Progress.of(LOG, "learned data", groups.size() * (1 + pairs.size() * SwitchPoints.CLASSES),
+                "decodes");
         LabelledFeatures[][] out = new LabelledFeatures[pairs.size()][prompts.size()];
         Rouge rouge = Rouge.of(RougeType.ROUGE_L, true);
         for (Map.Entry<Integer, List<Integer>> group : groups.entrySet()) {
@@ -136,7 +137,7 @@ public final class LearnedData {
             List<int[]> ids = members.stream().map(Prompt::tokens).toList();
             List<String> reference = texts(tokenizer, members,
                     decoder.generate(ids, n, tokenizer.eosId(), PrecisionPlan.fixed(Precision.FULL)));
-            progress.step();
+            progress.advance(1);
             int[] candidates = SwitchPoints.candidates(n);
             for (int p = 0; p < pairs.size(); p++) {
                 PrecisionPair pair = pairs.get(p);
@@ -161,7 +162,7 @@ public final class LearnedData {
                     for (int i = 0; i < members.size(); i++) {
                         scores[i][k] = rouge.score(reference.get(i), texts.get(i)).fmeasure();
                     }
-                    progress.step();
+                    progress.advance(1);
                 }
                 for (int i = 0; i < members.size(); i++) {
                     out[p][group.getValue().get(i)] = new LabelledFeatures(members.get(i).id(), features[i],
@@ -210,23 +211,5 @@ public final class LearnedData {
             out.add(prompts.get(i).firstLineOnly() ? TaskRun.postProcess(text) : text.strip());
         }
         return out;
-    }
-
-    /** Decodes done out of all, with an ETA, in the log. */
-    private static final class Progress {
-        private final int total;
-        private final long start = System.nanoTime();
-        private int done;
-
-        Progress(int total) {
-            this.total = total;
-        }
-
-        void step() {
-            done++;
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "learned data: decode %d/%d done after %.0f s, ETA %.0f s", done,
-                    total, elapsed, elapsed / done * (total - done)));
-        }
     }
 }

@@ -80,6 +80,14 @@ public final class Schedulers {
         return Optional.ofNullable(MATCHED_TO.get(name));
     }
 
+    /**
+     * The scheduler whose average bits the arm {@code name} matches: {@link #matchedTo}, or {@code noneMatchedTo} for
+     * {@code none-matched}; empty for an arm that matches none.
+     */
+    public static Optional<String> matchSource(String name, String noneMatchedTo) {
+        return name.equals("none-matched") ? Optional.of(noneMatchedTo) : matchedTo(name);
+    }
+
     /** The scheduler {@code name} for {@code target}. */
     public static Scheduler create(String name, Target target, Sources sources) throws IOException {
         PrecisionPair pair = target.pair();

@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,11 +127,10 @@ public final class StaticSearch {
         List<Row> rows = new ArrayList<>();
         Map<Integer, CellResult> cells = new LinkedHashMap<>();
         ConfidenceTraces confidence = new ConfidenceTraces();
-        long start = System.nanoTime();
-        int total = grid.length + 1;
+        Progress progress = Progress.of(LOG, "static search " + task.id() + " " + pair, grid.length + 1, "decodes");
         CellResult low = runner.run(Split.CALIBRATION, examples, pair, FixedScheduler.noneLow(pair));
         Row noneLow = new Row(-1, low.averageBits(), low.scores().value(metric));
-        progress(task, pair, "none-low", noneLow, 1, total, start);
+        progress.advance(1, () -> found("none-low", noneLow));
         for (int i = 0; i < grid.length; i++) {
             int s = grid[i];
             StaticScheduler scheduler = new StaticScheduler(pair, s, "search grid");
@@ -141,7 +141,7 @@ public final class StaticSearch {
             Row row = new Row(s, cell.averageBits(), cell.scores().value(metric));
             rows.add(row);
             cells.put(s, cell);
-            progress(task, pair, "s=" + s, row, i + 2, total, start);
+            progress.advance(1, () -> found("s=" + s, row));
         }
         double gap = rows.get(rows.size() - 1).score() - noneLow.score();
         double tolerance = tolerance(gap, config.toleranceFraction());
@@ -173,11 +173,7 @@ public final class StaticSearch {
         return best.switchPoint();
     }
 
-    private static void progress(Task task, PrecisionPair pair, String what, Row row, int done, int total,
-            long start) {
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        LOG.info(String.format(Locale.ROOT, "static search %s %s: %s bits %.3f score %.4f (%d/%d, ETA %.0f s)",
-                task.id(), pair, what, row.averageBits(), row.score(), done, total,
-                elapsed / done * (total - done)));
+    private static String found(String what, Row row) {
+        return String.format(Locale.ROOT, "%s: bits %.3f, score %.4f", what, row.averageBits(), row.score());
     }
 }

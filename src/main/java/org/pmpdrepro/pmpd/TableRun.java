@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskExample;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,7 @@ public final class TableRun {
             }
         }
         PmpdTable table = new PmpdTable();
-        int total = pairs.size() * tasks.size() * schedulers.size();
-        int done = 0;
-        long start = System.nanoTime();
+        Progress progress = Progress.of(LOG, "table", (long) pairs.size() * tasks.size() * schedulers.size(), "cells");
         for (PrecisionPair pair : pairs) {
             for (Task task : tasks) {
                 List<TaskExample> ex = examples.apply(task);
@@ -56,11 +55,9 @@ public final class TableRun {
                     if (out != null) {
                         CellWriter.write(out, cell, provenance);
                     }
-                    done++;
-                    double elapsed = (System.nanoTime() - start) / 1e9;
-                    LOG.info(String.format(Locale.ROOT, "table %d/%d: %s %s %s: %s bits %.3f, %.0f tokens/s; ETA %.0f s",
-                            done, total, pair, task.id(), name, cell.scores().values(), cell.averageBits(),
-                            cell.tokensPerSecond(), elapsed / done * (total - done)));
+                    progress.advance(1, () -> String.format(Locale.ROOT, "%s %s %s: %s bits %.3f, %.0f tokens/s",
+                            pair, task.id(), name, cell.scores().values(), cell.averageBits(),
+                            cell.tokensPerSecond()));
                 }
             }
         }
@@ -69,7 +66,23 @@ public final class TableRun {
 
     /** The schedule whose bits {@code name} matches, or null. */
     private static String source(String name, String matchTo) {
-        return name.equals("none-matched") ? matchTo : Schedulers.matchedTo(name).orElse(null);
+        return Schedulers.matchSource(name, matchTo).orElse(null);
+    }
+
+    /**
+     * One cell: {@code scheduler} on {@code examples} of {@code task} at {@code pair}. A bits-matched arm first runs
+     * the schedule it matches ({@code match} for {@code none-matched}) to measure the bits it must reach.
+     */
+    public static CellResult cell(PmpdRunner runner, Split split, List<TaskExample> examples, Task task,
+            PrecisionPair pair, String scheduler, String match, Schedulers.Sources sources) throws IOException {
+        String source = source(scheduler, match);
+        double matched = Double.NaN;
+        if (source != null) {
+            matched = runner.run(split, examples, pair, Schedulers.create(source, Schedulers.Target.of(task, pair,
+                    runner.backbone(), runner.quantized(), Double.NaN), sources)).averageBits();
+        }
+        return runner.run(split, examples, pair, Schedulers.create(scheduler, Schedulers.Target.of(task, pair,
+                runner.backbone(), runner.quantized(), matched), sources));
     }
 
     /** Parses a comma-separated list of precision pairs. */

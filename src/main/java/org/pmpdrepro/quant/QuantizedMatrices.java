@@ -1,13 +1,14 @@
 package org.pmpdrepro.quant;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
@@ -51,9 +52,8 @@ public final class QuantizedMatrices<T extends MatrixCost> {
             int[] shape = id.shape(source.config());
             total += (long) shape[0] * shape[1];
         }
-        long done = 0;
-        long begin = System.nanoTime();
-        long nextReport = total / 20;
+        // Progress by weights (matrices differ in size): the ETA assumes the same time per weight.
+        Progress progress = Progress.of(LOG, method, total, "weights").every(Duration.ofSeconds(10));
         for (LinearId id : ids) {
             Tensor w = source.tensor(id.weightName());
             if (w.rank() != 2) {
@@ -61,15 +61,7 @@ public final class QuantizedMatrices<T extends MatrixCost> {
                         + "' has shape " + Arrays.toString(w.shape()) + "; expected a matrix [out, in]");
             }
             out.put(id, quantizer.quantize(id, w));
-            done += w.size();
-            if (done >= nextReport || done == total) {
-                // Progress by weights (matrices differ in size), the ETA assuming the same time per weight.
-                double secs = (System.nanoTime() - begin) / 1e9;
-                LOG.info(String.format(Locale.ROOT, "%s: %d/%d matrices (%.0f%% of weights), %.0f s elapsed, ETA %.0f s",
-                        method, out.size(), ids.size(), 100.0 * done / total, secs,
-                        secs / done * (total - done)));
-                nextReport = done + total / 20;
-            }
+            progress.advance(w.size(), () -> out.size() + "/" + ids.size() + " matrices");
         }
         return new QuantizedMatrices<>(method, source.config(), Map.copyOf(out));
     }

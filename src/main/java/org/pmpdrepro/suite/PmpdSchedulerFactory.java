@@ -29,7 +29,7 @@ record PmpdSchedulerFactory(String name, Schedulers.Sources sources) implements 
     public Scheduled schedule(Request r) {
         PrecisionPair served = new PrecisionPair(r.high(), r.low());
         PrecisionPair fitted = new PrecisionPair(r.cell().pair().highPrecision(), r.cell().pair().lowPrecision());
-        String source = name.equals("none-matched") ? NONE_MATCHED_TO : Schedulers.matchedTo(name).orElse(null);
+        String source = Schedulers.matchSource(name, NONE_MATCHED_TO).orElse(null);
         double matchedBits = source == null ? Double.NaN : r.sibling().apply(source).averageBits();
         Scheduler scheduler;
         try {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.pmpdrepro.data.InputFormatException;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class SuiteSession implements AutoCloseable {
     private final Map<Comparison, List<Finding>> findings = new LinkedHashMap<>();
     private final Map<Ablation, List<ClaimResult>> claimResults = new HashMap<>();
     private final Map<Ablation, Conclusions> conclusions = new HashMap<>();
+    /** Cells verified out of those selected, per ablation, with an ETA, in the log. */
+    private final Map<Ablation, Progress> grid = new HashMap<>();
 
     public SuiteSession(Config config, CellRunner runner, SuiteListener reporter) {
         this(config, runner, reporter, name -> {
@@ -139,6 +142,9 @@ public final class SuiteSession implements AutoCloseable {
             throw new IllegalArgumentException(config.selection().noMatchMessage(config.grid(), ablation));
         }
         runner.plan(selected);
+        synchronized (this) {
+            grid.computeIfAbsent(ablation, a -> Progress.of(LOG, a.id() + " grid", selected.size(), "cells"));
+        }
         return selected;
     }
 
@@ -167,7 +173,11 @@ public final class SuiteSession implements AutoCloseable {
                     : Phases.run("compare with golden", () -> GoldenCheck.check(outcome, new GoldenCheck.Context(
                             goldens, spread, runner.configuration(), runner.environment(), runner::score,
                             config.bootstrap(), howToUpdate(cell))), SuiteSession::compared);
-            verdicts.put(cell, verdict);
+            boolean first = verdicts.put(cell, verdict) == null;
+            Progress progress = grid.get(cell.ablation());
+            if (first && progress != null) {
+                progress.advance(1, () -> cell.displayName() + " " + (verdict.passed() ? "passed" : "FAILED"));
+            }
             reporter.cellChecked(verdict);
             return verdict;
         });

@@ -1,6 +1,7 @@
 package org.pmpdrepro.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,7 @@ public final class BpeTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BpeTrainer.class);
     private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+    private static final Duration LOG_EVERY = Duration.ofNanos(LOG_EVERY_NANOS);
 
     /** The project's special tokens, in id order: padding, beginning and end of sequence. */
     public static final List<String> DEFAULT_SPECIAL_TOKENS = List.of("<pad>", "<s>", "</s>");
@@ -170,8 +173,7 @@ public final class BpeTrainer {
         List<BpeModel.Merge> merges = new ArrayList<>();
         Set<Long> learned = new HashSet<>();
         int target = options.vocabSize() - specials.size();
-        long started = System.nanoTime();
-        long lastLog = started;
+        Progress progress = Progress.of(LOG, "bpe", target - 256, "new tokens").every(LOG_EVERY);
         while (state.symbolCount() < target) {
             long pair = state.bestPair(options.minFrequency());
             if (pair < 0) {
@@ -186,13 +188,11 @@ public final class BpeTrainer {
             // A pair can come back once a later merge rebuilds one of its sides ("a"+"bc" spelling an existing
             // "abc"); the rule already exists, so only the words are merged, as the encoder would merge them.
             state.merge(pair);
-            long now = System.nanoTime();
-            if (now - lastLog > LOG_EVERY_NANOS) {
-                lastLog = now;
-                logProgress(merges.size(), state.symbolCount() - 256, target - 256, now - started);
-            }
+            progress.advanceTo(state.symbolCount() - 256, () -> merges.size() + " merges");
         }
-        logProgress(merges.size(), state.symbolCount() - 256, target - 256, System.nanoTime() - started);
+        if (progress.done() < target - 256) {
+            progress.report(merges.size() + " merges; stopped short");
+        }
 
         List<String> tokens = new ArrayList<>(specials);
         for (int s = 0; s < state.symbolCount(); s++) {
@@ -201,11 +201,4 @@ public final class BpeTrainer {
         return new BpeModel(specials, tokens, merges);
     }
 
-    private static void logProgress(int merges, int learned, int wanted, long elapsedNanos) {
-        double seconds = elapsedNanos / 1e9;
-        double rate = learned / Math.max(seconds, 1e-9);
-        double eta = rate > 0 ? (wanted - learned) / rate : Double.NaN;
-        LOG.info("{} merges, {}/{} new tokens, {} tokens/s, ETA {} s", merges, learned, wanted,
-                String.format("%.0f", rate), String.format("%.0f", eta));
-    }
 }

@@ -16,9 +16,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -27,6 +27,7 @@ import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.slf4j.Logger;
@@ -97,7 +98,7 @@ public final class Trainer {
             LOG.info("model {} parameters; {} steps of {} x {} tokens; train corpus {} tokens", model.parameterCount(),
                     train.steps(), train.batchSize(), train.sequenceLength(), trainCorpus.size());
 
-            long begin = System.nanoTime();
+            Progress progress = Progress.of(LOG, "train", train.steps(), "steps").resumingAt(start);
             double smoothed = Double.NaN;
             double lastLoss = Double.NaN;
             double valLoss = Double.NaN;
@@ -135,12 +136,11 @@ public final class Trainer {
                 smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
                 int done = step + 1;
                 if (done % train.logEvery() == 0 || done == train.steps()) {
-                    double secs = (System.nanoTime() - begin) / 1e9;
-                    int ran = done - start;
-                    double tokS = (double) ran * train.batchSize() * train.sequenceLength() / secs;
-                    double eta = secs / ran * (train.steps() - done);
-                    LOG.info(String.format("step %d/%d loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s elapsed %s ETA %s",
-                            done, train.steps(), loss, smoothed, lr, gradNorm, tokS, duration(secs), duration(eta)));
+                    double tokS = (double) (done - start) * train.batchSize() * train.sequenceLength()
+                            / progress.elapsedSeconds();
+                    String detail = String.format(Locale.ROOT, "loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s", loss,
+                            smoothed, lr, gradNorm, tokS);
+                    progress.advanceTo(done, () -> detail);
                 }
                 if (done % train.evalEvery() == 0 || done == stop) {
                     valLoss = evaluate(llama, root, validation);
@@ -183,11 +183,6 @@ public final class Trainer {
             }
         }
         return sum / batches;
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 
     /** A saved training state: parameters, optimizer moments and the step they belong to. */

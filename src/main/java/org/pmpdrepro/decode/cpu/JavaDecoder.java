@@ -1,8 +1,8 @@
 package org.pmpdrepro.decode.cpu;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.pmpdrepro.decode.DecodeProfile;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.Decoder;
@@ -12,6 +12,7 @@ import org.pmpdrepro.decode.NonFiniteLogitsException;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.decode.ScheduleSession;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class JavaDecoder implements Decoder {
     private static final Logger LOG = LoggerFactory.getLogger(JavaDecoder.class);
 
     /** At most one progress line per this many nanoseconds (a batch-1 decode of a large model takes minutes). */
-    private static final long PROGRESS_NANOS = 30_000_000_000L;
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     private final JavaLlama model;
 
@@ -67,19 +68,13 @@ public final class JavaDecoder implements Decoder {
         DecodeProfile.Builder profile = new DecodeProfile.Builder();
         List<Generation> out = new ArrayList<>();
         long tokens = 0;
-        long started = System.nanoTime();
-        long lastLog = started;
+        Progress progress = Progress.of(LOG, "java engine", prompts.size(), "prompts").every(PROGRESS_INTERVAL);
         for (int i = 0; i < prompts.size(); i++) {
             Generation g = generateOne(i, prompts.get(i), maxNewTokens, eosId, session, profile);
             tokens += g.trace().size();
             out.add(g);
-            long now = System.nanoTime();
-            if (now - lastLog > PROGRESS_NANOS || i == prompts.size() - 1) {
-                double elapsed = (now - started) / 1e9;
-                LOG.info(String.format(Locale.ROOT, "java engine: %d/%d prompts, %d tokens, %.0f s elapsed, ETA %.0f s",
-                        i + 1, prompts.size(), tokens, elapsed, elapsed / (i + 1) * (prompts.size() - i - 1)));
-                lastLog = now;
-            }
+            long sofar = tokens;
+            progress.advance(1, () -> sofar + " tokens");
         }
         DecodeProfile p = profile.build();
         return new DecodeResult(out, "java cpu (" + model.threads() + " threads, batch 1)", tokens,

@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +19,7 @@ import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.NativeAllocator;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
@@ -100,20 +99,18 @@ final class FisherGradients implements AutoCloseable {
             // stream leaving the block being processed.
             NDArray[][] streams = new NDArray[count][];
             NDArray[] upstream = new NDArray[count];
-            long begin = System.nanoTime();
+            // The forward pass over every sequence, then the backward pass block by block, from the last.
+            Progress progress = Progress.of(LOG, "fisher", layers + 1L, "passes");
             for (int s = 0; s < count; s++) {
                 forward(sequences.get(s), s, kept, streams, upstream);
                 NativeAllocator.giveBackFreedMemory();
             }
-            LOG.info(String.format("fisher: forward pass over %d sequences kept, %.0f s", count,
-                    (System.nanoTime() - begin) / 1e9));
+            progress.advance(1, () -> "forward pass over " + count + " sequences kept");
             for (int l = layers - 1; l >= 0; l--) {
                 sink.accept(blockSums(l, sequences, kept, streams, upstream));
                 NativeAllocator.giveBackFreedMemory();
-                int done = layers - l;
-                double secs = (System.nanoTime() - begin) / 1e9;
-                LOG.info(String.format("fisher: block %d done (%d/%d), %.0f s elapsed, ETA %.0f s", l, done, layers,
-                        secs, secs / (done + 1) * (layers - done)));
+                int block = l;
+                progress.advance(1, () -> "block " + block + " done");
             }
         }
     }

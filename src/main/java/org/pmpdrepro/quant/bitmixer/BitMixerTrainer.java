@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
@@ -24,6 +25,7 @@ import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
 import org.pmpdrepro.decode.ScalarOperands;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
@@ -116,7 +118,7 @@ public final class BitMixerTrainer {
                 LOG.info("bit-mixer: {} steps ({} uniform-width, then per-layer) of {} x {} tokens, widths {},"
                         + " calibration stream {} tokens", settings.steps(), settings.uniformSteps(),
                         settings.batchSize(), settings.sequenceLength(), settings.bitWidths(), stream.length);
-                long begin = System.nanoTime();
+                Progress progress = Progress.of(LOG, "bit-mixer", stop, "steps").resumingAt(first);
                 for (int step = first; step < stop; step++) {
                     Map<LinearId, Integer> bits = schedule.at(step);
                     model.assign(bits);
@@ -165,10 +167,9 @@ public final class BitMixerTrainer {
                     String label = label(config, bits, schedule.isUniform(step));
                     if (done % settings.logEvery() == 0 || done == stop) {
                         log.add(new LogLine(done, label, loss, lr));
-                        double secs = (System.nanoTime() - begin) / 1e9;
-                        double eta = secs / (done - first) * (stop - done);
-                        LOG.info(String.format("step %d/%d [%s] loss %.4f lr %.2e |g| %.3f elapsed %s ETA %s", done,
-                                stop, label, loss, lr, gradNorm, duration(secs), duration(eta)));
+                        String detail = String.format(Locale.ROOT, "[%s] loss %.4f lr %.2e |g| %.3f", label, loss, lr,
+                                gradNorm);
+                        progress.advanceTo(done, () -> detail);
                     }
                     if (done % settings.checkpointEvery() == 0 || done == stop) {
                         BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
@@ -275,11 +276,5 @@ public final class BitMixerTrainer {
             out.put(b, sum / settings.evalWindows());
         }
         return out;
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
-                : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.NativeAllocator;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightNames.Linear;
@@ -151,7 +152,7 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
         long tokens = calibration.stream().mapToLong(s -> s.length).sum();
         Map<LinearId, SortedMap<Integer, GptqCodes>> codes = new LinkedHashMap<>();
         for (int bits : bitWidths) {
-            long start = System.nanoTime();
+            Progress progress = Progress.of(LOG, "gptq " + bits + " bits", config.numLayers(), "blocks");
             Precision precision = Precision.bits(bits);
             StagedWeightProvider[] staged = new StagedWeightProvider[1];
             try (DjlLlama llama = DjlLlama.withProvider(config, DjlLlama.reading(model), Device.cpu(),
@@ -183,11 +184,8 @@ public record GptqQuantizer(SortedSet<Integer> bitWidths, int blockSize, double 
                         llama.releaseFused(l);
                         // The block's forward passes freed activation-sized arrays the C allocator would keep.
                         NativeAllocator.giveBackFreedMemory();
-                        double elapsed = (System.nanoTime() - start) / 1e9;
-                        LOG.info("gptq {} bits: block {}/{} quantized ({} calibration sequences, {} tokens, {} s so"
-                                + " far, about {} s to go at this width)", bits, l + 1, config.numLayers(),
-                                calibration.size(), tokens, String.format("%.1f", elapsed),
-                                String.format("%.0f", elapsed / (l + 1) * (config.numLayers() - l - 1)));
+                        progress.advance(1, () -> calibration.size() + " calibration sequences, " + tokens
+                                + " tokens");
                     }
                 }
             }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Perplexity;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.WeightSource;
@@ -123,14 +124,15 @@ public final class HaqSearch {
             Random random = new Random(search.seed());
             state = new SearchState(key, random, new DdpgAgent(LayerEmbedding.SIZE, search.agent(), random));
         }
-        long started = System.nanoTime();
-        int resumedAt = state.log.size();
+        Progress episodes = Progress.of(progress, search.policyName(), search.episodes(), "episodes")
+                .resumingAt(state.log.size());
         while (state.log.size() < search.episodes()) {
             state.log.add(episode(search, budget, state, state.log.size()));
             if (checkpoint != null) {
                 state.save(checkpoint);
             }
-            progress.accept(progressLine(search, state, started, resumedAt));
+            SearchState now = state;
+            episodes.advanceTo(state.log.size(), () -> episodeLine(now));
         }
         EpisodeRecord best = state.best();
         int[] bits = best.bits().stream().mapToInt(Integer::intValue).toArray();
@@ -178,18 +180,12 @@ public final class HaqSearch {
         return SearchCalibration.sha256(calibration);
     }
 
-    private static String progressLine(SearchConfig search, SearchState state, long started, int resumedAt) {
+    private static String episodeLine(SearchState state) {
         EpisodeRecord last = state.log.get(state.log.size() - 1);
         EpisodeRecord best = state.best();
-        int done = state.log.size() - resumedAt;
-        double perEpisode = (System.nanoTime() - started) / 1e9 / Math.max(1, done);
-        long eta = Math.round(perEpisode * (search.episodes() - state.log.size()));
         return String.format(Locale.ROOT,
-                "%s episode %d/%d%s: reward %.4f, ppl %.3f, avg bits %.3f (proposed %.3f), %,d bytes; best %.4f at"
-                        + " episode %d; %.1f s/episode, ETA %dm%02ds",
-                search.policyName(), last.episode() + 1, search.episodes(), last.warmup() ? " (warm-up)" : "",
-                last.reward(), last.perplexity(), last.averageBits(), last.proposedAverageBits(), last.bytes(),
-                best.reward(),
-                best.episode(), perEpisode, eta / 60, eta % 60);
+                "episode %d%s: reward %.4f, ppl %.3f, avg bits %.3f (proposed %.3f), %,d bytes; best %.4f at episode %d",
+                last.episode() + 1, last.warmup() ? " (warm-up)" : "", last.reward(), last.perplexity(),
+                last.averageBits(), last.proposedAverageBits(), last.bytes(), best.reward(), best.episode());
     }
 }

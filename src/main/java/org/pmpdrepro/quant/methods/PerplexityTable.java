@@ -1,4 +1,4 @@
-package org.pmpdrepro.cli;
+package org.pmpdrepro.quant.methods;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,15 +7,15 @@ import java.util.OptionalLong;
 import java.util.SortedSet;
 
 /**
- * The rows of {@code pmpd quant-table} and their markdown and CSV forms.
+ * The rows of {@code pmpd quant-table} ({@link PerplexityTabulation}) and their markdown and CSV forms.
  *
  * @param provenance lines saying what the numbers were computed from, printed above the markdown table
  * @param residentSets the precision sets whose resident bytes are reported
  * @param rows one per method and precision, full precision first
  */
-record PerplexityTable(List<String> provenance, List<SortedSet<Integer>> residentSets, List<Row> rows) {
+public record PerplexityTable(List<String> provenance, List<SortedSet<Integer>> residentSets, List<Row> rows) {
 
-    PerplexityTable {
+    public PerplexityTable {
         provenance = List.copyOf(provenance);
         residentSets = List.copyOf(residentSets);
         rows = List.copyOf(rows);
@@ -33,9 +33,9 @@ record PerplexityTable(List<String> provenance, List<SortedSet<Integer>> residen
      * @param resident for each of the table's resident sets, bytes that must be resident to serve it (empty where the
      *     method does not serve the set, and for full precision)
      */
-    record Row(String method, String precision, double calibrationPerplexity, double testPerplexity,
+    public record Row(String method, String precision, double calibrationPerplexity, double testPerplexity,
             long readBytesPerToken, long tableBytesPerToken, double effectiveBits, List<OptionalLong> resident) {
-        Row {
+        public Row {
             resident = List.copyOf(resident);
         }
     }
@@ -48,7 +48,7 @@ record PerplexityTable(List<String> provenance, List<SortedSet<Integer>> residen
         return "{" + String.join(",", parts) + "}";
     }
 
-    String markdown() {
+    public String markdown() {
         StringBuilder sb = new StringBuilder("# Perplexity of the quantization back-bones\n\n");
         for (String line : provenance) {
             sb.append("- ").append(line).append('\n');
@@ -72,7 +72,7 @@ record PerplexityTable(List<String> provenance, List<SortedSet<Integer>> residen
         return sb.toString();
     }
 
-    String csv() {
+    public String csv() {
         StringBuilder sb = new StringBuilder("method,precision,calibration_ppl,test_ppl,read_bytes_per_token,"
                 + "table_bytes_per_token,effective_bits");
         for (SortedSet<Integer> s : residentSets) {
