@@ -2,7 +2,6 @@ package org.pmpdrepro.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -11,17 +10,10 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
@@ -185,92 +177,22 @@ public final class Trainer {
         return sum / batches;
     }
 
-    /** A saved training state: parameters, optimizer moments and the step they belong to. */
+    /** A saved training state: parameters, optimizer moments and the step they belong to ({@link Checkpoints}). */
     record Checkpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments) {
 
-        private static final String PREFIX = "step-";
-
         static Checkpoint latest(Path root, NDManager manager) throws IOException {
-            if (!Files.isDirectory(root)) {
-                return null;
-            }
-            Path newest;
-            try (Stream<Path> dirs = Files.list(root)) {
-                newest = dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-                        .filter(p -> !p.getFileName().toString().contains(".tmp"))
-                        .filter(p -> Files.exists(p.resolve("state.json")))
-                        .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
-            }
-            if (newest == null) {
-                return null;
-            }
-            NDList params;
-            NDList moments;
-            try (InputStream in = Files.newInputStream(newest.resolve("params.safetensors"))) {
-                params = NDList.decode(manager, in);
-            }
-            try (InputStream in = Files.newInputStream(newest.resolve("moments.safetensors"))) {
-                moments = NDList.decode(manager, in);
-            }
-            int step = Json.read(newest.resolve("state.json")).get("step").asInt();
-            return new Checkpoint(newest, step, byName(params), byName(moments));
+            return Checkpoints.latest(root, manager).map(c -> new Checkpoint(c.dir(), c.state().get("step").asInt(),
+                    c.params(), c.moments())).orElse(null);
         }
 
-        private static Map<String, NDArray> byName(NDList arrays) {
-            Map<String, NDArray> out = new java.util.HashMap<>();
-            for (NDArray a : arrays) {
-                out.put(a.getName(), a);
-            }
-            return out;
-        }
-
-        /** Writes a complete checkpoint in a scratch directory, then renames it into place; keeps the last two. */
+        /** Writes a complete checkpoint (scratch directory renamed into place); keeps the last two. */
         static void save(Path root, int step, TrainableLlama llama, AdamW adam, double trainLoss, double valLoss)
                 throws IOException {
-            Files.createDirectories(root);
-            String name = String.format("%s%07d", PREFIX, step);
-            Path scratch = Files.createTempDirectory(root, name + ".tmp");
-            List<String> names = llama.names();
-            NDList params = new NDList();
-            List<NDArray> arrays = llama.arrays();
-            for (int i = 0; i < arrays.size(); i++) {
-                arrays.get(i).setName(names.get(i));
-                params.add(arrays.get(i));
-            }
-            try (OutputStream out = Files.newOutputStream(scratch.resolve("params.safetensors"))) {
-                params.encode(out, NDList.Encoding.SAFETENSORS);
-            }
-            try (OutputStream out = Files.newOutputStream(scratch.resolve("moments.safetensors"))) {
-                adam.moments(names).encode(out, NDList.Encoding.SAFETENSORS);
-            }
             ObjectNode state = JSON.createObjectNode();
             state.put("step", step);
             state.put("train_loss", trainLoss);
             state.put("validation_loss", valLoss);
-            JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve("state.json").toFile(), state);
-            Path target = root.resolve(name);
-            deleteTree(target);
-            Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
-            List<Path> old;
-            try (Stream<Path> dirs = Files.list(root)) {
-                old = dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-                        .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-                        .skip(2).toList();
-            }
-            for (Path p : old) {
-                deleteTree(p);
-            }
-        }
-
-        private static void deleteTree(Path p) throws IOException {
-            if (!Files.exists(p)) {
-                return;
-            }
-            try (Stream<Path> walk = Files.walk(p)) {
-                for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
+            Checkpoints.save(root, step, llama.names(), llama.arrays(), adam, state);
         }
     }
 }

@@ -51,5 +51,10 @@ class TrainerTest {
 
         straight.weights().forEach((name, t) ->
                 assertThat(resumed.weights().get(name).data()).as(name).containsExactly(t.data()));
+        try (var dirs = java.nio.file.Files.list(ckpt)) {
+            assertThat(dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted())
+                    .as("the newest " + Checkpoints.KEEP + " checkpoints are kept").containsExactly("step-0000006",
+                            "step-0000012");
+        }
     }
 }

@@ -1,0 +1,126 @@
+package org.pmpdrepro.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.pmpdrepro.io.Json;
+
+/**
+ * The checkpoints of a training run, shared by pre-training ({@link Trainer}) and Bit-Mixer's fine-tuning: under a
+ * root, one directory per saved step ({@code step-0000100}) holding {@code params.safetensors},
+ * {@code moments.safetensors} (the optimizer's) and {@code state.json} (the step and whatever else the run resumes
+ * from). A checkpoint is written whole in a scratch directory and renamed into place, so a killed run leaves either
+ * the previous checkpoints or the new one, never half of one; the newest {@value #KEEP} are kept.
+ */
+public final class Checkpoints {
+
+    /** The file that marks a complete checkpoint and holds its state. */
+    public static final String STATE = "state.json";
+    /** How many checkpoints a root keeps. */
+    public static final int KEEP = 2;
+
+    private static final String PREFIX = "step-";
+    private static final String SCRATCH = ".tmp";
+    private static final ObjectMapper JSON = Json.mapper();
+
+    /** A checkpoint read back: its directory, state and arrays by name. */
+    public record Loaded(Path dir, JsonNode state, Map<String, NDArray> params, Map<String, NDArray> moments) {}
+
+    private Checkpoints() {}
+
+    /** The newest complete checkpoint under {@code root}, its arrays on {@code manager}; empty when there is none. */
+    public static Optional<Loaded> latest(Path root, NDManager manager) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        Path newest;
+        try (Stream<Path> dirs = Files.list(root)) {
+            newest = dirs.filter(Checkpoints::isCheckpoint).filter(p -> Files.exists(p.resolve(STATE)))
+                    .max(Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+        }
+        if (newest == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Loaded(newest, Json.read(newest.resolve(STATE)), arrays(newest, "params", manager),
+                arrays(newest, "moments", manager)));
+    }
+
+    /**
+     * Saves step {@code step}: the parameters {@code arrays} (named {@code names}, in that order), the optimizer's
+     * moments and {@code state}; then removes all but the newest {@value #KEEP} checkpoints.
+     */
+    public static Path save(Path root, int step, List<String> names, List<NDArray> arrays, AdamW adam,
+            ObjectNode state) throws IOException {
+        Files.createDirectories(root);
+        String name = String.format("%s%07d", PREFIX, step);
+        Path scratch = Files.createTempDirectory(root, name + SCRATCH);
+        NDList params = new NDList();
+        for (int i = 0; i < arrays.size(); i++) {
+            arrays.get(i).setName(names.get(i));
+            params.add(arrays.get(i));
+        }
+        try (OutputStream out = Files.newOutputStream(scratch.resolve("params.safetensors"))) {
+            params.encode(out, NDList.Encoding.SAFETENSORS);
+        }
+        try (OutputStream out = Files.newOutputStream(scratch.resolve("moments.safetensors"))) {
+            adam.moments(names).encode(out, NDList.Encoding.SAFETENSORS);
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve(STATE).toFile(), state);
+        Path target = root.resolve(name);
+        deleteTree(target);
+        Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
+        List<Path> old;
+        try (Stream<Path> dirs = Files.list(root)) {
+            old = dirs.filter(Checkpoints::isCheckpoint)
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+                    .skip(KEEP).toList();
+        }
+        for (Path p : old) {
+            deleteTree(p);
+        }
+        return target;
+    }
+
+    private static boolean isCheckpoint(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith(PREFIX) && !name.contains(SCRATCH);
+    }
+
+    private static Map<String, NDArray> arrays(Path dir, String what, NDManager manager) throws IOException {
+        NDList arrays;
+        try (InputStream in = Files.newInputStream(dir.resolve(what + ".safetensors"))) {
+            arrays = NDList.decode(manager, in);
+        }
+        Map<String, NDArray> out = new HashMap<>();
+        for (NDArray a : arrays) {
+            out.put(a.getName(), a);
+        }
+        return out;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
