@@ -11,12 +11,16 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that readers see either the old content or the complete new one, never a partial file: the
@@ -173,6 +177,24 @@ public final class AtomicFiles {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             count += len;
+        }
+    }
+
+    /** Deletes {@code root} and everything below it; entries that vanish meanwhile are no error. */
+    public static void deleteTree(Path root) throws IOException {
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.sorted(Comparator.reverseOrder()).toList();
+        } catch (NoSuchFileException gone) {
+            return;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return; // deleted by someone else while being listed
+            }
+            throw e.getCause();
+        }
+        for (Path p : all) {
+            Files.deleteIfExists(p);
         }
     }
 }

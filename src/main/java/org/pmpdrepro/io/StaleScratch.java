@@ -1,7 +1,6 @@
 package org.pmpdrepro.io;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,10 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Scratch that killed runs left behind (a quantization cache entry half built, a file half written by
@@ -80,7 +77,7 @@ public final class StaleScratch {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, named)) {
             for (Path entry : entries) {
                 if (stale(entry)) {
-                    deleteTree(entry);
+                    AtomicFiles.deleteTree(entry);
                     removed.add(entry);
                 }
             }
@@ -115,24 +112,6 @@ public final class StaleScratch {
             return true;
         } catch (OverlappingFileLockException ownedHere) {
             return false;
-        }
-    }
-
-    /** Deletes {@code root} and everything below it; entries that vanish meanwhile are no error. */
-    static void deleteTree(Path root) throws IOException {
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.sorted(Comparator.reverseOrder()).toList();
-        } catch (NoSuchFileException gone) {
-            return;
-        } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof NoSuchFileException) {
-                return; // deleted by someone else while being listed
-            }
-            throw e.getCause();
-        }
-        for (Path p : all) {
-            Files.deleteIfExists(p);
         }
     }
 }

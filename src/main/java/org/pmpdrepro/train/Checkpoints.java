@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Json;
 
 /**
@@ -82,7 +83,7 @@ public final class Checkpoints {
         }
         JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve(STATE).toFile(), state);
         Path target = root.resolve(name);
-        deleteTree(target);
+        AtomicFiles.deleteTree(target);
         Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
         List<Path> old;
         try (Stream<Path> dirs = Files.list(root)) {
@@ -91,7 +92,7 @@ public final class Checkpoints {
                     .skip(KEEP).toList();
         }
         for (Path p : old) {
-            deleteTree(p);
+            AtomicFiles.deleteTree(p);
         }
         return target;
     }
@@ -111,16 +112,5 @@ public final class Checkpoints {
             out.put(a.getName(), a);
         }
         return out;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
     }
 }

@@ -8,13 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
+import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.StaleScratch;
 import org.pmpdrepro.model.DType;
@@ -261,7 +260,7 @@ public final class QuantizationStore {
             }
             publish(scratch, dir, replace);
         } finally {
-            deleteTree(scratch);
+            AtomicFiles.deleteTree(scratch);
         }
     }
 
@@ -295,7 +294,7 @@ public final class QuantizationStore {
             } catch (java.nio.file.NoSuchFileException gone) {
                 // another writer replaced it meanwhile
             } finally {
-                deleteTree(stale);
+                AtomicFiles.deleteTree(stale);
             }
         }
         try {
@@ -306,17 +305,6 @@ public final class QuantizationStore {
                 throw raced;
             }
             LOG.info("quantization cache: {} was written concurrently; keeping that entry", dir);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
         }
     }
 }
