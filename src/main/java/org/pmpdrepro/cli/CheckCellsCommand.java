@@ -3,7 +3,6 @@ package org.pmpdrepro.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -90,47 +89,40 @@ public final class CheckCellsCommand implements Callable<Integer> {
     private record Checked(CellRun run, CellVerdict verdict, CellRun otherRun, CellOutcome other) {}
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        try {
-            JobSpec job = JobSpec.read(jobFile);
-            GoldenFile goldens = GoldenFile.read(golden);
-            ConfigurationSpread spread = ConfigurationSpread.readOrEmpty(ConfigurationSpread.besides(golden));
-            CellScoring scoring = CellScoring.defaults();
-            List<ConfigurationSpread.Row> measured = new java.util.ArrayList<>();
-            StringWriter csv = new StringWriter();
-            boolean passed = true;
-            try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setRecordSeparator("\n")
-                    .get())) {
-                printer.printRecord(CSV_HEADER);
-                for (JobCell jobCell : job.cells()) {
-                    Checked c = check(jobCell, job, goldens, spread, scoring);
-                    passed &= c.verdict().passed();
-                    if (recordSpread && c.verdict().basis() == CellVerdict.Basis.CROSS_CONFIGURATION) {
-                        measured.addAll(ConfigurationSpread.rowsOf(c.verdict(), configuration(c.run(), job)));
-                    }
-                    print(stdout, c);
-                    csvRows(printer, c);
+        JobSpec job = JobSpec.read(jobFile);
+        GoldenFile goldens = GoldenFile.read(golden);
+        ConfigurationSpread spread = ConfigurationSpread.readOrEmpty(ConfigurationSpread.besides(golden));
+        CellScoring scoring = CellScoring.defaults();
+        List<ConfigurationSpread.Row> measured = new java.util.ArrayList<>();
+        StringWriter csv = new StringWriter();
+        boolean passed = true;
+        try (CSVPrinter printer = new CSVPrinter(csv, CSVFormat.DEFAULT.builder().setRecordSeparator("\n")
+                .get())) {
+            printer.printRecord(CSV_HEADER);
+            for (JobCell jobCell : job.cells()) {
+                Checked c = check(jobCell, job, goldens, spread, scoring);
+                passed &= c.verdict().passed();
+                if (recordSpread && c.verdict().basis() == CellVerdict.Basis.CROSS_CONFIGURATION) {
+                    measured.addAll(ConfigurationSpread.rowsOf(c.verdict(), configuration(c.run(), job)));
                 }
+                print(stdout, c);
+                csvRows(printer, c);
             }
-            stdout.println(passed ? "every cell agrees with its golden"
-                    : "some cells differ from their goldens (above)");
-            if (recordSpread) {
-                ConfigurationSpread.merge(ConfigurationSpread.besides(golden), measured);
-                stdout.println(measured.size() + " rows added to " + ConfigurationSpread.besides(golden));
-            }
-            if (out != null) {
-                AtomicFiles.writeString(out, csv.toString());
-                stdout.println("results written to " + out);
-            }
-            stdout.flush();
-            return passed ? 0 : 1;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("pmpd check-cells: error: " + e.getMessage());
-            err.flush();
-            return 1;
         }
+        stdout.println(passed ? "every cell agrees with its golden"
+                : "some cells differ from their goldens (above)");
+        if (recordSpread) {
+            ConfigurationSpread.merge(ConfigurationSpread.besides(golden), measured);
+            stdout.println(measured.size() + " rows added to " + ConfigurationSpread.besides(golden));
+        }
+        if (out != null) {
+            AtomicFiles.writeString(out, csv.toString());
+            stdout.println("results written to " + out);
+        }
+        stdout.flush();
+        return passed ? 0 : 1;
     }
 
     private Checked check(JobCell jobCell, JobSpec job, GoldenFile goldens, ConfigurationSpread spread,

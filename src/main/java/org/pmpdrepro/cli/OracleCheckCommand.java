@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class OracleCheckCommand implements Callable<Integer> {
     private record TaskAgreement(Task task, OracleAgreement agreement) {}
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (prompts < 1) {
             throw new ParameterException(spec.commandLine(), "--prompts " + prompts + ": expected at least 1");
         }
@@ -111,11 +110,6 @@ public final class OracleCheckCommand implements Callable<Integer> {
             }
             stdout.flush();
             return agrees ? 0 : 1;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("pmpd oracle-check: error: " + e.getMessage());
-            err.flush();
-            return 1;
         }
     }
 

@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +82,7 @@ public final class QuantTableCommand implements Callable<Integer> {
     Path out = Path.of("target", "quant-table");
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         DeviceChoice choice = model.deviceChoice();
         List<String> backbones = backbones();
         if (calibrationSequences < 1 || testLimit < 0) {
@@ -106,11 +105,6 @@ public final class QuantTableCommand implements Callable<Integer> {
             stdout.println("written to " + out.resolve(MARKDOWN) + " and " + out.resolve(CSV));
             stdout.flush();
             return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("pmpd quant-table: error: " + e.getMessage());
-            err.flush();
-            return 1;
         }
     }
 

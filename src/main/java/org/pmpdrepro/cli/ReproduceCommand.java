@@ -2,7 +2,6 @@ package org.pmpdrepro.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -61,7 +60,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path out = Path.of("target", "reproduction");
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         DeviceChoice device = model.deviceChoice();
         if (limit < 0) {
             throw new ParameterException(spec.commandLine(), "--limit " + limit + ": expected 0 (all) or a positive count");
@@ -69,14 +68,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         Reproduction.Settings settings = new Reproduction.Settings(fixtures, Split.TEST, limit, model.batchSize,
                 TaskScorer.Config.defaults().withBertScore(!noBertScore), seed);
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            // Fixtures are checked before a model that may take minutes to load.
-            Provenance.manifestSha256(fixtures);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println("pmpd reproduce: error: " + e.getMessage());
-            return 1;
-        }
+        // Fixtures are checked before a model that may take minutes to load.
+        Provenance.manifestSha256(fixtures);
         try (ModelBundle bundle = ModelBundle.open(model.model, device)) {
             Provenance provenance = Provenance.of(bundle, fixtures);
             List<TaskResult> results = Reproduction.run(bundle, settings);
@@ -88,10 +81,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             stdout.println("results written to " + out);
             stdout.flush();
             return 0;
-        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("pmpd reproduce: error: " + e.getMessage());
-            err.flush();
-            return 1;
         }
     }
 }

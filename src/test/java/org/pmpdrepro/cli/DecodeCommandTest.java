@@ -93,6 +93,11 @@ class DecodeCommandTest {
                 noFixtures.toString());
         assertThat(d.exitCode()).isEqualTo(1);
         assertThat(d.err()).startsWith("pmpd decode: error: fixture directory " + noFixtures);
+        CliRun verbose = run("reproduce", "--verbose", "--model", dir.resolve("no-model").toString(), "--fixtures",
+                noFixtures.toString());
+        assertThat(verbose.exitCode()).isEqualTo(1);
+        assertThat(verbose.err()).as("the one error handler: --verbose adds the stack trace")
+                .startsWith("pmpd reproduce: error: fixture directory " + noFixtures).contains("\tat org.pmpdrepro.");
     }
 
     @Test
