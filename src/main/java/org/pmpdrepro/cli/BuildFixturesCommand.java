@@ -1,14 +1,12 @@
 package org.pmpdrepro.cli;
 
 import org.pmpdrepro.io.WrittenFile;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.pmpdrepro.data.BuildOptions;
 import org.pmpdrepro.data.FixtureBuilder;
-import org.pmpdrepro.data.InputFormatException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,13 +69,7 @@ public final class BuildFixturesCommand implements Callable<Integer> {
         BuildOptions options = new BuildOptions(en, fr, out, Optional.ofNullable(trainOut), testSize,
                 calibrationSize, minTestSize, seed, commandLine());
         var outStream = spec.commandLine().getOut();
-        FixtureBuilder.Result result;
-        try {
-            result = FixtureBuilder.build(options, outStream::println);
-        } catch (InputFormatException | IllegalStateException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("build-fixtures: " + e.getMessage());
-            return 1;
-        }
+        FixtureBuilder.Result result = FixtureBuilder.build(options, outStream::println);
         for (WrittenFile f : result.files()) {
             outStream.printf("wrote %s: %d lines, %d bytes, sha256 %s%n", f.path(), f.lines(), f.bytes(), f.sha256());
         }
