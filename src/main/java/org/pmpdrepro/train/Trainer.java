@@ -1,12 +1,10 @@
 package org.pmpdrepro.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -96,30 +94,22 @@ public final class Trainer {
             double valLoss = Double.NaN;
             for (int step = start; step < stop; step++) {
                 float lr = train.learningRate(step);
-                double loss = Double.NaN;
-                float gradNorm = Float.NaN;
-                // A step is a pure function of (weights, step), so a non-finite result is recomputed once. The
-                // transient NaNs once seen here came from graph constants freed before backward (fixed, see
-                // ScalarOperands); the recomputation stays as a guard. A second non-finite result is real divergence
-                // and stops the run.
-                for (int attempt = 1; attempt <= 2 && !(Double.isFinite(loss) && Float.isFinite(gradNorm)); attempt++) {
-                    try (NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        long[] windows = trainCorpus.windows(new SplittableRandom(train.seed() * 1_000_003L + step),
-                                train.batchSize(), train.sequenceLength());
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray lossArray = loss(llama, root, windows, train.batchSize());
-                            gc.backward(lossArray);
-                            loss = lossArray.getFloat();
-                        }
-                        gradNorm = Double.isFinite(loss) ? adam.step(llama, lr) : Float.NaN;
+                long[] windows = trainCorpus.windows(new SplittableRandom(train.seed() * 1_000_003L + step),
+                        train.batchSize(), train.sequenceLength());
+                TrainingSteps.Outcome o = TrainingSteps.run(step + 1, new TrainingSteps.Batch() {
+                    @Override
+                    public NDArray loss(NDArray unrecorded) {
+                        return Trainer.this.loss(llama, root, windows, train.batchSize());
                     }
-                    if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
-                        LOG.warn("step {} attempt {}: non-finite loss {} or gradient norm {}; no update applied",
-                                step + 1, attempt, loss, gradNorm);
+
+                    @Override
+                    public float update() {
+                        return adam.step(llama, lr);
                     }
-                }
-                if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
+                });
+                double loss = o.loss();
+                float gradNorm = o.gradNorm();
+                if (!o.finite()) {
                     throw new IllegalStateException("training diverged: loss " + loss + ", gradient norm " + gradNorm
                             + " at step " + (step + 1) + " (learning rate " + lr + ") twice; resume from the last"
                             + " checkpoint with a lower --lr");
@@ -127,18 +117,18 @@ public final class Trainer {
                 lastLoss = loss;
                 smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
                 int done = step + 1;
-                if (done % train.logEvery() == 0 || done == train.steps()) {
+                if (TrainingSteps.due(done, train.logEvery(), train.steps())) {
                     double tokS = (double) (done - start) * train.batchSize() * train.sequenceLength()
                             / progress.elapsedSeconds();
                     String detail = String.format(Locale.ROOT, "loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s", loss,
                             smoothed, lr, gradNorm, tokS);
                     progress.advanceTo(done, () -> detail);
                 }
-                if (done % train.evalEvery() == 0 || done == stop) {
+                if (TrainingSteps.due(done, train.evalEvery(), stop)) {
                     valLoss = evaluate(llama, root, validation);
                     LOG.info(String.format("step %d validation loss %.4f (ppl %.2f)", done, valLoss, Math.exp(valLoss)));
                 }
-                if (done % train.checkpointEvery() == 0 || done == stop) {
+                if (TrainingSteps.due(done, train.checkpointEvery(), stop)) {
                     Checkpoint.save(checkpointDir, done, llama, adam, lastLoss, valLoss);
                 }
             }

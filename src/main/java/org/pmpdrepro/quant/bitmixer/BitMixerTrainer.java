@@ -1,13 +1,11 @@
 package org.pmpdrepro.quant.bitmixer;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +28,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.train.AdamW;
+import org.pmpdrepro.train.TrainingSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,34 +122,29 @@ public final class BitMixerTrainer {
                     Map<LinearId, Integer> bits = schedule.at(step);
                     model.assign(bits);
                     float lr = settings.learningRate(step);
-                    double loss = Double.NaN;
-                    float gradNorm = Float.NaN;
-                    // A step is a pure function of (parameters, step), so a non-finite result is recomputed once.
-                    // The transient non-finite gradients once seen here came from graph constants freed before
-                    // backward (fixed, see ScalarOperands); the recomputation stays as a guard, and a second
-                    // non-finite result is real divergence.
-                    for (int attempt = 1; attempt <= 2 && !(Double.isFinite(loss) && Float.isFinite(gradNorm));
-                            attempt++) {
-                        try (NDScope scope = new NDScope()) {
-                            scope.suppressNotUsedWarning();
-                            long[] windows = windows(stream,
-                                    new SplittableRandom(settings.seed() * 1_000_003L + step), settings.batchSize());
+                    long[] windows = windows(stream, new SplittableRandom(settings.seed() * 1_000_003L + step),
+                            settings.batchSize());
+                    TrainingSteps.Outcome o = TrainingSteps.run(step + 1, new TrainingSteps.Batch() {
+                        @Override
+                        public NDArray unrecorded() {
                             // The teacher runs before the gradient collector opens: nothing of it is recorded.
-                            NDArray target = settings.distillWeight() > 0
+                            return settings.distillWeight() > 0
                                     ? teacherLogProbs(teacher, root, windows, settings.batchSize()) : null;
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray lossArray = loss(model, root, windows, settings.batchSize(), target);
-                                gc.backward(lossArray);
-                                loss = lossArray.getFloat();
-                            }
-                            gradNorm = Double.isFinite(loss) ? adam.step(model, model.active(), lr) : Float.NaN;
                         }
-                        if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
-                            LOG.warn("step {} attempt {}: non-finite loss {} or gradient norm {}; no update applied",
-                                    step + 1, attempt, loss, gradNorm);
+
+                        @Override
+                        public NDArray loss(NDArray target) {
+                            return BitMixerTrainer.this.loss(model, root, windows, settings.batchSize(), target);
                         }
-                    }
-                    if (!(Double.isFinite(loss) && Float.isFinite(gradNorm))) {
+
+                        @Override
+                        public float update() {
+                            return adam.step(model, model.active(), lr);
+                        }
+                    });
+                    double loss = o.loss();
+                    float gradNorm = o.gradNorm();
+                    if (!o.finite()) {
                         // A finite loss with a non-finite gradient twice is one bad batch, skipped without an update
                         // (as loss-scaled training skips overflowing steps); it recurs at the same step on a rerun,
                         // so results stay reproducible. Many of them, or a non-finite loss, is divergence.
@@ -165,13 +159,13 @@ public final class BitMixerTrainer {
                     }
                     int done = step + 1;
                     String label = label(config, bits, schedule.isUniform(step));
-                    if (done % settings.logEvery() == 0 || done == stop) {
+                    if (TrainingSteps.due(done, settings.logEvery(), stop)) {
                         log.add(new LogLine(done, label, loss, lr));
                         String detail = String.format(Locale.ROOT, "[%s] loss %.4f lr %.2e |g| %.3f", label, loss, lr,
                                 gradNorm);
                         progress.advanceTo(done, () -> detail);
                     }
-                    if (done % settings.checkpointEvery() == 0 || done == stop) {
+                    if (TrainingSteps.due(done, settings.checkpointEvery(), stop)) {
                         BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
                     }
                 }
