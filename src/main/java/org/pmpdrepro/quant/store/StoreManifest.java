@@ -1,23 +1,19 @@
 package org.pmpdrepro.quant.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
 
 /**
  * The {@code manifest.json} of a store entry: the key it was built for, the SHA-256 and size of its safetensors
@@ -31,104 +27,71 @@ import org.pmpdrepro.io.Json;
 record StoreManifest(CacheKey key, String weightsSha256, long weightsBytes, Map<String, List<Integer>> shapes) {
 
     static final String FORMAT = "pmpd-quant-artefact-v1";
-    private static final ObjectMapper JSON = Json.mapper();
 
     StoreManifest {
         shapes = Collections.unmodifiableMap(new LinkedHashMap<>(shapes));
     }
 
+    /** The file's form, bound strictly ({@link JsonBinding}). */
+    @JsonPropertyOrder({"format", "key_sha256", "method", "parameters", "model_sha256", "calibration_sha256",
+        "sensitivity_sha256", "code_version", "weights", "tensors"})
+    record File(String format, @JsonProperty("key_sha256") String keySha256, String method,
+            SortedMap<String, String> parameters, @JsonProperty("model_sha256") String modelSha256,
+            @JsonProperty("calibration_sha256") String calibrationSha256,
+            @JsonProperty("sensitivity_sha256") String sensitivitySha256,
+            @JsonProperty("code_version") String codeVersion, Weights weights, Tensors tensors) {}
+
+    /** The weights file: its name, SHA-256 and size. */
+    record Weights(String file, String sha256, long bytes) {}
+
+    /** How many tensors the weights file holds, and each one's shape by name in file order. */
+    record Tensors(int count, LinkedHashMap<String, List<Integer>> shapes) {}
+
     void write(Path file) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("key_sha256", key.sha256());
-        root.put("method", key.method());
-        ObjectNode params = root.putObject("parameters");
-        key.parameters().forEach(params::put);
-        root.put("model_sha256", key.modelSha256());
-        root.put("calibration_sha256", key.calibrationSha256());
-        root.put("sensitivity_sha256", key.sensitivitySha256());
-        root.put("code_version", key.codeVersion());
-        ObjectNode weights = root.putObject("weights");
-        weights.put("file", QuantizationStore.WEIGHTS);
-        weights.put("sha256", weightsSha256);
-        weights.put("bytes", weightsBytes);
-        ObjectNode tensors = root.putObject("tensors");
-        tensors.put("count", shapes.size());
-        ObjectNode byName = tensors.putObject("shapes");
-        shapes.forEach((name, shape) -> {
-            ArrayNode a = byName.putArray(name);
-            shape.forEach(a::add);
-        });
-        AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        AtomicFiles.writeString(file, JsonBinding.write(new File(FORMAT, key.sha256(), key.method(),
+                new TreeMap<>(key.parameters()), key.modelSha256(), key.calibrationSha256(), key.sensitivitySha256(),
+                key.codeVersion(), new Weights(QuantizationStore.WEIGHTS, weightsSha256, weightsBytes),
+                new Tensors(shapes.size(), new LinkedHashMap<>(shapes)))));
     }
 
-    /** Reads a manifest; anything missing or malformed is a {@link CorruptArtefactException} naming the field. */
+    /**
+     * Reads a manifest; anything missing, malformed, of another type or not in the format is a
+     * {@link CorruptArtefactException} naming the field by its JSON path.
+     */
     static StoreManifest read(Path file) throws CorruptArtefactException {
-        JsonNode root;
+        File f;
         try {
-            root = JSON.readTree(Files.readString(file));
+            f = JsonBinding.parse(Utf8.read(file), File.class);
         } catch (NoSuchFileException e) {
             throw new CorruptArtefactException(file, "missing (an interrupted or foreign entry)", e);
+        } catch (JsonBinding.Refused e) {
+            throw new CorruptArtefactException(file, "field '" + e.path() + "': " + e.problem(), e);
         } catch (IOException e) {
-            throw new CorruptArtefactException(file, "not valid JSON: " + e.getMessage(), e);
+            throw new CorruptArtefactException(file, "not readable JSON: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
-            throw new CorruptArtefactException(file, "not a JSON object");
-        }
-        String format = text(file, root, "format");
-        if (!FORMAT.equals(format)) {
-            throw new CorruptArtefactException(file, "field 'format' is '" + format + "'; expected '" + FORMAT + "'");
-        }
-        SortedMap<String, String> params = new TreeMap<>();
-        JsonNode p = object(file, root, "parameters");
-        for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            params.put(e.getKey(), e.getValue().asText());
+        if (!FORMAT.equals(f.format())) {
+            throw new CorruptArtefactException(file, "field 'format' is '" + f.format() + "'; expected '" + FORMAT
+                    + "'");
         }
         CacheKey key;
         try {
-            key = new CacheKey(text(file, root, "method"), params, text(file, root, "model_sha256"),
-                    text(file, root, "calibration_sha256"), text(file, root, "sensitivity_sha256"),
-                    text(file, root, "code_version"));
+            key = new CacheKey(f.method(), f.parameters(), f.modelSha256(), f.calibrationSha256(),
+                    f.sensitivitySha256(), f.codeVersion());
         } catch (IllegalArgumentException e) {
             throw new CorruptArtefactException(file, e.getMessage(), e);
         }
-        String recorded = text(file, root, "key_sha256");
-        if (!recorded.equals(key.sha256())) {
-            throw new CorruptArtefactException(file, "field 'key_sha256' is " + recorded
+        if (!f.keySha256().equals(key.sha256())) {
+            throw new CorruptArtefactException(file, "field 'key_sha256' is " + f.keySha256()
                     + " but its fields hash to " + key.sha256() + " (edited by hand?)");
         }
-        JsonNode weights = object(file, root, "weights");
-        JsonNode bytes = weights.get("bytes");
-        if (bytes == null || !bytes.canConvertToLong() || bytes.asLong() < 0) {
-            throw new CorruptArtefactException(file, "field 'weights.bytes' is " + bytes + "; expected a size");
+        if (f.weights().bytes() < 0) {
+            throw new CorruptArtefactException(file, "field 'weights.bytes' is " + f.weights().bytes()
+                    + "; expected a size");
         }
-        JsonNode shapesNode = object(file, object(file, root, "tensors"), "shapes");
-        Map<String, List<Integer>> shapes = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = shapesNode.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            List<Integer> dims = new ArrayList<>();
-            for (JsonNode d : e.getValue()) {
-                dims.add(d.asInt());
-            }
-            shapes.put(e.getKey(), dims);
+        if (f.tensors().count() != f.tensors().shapes().size()) {
+            throw new CorruptArtefactException(file, "field 'tensors.count' is " + f.tensors().count() + " but "
+                    + f.tensors().shapes().size() + " shapes are listed");
         }
-        return new StoreManifest(key, text(file, weights, "sha256"), bytes.asLong(), shapes);
-    }
-
-    private static String text(Path file, JsonNode node, String field) throws CorruptArtefactException {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new CorruptArtefactException(file, "field '" + field + "' is " + v + "; expected a string");
-        }
-        return v.asText();
-    }
-
-    private static JsonNode object(Path file, JsonNode node, String field) throws CorruptArtefactException {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isObject()) {
-            throw new CorruptArtefactException(file, "field '" + field + "' is " + v + "; expected an object");
-        }
-        return v;
+        return new StoreManifest(key, f.weights().sha256(), f.weights().bytes(), f.tensors().shapes());
     }
 }

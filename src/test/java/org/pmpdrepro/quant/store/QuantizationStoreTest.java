@@ -219,6 +219,18 @@ class QuantizationStoreTest {
     }
 
     @Test
+    void aManifestWithAValueOfAnotherTypeOrAnUnknownFieldIsRebuiltOrRejectedNamingItsPath() throws IOException {
+        assertRebuiltOrRejected(dir -> {
+            Path m = dir.resolve("manifest.json");
+            Files.writeString(m, Files.readString(m).replaceFirst("\"bytes\" : (\\d+)", "\"bytes\" : \"$1\""));
+        }, CONFIG, new CountingBuilder(MODEL), "field 'weights.bytes': expected a number (long)");
+        assertRebuiltOrRejected(dir -> {
+            Path m = dir.resolve("manifest.json");
+            Files.writeString(m, Files.readString(m).replace("\"method\" :", "\"note\" : \"x\",\n  \"method\" :"));
+        }, CONFIG, new CountingBuilder(MODEL), "field 'note': unknown property");
+    }
+
+    @Test
     void concurrentWritersOfOneKeyLeaveOneCompleteEntry() throws Exception {
         CyclicBarrier bothBuilding = new CyclicBarrier(2);
         AtomicInteger calls = new AtomicInteger();

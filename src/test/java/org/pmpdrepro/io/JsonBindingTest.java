@@ -1,0 +1,83 @@
+package org.pmpdrepro.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Records bound strictly: every refusal names the JSON path, and a written record reads back equal. */
+class JsonBindingTest {
+
+    record Weights(String file, String sha256, long bytes) {}
+
+    record Manifest(String format, @JsonProperty("model_sha256") String modelSha256, Weights weights,
+            Map<String, List<Integer>> shapes, double loss) {}
+
+    static final String GOOD = """
+            {"format": "v1", "model_sha256": "ab", "weights": {"file": "w", "sha256": "cd", "bytes": 12},
+             "shapes": {"a": [2, 3]}, "loss": 1}""";
+
+    @Test
+    void aDocumentOfTheRecordsShapeBindsAndWritesBackEqual() throws Exception {
+        Manifest m = JsonBinding.parse(GOOD, Manifest.class);
+        assertThat(m).isEqualTo(new Manifest("v1", "ab", new Weights("w", "cd", 12), Map.of("a", List.of(2, 3)),
+                1.0));
+        String written = JsonBinding.write(m);
+        assertThat(written).startsWith("{\n  \"format\" : \"v1\",\n  \"model_sha256\" : \"ab\",").endsWith("}\n");
+        assertThat(JsonBinding.parse(written, Manifest.class)).isEqualTo(m);
+    }
+
+    static List<Arguments> misfits() {
+        return List.of(
+                Arguments.of("unknown property", GOOD.replace("\"loss\": 1", "\"loss\": 1, \"extra\": 1"), "extra",
+                        "unknown property"),
+                Arguments.of("string for a number", GOOD.replace("\"bytes\": 12", "\"bytes\": \"12\""),
+                        "weights.bytes", "expected a number (long)"),
+                Arguments.of("fraction for an integer", GOOD.replace("\"bytes\": 12", "\"bytes\": 1.5"),
+                        "weights.bytes", "expected a number"),
+                Arguments.of("number for a string", GOOD.replace("\"format\": \"v1\"", "\"format\": 1"), "format",
+                        "expected a string"),
+                Arguments.of("null for a string", GOOD.replace("\"format\": \"v1\"", "\"format\": null"),
+                        "format", "null"),
+                Arguments.of("wrong array element", GOOD.replace("[2, 3]", "[2, \"x\"]"), "shapes.a[1]",
+                        "expected a number"),
+                Arguments.of("array for an object", GOOD.replace("\"shapes\": {\"a\": [2, 3]}", "\"shapes\": []"),
+                        "shapes", "expected an object"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("misfits")
+    void aValueThatDoesNotFitIsRefusedWithItsPath(String what, String json, String path, String problem) {
+        assertThat(json).as("the case changes the document").isNotEqualTo(GOOD);
+        assertThatThrownBy(() -> JsonBinding.parse(json, Manifest.class)).as(json)
+                .isInstanceOfSatisfying(JsonBinding.Refused.class, r -> {
+                    assertThat(r.path()).isEqualTo(path);
+                    assertThat(r.problem()).contains(problem);
+                });
+    }
+
+    @Test
+    void missingPropertiesRepeatedKeysTrailingTextAndBadJsonAreRefused() {
+        assertThatThrownBy(() -> JsonBinding.parse(GOOD.replace("\"loss\": 1", "\"loss\": 1, \"loss\": 2"),
+                Manifest.class)).isInstanceOfSatisfying(JsonBinding.Refused.class,
+                        r -> assertThat(r.getMessage()).contains("loss").contains("Duplicate"));
+        assertThatThrownBy(() -> JsonBinding.parse(GOOD.replace(", \"loss\": 1", ""), Manifest.class))
+                .isInstanceOfSatisfying(JsonBinding.Refused.class, r -> {
+                    assertThat(r.path()).isEqualTo("loss");
+                    assertThat(r.problem()).isEqualTo("missing");
+                });
+        assertThatThrownBy(() -> JsonBinding.parse(GOOD + " {}", Manifest.class))
+                .isInstanceOf(JsonBinding.Refused.class).hasMessage("$: more after the document (only one JSON value is allowed)");
+        assertThatThrownBy(() -> JsonBinding.parse("{\"format\": ", Manifest.class))
+                .isInstanceOfSatisfying(JsonBinding.Refused.class, r -> {
+                    assertThat(r.path()).isEqualTo("$");
+                    assertThat(r.problem()).startsWith("not valid JSON");
+                });
+    }
+}
