@@ -119,38 +119,31 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         checkFlags();
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            // Files first: a bad file is reported before the BERTScore encoder takes seconds to load.
-            Corpus corpus = SegmentFiles.readCorpus(hyp, refs);
-            Metric m = buildMetric();
-            MetricResult result = score(m, corpus, hyp);
-            if (pairedBaseline != null) {
-                Corpus base = SegmentFiles.readCorpus(pairedBaseline, refs);
-                PairedBootstrap.Result r = PairedBootstrap.compare(score(m, base, pairedBaseline), result,
-                        new PairedBootstrap.Config(resamples, seed));
-                out.println(json ? toJson(ScoreFormat.json(r)) : ScoreFormat.text(r, pairedBaseline.toString(), hyp.toString()));
-            } else if (sentence) {
-                if (json) {
-                    out.println(toJson(ScoreFormat.sampleJson(result)));
-                } else {
-                    for (int i = 0; i < result.size(); i++) {
-                        out.println(ScoreFormat.sampleText(result, i));
-                    }
-                }
+        // Files first: a bad file is reported before the BERTScore encoder takes seconds to load.
+        Corpus corpus = SegmentFiles.readCorpus(hyp, refs);
+        Metric m = buildMetric();
+        MetricResult result = score(m, corpus, hyp);
+        if (pairedBaseline != null) {
+            Corpus base = SegmentFiles.readCorpus(pairedBaseline, refs);
+            PairedBootstrap.Result r = PairedBootstrap.compare(score(m, base, pairedBaseline), result,
+                    new PairedBootstrap.Config(resamples, seed));
+            out.println(json ? toJson(ScoreFormat.json(r)) : ScoreFormat.text(r, pairedBaseline.toString(), hyp.toString()));
+        } else if (sentence) {
+            if (json) {
+                out.println(toJson(ScoreFormat.sampleJson(result)));
             } else {
-                out.println(json ? toJson(ScoreFormat.json(result)) : ScoreFormat.text(result));
+                for (int i = 0; i < result.size(); i++) {
+                    out.println(ScoreFormat.sampleText(result, i));
+                }
             }
-            out.flush();
-            return 0;
-        } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
-            err.println("pmpd score: error: " + e.getMessage());
-            err.flush();
-            return 1;
+        } else {
+            out.println(json ? toJson(ScoreFormat.json(result)) : ScoreFormat.text(result));
         }
+        out.flush();
+        return 0;
     }
 
     /**

@@ -24,7 +24,6 @@ import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
 import org.pmpdrepro.quant.haq.HaqPolicyFile;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
-import picocli.CommandLine;
 
 /** {@code pmpd quant-table} on a random model directory with a few lines of each fixture file. */
 class QuantTableCommandTest {
@@ -58,7 +57,7 @@ class QuantTableCommandTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        int code = Main.commandLine()
                 .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
         return new Run(code, out.toString(), err.toString());
     }
