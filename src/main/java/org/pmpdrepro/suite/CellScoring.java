@@ -72,8 +72,8 @@ public final class CellScoring {
 
     private Scored score(DecodedCell d) {
         long start = System.nanoTime();
-        TaskScores scores = Phases.run("score: " + d.outputs().outputs().size() + " outputs against the "
-                + d.references().label(), () -> scorer.score(d.outputs(), d.references()));
+        TaskScores scores = Phases.run("score: " + d.cell().displayName() + ", " + d.outputs().outputs().size()
+                + " outputs against the " + d.references().label(), () -> scorer.score(d.outputs(), d.references()));
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{}: scored in {} s", d.cell().displayName(), String.format(Locale.ROOT, "%.1f", seconds));
         return new Scored(scores, seconds);

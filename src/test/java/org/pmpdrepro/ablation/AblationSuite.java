@@ -7,9 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,12 +37,15 @@ import org.pmpdrepro.suite.SuiteSession;
  * <p>The run's {@link SuiteSession} comes from {@link SuiteExtension}, which reads the settings once and closes the
  * session when the run ends. The tests do not depend on their order: a claim or the findings ask the session for the
  * outcomes of the cells they compare, which decodes whatever has not been decoded yet (and the report then shows
- * that work in the test that did it), and a cell's own test reuses an outcome computed before.
+ * that work in the test that did it), and a cell's own test reuses an outcome computed before (checked with JUnit's
+ * random method order). They still run cells, then claims, then findings, only so that the report reads that way:
+ * each decode appears in the first cell that needs it rather than in the findings test.
  *
  * <p>One instance per class, so that the method sources and the class callbacks can read the subclass's ablation.
  * The name matches neither {@code *Test} nor {@code *IT}: only the concrete classes are run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SuiteExtension.class)
 @Tag("slow")
 abstract class AblationSuite {
@@ -78,6 +84,7 @@ abstract class AblationSuite {
         return session.claims(ablation);
     }
 
+    @Order(1)
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
     void cellReproducesItsGolden(Cell cell, SuiteSession session) {
@@ -89,6 +96,7 @@ abstract class AblationSuite {
      * not in the grid, or a partial selection holds too little of its Holm family) is skipped with the reason; a
      * verdict that differs from the committed one fails, naming the claim, task, pair, interval and margin.
      */
+    @Order(2)
     // A selection may hold cells without holding both arms of any claim (one scheduler, say): then none runs here.
     @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
     @MethodSource("claims")
@@ -103,6 +111,7 @@ abstract class AblationSuite {
      * report gets them with the claims page here, inside a test (Allure attaches only to a running test, so the
      * class's {@code @AfterAll} could not).
      */
+    @Order(3)
     @Test
     @DisplayName("findings and claims of the ablation, concluded and reported")
     void findingsOfEveryComparisonAreReported(SuiteSession session) {
