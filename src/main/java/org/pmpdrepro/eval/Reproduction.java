@@ -81,14 +81,10 @@ public final class Reproduction {
     /** Every task, in {@link Task} order. */
     public static List<TaskResult> run(ModelBundle bundle, Settings settings) {
         List<TaskResult> results = new ArrayList<>();
-        long prompts = 0;
-        for (Task task : Task.values()) {
-            prompts += settings.examples(task).size();
-        }
-        Progress progress = Progress.of(LOG, "reproduce", prompts, "prompts");
+        Progress progress = Progress.of(LOG, "reproduce", Task.values().length, "tasks");
         for (Task task : Task.values()) {
             results.add(evaluate(bundle, task, settings, true));
-            progress.advance(settings.examples(task).size(), () -> task.id() + " decoded and scored");
+            progress.advance(1, () -> task.id() + " decoded and scored");
         }
         return results;
     }

@@ -69,7 +69,7 @@ public final class EnvironmentProbe {
         }
     }
 
-    /** The same files, hashed the same way, as {@code eval.ModelBundle.identity()}, without loading the model. */
+    /** The same files, hashed the same way, as {@code decode.ModelBundle.identity()}, without loading the model. */
     static ModelIdentity modelIdentity(Path modelDir) throws IOException {
         try (CheckpointDirectory checkpoint = CheckpointDirectory.open(modelDir)) {
             List<String> names = new ArrayList<>();

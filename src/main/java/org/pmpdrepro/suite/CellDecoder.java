@@ -288,8 +288,13 @@ public final class CellDecoder implements AutoCloseable {
             bundle = Phases.run("open model " + settings.modelDir(), () -> {
                 try {
                     ModelBundle b = ModelBundle.open(settings.modelDir(), settings.device());
-                    if (settings.intraOpThreads() > 0) {
-                        IntraOpThreads.set(settings.intraOpThreads());
+                    try {
+                        if (settings.intraOpThreads() > 0) {
+                            IntraOpThreads.set(settings.intraOpThreads());
+                        }
+                    } catch (RuntimeException e) {
+                        b.close();
+                        throw e;
                     }
                     return b;
                 } catch (IOException e) {

@@ -116,10 +116,23 @@ public final class SuiteSession implements AutoCloseable {
                         ServiceLoader.load(CellRunnerProvider.class)));
     }
 
-    /** Closes the runner (the model, the decoders, containers it started). */
+    /**
+     * Closes the runner (the model, the decoders, containers it started) and the runner update mode opened for the
+     * configuration grid; a failure to close is logged, not thrown, so it cannot fail a run that has ended.
+     */
     @Override
     public synchronized void close() {
-        runner.close();
+        try {
+            runner.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the cell runner failed: {}", e.toString());
+        } finally {
+            try {
+                recorder.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the configuration grid's runner failed: {}", e.toString());
+            }
+        }
     }
 
     public Config config() {

@@ -88,7 +88,8 @@ public final class Trainer {
             LOG.info("model {} parameters; {} steps of {} x {} tokens; train corpus {} tokens", model.parameterCount(),
                     train.steps(), train.batchSize(), train.sequenceLength(), trainCorpus.size());
 
-            Progress progress = Progress.of(LOG, "train", train.steps(), "steps").resumingAt(start);
+            Progress progress = Progress.of(LOG, "train", train.steps(), "steps")
+                    .resumingAt(Math.min(start, train.steps()));
             double smoothed = Double.NaN;
             double lastLoss = Double.NaN;
             double valLoss = Double.NaN;

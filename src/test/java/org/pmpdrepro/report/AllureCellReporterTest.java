@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junitpioneer.jupiter.ClearSystemProperty;
 import org.junitpioneer.jupiter.SetSystemProperty;
 
 /** The reporter against a lifecycle of its own, so the test's own Allure result is left alone. */
@@ -90,6 +91,7 @@ class AllureCellReporterTest {
     }
 
     @Test
+    @ClearSystemProperty(key = "allure.link.golden.pattern") // CI sets it (its repository's file view)
     void goldenRowsAreLinkedByThePatternInAllurePropertiesClimbingToTheRepositoryRoot() {
         assertThat(AllureCellReporter.current().goldenLinkPattern()).isEqualTo("../../../{}");
     }

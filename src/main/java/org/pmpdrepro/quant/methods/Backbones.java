@@ -14,19 +14,16 @@ import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
+import org.pmpdrepro.quant.Quantizer;
 import org.pmpdrepro.quant.SensitivitySource;
-import org.pmpdrepro.quant.anyprec.AnyPrecisionCodec;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.anyprec.FisherCache;
 import org.pmpdrepro.quant.anyprec.FisherSensitivities;
 import org.pmpdrepro.quant.bitmixer.BitMixerArtefact;
 import org.pmpdrepro.quant.bitmixer.BitMixerModel;
-import org.pmpdrepro.quant.gptq.GptqCodec;
 import org.pmpdrepro.quant.gptq.GptqQuantizer;
-import org.pmpdrepro.quant.haq.HaqCodec;
 import org.pmpdrepro.quant.haq.HaqPolicyFile;
 import org.pmpdrepro.quant.haq.HaqQuantizer;
-import org.pmpdrepro.quant.rtn.RtnCodec;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 import org.pmpdrepro.quant.store.CachedQuantizer;
 import org.pmpdrepro.quant.store.CachedQuantizer.Input;
@@ -77,19 +74,22 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
 
     private static Map<String, CachedQuantizer> cached() {
         Map<String, CachedQuantizer> out = new LinkedHashMap<>();
-        out.put("rtn", new CachedQuantizer(RtnQuantizer.equalBytes(Set.of(2, 3, 4)), Set.of(), new RtnCodec()));
-        out.put("rtn-per-row", new CachedQuantizer(RtnQuantizer.perRow(Set.of(2, 3, 4)), Set.of(), new RtnCodec()));
-        out.put("any-precision", new CachedQuantizer(AnyPrecisionQuantizer.defaults(), Set.of(Input.SENSITIVITIES),
-                new AnyPrecisionCodec()));
-        out.put("gptq", new CachedQuantizer(GptqQuantizer.equalBytes(), Set.of(Input.CALIBRATION), new GptqCodec()));
-        out.put("gptq-per-row", new CachedQuantizer(GptqQuantizer.defaults(), Set.of(Input.CALIBRATION),
-                new GptqCodec()));
+        out.put("rtn", cached(RtnQuantizer.equalBytes(Set.of(2, 3, 4)), Set.of()));
+        out.put("rtn-per-row", cached(RtnQuantizer.perRow(Set.of(2, 3, 4)), Set.of()));
+        out.put("any-precision", cached(AnyPrecisionQuantizer.defaults(), Set.of(Input.SENSITIVITIES)));
+        out.put("gptq", cached(GptqQuantizer.equalBytes(), Set.of(Input.CALIBRATION)));
+        out.put("gptq-per-row", cached(GptqQuantizer.defaults(), Set.of(Input.CALIBRATION)));
         return Collections.unmodifiableMap(out);
     }
 
     /** Whether back-bone {@code name} is a configured quantizer ({@link #cachedQuantizer}). */
     public static boolean hasCachedQuantizer(String name) {
         return CACHED.containsKey(name);
+    }
+
+    /** {@code quantizer} with the inputs it reads and its method's codec ({@link QuantizationCodecs}). */
+    private static CachedQuantizer cached(Quantizer quantizer, Set<Input> uses) {
+        return new CachedQuantizer(quantizer, uses, QuantizationCodecs.forMethod(quantizer.method()));
     }
 
     /**
@@ -111,7 +111,8 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
      */
     public static Backbone named(String name) {
         if (name.equals(ANY_PRECISION_UNIFORM)) {
-            return Backbone.of(name, inputs -> AnyPrecisionQuantizer.defaults().quantize(inputs.bundle().checkpoint(),
+            // Its results carry the name they have always had.
+            return Backbone.of("any-precision(uniform-sensitivity)", inputs -> AnyPrecisionQuantizer.defaults().quantize(inputs.bundle().checkpoint(),
                     QuantizationInputs.withSensitivities(SensitivitySource.uniform())));
         }
         if (!NAMES.contains(name)) {
@@ -169,8 +170,7 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
             case "haq" -> {
                 HaqPolicyFile policies = HaqPolicyFile.read(haqPolicies(), bundle.config());
                 requireSameModel("HAQ policies " + haqPolicies(), policies.modelSha256(), modelSha);
-                yield new CachedQuantizer(new HaqQuantizer(policies.bitPolicies(), policies.scheme()), Set.of(),
-                        new HaqCodec())
+                yield cached(new HaqQuantizer(policies.bitPolicies(), policies.scheme()), Set.of())
                         .build(store, new CachedQuantizer.Inputs(bundle.checkpoint(), modelSha, Optional.empty(),
                                 Optional.empty()));
             }
