@@ -22,7 +22,12 @@ public final class Json {
 
     /** A fresh mapper (callers may configure it further) with strict duplicate detection. */
     public static ObjectMapper mapper() {
-        return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        return builder().build();
+    }
+
+    /** The builder of {@link #mapper()}, for a mapper configured further before it is built ({@link JsonBinding}). */
+    public static JsonMapper.Builder builder() {
+        return JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     /**
