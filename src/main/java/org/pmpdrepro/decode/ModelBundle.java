@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.ModelIdentity;
@@ -27,8 +25,7 @@ public final class ModelBundle implements AutoCloseable {
     public static final Path DEFAULT_DIR = Path.of("fixtures", "model");
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
-    private static final String TOKENIZER = "tokenizer.json";
-    private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+    private static final String TOKENIZER = ModelIdentity.TOKENIZER;
 
     private final Path directory;
     private final CheckpointDirectory checkpoint;
@@ -120,20 +117,7 @@ public final class ModelBundle implements AutoCloseable {
      */
     public synchronized ModelIdentity identity() {
         if (identity == null) {
-            List<String> names = new ArrayList<>();
-            names.add(CheckpointDirectory.CONFIG);
-            names.add(checkpoint.weightsFile().getFileName().toString());
-            for (Path f : checkpoint.files()) {
-                String name = f.getFileName().toString();
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            names.add(TOKENIZER);
-            if (Files.isRegularFile(directory.resolve(TOKENIZER_CONFIG))) {
-                names.add(TOKENIZER_CONFIG);
-            }
-            identity = ModelIdentity.of(directory, names);
+            identity = ModelIdentity.ofDirectory(directory, checkpoint);
         }
         return identity;
     }

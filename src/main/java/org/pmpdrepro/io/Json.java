@@ -57,7 +57,7 @@ public final class Json {
         }
     }
 
-    private static String where(JsonLocation at) {
+    static String where(JsonLocation at) {
         return at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

@@ -72,9 +72,7 @@ public final class JsonBinding {
         } catch (JsonMappingException e) {
             throw new Refused(path(e), problem(e), e);
         } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")";
-            throw new Refused("$", "not valid JSON: " + e.getOriginalMessage() + at, e);
+            throw new Refused("$", "not valid JSON: " + e.getOriginalMessage() + Json.where(e.getLocation()), e);
         }
     }
 
@@ -113,7 +111,7 @@ public final class JsonBinding {
             if (msg.startsWith("Missing creator property") || msg.startsWith("Missing required creator property")) {
                 return "missing";
             }
-            if (msg.startsWith("Null value for creator property") || msg.contains("null")) {
+            if (msg.startsWith("Null value for creator property") || msg.startsWith("Cannot map `null`")) {
                 return "null; expected " + kind(m.getTargetType());
             }
             return "expected " + kind(m.getTargetType());

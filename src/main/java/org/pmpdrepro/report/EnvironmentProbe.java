@@ -29,8 +29,6 @@ import org.pmpdrepro.model.ModelIdentity;
  */
 public final class EnvironmentProbe {
 
-    private static final String TOKENIZER = "tokenizer.json";
-    private static final String TOKENIZER_CONFIG = "tokenizer_config.json";
     private static final long GIT_TIMEOUT_SECONDS = 10;
 
     private EnvironmentProbe() {}
@@ -72,20 +70,7 @@ public final class EnvironmentProbe {
     /** The same files, hashed the same way, as {@code decode.ModelBundle.identity()}, without loading the model. */
     static ModelIdentity modelIdentity(Path modelDir) throws IOException {
         try (CheckpointDirectory checkpoint = CheckpointDirectory.open(modelDir)) {
-            List<String> names = new ArrayList<>();
-            names.add(CheckpointDirectory.CONFIG);
-            names.add(checkpoint.weightsFile().getFileName().toString());
-            for (Path f : checkpoint.files()) {
-                String name = f.getFileName().toString();
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-            }
-            names.add(TOKENIZER);
-            if (Files.isRegularFile(modelDir.resolve(TOKENIZER_CONFIG))) {
-                names.add(TOKENIZER_CONFIG);
-            }
-            return ModelIdentity.of(modelDir, names);
+            return ModelIdentity.ofDirectory(modelDir, checkpoint);
         }
     }
 

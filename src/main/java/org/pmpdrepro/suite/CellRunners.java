@@ -3,7 +3,6 @@ package org.pmpdrepro.suite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.ServiceLoader;
 
 /** Chooses the suite's cell runner by {@value #PROPERTY}: {@value #IN_PROCESS} (the default) or a registered one. */
@@ -19,12 +18,6 @@ public final class CellRunners {
     public static final String CONTAINER = "container";
 
     private CellRunners() {}
-
-    /** The runner {@code properties} select, with the suite's registry and settings from the same properties. */
-    public static CellRunner fromProperties(Properties properties) {
-        return open(properties.getProperty(PROPERTY, IN_PROCESS), SuiteRegistry.defaults(),
-                SuiteSettings.fromProperties(properties), ServiceLoader.load(CellRunnerProvider.class));
-    }
 
     /**
      * The runner called {@code name}: the in-process one, or the provider of that name.

@@ -111,9 +111,10 @@ public final class SuiteSession implements AutoCloseable {
                         ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
                 Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
         SuiteSettings settings = SuiteSettings.fromProperties(p);
-        return new SuiteSession(config, CellRunners.fromProperties(p), SuiteListener.load(),
-                name -> CellRunners.open(name, SuiteRegistry.defaults(), settings,
-                        ServiceLoader.load(CellRunnerProvider.class)));
+        Function<String, CellRunner> runners = name -> CellRunners.open(name, SuiteRegistry.defaults(), settings,
+                ServiceLoader.load(CellRunnerProvider.class));
+        return new SuiteSession(config, runners.apply(p.getProperty(CellRunners.PROPERTY, CellRunners.IN_PROCESS)),
+                SuiteListener.load(), runners);
     }
 
     /**

@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class BpeTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(BpeTrainer.class);
-    private static final long LOG_EVERY_NANOS = 5_000_000_000L;
-    private static final Duration LOG_EVERY = Duration.ofNanos(LOG_EVERY_NANOS);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(5);
 
     /** The project's special tokens, in id order: padding, beginning and end of sequence. */
     public static final List<String> DEFAULT_SPECIAL_TOKENS = List.of("<pad>", "<s>", "</s>");
@@ -124,7 +123,7 @@ public final class BpeTrainer {
             documents++;
             chars += text.length();
             long now = System.nanoTime();
-            if (now - lastLog > LOG_EVERY_NANOS) {
+            if (now - lastLog > LOG_EVERY.toNanos()) {
                 lastLog = now;
                 LOG.info("counted {} documents, {} M chars, {} distinct words ({} M chars/s)", documents,
                         chars / 1_000_000, counts.size(), String.format("%.1f", chars / 1e3 / ((now - started) / 1e6)));

@@ -45,6 +45,7 @@ class JsonBindingTest {
                         "expected a string"),
                 Arguments.of("null for a string", GOOD.replace("\"format\": \"v1\"", "\"format\": null"),
                         "format", "null"),
+                Arguments.of("null for a number", GOOD.replace("\"loss\": 1", "\"loss\": null"), "loss", "null"),
                 Arguments.of("wrong array element", GOOD.replace("[2, 3]", "[2, \"x\"]"), "shapes.a[1]",
                         "expected a number"),
                 Arguments.of("array for an object", GOOD.replace("\"shapes\": {\"a\": [2, 3]}", "\"shapes\": []"),
