@@ -14,6 +14,7 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.decode.cpu.JavaDecoder;
 import org.pmpdrepro.decode.cpu.JavaLlama;
+import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
@@ -120,9 +121,9 @@ public final class EngineBenchmark {
                     String what = proj.weight(l);
                     fp16.put(key(l, proj, 16), DenseGemv.of(gaussian(random, rows2 * cols, 0.02f), rows2, cols,
                             DenseGemv.Element.F16, memory, what));
-                    PlaneGemv.Planes parent = PlaneGemv.Planes.random(rows2, cols, 4, random.nextLong(), memory);
+                    CentroidGemv.Planes parent = CentroidGemv.Planes.random(rows2, cols, 4, random.nextLong(), memory);
                     for (int bits = 2; bits <= 4; bits++) {
-                        anyPrecision.put(key(l, proj, bits), PlaneGemv.anyPrecision(parent, bits,
+                        anyPrecision.put(key(l, proj, bits), CentroidGemv.anyPrecision(parent, bits,
                                 tables(random, rows2, bits), what));
                         int groups = (cols + settings.groupCols() - 1) / settings.groupCols();
                         uniform.put(key(l, proj, bits), PlaneGemv.uniform(PlaneGemv.Planes.random(rows2, cols, bits,

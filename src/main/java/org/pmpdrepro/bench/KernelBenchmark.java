@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
@@ -99,7 +100,11 @@ public final class KernelBenchmark {
         return a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     }
 
-    /** Every case on every shape: fp32, fp16, uniform at 2, 3, 4 and 8 bits (groups of 128), Any-Precision 2-4. */
+    /**
+     * Every case on every shape: fp32, fp16, uniform at 2, 3, 4 and 8 bits (groups of 128), Any-Precision 2-4 by the
+     * engine's kernel ({@link CentroidGemv}) and by bit-plane lookup ({@link PlaneGemv#anyPrecision}) on the same codes
+     * and tables.
+     */
     public List<Result> run() {
         List<Result> results = new ArrayList<>();
         for (int[] shape : settings.shapes()) {
@@ -134,12 +139,29 @@ public final class KernelBenchmark {
                             withCopies(m, m.bytesRead(), () -> m.withPlanes(planes.copy(memory))), x));
                 }
             }
+            int[] parentCodes = codes(random, rows, cols, 4);
+            short[][] tables = new short[5][];
+            for (int width = 2; width <= 4; width++) {
+                tables[width] = halves(random, rows << width, 0.02, 0);
+            }
             try (OffHeap memory = new OffHeap()) {
-                PlaneGemv.Planes planes = PlaneGemv.Planes.pack(codes(random, rows, cols, 4), rows, cols, 4, memory,
-                        name);
+                CentroidGemv.Planes planes = CentroidGemv.Planes.pack(parentCodes, rows, cols, 4, memory, name);
+                List<CentroidGemv.Planes> copies = withCopies(planes, planes.byteSize(), () -> planes.copy(memory));
+                for (int width = 2; width <= 4; width++) {
+                    CentroidGemv m = CentroidGemv.anyPrecision(planes, width, tables[width], name);
+                    List<Gemv> ms = new ArrayList<>();
+                    for (CentroidGemv.Planes p : copies) {
+                        ms.add(m.withPlanes(p));
+                    }
+                    results.add(time(name, width, ms, x));
+                }
+            }
+            // The same codes and tables through the bit-plane lookup kernel (2^b - 1 passes), for comparison.
+            try (OffHeap memory = new OffHeap()) {
+                PlaneGemv.Planes planes = PlaneGemv.Planes.pack(parentCodes, rows, cols, 4, memory, name);
                 List<PlaneGemv.Planes> copies = withCopies(planes, planes.byteSize(), () -> planes.copy(memory));
                 for (int width = 2; width <= 4; width++) {
-                    PlaneGemv m = PlaneGemv.anyPrecision(planes, width, halves(random, rows << width, 0.02, 0), name);
+                    PlaneGemv m = PlaneGemv.anyPrecision(planes, width, tables[width], name);
                     List<Gemv> ms = new ArrayList<>();
                     for (PlaneGemv.Planes p : copies) {
                         ms.add(m.withPlanes(p));

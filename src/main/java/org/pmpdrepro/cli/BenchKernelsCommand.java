@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench-kernels", mixinStandardHelpOptions = true,
         description = "Times matrix-vector products of the packed CPU kernels (uniform 2/3/4/8-bit, Any-Precision"
-                + " 2/3/4-bit from one 4-bit set of planes) and of fp32/fp16 weights on random matrices, and the read"
-                + " bandwidth; writes kernels.csv and kernels.md. Needs java --add-modules jdk.incubator.vector.")
+                + " 2/3/4-bit from one 4-bit set of planes, by the engine's in-register tables and, for comparison,"
+                + " by bit-plane lookup) and of fp32/fp16 weights on random matrices, and the read bandwidth; writes"
+                + " kernels.csv and kernels.md. Needs java --add-modules jdk.incubator.vector.")
 final class BenchKernelsCommand implements Callable<Integer> {
 
     /** Seed of the random weights, tables and inputs (java.util.Random, per shape offset by its dimensions). */
@@ -119,7 +120,9 @@ final class BenchKernelsCommand implements Callable<Integer> {
         options.describe(md, bandwidth, bandwidthAfter);
         md.append("- Inputs: random weights (fp32/fp16: Gaussian, sd 0.02), codes uniform over 2^bits, fp16 offsets,"
                 + " scales and Any-Precision tables Gaussian, input Gaussian; java.util.Random seeded with " + SEED
-                + " plus the shape\n");
+                + " plus the shape; any-precision-Nb (the engine's kernel: the row's table in a register, codes"
+                + " assembled from the planes) and any-precision-lookup-Nb (bit-plane lookup, 2^N - 1 passes) multiply"
+                + " the same codes and tables\n");
         md.append(String.format(Locale.ROOT, "- Each case cycles through copies of its matrix totalling at least %d MB"
                 + " and reports the median time of one product; bytes are what a product reads (weights or bit-planes"
                 + " and side tables)%n%n", footprintMb));

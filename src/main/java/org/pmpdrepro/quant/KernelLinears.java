@@ -10,10 +10,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.cpu.JavaLlama;
+import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
-import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightSource;
@@ -76,7 +76,7 @@ public final class KernelLinears implements JavaLlama.Linears {
         Map<Long, Gemv> matrices = new ConcurrentHashMap<>();
         for (int layer = 0; layer < config.numLayers(); layer++) {
             for (Linear proj : Linear.values()) {
-                PlaneGemv.Planes shared = null;
+                CentroidGemv.Planes shared = null;
                 CodedMatrix widest = null;
                 // Widest first, so Any-Precision's narrower widths can read the widest one's planes.
                 for (int bits : served.reversed()) {
@@ -87,11 +87,11 @@ public final class KernelLinears implements JavaLlama.Linears {
                     Gemv gemv;
                     if (coded.values() instanceof CodedMatrix.RowTables t) {
                         if (widest == null || !topBitsOf(coded, widest)) {
-                            shared = PlaneGemv.Planes.pack(coded.codes(), coded.rows(), coded.cols(), bits, memory,
+                            shared = CentroidGemv.Planes.pack(coded.codes(), coded.rows(), coded.cols(), bits, memory,
                                     what);
                             widest = coded;
                         }
-                        gemv = PlaneGemv.anyPrecision(shared, bits, t.table(), what);
+                        gemv = CentroidGemv.anyPrecision(shared, bits, t.table(), what);
                     } else {
                         gemv = KernelMatrices.of(coded, memory, what);
                     }

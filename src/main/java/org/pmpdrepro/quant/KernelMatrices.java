@@ -1,11 +1,14 @@
 package org.pmpdrepro.quant;
 
+import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
+import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 
 /**
  * A quantized model's matrices in the packed CPU kernels' form: the codes of {@link QuantizedModel#coded} packed as
- * bit-planes in off-heap memory, with the method's rule for turning a code into a weight.
+ * bit-planes in off-heap memory, with the method's rule for turning a code into a weight (a per-row table:
+ * {@link CentroidGemv}; a uniform grid: {@link PlaneGemv}).
  */
 public final class KernelMatrices {
 
@@ -16,11 +19,11 @@ public final class KernelMatrices {
      * are not runs of consecutive columns (act-order GPTQ with dynamic groups) are refused: the kernel's groups are
      * column ranges.
      */
-    public static PlaneGemv of(CodedMatrix m, OffHeap memory, String what) {
+    public static Gemv of(CodedMatrix m, OffHeap memory, String what) {
         return switch (m.values()) {
-            case CodedMatrix.RowTables t -> PlaneGemv.anyPrecision(
-                    PlaneGemv.Planes.pack(m.codes(), m.rows(), m.cols(), m.bits(), memory, what), m.bits(), t.table(),
-                    what);
+            case CodedMatrix.RowTables t -> CentroidGemv.anyPrecision(
+                    CentroidGemv.Planes.pack(m.codes(), m.rows(), m.cols(), m.bits(), memory, what), m.bits(),
+                    t.table(), what);
             case CodedMatrix.Affine a -> {
                 int width = a.runWidth();
                 if (width < 1) {

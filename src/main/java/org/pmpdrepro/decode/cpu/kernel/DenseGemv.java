@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * An unquantized matrix, row-major and little-endian in off-heap memory: fp32 (the project's full precision) or
@@ -120,14 +121,13 @@ public final class DenseGemv implements Gemv {
     @Override
     public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
         int to = Math.min(rows, toBlock * BLOCK);
-        float[] lanes = new float[Lanes.LANES];
         for (int r = fromBlock * BLOCK; r < to; r++) {
-            y[r] = element == Element.F32 ? dotF32(r, prepared.x(), lanes) : dotF16(r, (Halves) prepared, lanes);
+            y[r] = element == Element.F32 ? dotF32(r, prepared.x()) : dotF16(r, (Halves) prepared);
         }
     }
 
     /** Four accumulators over 64-column blocks (the FMA latency chain), then 16-column blocks, then scalars. */
-    private float dotF32(int r, float[] x, float[] lanes) {
+    private float dotF32(int r, float[] x) {
         long base = (long) r * cols * 4;
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = a0;
@@ -149,7 +149,11 @@ public final class DenseGemv implements Gemv {
             a0 = FloatVector.fromMemorySegment(Lanes.F, segment, base + 4L * c, Lanes.LE)
                     .fma(FloatVector.fromArray(Lanes.F, x, c), a0);
         }
-        float sum = Lanes.sumInOrder(a0.add(a1).add(a2.add(a3)), lanes);
+        FloatVector t = a0.add(a1).add(a2.add(a3));
+        t = t.add(t.rearrange(Lanes.SWAP_8));
+        t = t.add(t.rearrange(Lanes.SWAP_4));
+        t = t.add(t.rearrange(Lanes.SWAP_2));
+        float sum = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
         for (; c < cols; c++) {
             sum += segment.get(F32, base + 4L * c) * x[c];
         }
@@ -158,10 +162,10 @@ public final class DenseGemv implements Gemv {
 
     /**
      * fp16 rows read 32 bits at a time: each int lane holds two neighbouring weights (column 2m in its low half, 2m + 1
-     * in its high half, little-endian), widened in place without moving lanes, and multiplied with the input's even
-     * and odd columns ({@link Halves}).
+     * in its high half, little-endian), widened in place without moving lanes (as {@link Lanes} describes, written out
+     * here so that nothing boxes), and multiplied with the input's even and odd columns ({@link Halves}).
      */
-    private float dotF16(int r, Halves h, float[] lanes) {
+    private float dotF16(int r, Halves h) {
         long base = (long) r * cols * 2;
         FloatVector a0 = FloatVector.zero(Lanes.F);
         FloatVector a1 = a0;
@@ -172,17 +176,36 @@ public final class DenseGemv implements Gemv {
         for (; m + 32 <= pairs; m += 32) {
             IntVector v0 = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m, Lanes.LE);
             IntVector v1 = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m + 64, Lanes.LE);
-            a0 = Lanes.widenLowHalves(v0).fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
-            a1 = Lanes.widenHighHalves(v0).fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
-            a2 = Lanes.widenLowHalves(v1).fma(FloatVector.fromArray(Lanes.F, h.even(), m + 16), a2);
-            a3 = Lanes.widenHighHalves(v1).fma(FloatVector.fromArray(Lanes.F, h.odd(), m + 16), a3);
+            a0 = v0.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v0.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
+            a1 = v0.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v0.and(Lanes.SIGN)).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
+            a2 = v1.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v1.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.even(), m + 16), a2);
+            a3 = v1.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v1.and(Lanes.SIGN)).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.odd(), m + 16), a3);
         }
         for (; m + 16 <= pairs; m += 16) {
             IntVector v = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m, Lanes.LE);
-            a0 = Lanes.widenLowHalves(v).fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
-            a1 = Lanes.widenHighHalves(v).fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
+            a0 = v.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
+            a1 = v.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v.and(Lanes.SIGN)).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
         }
-        float sum = Lanes.sumInOrder(a0.add(a1).add(a2.add(a3)), lanes);
+        FloatVector t = a0.add(a1).add(a2.add(a3));
+        t = t.add(t.rearrange(Lanes.SWAP_8));
+        t = t.add(t.rearrange(Lanes.SWAP_4));
+        t = t.add(t.rearrange(Lanes.SWAP_2));
+        float sum = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
         float[] x = h.x();
         for (int c = 2 * m; c < cols; c++) {
             sum += Float.float16ToFloat(segment.get(F16, base + 2L * c)) * x[c];

@@ -6,7 +6,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -295,7 +294,7 @@ public final class PlaneGemv implements Gemv {
                 }
             }
         }
-        return new PlaneGemv(planes, width, "any-precision-" + width + "b", null, null, roundUp(planes.cols),
+        return new PlaneGemv(planes, width, "any-precision-lookup-" + width + "b", null, null, roundUp(planes.cols),
                 roundUp(planes.cols), terms, coefficients, constants, tables.clone());
     }
 
@@ -417,8 +416,9 @@ public final class PlaneGemv implements Gemv {
                 long base = planes.offset(rb, p, 0);
                 for (int k = k0; k < k1; k++) {
                     IntVector lut = IntVector.fromArray(Lanes.I, table, k * CHUNK);
-                    IntVector v = nibbles(ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
-                            base + (long) k * CHUNK, Lanes.LE));
+                    // 16 bytes of the plane as 16 int lanes, each holding two rows' nibbles.
+                    IntVector v = (IntVector) ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
+                            base + (long) k * CHUNK, Lanes.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
                     aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
                     aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
                 }
@@ -429,12 +429,36 @@ public final class PlaneGemv implements Gemv {
             }
             int at = (rb * groups + g) * BLOCK;
             FloatVector sum = FloatVector.broadcast(Lanes.F, lookup.groupSums()[g]);
-            yLo = accLo.fma(half(scales, at), yLo);
-            yHi = accHi.fma(half(scales, at + CHUNK), yHi);
-            yLo = half(offsets, at).fma(sum, yLo);
-            yHi = half(offsets, at + CHUNK).fma(sum, yHi);
+            // fp16 scales and offsets widened as Lanes describes, written out so that nothing boxes.
+            IntVector sLo = (IntVector) ShortVector.fromArray(Lanes.S16, scales, at)
+                    .convertShape(VectorOperators.S2I, Lanes.I, 0);
+            IntVector sHi = (IntVector) ShortVector.fromArray(Lanes.S16, scales, at + CHUNK)
+                    .convertShape(VectorOperators.S2I, Lanes.I, 0);
+            IntVector oLo = (IntVector) ShortVector.fromArray(Lanes.S16, offsets, at)
+                    .convertShape(VectorOperators.S2I, Lanes.I, 0);
+            IntVector oHi = (IntVector) ShortVector.fromArray(Lanes.S16, offsets, at + CHUNK)
+                    .convertShape(VectorOperators.S2I, Lanes.I, 0);
+            yLo = accLo.fma(sLo.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(sLo.and(Lanes.SIGN)).reinterpretAsFloats(),
+                    yLo);
+            yHi = accHi.fma(sHi.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(sHi.and(Lanes.SIGN)).reinterpretAsFloats(),
+                    yHi);
+            yLo = oLo.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(oLo.and(Lanes.SIGN)).reinterpretAsFloats()
+                    .fma(sum, yLo);
+            yHi = oHi.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats()
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(oHi.and(Lanes.SIGN)).reinterpretAsFloats()
+                    .fma(sum, yHi);
         }
-        store(rb, yLo, yHi, y);
+        int r0 = rb * BLOCK;
+        if (r0 + BLOCK <= planes.rows) {
+            yLo.intoArray(y, r0);
+            yHi.intoArray(y, r0 + CHUNK);
+        } else {
+            yLo.intoArray(y, r0, Lanes.F.indexInRange(r0, planes.rows));
+            yHi.intoArray(y, r0 + CHUNK, Lanes.F.indexInRange(r0 + CHUNK, planes.rows));
+        }
     }
 
     private void anyPrecisionBlock(int rb, Lookup lookup, float[] y) {
@@ -459,7 +483,7 @@ public final class PlaneGemv implements Gemv {
                     b = b.and(ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
                             base + Integer.numberOfTrailingZeros(more) * planeStride + off, Lanes.LE));
                 }
-                IntVector v = nibbles(b);
+                IntVector v = (IntVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
                 aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
                 aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
             }
@@ -470,30 +494,13 @@ public final class PlaneGemv implements Gemv {
         FloatVector sum = FloatVector.broadcast(Lanes.F, lookup.groupSums()[0]);
         yLo = FloatVector.fromArray(Lanes.F, constants, rb * BLOCK).fma(sum, yLo);
         yHi = FloatVector.fromArray(Lanes.F, constants, rb * BLOCK + CHUNK).fma(sum, yHi);
-        store(rb, yLo, yHi, y);
-    }
-
-    /** 16 bytes of one plane as 16 int lanes (zero-extended), each holding two rows' nibbles. */
-    private static IntVector nibbles(ByteVector bytes) {
-        return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
-    }
-
-    /** 16 fp16 values of {@code values} from {@code at}, as fp32 lanes. */
-    private static FloatVector half(short[] values, int at) {
-        return Lanes.widenHalf((IntVector) ShortVector.fromArray(Lanes.S16, values, at)
-                .convertShape(VectorOperators.S2I, Lanes.I, 0));
-    }
-
-    private void store(int rb, FloatVector lo, FloatVector hi, float[] y) {
         int r0 = rb * BLOCK;
         if (r0 + BLOCK <= planes.rows) {
-            lo.intoArray(y, r0);
-            hi.intoArray(y, r0 + CHUNK);
+            yLo.intoArray(y, r0);
+            yHi.intoArray(y, r0 + CHUNK);
         } else {
-            VectorMask<Float> mLo = Lanes.F.indexInRange(r0, planes.rows);
-            VectorMask<Float> mHi = Lanes.F.indexInRange(r0 + CHUNK, planes.rows);
-            lo.intoArray(y, r0, mLo);
-            hi.intoArray(y, r0 + CHUNK, mHi);
+            yLo.intoArray(y, r0, Lanes.F.indexInRange(r0, planes.rows));
+            yHi.intoArray(y, r0 + CHUNK, Lanes.F.indexInRange(r0 + CHUNK, planes.rows));
         }
     }
 

@@ -117,6 +117,35 @@ class PlaneGemvTest {
     }
 
     @Test
+    void theUniformKernelWidensEveryFiniteHalfOffsetAndScaleAsTheJdkDoes() {
+        float[] values = DenseGemvTest.everyFiniteHalf();
+        int rows = values.length;
+        short[] halves = new short[rows];
+        for (int r = 0; r < rows; r++) {
+            halves[r] = Float.floatToFloat16(values[r]);
+        }
+        short[] zeros = new short[rows];
+        float[] x = {1f, 0f, 0f, 0f};
+        float[] y = new float[rows];
+        // Codes 0: every weight is its offset. Codes 1 (one bit): every weight is offset 0 plus its scale.
+        PlaneGemv.uniform(PlaneGemv.Planes.pack(new int[rows * 4], rows, 4, 1, MEMORY, "w"), 4, halves, zeros, "w")
+                .multiply(x, y);
+        for (int r = 0; r < rows; r++) {
+            if (y[r] != values[r]) {
+                throw new AssertionError("offset " + values[r] + " came out as " + y[r]);
+            }
+        }
+        int[] ones = new int[rows * 4];
+        java.util.Arrays.fill(ones, 1);
+        PlaneGemv.uniform(PlaneGemv.Planes.pack(ones, rows, 4, 1, MEMORY, "w"), 4, zeros, halves, "w").multiply(x, y);
+        for (int r = 0; r < rows; r++) {
+            if (y[r] != values[r]) {
+                throw new AssertionError("scale " + values[r] + " came out as " + y[r]);
+            }
+        }
+    }
+
+    @Test
     void randomPlanesAreTheSeedsCodesSpreadOverEveryValueAndMultiplyLikePackedOnes() {
         PlaneGemv.Planes a = PlaneGemv.Planes.random(64, 36, 3, 5L, MEMORY);
         PlaneGemv.Planes b = PlaneGemv.Planes.random(64, 36, 3, 5L, MEMORY);

@@ -1,0 +1,473 @@
+package org.pmpdrepro.decode.cpu.kernel;
+
+import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
+import static jdk.incubator.vector.VectorOperators.ROL;
+import static jdk.incubator.vector.VectorOperators.ROR;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Any-Precision's matrix (per-row tables of 2^b fp16 centroids; the b-bit code is the top b bits of the stored code,
+ * so one set of bit-planes serves every width) multiplied by dequantizing in registers, the way Any-Precision's own
+ * GPU kernel does: a row's table (at most 16 entries, one vector register of fp32) stays in a register, each weight's
+ * code is assembled from its b bit-planes, and one lane permutation turns 16 codes into 16 weights for one
+ * fused multiply-add with the input. A b-bit product reads b planes and nothing of the others.
+ *
+ * <p>Against the bit-plane lookup of {@link PlaneGemv#anyPrecision}, which needs 2^b - 1 lookup passes (the table's
+ * Moebius expansion), this costs a fixed handful of vector instructions per 16 weights at any width: measured
+ * 2.9 ms against 0.9 ms for a 4096 x 4096 product at 4 bits, about the same at 2 bits ({@code bench-kernels}
+ * reports both).
+ *
+ * <p>Layout: per row, plane after plane (most significant first); a plane holds its row's columns in groups of 512,
+ * each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}; then the
+ * columns left over in chunks of 16, each 2 bytes (bit i: column i of the chunk), the last chunk padded with zero
+ * codes. Code j of 16 lanes of a group is one rotation of each plane's lanes, so the kernel never moves bits between
+ * lanes; a chunk's 16 bits become a lane mask. The product pads its input with zeros to whole chunks, so padding
+ * adds nothing (it is read, and counts in {@link #bytesRead}).
+ *
+ * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
+ * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
+ */
+public final class CentroidGemv implements Gemv {
+
+    /** Columns of one group: 16 lanes of 32 bits. */
+    static final int GROUP = 512;
+    private static final int GROUP_BYTES = GROUP / 8;
+    /** Columns of one chunk of the columns left over after the groups: one bit a lane. */
+    private static final int CHUNK = 16;
+    private static final int ENTRIES = 16;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(Lanes.LE);
+    /** Rows handed to a thread at a time. */
+    private static final int BLOCK = 16;
+
+    /** Codes of a {@code [rows, cols]} matrix as bit-planes (most significant first), row by row, off-heap. */
+    public static final class Planes {
+        private final MemorySegment segment;
+        private final int rows;
+        private final int cols;
+        private final int bits;
+        /** Whole groups of 512 columns, and chunks of 16 after them. */
+        private final int groups;
+        private final int chunks;
+        private final long planeBytes;
+
+        private Planes(MemorySegment segment, int rows, int cols, int bits) {
+            this.segment = segment;
+            this.rows = rows;
+            this.cols = cols;
+            this.bits = bits;
+            this.groups = cols / GROUP;
+            this.chunks = (cols % GROUP + CHUNK - 1) / CHUNK;
+            this.planeBytes = planeBytes(cols);
+        }
+
+        private static long planeBytes(int cols) {
+            return (long) cols / GROUP * GROUP_BYTES + (long) (cols % GROUP + CHUNK - 1) / CHUNK * (CHUNK / 8);
+        }
+
+        private static long byteSize(int rows, int cols, int bits) {
+            return (long) rows * bits * planeBytes(cols);
+        }
+
+        /** Columns including the last chunk's padding. */
+        int paddedCols() {
+            return groups * GROUP + chunks * CHUNK;
+        }
+
+        /** Byte and bit of column {@code c} within a plane of a row. */
+        private long byteOf(int c) {
+            if (c < groups * GROUP) {
+                int j = c % GROUP / CHUNK;
+                return (long) c / GROUP * GROUP_BYTES + (long) (c % CHUNK) * Integer.BYTES + j / 8;
+            }
+            int t = c - groups * GROUP;
+            return (long) groups * GROUP_BYTES + (long) t / CHUNK * (CHUNK / 8) + t % CHUNK / 8;
+        }
+
+        private static int bitOf(int c, int groups) {
+            return c < groups * GROUP ? c % GROUP / CHUNK % 8 : (c - groups * GROUP) % CHUNK % 8;
+        }
+
+        /**
+         * Packs {@code codes} ({@code [rows, cols]} row-major, each in {@code [0, 2^bits)}); a code out of range is
+         * refused naming {@code what}, its row and column.
+         */
+        public static Planes pack(int[] codes, int rows, int cols, int bits, OffHeap memory, String what) {
+            checkShape(rows, cols, bits, what);
+            if (codes.length != (long) rows * cols) {
+                throw new IllegalArgumentException(what + ": " + codes.length + " codes for [" + rows + ", " + cols
+                        + "]; expected " + (long) rows * cols);
+            }
+            Planes p = new Planes(memory.allocate(byteSize(rows, cols, bits)), rows, cols, bits);
+            byte[] row = new byte[Math.toIntExact(bits * p.planeBytes)];
+            long[] byteOf = new long[cols];
+            for (int c = 0; c < cols; c++) {
+                byteOf[c] = p.byteOf(c);
+            }
+            for (int r = 0; r < rows; r++) {
+                java.util.Arrays.fill(row, (byte) 0);
+                for (int c = 0; c < cols; c++) {
+                    int code = codes[r * cols + c];
+                    if (code < 0 || code >= 1 << bits) {
+                        throw new IllegalArgumentException(what + ": row " + r + " column " + c + " has code " + code
+                                + "; expected 0.." + ((1 << bits) - 1));
+                    }
+                    int bit = bitOf(c, p.groups);
+                    for (int plane = 0; plane < bits; plane++) {
+                        row[(int) (plane * p.planeBytes + byteOf[c])] |= (byte) ((code >> (bits - 1 - plane) & 1) << bit);
+                    }
+                }
+                MemorySegment.copy(row, 0, p.segment, ValueLayout.JAVA_BYTE, p.rowOffset(r), row.length);
+            }
+            return p;
+        }
+
+        /**
+         * Planes of uniformly random codes from {@code seed} (SplittableRandom), filled a word at a time: for
+         * benchmarks, whose timing does not depend on the codes. The padding of the last chunk gets random codes
+         * too; they multiply the input's zero padding.
+         */
+        public static Planes random(int rows, int cols, int bits, long seed, OffHeap memory) {
+            checkShape(rows, cols, bits, "random planes");
+            Planes p = new Planes(memory.allocate(byteSize(rows, cols, bits)), rows, cols, bits);
+            SplittableRandom random = new SplittableRandom(seed);
+            for (long at = 0; at < p.segment.byteSize(); at += Long.BYTES) {
+                p.segment.set(ValueLayout.JAVA_LONG_UNALIGNED, at, random.nextLong());
+            }
+            return p;
+        }
+
+        private static void checkShape(int rows, int cols, int bits, String what) {
+            if (bits < 1 || bits > 8) {
+                throw new IllegalArgumentException(what + ": " + bits + " bits; expected 1..8");
+            }
+            if (rows < 1 || cols < 1) {
+                throw new IllegalArgumentException(what + ": shape [" + rows + ", " + cols + "]; expected at least"
+                        + " one row and column");
+            }
+        }
+
+        /** The same planes in a fresh copy of their memory (benchmarks cycle through copies to defeat the caches). */
+        public Planes copy(OffHeap memory) {
+            MemorySegment s = memory.allocate(segment.byteSize());
+            s.copyFrom(segment);
+            return new Planes(s, rows, cols, bits);
+        }
+
+        public int bits() {
+            return bits;
+        }
+
+        /** Bytes the planes take (every stored plane, padding included). */
+        public long byteSize() {
+            return segment.byteSize();
+        }
+
+        long rowOffset(int r) {
+            return (long) r * bits * planeBytes;
+        }
+
+        /** The code of {@code (r, c)} at its top {@code width} bits, read bit by bit. */
+        int code(int r, int c, int width) {
+            int code = 0;
+            for (int plane = 0; plane < width; plane++) {
+                byte b = segment.get(ValueLayout.JAVA_BYTE, rowOffset(r) + plane * planeBytes + byteOf(c));
+                code = code << 1 | (b >> bitOf(c, groups) & 1);
+            }
+            return code;
+        }
+    }
+
+    private final Planes planes;
+    private final int width;
+    private final String label;
+    /** The fp16 tables as given, {@code [rows][2^width]}, for the reference. */
+    private final short[] tables;
+    /** The tables as fp32 bits, 16 entries a row (unused entries zero): one vector load per row. */
+    private final int[] registers;
+
+    private CentroidGemv(Planes planes, int width, String label, short[] tables, int[] registers) {
+        this.planes = planes;
+        this.width = width;
+        this.label = label;
+        this.tables = tables;
+        this.registers = registers;
+    }
+
+    /**
+     * Any-Precision at {@code width} bits (1 to 4, at most the planes' bits): the top {@code width} bits of each
+     * stored code index row r's table of {@code 2^width} fp16 centroids ({@code tables[r << width | code]}).
+     */
+    public static CentroidGemv anyPrecision(Planes planes, int width, short[] tables, String what) {
+        if (width < 1 || width > planes.bits || width > 4) {
+            throw new IllegalArgumentException(what + ": width " + width + "; expected 1.." + Math.min(4, planes.bits)
+                    + " (the planes hold " + planes.bits + " bits; a table of up to 16 entries fits one register)");
+        }
+        int rows = planes.rows;
+        int entries = 1 << width;
+        if (tables.length != (long) rows * entries) {
+            throw new IllegalArgumentException(what + ": " + tables.length + " table entries; expected "
+                    + (long) rows * entries + " ([" + rows + ", " + entries + "])");
+        }
+        int[] registers = new int[rows * ENTRIES];
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < entries; q++) {
+                short h = tables[r * entries + q];
+                if ((h & 0x7c00) == 0x7c00) {
+                    throw new IllegalArgumentException(what + ": table entry " + q + " of row " + r + " is an fp16"
+                            + " infinity or NaN; expected a finite value");
+                }
+                registers[r * ENTRIES + q] = Float.floatToRawIntBits(Float.float16ToFloat(h));
+            }
+        }
+        return new CentroidGemv(planes, width, "any-precision-" + width + "b", tables.clone(), registers);
+    }
+
+    /** This matrix over a copy of its planes (the tables are shared). */
+    public CentroidGemv withPlanes(Planes copy) {
+        if (copy.rows != planes.rows || copy.cols != planes.cols || copy.bits != planes.bits) {
+            throw new IllegalArgumentException("planes of another shape");
+        }
+        return new CentroidGemv(copy, width, label, tables, registers);
+    }
+
+    @Override
+    public int rows() {
+        return planes.rows;
+    }
+
+    @Override
+    public int cols() {
+        return planes.cols;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    /** The width planes of every row (padding included) and each row's 2^width fp32 table entries. */
+    @Override
+    public long bytesRead() {
+        return (long) planes.rows * width * planes.planeBytes + (long) planes.rows * (Float.BYTES << width);
+    }
+
+    @Override
+    public int rowBlock() {
+        return BLOCK;
+    }
+
+    /** The input, and a copy padded with zeros to the planes' last chunk. */
+    record Padded(float[] x, float[] padded) implements Prepared {}
+
+    @Override
+    public Prepared prepare(float[] x) {
+        if (x.length != planes.cols) {
+            throw new IllegalArgumentException(label + " [" + planes.rows + ", " + planes.cols + "]: input of "
+                    + x.length);
+        }
+        return new Padded(x, java.util.Arrays.copyOf(x, planes.paddedCols()));
+    }
+
+    @Override
+    public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
+        float[] x = ((Padded) prepared).padded();
+        int from = fromBlock * BLOCK;
+        int to = Math.min(planes.rows, toBlock * BLOCK);
+        switch (width) {
+            case 1 -> rows1(x, y, from, to);
+            case 2 -> rows2(x, y, from, to);
+            case 3 -> rows3(x, y, from, to);
+            default -> rows4(x, y, from, to);
+        }
+    }
+
+    /*
+     * Each plane's lanes are rotated left once per row group by (width - 1 - plane), so that rotating them right by j
+     * puts code j's bit of that plane at its place in the code; a bitwise blend takes each place from its plane. Even
+     * codes j go to one accumulator and odd ones to another (the FMA latency chain); the two are added and their lanes
+     * summed by Lanes' fixed tree, one fixed order per row whatever the threads.
+     */
+
+    private void rows4(float[] x, float[] y, int from, int to) {
+        long planeBytes = planes.planeBytes;
+        MemorySegment segment = planes.segment;
+        int groups = planes.groups;
+        for (int r = from; r < to; r++) {
+            IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            FloatVector even = FloatVector.zero(Lanes.F);
+            FloatVector odd = even;
+            long base = planes.rowOffset(r);
+            for (int g = 0; g < groups; g++) {
+                long at = base + (long) g * GROUP_BYTES;
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 3);
+                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE)
+                        .lanewise(ROL, 2);
+                IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE)
+                        .lanewise(ROL, 1);
+                IntVector p3 = IntVector.fromMemorySegment(Lanes.I, segment, at + 3 * planeBytes, Lanes.LE);
+                int c = g * GROUP;
+                for (int j = 0; j < 32; j += 2) {
+                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 4)
+                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j), 2)
+                            .lanewise(BITWISE_BLEND, p3.lanewise(ROR, j), 1).and(15);
+                    even = code.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
+                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 4)
+                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j + 1), 2)
+                            .lanewise(BITWISE_BLEND, p3.lanewise(ROR, j + 1), 1).and(15);
+                    odd = next.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                }
+            }
+            FloatVector t = even.add(odd);
+            t = t.add(t.rearrange(Lanes.SWAP_8));
+            t = t.add(t.rearrange(Lanes.SWAP_4));
+            t = t.add(t.rearrange(Lanes.SWAP_2));
+            y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            if (planes.chunks != 0) {
+                y[r] += tail(r, x);
+            }
+        }
+    }
+
+    private void rows3(float[] x, float[] y, int from, int to) {
+        long planeBytes = planes.planeBytes;
+        MemorySegment segment = planes.segment;
+        int groups = planes.groups;
+        for (int r = from; r < to; r++) {
+            IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            FloatVector even = FloatVector.zero(Lanes.F);
+            FloatVector odd = even;
+            long base = planes.rowOffset(r);
+            for (int g = 0; g < groups; g++) {
+                long at = base + (long) g * GROUP_BYTES;
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 2);
+                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE)
+                        .lanewise(ROL, 1);
+                IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
+                int c = g * GROUP;
+                for (int j = 0; j < 32; j += 2) {
+                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 2)
+                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j), 1).and(7);
+                    even = code.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
+                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 2)
+                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j + 1), 1).and(7);
+                    odd = next.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                }
+            }
+            FloatVector t = even.add(odd);
+            t = t.add(t.rearrange(Lanes.SWAP_8));
+            t = t.add(t.rearrange(Lanes.SWAP_4));
+            t = t.add(t.rearrange(Lanes.SWAP_2));
+            y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            if (planes.chunks != 0) {
+                y[r] += tail(r, x);
+            }
+        }
+    }
+
+    private void rows2(float[] x, float[] y, int from, int to) {
+        long planeBytes = planes.planeBytes;
+        MemorySegment segment = planes.segment;
+        int groups = planes.groups;
+        for (int r = from; r < to; r++) {
+            IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            FloatVector even = FloatVector.zero(Lanes.F);
+            FloatVector odd = even;
+            long base = planes.rowOffset(r);
+            for (int g = 0; g < groups; g++) {
+                long at = base + (long) g * GROUP_BYTES;
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 1);
+                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
+                int c = g * GROUP;
+                for (int j = 0; j < 32; j += 2) {
+                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 1).and(3);
+                    even = code.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
+                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 1)
+                            .and(3);
+                    odd = next.selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                }
+            }
+            FloatVector t = even.add(odd);
+            t = t.add(t.rearrange(Lanes.SWAP_8));
+            t = t.add(t.rearrange(Lanes.SWAP_4));
+            t = t.add(t.rearrange(Lanes.SWAP_2));
+            y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            if (planes.chunks != 0) {
+                y[r] += tail(r, x);
+            }
+        }
+    }
+
+    private void rows1(float[] x, float[] y, int from, int to) {
+        for (int r = from; r < to; r++) {
+            IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            FloatVector even = FloatVector.zero(Lanes.F);
+            FloatVector odd = even;
+            long base = planes.rowOffset(r);
+            for (int g = 0; g < planes.groups; g++) {
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, planes.segment, base + (long) g * GROUP_BYTES,
+                        Lanes.LE);
+                int c = g * GROUP;
+                for (int j = 0; j < 32; j += 2) {
+                    even = p0.lanewise(ROR, j).and(1).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
+                    odd = p0.lanewise(ROR, j + 1).and(1).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                }
+            }
+            FloatVector t = even.add(odd);
+            t = t.add(t.rearrange(Lanes.SWAP_8));
+            t = t.add(t.rearrange(Lanes.SWAP_4));
+            t = t.add(t.rearrange(Lanes.SWAP_2));
+            y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            if (planes.chunks != 0) {
+                y[r] += tail(r, x);
+            }
+        }
+    }
+
+    /**
+     * Row r's product over the chunks after its groups: per chunk and plane, 16 bits as a lane mask setting that
+     * plane's bit of the code.
+     */
+    private float tail(int r, float[] x) {
+        if (planes.chunks == 0) {
+            return 0f;
+        }
+        IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+        FloatVector sum = FloatVector.zero(Lanes.F);
+        long at = planes.rowOffset(r) + (long) planes.groups * GROUP_BYTES;
+        int c = planes.groups * GROUP;
+        for (int k = 0; k < planes.chunks; k++, at += CHUNK / 8, c += CHUNK) {
+            IntVector code = IntVector.zero(Lanes.I);
+            for (int plane = 0; plane < width; plane++) {
+                long bits = planes.segment.get(SHORT, at + plane * planes.planeBytes) & 0xffff;
+                code = code.lanewise(VectorOperators.OR, 1 << (width - 1 - plane),
+                        VectorMask.fromLong(Lanes.I, bits));
+            }
+            sum = code.selectFrom(table).reinterpretAsFloats().fma(FloatVector.fromArray(Lanes.F, x, c), sum);
+        }
+        FloatVector t = sum;
+        t = t.add(t.rearrange(Lanes.SWAP_8));
+        t = t.add(t.rearrange(Lanes.SWAP_4));
+        t = t.add(t.rearrange(Lanes.SWAP_2));
+        return t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+    }
+
+    @Override
+    public float weight(int r, int c) {
+        return Float.float16ToFloat(tables[r << width | planes.code(r, c, width)]);
+    }
+}
