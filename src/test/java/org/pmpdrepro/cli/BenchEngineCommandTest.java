@@ -16,7 +16,7 @@ class BenchEngineCommandTest {
     @Test
     void writesOneRowPerCaseWithTheIssuesColumnsFirstAndTheSchedulesAverageBits(@TempDir Path dir)
             throws IOException {
-        CliRun run = CliRun.of("bench-engine", "--hidden", "64", "--intermediate", "96", "--heads", "2", "--vocab",
+        CliRun run = CliRun.of("bench-engine", "--hidden", "512", "--intermediate", "1024", "--heads", "4", "--vocab",
                 "100", "--layers", "2", "--new-tokens", "10", "--rounds", "1", "--prompt-tokens", "3",
                 "--schedules", "4>3@3.5,3>2@2.2", "--bandwidth-mb", "8", "--out", dir.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -43,7 +43,7 @@ class BenchEngineCommandTest {
         assertThat(ap2).as("2 bits read fewer bytes than 4, which read fewer than fp16").isLessThan(ap4);
         assertThat(ap4).isLessThan(fp16);
         String md = Files.readString(dir.resolve("decode.md"));
-        assertThat(md).contains("bench-engine --hidden 64").contains("- JDK: ").contains("Read bandwidth")
+        assertThat(md).contains("bench-engine --hidden 512").contains("- JDK: ").contains("Read bandwidth")
                 .contains("| any-precision | pmpd 3>2 s=2 | 2.20 |").contains("| fp16 | fp16 | 16.00 |");
     }
 

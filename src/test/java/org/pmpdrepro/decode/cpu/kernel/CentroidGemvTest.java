@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Any-Precision's in-register kernel against the scalar reference (each weight read bit by bit from its planes and
- * looked up in its row's fp16 table, products summed in double), on shapes with and without whole groups of 512
- * columns, with and without chunks of 16 after them, and against the bit-plane lookup kernel on the same codes.
+ * looked up in its row's fp16 table, products summed in double), on shapes with and without a padded last group of
+ * 512 columns, and against the bit-plane lookup kernel on the same codes.
  *
  * <p>Tolerance, fixed before the first run: the kernel sums the products {@code w x} in fp32 in its own order, so a
  * row may differ from the double reference by a few fp32 roundings of the sum's magnitude: {@code 1e-5 * sum_c |w x|}
@@ -161,7 +161,7 @@ class CentroidGemvTest {
     void aBWidthProductReadsBPlanesOfEveryRowAndItsTables() {
         Random r = new Random(6);
         CentroidGemv.Planes planes = CentroidGemv.Planes.pack(codes(r, 10, 600, 4), 10, 600, 4, MEMORY, "w");
-        long planeBytes = 64 + 6 * 2; // one group of 512 columns, then 88 columns in six chunks of 16
+        long planeBytes = 2 * 64; // two groups of 512 columns, the second padded
         assertThat(planes.byteSize()).isEqualTo(10L * 4 * planeBytes);
         for (int width = 1; width <= 4; width++) {
             CentroidGemv w = CentroidGemv.anyPrecision(planes, width, halves(r, 10 << width, 0.05, 0), "w");
