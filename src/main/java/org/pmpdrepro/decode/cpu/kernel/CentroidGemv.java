@@ -17,10 +17,11 @@ import jdk.incubator.vector.IntVector;
  * code is assembled from its b bit-planes, and one lane permutation turns 16 codes into 16 weights for one
  * fused multiply-add with the input. A b-bit product reads b planes and nothing of the others.
  *
- * <p>Against the bit-plane lookup of {@link PlaneGemv#anyPrecision}, which needs 2^b - 1 lookup passes (the table's
- * Moebius expansion), this costs a fixed handful of vector instructions per 16 weights at any width: measured
- * 2.9 ms against 0.9 ms for a 4096 x 4096 product at 4 bits, about the same at 2 bits ({@code bench-kernels}
- * reports both).
+ * <p>Against the bit-plane lookup of {@link PlaneGemv#anyPrecision}, which needs 2^b - 1 lookup passes for a table
+ * that is not linear in the bits (15 at 4 bits), this costs a fixed handful of vector instructions per 16 weights at
+ * any width (b rotations, b - 1 blends, a mask, the permutation and the FMA): 2.3-3.9x faster at 4 bits, 1.5-2.4x at
+ * 3 and about as fast at 2 on Llama-2-7B's shapes here ({@code bench-kernels} times both on the same codes:
+ * {@code benchmarks/README.md}).
  *
  * <p>Layout: per row, plane after plane (most significant first); a plane holds its row's columns in groups of 512,
  * each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}. Code j of
