@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.ROR;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -24,12 +25,12 @@ import jdk.incubator.vector.IntVector;
  * {@code benchmarks/README.md}).
  *
  * <p>Layout: per row, plane after plane (most significant first); a plane holds its row's columns in groups of 512,
- * each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}. Code j of
- * 16 lanes is then one rotation of each plane's lanes, so the kernel never moves bits between lanes. The last group of
- * a row is padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is
- * read and computed (at most 511 columns a row: 2.3% of an 11008-column row, a third of a 384-column one) and counts in
- * {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each, read fewer bytes but made a
- * 4096 x 11008 product at 2 bits twice as slow.)
+ * each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}. Code j of 16
+ * lanes is then one rotation of each plane's lanes, so the kernel never moves bits between lanes. The last group of a
+ * row is padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is read
+ * and computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are
+ * computed as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each,
+ * read fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.)
  *
  * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
  * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
@@ -88,7 +89,7 @@ public final class CentroidGemv implements Gemv {
             Planes p = new Planes(memory.allocate(byteSize(rows, cols, bits)), rows, cols, bits);
             byte[] row = new byte[Math.toIntExact(bits * p.planeBytes)];
             for (int r = 0; r < rows; r++) {
-                java.util.Arrays.fill(row, (byte) 0);
+                Arrays.fill(row, (byte) 0);
                 for (int c = 0; c < cols; c++) {
                     int code = codes[r * cols + c];
                     if (code < 0 || code >= 1 << bits) {
@@ -98,7 +99,8 @@ public final class CentroidGemv implements Gemv {
                     int bit = bitOf(c);
                     long at = byteOf(c);
                     for (int plane = 0; plane < bits; plane++) {
-                        row[(int) (plane * p.planeBytes + at)] |= (byte) ((code >> (bits - 1 - plane) & 1) << bit);
+                        row[(int) (plane * p.planeBytes + at)] |=
+                                (byte) ((code >> (bits - 1 - plane) & 1) << bit);
                     }
                 }
                 MemorySegment.copy(row, 0, p.segment, ValueLayout.JAVA_BYTE, p.rowOffset(r), row.length);
@@ -230,7 +232,10 @@ public final class CentroidGemv implements Gemv {
         return label;
     }
 
-    /** The width planes of every row (padding included) and each row's 2^width fp32 table entries. */
+    /**
+     * The width planes of every row (padding included) and each row's 2^width fp32 table entries that a code can
+     * select (the kernel loads a row's 16 entries, the unused ones zero, as one 64-byte vector).
+     */
     @Override
     public long bytesRead() {
         return (long) planes.rows * width * planes.planeBytes + (long) planes.rows * (Float.BYTES << width);
@@ -250,7 +255,7 @@ public final class CentroidGemv implements Gemv {
             throw new IllegalArgumentException(label + " [" + planes.rows + ", " + planes.cols + "]: input of "
                     + x.length);
         }
-        return new Padded(x, java.util.Arrays.copyOf(x, planes.groups * GROUP));
+        return new Padded(x, Arrays.copyOf(x, planes.groups * GROUP));
     }
 
     @Override
@@ -267,10 +272,10 @@ public final class CentroidGemv implements Gemv {
     }
 
     /*
-     * Each plane's lanes are rotated left once per row group by (width - 1 - plane), so that rotating them right by j
-     * puts code j's bit of that plane at its place in the code; a bitwise blend takes each place from its plane. Even
-     * codes j go to one accumulator and odd ones to another (the FMA latency chain); the two are added and their lanes
-     * summed by Lanes' fixed tree, one fixed order per row whatever the threads.
+     * Each plane's lanes are rotated left once per group of 512 columns by (width - 1 - plane), so that rotating them
+     * right by j puts code j's bit of that plane at its place in the code; a bitwise blend takes each place from its
+     * plane. Even codes j go to one accumulator and odd ones to another (the FMA latency chain); the two are added and
+     * their lanes summed by Lanes' fixed tree, one fixed order per row whatever the threads.
      */
 
     private void rows4(float[] x, float[] y, int from, int to) {
@@ -380,13 +385,15 @@ public final class CentroidGemv implements Gemv {
     }
 
     private void rows1(float[] x, float[] y, int from, int to) {
+        MemorySegment segment = planes.segment;
+        int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
             FloatVector even = FloatVector.zero(Lanes.F);
             FloatVector odd = even;
             long base = planes.rowOffset(r);
-            for (int g = 0; g < planes.groups; g++) {
-                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, planes.segment, base + (long) g * GROUP_BYTES,
+            for (int g = 0; g < groups; g++) {
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, base + (long) g * GROUP_BYTES,
                         Lanes.LE);
                 int c = g * GROUP;
                 for (int j = 0; j < 32; j += 2) {

@@ -162,8 +162,9 @@ public final class DenseGemv implements Gemv {
 
     /**
      * fp16 rows read 32 bits at a time: each int lane holds two neighbouring weights (column 2m in its low half, 2m + 1
-     * in its high half, little-endian), widened in place without moving lanes (as {@link Lanes} describes, written out
-     * here so that nothing boxes), and multiplied with the input's even and odd columns ({@link Halves}).
+     * in its high half, little-endian), widened in place without moving lanes (the steps described in a note in {@code
+     * Lanes}, written out here so that nothing boxes), and multiplied with the input's even and odd columns ({@link
+     * Halves}).
      */
     private float dotF16(int r, Halves h) {
         long base = (long) r * cols * 2;
@@ -177,14 +178,16 @@ public final class DenseGemv implements Gemv {
             IntVector v0 = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m, Lanes.LE);
             IntVector v1 = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m + 64, Lanes.LE);
             a0 = v0.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
-                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v0.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts()
+                    .or(v0.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
                     .reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
             a1 = v0.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
                     .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v0.and(Lanes.SIGN)).reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Lanes.F, h.odd(), m), a1);
             a2 = v1.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
-                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v1.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts()
+                    .or(v1.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
                     .reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Lanes.F, h.even(), m + 16), a2);
             a3 = v1.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
@@ -194,7 +197,8 @@ public final class DenseGemv implements Gemv {
         for (; m + 16 <= pairs; m += 16) {
             IntVector v = IntVector.fromMemorySegment(Lanes.I, segment, base + 4L * m, Lanes.LE);
             a0 = v.lanewise(VectorOperators.LSHL, 13).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()
-                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts().or(v.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
+                    .mul(Lanes.HALF_EXPONENT_SHIFT).reinterpretAsInts()
+                    .or(v.lanewise(VectorOperators.LSHL, 16).and(Lanes.SIGN))
                     .reinterpretAsFloats()
                     .fma(FloatVector.fromArray(Lanes.F, h.even(), m), a0);
             a1 = v.lanewise(VectorOperators.LSHR, 3).and(Lanes.HALF_MAGNITUDE_IN_FLOAT).reinterpretAsFloats()

@@ -5,7 +5,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,7 +21,6 @@ final class Lanes {
     /** 16 halves: the fp16 weights of one 16-lane product. */
     static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    static final int LANES = 16;
 
     /** 2^112: moves an fp16 magnitude, shifted into fp32 position, to its fp32 value. */
     static final float HALF_EXPONENT_SHIFT = 0x1p112f;
@@ -30,8 +28,8 @@ final class Lanes {
     private Lanes() {}
 
     /*
-     * fp16 to fp32, exactly, for finite values, in 32-bit lanes: the fp16 magnitude bits (exponent and mantissa)
-     * moved into fp32 position (shifted left by 13 from the low half, right by 3 from the high half) form a float 2^-112
+     * fp16 to fp32, exactly, for finite values, in 32-bit lanes: the fp16 magnitude bits (exponent and mantissa) moved
+     * into fp32 position (shifted left by 13 from the low half, right by 3 from the high half) form a float 2^-112
      * times the value (subnormals included, since fp32 keeps them); one multiplication by 2^112 restores it, and the
      * sign bit is put back. Infinities and NaN would come out finite; the matrices refuse them when built. The kernels
      * write these steps inline (see the note on the sums below).

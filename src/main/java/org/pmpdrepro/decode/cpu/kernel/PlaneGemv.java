@@ -23,7 +23,9 @@ import jdk.incubator.vector.VectorOperators;
  *       the stored code, so one set of planes serves every width): the table as a function of the code's bits is
  *       written as a sum over subsets S of the planes of a coefficient times the product (AND) of those bits
  *       (its Moebius expansion), so each of the 2^b - 1 plane products is one more lookup pass with its own per-row
- *       coefficient; AND-ing planes costs a vector instruction, and no more bytes are read.
+ *       coefficient; AND-ing planes costs a vector instruction, and no more bytes are read. The engine multiplies
+ *       Any-Precision's matrices with {@link CentroidGemv} instead (2.3-3.9x faster at 4 bits); this form stays as
+ *       {@code bench-kernels}' comparison case.
  * </ul>
  *
  * <p>Layout: rows in blocks of 32, columns in groups of 4; for each row block and plane, 16 bytes per column group,
@@ -418,7 +420,8 @@ public final class PlaneGemv implements Gemv {
                     IntVector lut = IntVector.fromArray(Lanes.I, table, k * CHUNK);
                     // 16 bytes of the plane as 16 int lanes, each holding two rows' nibbles.
                     IntVector v = (IntVector) ByteVector.fromMemorySegment(Lanes.B16, planes.segment,
-                            base + (long) k * CHUNK, Lanes.LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
+                            base + (long) k * CHUNK, Lanes.LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, Lanes.I, 0);
                     aLo = aLo.add(v.and(0xf).selectFrom(lut).reinterpretAsFloats());
                     aHi = aHi.add(v.lanewise(VectorOperators.LSHR, NIBBLE).selectFrom(lut).reinterpretAsFloats());
                 }

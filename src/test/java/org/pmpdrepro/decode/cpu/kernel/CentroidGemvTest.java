@@ -46,7 +46,8 @@ class CentroidGemvTest {
 
     @ParameterizedTest(name = "any-precision {2} of {3} bits, [{0}, {1}]")
     @CsvSource({"45, 130, 1, 4", "45, 130, 2, 4", "64, 256, 3, 4", "77, 516, 4, 4", "32, 8, 3, 3", "40, 132, 2, 2",
-        "17, 1100, 4, 4", "3, 1024, 3, 4", "1, 1, 1, 1", "5, 16, 2, 4", "6, 527, 3, 4"})
+        "17, 1100, 4, 4", "3, 1024, 3, 4", "1, 1, 1, 1", "5, 16, 2, 4", "6, 527, 3, 4", "33, 1024, 4, 4",
+        "40, 2048, 2, 4"})
     void productsMatchTheReference(int rows, int cols, int width, int stored) {
         Random r = new Random(rows * 17L + cols + width);
         CentroidGemv.Planes planes = CentroidGemv.Planes.pack(codes(r, rows, cols, stored), rows, cols, stored,
@@ -165,7 +166,8 @@ class CentroidGemvTest {
         assertThat(planes.byteSize()).isEqualTo(10L * 4 * planeBytes);
         for (int width = 1; width <= 4; width++) {
             CentroidGemv w = CentroidGemv.anyPrecision(planes, width, halves(r, 10 << width, 0.05, 0), "w");
-            assertThat(w.bytesRead()).as("width %d", width).isEqualTo(10L * width * planeBytes + 10L * 4 * (1 << width));
+            assertThat(w.bytesRead()).as("width %d", width)
+                    .isEqualTo(10L * width * planeBytes + 10L * 4 * (1 << width));
         }
     }
 

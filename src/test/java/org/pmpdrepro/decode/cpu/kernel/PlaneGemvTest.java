@@ -3,6 +3,7 @@ package org.pmpdrepro.decode.cpu.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class PlaneGemvTest {
             }
         }
         int[] ones = new int[rows * 4];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         PlaneGemv.uniform(PlaneGemv.Planes.pack(ones, rows, 4, 1, MEMORY, "w"), 4, zeros, halves, "w").multiply(x, y);
         for (int r = 0; r < rows; r++) {
             if (y[r] != values[r]) {
