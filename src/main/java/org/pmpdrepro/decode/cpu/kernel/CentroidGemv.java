@@ -199,10 +199,7 @@ public final class CentroidGemv implements Gemv {
         for (int r = 0; r < rows; r++) {
             for (int q = 0; q < entries; q++) {
                 short h = tables[r * entries + q];
-                if ((h & 0x7c00) == 0x7c00) {
-                    throw new IllegalArgumentException(what + ": table entry " + q + " of row " + r + " is an fp16"
-                            + " infinity or NaN; expected a finite value");
-                }
+                PlaneGemv.checkFinite(h, what, "table entry " + q + " of row " + r);
                 registers[r * ENTRIES + q] = Float.floatToRawIntBits(Float.float16ToFloat(h));
             }
         }

@@ -315,7 +315,8 @@ public final class PlaneGemv implements Gemv {
         return (cols + NIBBLE - 1) / NIBBLE * NIBBLE;
     }
 
-    private static void checkFinite(short h, String what, String field) {
+    /** Refuses an fp16 infinity or NaN in {@code field} of {@code what} (the kernels' tables, offsets, scales). */
+    static void checkFinite(short h, String what, String field) {
         if ((h & 0x7c00) == 0x7c00) {
             throw new IllegalArgumentException(what + ": " + field + " is an fp16 infinity or NaN; expected a finite"
                     + " value");
