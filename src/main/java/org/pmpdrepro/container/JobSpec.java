@@ -1,11 +1,6 @@
 package org.pmpdrepro.container;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.io.Utf8;
 
 /**
@@ -32,8 +28,9 @@ import org.pmpdrepro.io.Utf8;
  * }</pre>
  *
  * {@code limit} (0 = every prompt), {@code device} ({@code auto|cpu|gpu}), {@code batchSize} and
- * {@code intraOpThreads} (0 = the engine's default) are optional. Parsing is strict: an unknown field, a wrong type
- * or a bad value is a {@link JobSpecException} naming it.
+ * {@code intraOpThreads} (0 = the engine's default) are optional (absent or null: the default). Parsing is strict
+ * ({@link JsonBinding}): an unknown field, a wrong type or a bad value is a {@link JobSpecException} naming it by its
+ * JSON path.
  *
  * @param jobId a name for the job, used in logs and result files
  * @param cells the cells, at least one, with distinct {@link JobCell#id() ids}
@@ -48,11 +45,6 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
 
     /** The name of the specification file inside a job's working directory. */
     public static final String FILE_NAME = "job.json";
-
-    private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Set<String> TOP_FIELDS = Set.of("jobId", "cells", "limit", "device", "batchSize",
-            "intraOpThreads");
-    private static final Set<String> CELL_FIELDS = Set.of("ablation", "task", "backbone", "pair", "scheduler");
 
     public JobSpec {
         Objects.requireNonNull(device, "device");
@@ -123,75 +115,75 @@ public record JobSpec(String jobId, List<JobCell> cells, int limit, DeviceChoice
         return parse(file.toString(), json);
     }
 
+    /** The file's form, bound strictly ({@link JsonBinding}); the optional fields bind null when absent. */
+    @JsonPropertyOrder({"jobId", "device", "limit", "batchSize", "intraOpThreads", "cells"})
+    record File(String jobId, @JsonBinding.MayBeAbsent String device, @JsonBinding.MayBeAbsent Integer limit,
+            @JsonBinding.MayBeAbsent Integer batchSize, @JsonBinding.MayBeAbsent Integer intraOpThreads,
+            List<Cell> cells) {}
+
+    /** One cell of the file. */
+    @JsonPropertyOrder({"ablation", "task", "backbone", "pair", "scheduler"})
+    record Cell(String ablation, String task, String backbone, String pair, String scheduler) {}
+
     /** Parses the JSON form; {@code source} names where it came from in error messages. */
     public static JobSpec parse(String source, String json) {
-        JsonNode root;
+        File f;
         try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new JobSpecException(source, "$", "not JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new JobSpecException(source, "$", "expected a JSON object with fields " + TOP_FIELDS);
-        }
-        JsonFields top = new JsonFields(source, "", root, TOP_FIELDS);
-        JsonNode cellsNode = top.required("cells");
-        if (!cellsNode.isArray()) {
-            throw new JobSpecException(source, "cells", "expected an array of cells, found " + cellsNode);
+            f = JsonBinding.parse(json, File.class);
+        } catch (JsonBinding.Refused e) {
+            throw new JobSpecException(source, e.path(), e.problem());
         }
         List<JobCell> cells = new ArrayList<>();
-        for (int i = 0; i < cellsNode.size(); i++) {
-            cells.add(parseCell(source, "cells[" + i + "].", cellsNode.get(i)));
+        for (int i = 0; i < f.cells().size(); i++) {
+            cells.add(cell(source, "cells[" + i + "].", f.cells().get(i)));
         }
-        String jobId = top.string("jobId", null);
-        DeviceChoice device = top.parsed("device", "auto", DeviceChoice::parse);
-        int limit = top.integer("limit", 0);
-        int batchSize = top.integer("batchSize", TaskRun.DEFAULT_BATCH_SIZE);
-        int intraOpThreads = top.integer("intraOpThreads", 0);
+        DeviceChoice device = parsed(source, "device", f.device() == null ? "auto" : f.device(), DeviceChoice::parse);
         try {
-            return new JobSpec(jobId, cells, limit, device, batchSize, intraOpThreads);
+            return new JobSpec(f.jobId(), cells, orDefault(f.limit(), 0), device,
+                    orDefault(f.batchSize(), TaskRun.DEFAULT_BATCH_SIZE), orDefault(f.intraOpThreads(), 0));
         } catch (JobSpecException e) {
             throw e.from(source);
         }
     }
 
-    private static JobCell parseCell(String source, String prefix, JsonNode node) {
-        if (node == null || !node.isObject()) {
-            throw new JobSpecException(source, prefix.substring(0, prefix.length() - 1),
-                    "expected an object with fields " + CELL_FIELDS + ", found " + node);
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static JobCell cell(String source, String prefix, Cell c) {
+        return new JobCell(name(source, prefix + "ablation", c.ablation()),
+                parsed(source, prefix + "task", c.task(), Task::fromId),
+                name(source, prefix + "backbone", c.backbone()),
+                parsed(source, prefix + "pair", c.pair(), BitWidthPair::parse),
+                name(source, prefix + "scheduler", c.scheduler()));
+    }
+
+    /** A value that becomes part of a directory name, so must be a portable name. */
+    private static String name(String source, String field, String value) {
+        if (!JobCell.NAME.matcher(value).matches()) {
+            throw new JobSpecException(source, field, "'" + value + "': expected 1-64 characters of letters, digits,"
+                    + " '.', '_' or '-', starting with a letter or digit");
         }
-        JsonFields f = new JsonFields(source, prefix, node, CELL_FIELDS);
-        String ablation = f.name("ablation");
-        Task task = f.parsed("task", null, Task::fromId);
-        String backbone = f.name("backbone");
-        BitWidthPair pair = f.parsed("pair", null, BitWidthPair::parse);
-        String scheduler = f.name("scheduler");
-        return new JobCell(ablation, task, backbone, pair, scheduler);
+        return value;
+    }
+
+    /** {@code text} turned into a value by {@code parser}, whose IllegalArgumentException says what is expected. */
+    private static <T> T parsed(String source, String field, String text, Function<String, T> parser) {
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new JobSpecException(source, field, e.getMessage());
+        }
     }
 
     /** The JSON form that {@link #parse} reads back to an equal specification. */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("jobId", jobId);
-        root.put("device", device.name().toLowerCase(Locale.ROOT));
-        root.put("limit", limit);
-        root.put("batchSize", batchSize);
-        root.put("intraOpThreads", intraOpThreads);
-        ArrayNode array = root.putArray("cells");
+        List<Cell> written = new ArrayList<>();
         for (JobCell c : cells) {
-            ObjectNode cell = array.addObject();
-            cell.put("ablation", c.ablation());
-            cell.put("task", c.task().id());
-            cell.put("backbone", c.backbone());
-            cell.put("pair", c.pair().fileLabel());
-            cell.put("scheduler", c.scheduler());
+            written.add(new Cell(c.ablation(), c.task().id(), c.backbone(), c.pair().fileLabel(), c.scheduler()));
         }
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise job " + jobId, e);
-        }
+        return JsonBinding.write(new File(jobId, device.name().toLowerCase(Locale.ROOT), limit, batchSize,
+                intraOpThreads, written));
     }
 
     /** Writes {@link #toJson()} to {@code file} atomically. */

@@ -1,6 +1,6 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.io.JsonBinding;
 
 /**
  * The bits-matched baselines' committed fits ({@link BaselineCalibration}), one directory per back-bone:
@@ -67,8 +68,36 @@ public final class BaselineStore {
     }
 
     public static Path save(Path dir, BaselineCalibration.Fit f, Map<String, Object> provenance) throws IOException {
-        return FittedFiles.write(file(dir, f.backbone(), f.task(), f.pair()), json(f), provenance);
+        return FittedFiles.write(file(dir, f.backbone(), f.task(), f.pair()), json(f), provenance, File.class);
     }
+
+    /** The file's form, bound strictly when read ({@link JsonBinding}); {@link #json} and the provenance write it. */
+    record File(String task, String pair, String backbone, @JsonProperty("matched_to") String matchedTo,
+            @JsonProperty("static_switch_point") int staticSwitchPoint, @JsonProperty("target_bits") double targetBits,
+            @JsonProperty("tolerance_bits") double toleranceBits,
+            @JsonProperty("calibration_examples") int calibrationExamples,
+            @JsonProperty("random-uniform-matched") RandomFit uniform,
+            @JsonProperty("random-label-prior-matched") RandomFit labelPrior,
+            @JsonProperty("confidence-matched") ConfidenceFit confidence, String command,
+            @JsonProperty("model_sha256") String modelSha256, @JsonProperty("backbone_sha256") String backboneSha256,
+            @JsonProperty("fixtures_manifest_sha256") String fixturesManifestSha256,
+            @JsonProperty("calibration_split") FittedFiles.Input calibrationSplit,
+            @JsonProperty("static_search") FittedFiles.Input staticSearch,
+            @JsonProperty("label_prior_from") FittedFiles.Input labelPriorFrom) implements FittedFiles.Fitted {}
+
+    /** A random baseline's fit: its prior, tilted from a base prior to match the bits, and its seed. */
+    record RandomFit(String base, @JsonProperty("base_prior") List<Double> basePrior, double tilt, List<Double> prior,
+            long seed, @JsonProperty("expected_bits") double expectedBits,
+            @JsonProperty("calibration_bits") double calibrationBits) {}
+
+    /** The confidence baseline's fit and the calibration decodes that checked it. */
+    record ConfidenceFit(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
+            @JsonProperty("calibration_bits") double calibrationBits,
+            @JsonProperty("calibration_decodes") List<Check> calibrationDecodes) {}
+
+    /** One calibration decode of a confidence setting. */
+    record Check(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
+            @JsonProperty("calibration_bits") double calibrationBits) {}
 
     /**
      * The fitted baseline {@code name} of {@code backbone} for {@code task} and the pair it was fitted for, switching
@@ -80,55 +109,32 @@ public final class BaselineStore {
             throw new IllegalArgumentException("baseline '" + name + "': expected one of " + NAMES);
         }
         Path f = file(dir, backbone, task, fittedFor);
-        JsonNode n = FittedFiles.read(f, "bits-matched baselines", backbone, fitCommand(backbone) + " --tasks "
-                + task.id() + " --pairs " + fittedFor.label());
-        FittedFiles.requireText(f, n, "task", task.id());
-        FittedFiles.requireText(f, n, "pair", fittedFor.label());
-        JsonNode b = n.get(name);
-        if (b == null || !b.isObject()) {
-            throw new IOException(f + ": no object '" + name + "'; expected the fit of each of " + NAMES);
-        }
+        File n = FittedFiles.bind(f, File.class, "bits-matched baselines", backbone, fitCommand(backbone)
+                + " --tasks " + task.id() + " --pairs " + fittedFor.label());
+        FittedFiles.requireText(f, "task", n.task(), task.id());
+        FittedFiles.requireText(f, "pair", n.pair(), fittedFor.label());
         if (name.equals("confidence-matched")) {
-            return ConfidenceScheduler.matched(served, integer(f, b, name + ".warmup"), number(f, b, name + ".stds"));
+            ConfidenceFit c = n.confidence();
+            if (c.warmup() < 1) {
+                throw new IOException(f + ": field '" + name + ".warmup' is " + c.warmup()
+                        + "; expected a positive integer");
+            }
+            if (!Double.isFinite(c.stds())) {
+                throw new IOException(f + ": field '" + name + ".stds' is " + c.stds() + "; expected a finite number");
+            }
+            return ConfidenceScheduler.matched(served, c.warmup(), c.stds());
         }
-        JsonNode prior = b.get("prior");
-        if (prior == null || !prior.isArray() || prior.size() != SwitchPoints.CLASSES) {
-            throw new IOException(f + ": field '" + name + ".prior' is " + prior + "; expected "
+        RandomFit r = name.equals("random-uniform-matched") ? n.uniform() : n.labelPrior();
+        if (r.prior().size() != SwitchPoints.CLASSES) {
+            throw new IOException(f + ": field '" + name + ".prior' is " + r.prior() + "; expected "
                     + SwitchPoints.CLASSES + " probabilities");
         }
-        double[] p = new double[SwitchPoints.CLASSES];
-        for (int k = 0; k < p.length; k++) {
-            if (!prior.get(k).isNumber()) {
-                throw new IOException(f + ": field '" + name + ".prior[" + k + "]' is " + prior.get(k)
-                        + "; expected a number");
-            }
-            p[k] = prior.get(k).asDouble();
-        }
-        JsonNode seed = b.get("seed");
-        if (seed == null || !seed.isIntegralNumber() || !seed.canConvertToLong()) {
-            throw new IOException(f + ": field '" + name + ".seed' is " + seed + "; expected an integer");
-        }
+        double[] p = r.prior().stream().mapToDouble(Double::doubleValue).toArray();
         try {
             return RandomScheduler.matched(served, name.equals("random-uniform-matched") ? "uniform" : "label-prior",
-                    p, seed.asLong());
+                    p, r.seed());
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": field '" + name + ".prior': " + e.getMessage(), e);
         }
-    }
-
-    private static double number(Path f, JsonNode parent, String dotted) throws IOException {
-        JsonNode v = parent.get(dotted.substring(dotted.indexOf('.') + 1));
-        if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw new IOException(f + ": field '" + dotted + "' is " + v + "; expected a finite number");
-        }
-        return v.asDouble();
-    }
-
-    private static int integer(Path f, JsonNode parent, String dotted) throws IOException {
-        JsonNode v = parent.get(dotted.substring(dotted.indexOf('.') + 1));
-        if (v == null || !v.canConvertToInt() || v.asInt() < 1) {
-            throw new IOException(f + ": field '" + dotted + "' is " + v + "; expected a positive integer");
-        }
-        return v.asInt();
     }
 }

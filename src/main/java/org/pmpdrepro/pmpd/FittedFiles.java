@@ -1,6 +1,5 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
 
 /**
  * The committed schedules are fitted per back-bone: {@code <root>/<back-bone>/<file>}, and every file names the
@@ -37,42 +38,63 @@ final class FittedFiles {
         return root.resolve(backbone);
     }
 
-    /** Reads {@code file}, which must exist and name {@code backbone} in its {@code backbone} field. */
-    static JsonNode read(Path file, String what, String backbone, String fitCommand) throws IOException {
+    /** A fitted file's form: every one names the back-bone it was fitted on. */
+    interface Fitted {
+        String backbone();
+    }
+
+    /** A file a fit read, as recorded in its provenance. */
+    record Input(String file, String sha256) {}
+
+    /**
+     * Binds {@code file}, which must exist, to {@code type} strictly ({@link JsonBinding}: an unknown, missing or
+     * mistyped field is an {@link IOException} naming the file and the field by its JSON path), and checks that it
+     * names {@code backbone}.
+     */
+    static <T extends Fitted> T bind(Path file, Class<T> type, String what, String backbone, String fitCommand)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no " + what + " fitted on back-bone " + backbone + ": " + file + " is missing; fit"
                     + " it with '" + fitCommand + "' (or " + FIT_SCRIPT + " for every back-bone)");
         }
-        JsonNode n = Json.read(file);
-        requireBackbone(file, n.get("backbone"), backbone, fitCommand);
-        return n;
-    }
-
-    /** Fails unless {@code recorded} (a file's {@code backbone} field) is {@code backbone}. */
-    static void requireBackbone(Path file, JsonNode recorded, String backbone, String fitCommand) throws IOException {
-        if (recorded == null || !recorded.isTextual()) {
-            throw new IOException(file + ": field 'backbone' is " + recorded + "; expected the name of the back-bone"
-                    + " it was fitted on");
+        T bound;
+        try {
+            bound = JsonBinding.parse(Utf8.read(file), type);
+        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        if (!recorded.asText().equals(backbone)) {
-            throw new IOException(file + " was fitted on back-bone '" + recorded.asText() + "', not '" + backbone
+        if (!bound.backbone().equals(backbone)) {
+            throw new IOException(file + " was fitted on back-bone '" + bound.backbone() + "', not '" + backbone
                     + "'; each back-bone decodes with its own schedule (fit it with '" + fitCommand + "')");
         }
+        return bound;
     }
 
-    /** Writes {@code json} followed by {@code provenance} to {@code file}, indented, atomically. */
-    static Path write(Path file, Map<String, Object> json, Map<String, Object> provenance) throws IOException {
+    /** Fails unless the text field {@code field} of {@code file} is {@code expected}. */
+    static void requireText(Path file, String field, String actual, String expected) throws IOException {
+        if (!actual.equals(expected)) {
+            throw new IOException(file + ": field '" + field + "' is \"" + actual + "\"; expected \"" + expected
+                    + "\"");
+        }
+    }
+
+    /**
+     * Writes {@code json} followed by {@code provenance} to {@code file}, indented, atomically, after checking that
+     * the text binds to {@code form}: a fit whose provenance lacks a field (or has one too many) fails here, naming
+     * it, rather than leaving a file its reader refuses.
+     */
+    static Path write(Path file, Map<String, Object> json, Map<String, Object> provenance,
+            Class<? extends Fitted> form) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(json);
         m.putAll(provenance);
-        AtomicFiles.writeString(file, JSON.writeValueAsString(m) + "\n");
-        return file;
-    }
-
-    /** Fails unless the text field {@code field} of {@code n} is {@code expected}. */
-    static void requireText(Path file, JsonNode n, String field, String expected) throws IOException {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual() || !v.asText().equals(expected)) {
-            throw new IOException(file + ": field '" + field + "' is " + v + "; expected \"" + expected + "\"");
+        String text = JSON.writeValueAsString(m) + "\n";
+        try {
+            JsonBinding.parse(text, form);
+        } catch (JsonBinding.Refused e) {
+            throw new IllegalArgumentException("not writing " + file + ": its reader would refuse it (" + e.getMessage()
+                    + ")", e);
         }
+        AtomicFiles.writeString(file, text);
+        return file;
     }
 }

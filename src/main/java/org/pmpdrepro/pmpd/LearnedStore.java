@@ -1,6 +1,6 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.SafetensorsFile;
 import org.pmpdrepro.model.SafetensorsWriter;
@@ -29,7 +30,44 @@ public final class LearnedStore {
 
     /** A loaded classifier with its card. */
     public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
-            JsonNode card) {}
+            Card card) {}
+
+    /** The card's form, bound strictly when read ({@link JsonBinding}); {@link #save} and the provenance write it. */
+    public record Card(String backbone, String pair, String classes, Layout layout, Training training,
+            @JsonProperty("label_counts_train") List<Integer> labelCountsTrain,
+            @JsonProperty("label_counts_validation") List<Integer> labelCountsValidation,
+            @JsonProperty("train_examples") int trainExamples,
+            @JsonProperty("validation_examples") int validationExamples,
+            @JsonProperty("train_accuracy") double trainAccuracy,
+            @JsonProperty("validation_accuracy") double validationAccuracy,
+            @JsonProperty("validation_majority_class") int validationMajorityClass,
+            @JsonProperty("validation_majority_rate") double validationMajorityRate,
+            @JsonProperty("validation_balanced_accuracy") double validationBalancedAccuracy,
+            @JsonProperty("beats_majority_class") boolean beatsMajorityClass,
+            @JsonProperty("validation_features") @JsonBinding.MayBeAbsent String validationFeatures, String command,
+            @JsonProperty("model_sha256") String modelSha256, @JsonProperty("backbone_sha256") String backboneSha256,
+            @JsonProperty("fixtures_manifest_sha256") String fixturesManifestSha256,
+            @JsonProperty("calibration_text") FittedFiles.Input calibrationText,
+            @JsonProperty("calibration_splits") LinkedHashMap<String, FittedFiles.Input> calibrationSplits, Data data)
+            implements FittedFiles.Fitted {}
+
+    /** The classifier's layout as the card states it. */
+    public record Layout(int pools, @JsonProperty("queries_per_pool") int queriesPerPool,
+            @JsonProperty("head_dim") int headDim, int parameters) {}
+
+    /** How the classifier was trained. */
+    public record Training(int epochs, int batch, @JsonProperty("learning_rate") double learningRate,
+            @JsonProperty("weight_decay") double weightDecay,
+            @JsonProperty("validation_fraction") double validationFraction, long seed, String sampling, String loss,
+            String optimiser) {}
+
+    /** The training data's card: prompts, generation lengths, the label's definition and counts. */
+    public record Data(@JsonProperty("text_prompts") int textPrompts, @JsonProperty("task_prompts") int taskPrompts,
+            @JsonProperty("max_prompt_tokens") int maxPromptTokens,
+            @JsonProperty("text_new_tokens") int textNewTokens,
+            @JsonProperty("task_new_tokens") String taskNewTokens, String label,
+            @JsonProperty("label_counts_all") List<Integer> labelCountsAll,
+            @JsonProperty("served_as") @JsonBinding.MayBeAbsent String servedAs) {}
 
     private LearnedStore() {}
 
@@ -111,7 +149,7 @@ public final class LearnedStore {
         if (!validationFeatures) {
             cardJson.put("validation_features", NOT_WRITTEN);
         }
-        FittedFiles.write(card(dir, backbone, pair), cardJson, provenance);
+        FittedFiles.write(card(dir, backbone, pair), cardJson, provenance, Card.class);
     }
 
     private static void writeValidation(Path file, String backbone, PrecisionPair pair,
@@ -135,9 +173,13 @@ public final class LearnedStore {
     public static Saved load(Path dir, String backbone, PrecisionPair pair) throws IOException {
         Path w = weights(dir, backbone, pair);
         Path cardFile = card(dir, backbone, pair);
-        JsonNode card = FittedFiles.read(cardFile, "learned classifier", backbone, fitCommand(backbone) + " --pairs "
-                + pair.label());
-        FittedFiles.requireText(cardFile, card, "pair", pair.label());
+        Card card = FittedFiles.bind(cardFile, Card.class, "learned classifier", backbone, fitCommand(backbone)
+                + " --pairs " + pair.label());
+        FittedFiles.requireText(cardFile, "pair", card.pair(), pair.label());
+        if (card.labelCountsTrain().size() != SwitchPoints.CLASSES) {
+            throw new IOException(cardFile + ": field 'label_counts_train' is " + card.labelCountsTrain()
+                    + "; expected " + SwitchPoints.CLASSES + " counts");
+        }
         try (SafetensorsFile f = SafetensorsFile.open(w)) {
             Map<String, String> meta = f.metadata();
             SwitchClassifier.Layout l = new SwitchClassifier.Layout(intMeta(w, meta, "pools"),
@@ -147,12 +189,8 @@ public final class LearnedStore {
             for (int i = 0; i < p.length; i++) {
                 p[i] = flat[i];
             }
-            int[] counts = new int[SwitchPoints.CLASSES];
-            JsonNode c = card.get("label_counts_train");
-            for (int k = 0; k < counts.length && c != null; k++) {
-                counts[k] = c.get(k).asInt();
-            }
-            return new Saved(new SwitchClassifier(l, p), w, card.get("validation_accuracy").asDouble(), counts, card);
+            int[] counts = card.labelCountsTrain().stream().mapToInt(Integer::intValue).toArray();
+            return new Saved(new SwitchClassifier(l, p), w, card.validationAccuracy(), counts, card);
         }
     }
 

@@ -1,6 +1,6 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.data.Task;
+import org.pmpdrepro.io.JsonBinding;
 
 /**
  * The static searches' committed results, one directory per back-bone: {@code <back-bone>/<task>-<H>-<L>.json} with
@@ -66,21 +67,37 @@ public final class StaticStore {
     }
 
     public static Path save(Path dir, StaticSearch.Outcome o, Map<String, Object> provenance) throws IOException {
-        return FittedFiles.write(file(dir, o.backbone(), o.task(), o.pair()), json(o), provenance);
+        return FittedFiles.write(file(dir, o.backbone(), o.task(), o.pair()), json(o), provenance, File.class);
     }
+
+    /** The file's form, bound strictly when read ({@link JsonBinding}); {@link #json} and the provenance write it. */
+    record File(String task, String pair, @JsonProperty("served_as") @JsonBinding.MayBeAbsent String servedAs,
+            String backbone, @JsonProperty("max_new_tokens") int maxNewTokens,
+            @JsonProperty("grid_points") int gridPoints, String metric,
+            @JsonProperty("scored_against") String scoredAgainst,
+            @JsonProperty("calibration_examples") int calibrationExamples, @JsonProperty("none_low") Row noneLow,
+            double gap, @JsonProperty("tolerance_fraction_of_gap") double toleranceFractionOfGap, double tolerance,
+            List<Row> table, @JsonProperty("chosen_switch_point") int chosenSwitchPoint, String command,
+            @JsonProperty("model_sha256") String modelSha256, @JsonProperty("backbone_sha256") String backboneSha256,
+            @JsonProperty("fixtures_manifest_sha256") String fixturesManifestSha256,
+            @JsonProperty("calibration_split") FittedFiles.Input calibrationSplit) implements FittedFiles.Fitted {}
+
+    /** One row of the search table (the all-low row has no switch point). */
+    record Row(@JsonProperty("switch_point") @JsonBinding.MayBeAbsent Integer switchPoint,
+            @JsonProperty("average_bits") double averageBits, double score) {}
 
     /** The chosen switch point fitted on {@code backbone} for {@code task} and {@code pair}. */
     public static int chosen(Path dir, String backbone, Task task, PrecisionPair pair) throws IOException {
         Path f = file(dir, backbone, task, pair);
-        JsonNode n = FittedFiles.read(f, "static search", backbone, fitCommand(backbone) + " --tasks " + task.id()
-                + " --pairs " + pair.label());
-        FittedFiles.requireText(f, n, "task", task.id());
-        FittedFiles.requireText(f, n, "pair", pair.label());
-        JsonNode s = n.get("chosen_switch_point");
-        if (s == null || !s.canConvertToInt() || s.asInt() < 0 || s.asInt() > task.maxNewTokens()) {
+        File n = FittedFiles.bind(f, File.class, "static search", backbone, fitCommand(backbone) + " --tasks "
+                + task.id() + " --pairs " + pair.label());
+        FittedFiles.requireText(f, "task", n.task(), task.id());
+        FittedFiles.requireText(f, "pair", n.pair(), pair.label());
+        int s = n.chosenSwitchPoint();
+        if (s < 0 || s > task.maxNewTokens()) {
             throw new IOException(f + ": field 'chosen_switch_point' is " + s + "; expected an integer in 0.."
                     + task.maxNewTokens());
         }
-        return s.asInt();
+        return s;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,7 @@ import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.eval.TaskRun;
 
+@Tag("unit")
 class JobSpecTest {
 
     static final String CELL = "{\"ablation\": \"A1\", \"task\": \"debsum\", \"backbone\": \"rtn\", \"pair\": \"4-3\","
@@ -48,6 +50,35 @@ class JobSpecTest {
         assertThat(Files.readString(file)).as("the protocol spells a pair in its file-name form")
                 .contains("\"pair\" : \"3-2\"").contains("\"pair\" : \"8-4\"");
         assertThat(JobSpec.read(file)).isEqualTo(spec);
+        assertThat(file).as("the bytes the protocol has always written").content().isEqualTo("""
+                {
+                  "jobId" : "round-trip",
+                  "device" : "cpu",
+                  "limit" : 8,
+                  "batchSize" : 4,
+                  "intraOpThreads" : 1,
+                  "cells" : [ {
+                    "ablation" : "A1",
+                    "task" : "debchat",
+                    "backbone" : "any-precision",
+                    "pair" : "3-2",
+                    "scheduler" : "phase-aware-only"
+                  }, {
+                    "ablation" : "A2",
+                    "task" : "debtrans",
+                    "backbone" : "rtn",
+                    "pair" : "8-4",
+                    "scheduler" : "none-low"
+                  } ]
+                }
+                """);
+    }
+
+    @Test
+    void anOptionalFieldWrittenAsNullTakesItsDefault() {
+        JobSpec spec = parse("{\"jobId\": \"j1\", \"limit\": null, \"device\": null, \"cells\": [" + CELL + "]}");
+        assertThat(spec.limit()).isZero();
+        assertThat(spec.device()).isEqualTo(DeviceChoice.AUTO);
     }
 
     @Test
@@ -94,7 +125,8 @@ class JobSpecTest {
         "pair      | 43            | expected a string",
         "backbone  | \"../x\"      | '../x': expected 1-64 characters",
         "scheduler | \"\"          | '': expected 1-64 characters",
-        "ablation  | null          | missing",
+        "ablation  | null          | null; expected a string",
+        "ablation  | 1             | 1: expected a string",
         "colour    | \"red\"       | unknown field; expected one of [ablation, backbone, pair, scheduler, task]",
     })
     void aBadCellFieldIsNamedByItsPath(String field, String value, String problem) {
@@ -121,8 +153,8 @@ class JobSpecTest {
     @Test
     void textThatIsNotJsonIsReportedWithItsPosition() {
         assertThatThrownBy(() -> parse("{\"jobId\": \"j\",\n \"cells\": [}")).isInstanceOf(JobSpecException.class)
-                .hasMessageStartingWith("spec.json: $: not JSON").hasMessageContaining("line 2");
-        assertThatThrownBy(() -> parse("[1, 2]")).hasMessageContaining("expected a JSON object");
+                .hasMessageStartingWith("spec.json: $: not valid JSON").hasMessageContaining("line 2");
+        assertThatThrownBy(() -> parse("[1, 2]")).hasMessageContaining("spec.json: $: ").hasMessageContaining("expected an object");
     }
 
     @Test

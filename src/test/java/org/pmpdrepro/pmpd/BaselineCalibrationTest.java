@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Split;
@@ -22,6 +22,7 @@ import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskScorer;
 
 /** The random and confidence baselines fitted to the static scheduler's calibration bits. */
+@Tag("unit")
 class BaselineCalibrationTest {
 
     static final PrecisionPair PAIR = PrecisionPair.parse("4>3");
@@ -146,7 +147,7 @@ class BaselineCalibrationTest {
                 Schedulers.DEFAULT_SEED);
         assertThat(fit.targetBits()).isEqualTo(search.outcome().chosenRow().averageBits());
         assertThat(fit.confidence().checks()).isNotEmpty().hasSizeLessThanOrEqualTo(BaselineCalibration.MAX_DECODES);
-        BaselineStore.save(dir, fit, Map.of("command", "test"));
+        BaselineStore.save(dir, fit, TestProvenance.baselines());
         for (String name : BaselineStore.NAMES) {
             Scheduler s = BaselineStore.load(dir, "rtn", Task.DEBSUM, PAIR, PAIR, name);
             assertThat(s.name()).isEqualTo(name);

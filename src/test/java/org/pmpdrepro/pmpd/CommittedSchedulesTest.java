@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,6 +29,7 @@ import org.pmpdrepro.io.Json;
  * held-out features (the only back-bone whose features are committed: about 1.8 MB per pair) and baselines within
  * 0.05 bits of the static scheduler's calibration bits.
  */
+@Tag("unit")
 class CommittedSchedulesTest {
 
     /**
@@ -145,8 +147,8 @@ class CommittedSchedulesTest {
     void eachClassifierCardIsFittedOnTheCommittedInputsAndReportsItsHeldOutAccuracyBesideTheMajorityClassRate(
             String backbone, PrecisionPair pair) throws Exception {
         LearnedStore.Saved saved = LearnedStore.load(LearnedStore.DEFAULT_DIR, backbone, pair);
-        JsonNode card = saved.card();
         Path f = LearnedStore.card(LearnedStore.DEFAULT_DIR, backbone, pair);
+        JsonNode card = Json.read(f);
         fromCommittedInputs(card, f, backbone);
         sameFile(card.get("calibration_text"), f, backbone);
         card.get("calibration_splits").forEach(s -> sameFile(s, f, backbone));
@@ -189,15 +191,15 @@ class CommittedSchedulesTest {
         PrecisionPair pair = PrecisionPair.parse(pairText);
         LearnedStore.Saved saved = LearnedStore.load(LearnedStore.DEFAULT_DIR, A1_BACKBONE, pair);
         List<LabelledFeatures> validation = LearnedStore.loadValidation(LearnedStore.DEFAULT_DIR, A1_BACKBONE, pair);
-        JsonNode card = saved.card();
-        assertThat(card.get("validation_examples").asInt()).isEqualTo(validation.size());
+        LearnedStore.Card card = saved.card();
+        assertThat(card.validationExamples()).isEqualTo(validation.size());
         assertThat(ClassifierTrainer.accuracy(saved.classifier(), validation)).isEqualTo(saved.validationAccuracy());
         assertThat(ClassifierTrainer.balancedAccuracy(saved.classifier(), validation))
-                .isEqualTo(card.get("validation_balanced_accuracy").asDouble());
+                .isEqualTo(card.validationBalancedAccuracy());
         int[] counts = LearnedData.counts(validation);
         for (int k = 0; k < counts.length; k++) {
             assertThat(counts[k]).as("held-out class %d", k)
-                    .isEqualTo(card.get("label_counts_validation").get(k).asInt());
+                    .isEqualTo(card.labelCountsValidation().get(k));
         }
     }
 

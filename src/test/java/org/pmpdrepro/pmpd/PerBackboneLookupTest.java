@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
@@ -16,6 +16,7 @@ import org.pmpdrepro.data.Task;
  * Each back-bone decodes with schedules fitted on itself: a lookup for one back-bone refuses a file fitted on
  * another, and a missing one names the command that fits it.
  */
+@Tag("unit")
 class PerBackboneLookupTest {
 
     static final PrecisionPair PAIR = PrecisionPair.parse("4>3");
@@ -36,7 +37,7 @@ class PerBackboneLookupTest {
 
     @Test
     void aStaticSearchFittedOnAnyPrecisionIsRefusedForGptq(@TempDir Path dir) throws Exception {
-        Path f = StaticStore.save(dir, outcome("any-precision"), Map.of("command", "test"));
+        Path f = StaticStore.save(dir, outcome("any-precision"), TestProvenance.staticSearch());
         assertThat(f).isEqualTo(dir.resolve("any-precision").resolve("debsum-4-3.json"));
         assertThat(StaticStore.chosen(dir, "any-precision", Task.DEBSUM, PAIR)).isEqualTo(8);
         reuse(f, "any-precision", "gptq");
@@ -60,8 +61,8 @@ class PerBackboneLookupTest {
         }
         ClassifierTrainer.Config config = new ClassifierTrainer.Config(1, 1, 1, 8, 1e-3, 0, 0.25, 1L);
         LearnedStore.save(dir, "any-precision", PAIR, ClassifierTrainer.train(data, 4, config), config,
-                Map.of("command", "test"));
-        assertThat(LearnedStore.load(dir, "any-precision", PAIR).card().get("backbone").asText())
+                TestProvenance.learned());
+        assertThat(LearnedStore.load(dir, "any-precision", PAIR).card().backbone())
                 .isEqualTo("any-precision");
         Path card = LearnedStore.card(dir, "any-precision", PAIR);
         reuse(card, "any-precision", "bit-mixer");
@@ -84,7 +85,7 @@ class PerBackboneLookupTest {
                 7L, r, new BaselineCalibration.RandomFit("label-prior", new double[] {.4, .3, .2, .1}, 0.5,
                         new double[] {.3, .3, .2, .2}, 3.7, 3.69), new BaselineCalibration.ConfidenceFit(8, -1.25,
                         3.70, 3.72, List.of(new BaselineCalibration.Check(8, -1.25, 3.70, 3.72))));
-        Path f = BaselineStore.save(dir, fit, Map.of("command", "test"));
+        Path f = BaselineStore.save(dir, fit, TestProvenance.baselines());
         Scheduler conf = BaselineStore.load(dir, "any-precision", Task.DEBSUM, PAIR, PAIR, "confidence-matched");
         assertThat(conf).isEqualTo(ConfidenceScheduler.matched(PAIR, 8, -1.25));
         RandomScheduler uniform = (RandomScheduler) BaselineStore.load(dir, "any-precision", Task.DEBSUM, PAIR, PAIR,

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Split;
@@ -22,6 +23,7 @@ import org.pmpdrepro.eval.TaskScorer;
  * The static search decides by each task's headline metric within a tolerance relative to the calibration high–low
  * gap; on the fixture model (RTN back-bone, a few calibration examples) it reruns to the same result.
  */
+@Tag("unit")
 class StaticSearchReproducibilityTest {
 
     static QuantizedSession session;
@@ -55,7 +57,7 @@ class StaticSearchReproducibilityTest {
         assertThat(never.averageBits()).isEqualTo(4.0);
         assertThat(first.table().get(0).averageBits()).isEqualTo(2.0);
 
-        StaticStore.save(dir, first, java.util.Map.of("command", "test"));
+        StaticStore.save(dir, first, TestProvenance.staticSearch());
         assertThat(StaticStore.chosen(dir, "rtn", Task.DEBCHAT, pair)).isEqualTo(first.chosen());
     }
 

@@ -1,17 +1,18 @@
 package org.pmpdrepro.quant.bitmixer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
 import org.pmpdrepro.model.LlamaConfig;
 
 /**
@@ -25,12 +26,33 @@ public final class BitMixerArtefact {
     public static final String WEIGHTS = "weights.safetensors";
     public static final String MANIFEST = "manifest.json";
 
-    private static final ObjectMapper JSON = Json.mapper();
-
     private BitMixerArtefact() {}
 
     /** What the manifest says the weights were made from. */
     public record Provenance(String modelSha256, String calibrationSha256, String command) {}
+
+    /**
+     * The manifest, bound strictly ({@link JsonBinding}).
+     *
+     * @param pytorchIntraOpThreads the thread count it was trained with: fine-tuning is bit-reproducible across
+     *     processes only with one PyTorch intra-op thread
+     */
+    @JsonPropertyOrder({"method", "weights_file", "weights_sha256", "base_model_sha256", "calibration_sha256",
+        "command", "steps", "seed", "pytorch_intra_op_threads", "settings", "calibration_loss_before",
+        "calibration_loss_after", "skipped_steps", "training_log"})
+    public record Manifest(String method, @JsonProperty("weights_file") String weightsFile,
+            @JsonProperty("weights_sha256") String weightsSha256,
+            @JsonProperty("base_model_sha256") String baseModelSha256,
+            @JsonProperty("calibration_sha256") String calibrationSha256, String command, int steps, long seed,
+            @JsonProperty("pytorch_intra_op_threads") int pytorchIntraOpThreads, BitMixerSettings settings,
+            @JsonProperty("calibration_loss_before") LinkedHashMap<String, Double> calibrationLossBefore,
+            @JsonProperty("calibration_loss_after") LinkedHashMap<String, Double> calibrationLossAfter,
+            @JsonProperty("skipped_steps") List<Integer> skippedSteps,
+            @JsonProperty("training_log") List<LogEntry> trainingLog) {}
+
+    /** One line of the training log: the step, the width it trained, its loss and learning rate. */
+    @JsonPropertyOrder({"step", "bits", "loss", "lr"})
+    public record LogEntry(int step, String bits, double loss, float lr) {}
 
     /** Writes the weights of {@code result} and the manifest into {@code dir}. */
     public static void write(Path dir, BitMixerTrainer.Result result, BitMixerSettings settings,
@@ -39,39 +61,38 @@ public final class BitMixerArtefact {
         Path weights = dir.resolve(WEIGHTS);
         result.weights().write(weights, Map.of("method", BitMixerModel.METHOD,
                 "base_model_sha256", provenance.modelSha256()));
-        ObjectNode m = JSON.createObjectNode();
-        m.put("method", BitMixerModel.METHOD);
-        m.put("weights_file", WEIGHTS);
-        m.put("weights_sha256", Hashes.sha256Hex(weights));
-        m.put("base_model_sha256", provenance.modelSha256());
-        m.put("calibration_sha256", provenance.calibrationSha256());
-        m.put("command", provenance.command());
-        m.put("steps", result.steps());
-        m.put("seed", settings.seed());
-        // Fine-tuning is bit-reproducible across processes only with one PyTorch intra-op thread.
-        m.put("pytorch_intra_op_threads", IntraOpThreads.current());
-        m.putPOJO("settings", settings);
-        ObjectNode before = m.putObject("calibration_loss_before");
+        LinkedHashMap<String, Double> before = new LinkedHashMap<>();
         result.initialLoss().forEach((b, l) -> before.put(b + "bit", l));
-        ObjectNode after = m.putObject("calibration_loss_after");
+        LinkedHashMap<String, Double> after = new LinkedHashMap<>();
         result.finalLoss().forEach((b, l) -> after.put(b + "bit", l));
-        ArrayNode skipped = m.putArray("skipped_steps");
-        result.skippedSteps().forEach(skipped::add);
-        ArrayNode log = m.putArray("training_log");
-        for (BitMixerTrainer.LogLine l : result.log()) {
-            log.addObject().put("step", l.step()).put("bits", l.bits()).put("loss", l.loss())
-                    .put("lr", l.learningRate());
-        }
-        AtomicFiles.writeText(dir.resolve(MANIFEST), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
+        List<LogEntry> log = result.log().stream()
+                .map(l -> new LogEntry(l.step(), l.bits(), l.loss(), l.learningRate())).toList();
+        Manifest m = new Manifest(BitMixerModel.METHOD, WEIGHTS, Hashes.sha256Hex(weights), provenance.modelSha256(),
+                provenance.calibrationSha256(), provenance.command(), result.steps(), settings.seed(),
+                IntraOpThreads.current(), settings, before, after, result.skippedSteps(), log);
+        AtomicFiles.writeText(dir.resolve(MANIFEST), JsonBinding.write(m));
     }
 
-    /** The manifest of {@code dir}. */
-    public static JsonNode manifest(Path dir) throws IOException {
+    /**
+     * The manifest of {@code dir}; a file that does not fit is an {@link IOException} naming it and the field by its
+     * JSON path.
+     */
+    public static Manifest manifest(Path dir) throws IOException {
         Path file = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist; regenerate it with 'pmpd bitmixer-train --out " + dir + "'");
         }
-        return Json.read(file);
+        Manifest m;
+        try {
+            m = JsonBinding.parse(Utf8.read(file), Manifest.class);
+        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        if (!BitMixerModel.METHOD.equals(m.method()) || !WEIGHTS.equals(m.weightsFile())) {
+            throw new IOException(file + ": method '" + m.method() + "', weights_file '" + m.weightsFile()
+                    + "'; expected '" + BitMixerModel.METHOD + "' and '" + WEIGHTS + "'");
+        }
+        return m;
     }
 
     /**
@@ -80,30 +101,19 @@ public final class BitMixerArtefact {
      * an error naming both hashes.
      */
     public static BitMixerWeights read(Path dir, LlamaConfig config, String modelSha256) throws IOException {
-        JsonNode m = manifest(dir);
+        Manifest m = manifest(dir);
         Path weights = dir.resolve(WEIGHTS);
-        String expected = text(m, "weights_sha256", dir);
         String actual = Hashes.sha256Hex(weights);
-        if (!expected.equals(actual)) {
+        if (!m.weightsSha256().equals(actual)) {
             throw new IOException(weights + " has SHA-256 " + actual + "; " + dir.resolve(MANIFEST)
-                    + " field 'weights_sha256' expects " + expected + " (a partial or foreign file; regenerate with"
-                    + " the manifest's command)");
+                    + " field 'weights_sha256' expects " + m.weightsSha256() + " (a partial or foreign file;"
+                    + " regenerate with the manifest's command)");
         }
-        String base = text(m, "base_model_sha256", dir);
-        if (modelSha256 != null && !modelSha256.equals(base)) {
-            throw new IOException(dir.resolve(MANIFEST) + " field 'base_model_sha256' is " + base
+        if (modelSha256 != null && !modelSha256.equals(m.baseModelSha256())) {
+            throw new IOException(dir.resolve(MANIFEST) + " field 'base_model_sha256' is " + m.baseModelSha256()
                     + "; the model given has " + modelSha256 + ": fine-tuned from another model, regenerate with "
-                    + text(m, "command", dir));
+                    + m.command());
         }
         return BitMixerWeights.read(weights, config);
-    }
-
-    private static String text(JsonNode m, String field, Path dir) throws IOException {
-        JsonNode v = m.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IOException(dir.resolve(MANIFEST) + ": field '" + field + "' is "
-                    + (v == null ? "missing" : v.toString()) + "; expected a string");
-        }
-        return v.textValue();
     }
 }

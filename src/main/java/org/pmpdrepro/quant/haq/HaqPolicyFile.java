@@ -1,10 +1,6 @@
 package org.pmpdrepro.quant.haq;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
@@ -79,100 +77,87 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
         return out;
     }
 
+    /** The file's form, bound strictly ({@link JsonBinding}). */
+    @JsonPropertyOrder({"method", "scheme", "minBits", "maxBits", "episodes", "seed", "modelSha256", "calibration",
+        "fullPrecisionPerplexity", "command", "policies"})
+    record File(String method, String scheme, int minBits, int maxBits, int episodes, long seed, String modelSha256,
+            SortedMap<String, String> calibration, double fullPrecisionPerplexity, String command,
+            List<Policy> policies) {}
+
+    /** One policy of the file; {@code bits} by tensor name. */
+    @JsonPropertyOrder({"name", "nominalBits", "budgetBytes", "bytesPerToken", "averageBits", "reward",
+        "calibrationPerplexity", "bestEpisode", "log", "bits"})
+    record Policy(String name, int nominalBits, long budgetBytes, long bytesPerToken, double averageBits,
+            double reward, double calibrationPerplexity, int bestEpisode, String log,
+            LinkedHashMap<String, Integer> bits) {}
+
     /** Writes the file atomically. */
     public void write(Path file) throws IOException {
-        ObjectMapper json = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.put("method", HaqModel.METHOD);
-        root.put("scheme", scheme.id());
-        root.put("minBits", minBits);
-        root.put("maxBits", maxBits);
-        root.put("episodes", episodes);
-        root.put("seed", seed);
-        root.put("modelSha256", modelSha256);
-        ObjectNode cal = root.putObject("calibration");
-        new TreeMap<>(calibration).forEach(cal::put);
-        root.put("fullPrecisionPerplexity", fullPrecisionPerplexity);
-        root.put("command", command);
-        ArrayNode list = root.putArray("policies");
+        List<Policy> list = new ArrayList<>();
         for (Entry e : policies) {
-            ObjectNode p = list.addObject();
-            p.put("name", e.policy().name());
-            p.put("nominalBits", e.nominalBits());
-            p.put("budgetBytes", e.budgetBytes());
-            p.put("bytesPerToken", e.bytesPerToken());
-            p.put("averageBits", e.averageBits());
-            p.put("reward", e.reward());
-            p.put("calibrationPerplexity", e.calibrationPerplexity());
-            p.put("bestEpisode", e.bestEpisode());
-            p.put("log", e.log());
-            ObjectNode bits = p.putObject("bits");
+            LinkedHashMap<String, Integer> bits = new LinkedHashMap<>();
             e.policy().bits().forEach((id, b) -> bits.put(id.weightName(), b));
+            list.add(new Policy(e.policy().name(), e.nominalBits(), e.budgetBytes(), e.bytesPerToken(),
+                    e.averageBits(), e.reward(), e.calibrationPerplexity(), e.bestEpisode(), e.log(), bits));
         }
-        AtomicFiles.writeText(file, json.writeValueAsString(root) + "\n");
+        AtomicFiles.writeText(file, JsonBinding.write(new File(HaqModel.METHOD, scheme.id(), minBits, maxBits,
+                episodes, seed, modelSha256, new TreeMap<>(calibration), fullPrecisionPerplexity, command, list)));
     }
 
-    /** Reads {@code file}, checking every policy names exactly the matrices of {@code config}. */
+    /**
+     * Reads {@code file}, checking every policy names exactly the matrices of {@code config}; anything else is an
+     * {@link IOException} naming the file and the field by its JSON path.
+     */
     public static HaqPolicyFile read(Path file, LlamaConfig config) throws IOException {
-        JsonNode root = Json.read(file);
+        File f;
+        try {
+            f = JsonBinding.parse(Utf8.read(file), File.class);
+        } catch (JsonBinding.Refused e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        } catch (Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        if (!HaqModel.METHOD.equals(f.method())) {
+            throw new IOException(file + ": method: '" + f.method() + "'; expected '" + HaqModel.METHOD + "'");
+        }
+        QuantScheme scheme;
+        try {
+            scheme = QuantScheme.parse(f.scheme());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": scheme: " + e.getMessage(), e);
+        }
         Map<String, LinearId> byName = new HashMap<>();
         LinearId.all(config).forEach(id -> byName.put(id.weightName(), id));
         List<Entry> entries = new ArrayList<>();
-        JsonNode list = field(root, "policies", file);
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode p = list.get(i);
-            String where = file + " policies[" + i + "]";
+        for (int i = 0; i < f.policies().size(); i++) {
+            Policy p = f.policies().get(i);
+            String where = file + ": policies[" + i + "]";
             Map<LinearId, Integer> bits = new HashMap<>();
-            var it = field(p, "bits", file).fields();
-            while (it.hasNext()) {
-                var e = it.next();
+            for (Map.Entry<String, Integer> e : p.bits().entrySet()) {
                 LinearId id = byName.get(e.getKey());
-                if (id == null || !e.getValue().canConvertToInt()) {
-                    throw new IOException(where + ".bits: '" + e.getKey() + "' = " + e.getValue()
-                            + "; expected a quantized matrix of the model with an integer width");
+                if (id == null) {
+                    throw new IOException(where + ".bits." + e.getKey() + ": not a quantized matrix of the model;"
+                            + " expected one of its " + byName.size() + " projection weights");
                 }
-                bits.put(id, e.getValue().asInt());
+                bits.put(id, e.getValue());
             }
+            requireBytes(where + ".budgetBytes", p.budgetBytes());
+            requireBytes(where + ".bytesPerToken", p.bytesPerToken());
             try {
-                BitPolicy policy = BitPolicy.of(field(p, "name", file).asText(), bits).requireCovers(config);
-                entries.add(new Entry(integer(p, "nominalBits", where), whole(p, "budgetBytes", where),
-                        whole(p, "bytesPerToken", where), field(p, "averageBits", file).asDouble(),
-                        field(p, "reward", file).asDouble(), field(p, "calibrationPerplexity", file).asDouble(),
-                        field(p, "bestEpisode", file).asInt(), field(p, "log", file).asText(), policy));
+                BitPolicy policy = BitPolicy.of(p.name(), bits).requireCovers(config);
+                entries.add(new Entry(p.nominalBits(), p.budgetBytes(), p.bytesPerToken(), p.averageBits(),
+                        p.reward(), p.calibrationPerplexity(), p.bestEpisode(), p.log(), policy));
             } catch (IllegalArgumentException e) {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
         }
-        Map<String, String> cal = new LinkedHashMap<>();
-        field(root, "calibration", file).fields().forEachRemaining(e -> cal.put(e.getKey(), e.getValue().asText()));
-        return new HaqPolicyFile(QuantScheme.parse(field(root, "scheme", file).asText()),
-                field(root, "minBits", file).asInt(), field(root, "maxBits", file).asInt(),
-                field(root, "episodes", file).asInt(), field(root, "seed", file).asLong(),
-                field(root, "modelSha256", file).asText(), cal, field(root, "fullPrecisionPerplexity", file).asDouble(),
-                field(root, "command", file).asText(), entries);
+        return new HaqPolicyFile(scheme, f.minBits(), f.maxBits(), f.episodes(), f.seed(), f.modelSha256(),
+                f.calibration(), f.fullPrecisionPerplexity(), f.command(), entries);
     }
 
-    private static int integer(JsonNode node, String name, String where) throws IOException {
-        JsonNode v = node.get(name);
-        if (v == null || !v.canConvertToInt()) {
-            throw new IOException(where + ": field '" + name + "' is " + v + "; expected an integer");
+    private static void requireBytes(String where, long bytes) throws IOException {
+        if (bytes < 0) {
+            throw new IOException(where + ": " + bytes + "; expected a whole number of bytes");
         }
-        return v.asInt();
-    }
-
-    private static long whole(JsonNode node, String name, String where) throws IOException {
-        JsonNode v = node.get(name);
-        if (v == null || !v.canConvertToLong() || v.asLong() < 0) {
-            throw new IOException(where + ": field '" + name + "' is " + v + "; expected a whole number of bytes");
-        }
-        return v.asLong();
-    }
-
-    private static JsonNode field(JsonNode node, String name, Path file) throws IOException {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            throw new IOException(file + ": missing field '" + name + "'");
-        }
-        return v;
     }
 }

@@ -3,12 +3,12 @@ package org.pmpdrepro.quant.bitmixer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.cli.Main;
@@ -18,6 +18,7 @@ import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.LlamaConfig;
 
 /** {@code pmpd bitmixer-train} in a reduced configuration: the command that regenerates the committed artefact. */
+@Tag("unit")
 class BitMixerTrainCommandTest {
 
     static final Path CALIBRATION = Path.of("fixtures", "tasks", "calibration-text.jsonl");
@@ -34,22 +35,22 @@ class BitMixerTrainCommandTest {
                 "--uniform-steps", "2", "--batch", "2", "--seq", "16", "--eval-windows", "2", "--log-every", "1");
         assertThat(code).isZero();
 
-        JsonNode manifest = BitMixerArtefact.manifest(out);
-        assertThat(manifest.get("method").asText()).isEqualTo("bit-mixer");
-        assertThat(manifest.get("steps").asInt()).isEqualTo(4);
-        assertThat(manifest.get("pytorch_intra_op_threads").asInt()).isPositive();
-        assertThat(manifest.get("calibration_sha256").asText()).isEqualTo(Hashes.sha256Hex(calibration));
-        assertThat(manifest.get("weights_sha256").asText()).isEqualTo(Hashes.sha256Hex(out.resolve("weights.safetensors")));
-        assertThat(manifest.get("command").asText()).startsWith("pmpd bitmixer-train --model ")
+        BitMixerArtefact.Manifest manifest = BitMixerArtefact.manifest(out);
+        assertThat(manifest.method()).isEqualTo("bit-mixer");
+        assertThat(manifest.steps()).isEqualTo(4);
+        assertThat(manifest.pytorchIntraOpThreads()).isPositive();
+        assertThat(manifest.calibrationSha256()).isEqualTo(Hashes.sha256Hex(calibration));
+        assertThat(manifest.weightsSha256()).isEqualTo(Hashes.sha256Hex(out.resolve("weights.safetensors")));
+        assertThat(manifest.command()).startsWith("pmpd bitmixer-train --model ")
                 .contains("--steps 4").contains("--seed ");
-        assertThat(manifest.get("training_log")).hasSize(4);
-        assertThat(manifest.get("calibration_loss_before").has("2bit")).isTrue();
+        assertThat(manifest.trainingLog()).hasSize(4);
+        assertThat(manifest.calibrationLossBefore()).containsKey("2bit");
 
         LlamaConfig config;
         try (CheckpointDirectory c = CheckpointDirectory.open(model)) {
             config = c.config();
         }
-        String modelSha = manifest.get("base_model_sha256").asText();
+        String modelSha = manifest.baseModelSha256();
         BitMixerWeights weights = BitMixerArtefact.read(out, config, modelSha);
         assertThat(weights.bitWidths()).containsExactly(2, 3, 4, 5);
         // One policy per nominal width whose next width is trained too, each at Any-Precision's bytes there.
@@ -60,7 +61,7 @@ class BitMixerTrainCommandTest {
                 .hasMessageContaining("base_model_sha256").hasMessageContaining(modelSha);
         Files.write(out.resolve("weights.safetensors"), new byte[] {0}, StandardOpenOption.APPEND);
         assertThatThrownBy(() -> BitMixerArtefact.read(out, config, modelSha))
-                .hasMessageContaining("weights_sha256").hasMessageContaining(manifest.get("weights_sha256").asText());
+                .hasMessageContaining("weights_sha256").hasMessageContaining(manifest.weightsSha256());
         assertThat(List.of(out.toFile().list())).containsExactlyInAnyOrder("weights.safetensors", "manifest.json");
     }
 }

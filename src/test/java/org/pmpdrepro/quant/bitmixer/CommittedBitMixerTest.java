@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Perplexity;
@@ -26,6 +27,7 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  * The committed fine-tuned Bit-Mixer weights of the fixture model ({@code fixtures/quant/bitmixer}): they belong to
  * the committed model and calibration text, and their calibration perplexity behaves as the method claims.
  */
+@Tag("unit")
 class CommittedBitMixerTest {
 
     static final Path MODEL = Path.of("fixtures", "model");
@@ -69,7 +71,7 @@ class CommittedBitMixerTest {
     @Test
     @DisplayName("the manifest names the committed calibration text and the weights it describes")
     void manifestMatchesItsInputs() throws Exception {
-        assertThat(BitMixerArtefact.manifest(ARTEFACT).get("calibration_sha256").asText())
+        assertThat(BitMixerArtefact.manifest(ARTEFACT).calibrationSha256())
                 .isEqualTo(Hashes.sha256Hex(CALIBRATION));
         assertThat(weights.bitWidths()).containsExactly(2, 3, 4, 5);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junitpioneer.jupiter.ClearSystemProperty;
@@ -34,6 +35,7 @@ import org.pmpdrepro.quant.rtn.RtnCodec;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 import org.pmpdrepro.quant.store.QuantizationStore.Mode;
 
+@Tag("unit")
 class QuantizationStoreTest {
 
     static final QuantizationCodec RTN = new RtnCodec();
@@ -222,12 +224,12 @@ class QuantizationStoreTest {
     void aManifestWithAValueOfAnotherTypeOrAnUnknownFieldIsRebuiltOrRejectedNamingItsPath() throws IOException {
         assertRebuiltOrRejected(dir -> {
             Path m = dir.resolve("manifest.json");
-            Files.writeString(m, Files.readString(m).replaceFirst("\"bytes\" : (\\d+)", "\"bytes\" : \"$1\""));
-        }, CONFIG, new CountingBuilder(MODEL), "field 'weights.bytes': expected a number (long)");
+            Files.writeString(m, Files.readString(m).replaceFirst("\"bytes\" : \\d+", "\"bytes\" : \"many\""));
+        }, CONFIG, new CountingBuilder(MODEL), "field 'weights.bytes': \"many\": expected an integer");
         assertRebuiltOrRejected(dir -> {
             Path m = dir.resolve("manifest.json");
             Files.writeString(m, Files.readString(m).replace("\"method\" :", "\"note\" : \"x\",\n  \"method\" :"));
-        }, CONFIG, new CountingBuilder(MODEL), "field 'note': unknown property");
+        }, CONFIG, new CountingBuilder(MODEL), "field 'note': unknown field");
     }
 
     @Test

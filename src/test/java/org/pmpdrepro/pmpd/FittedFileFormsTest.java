@@ -1,0 +1,82 @@
+package org.pmpdrepro.pmpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.pmpdrepro.data.Task;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
+
+/**
+ * Every committed fitted file binds strictly to its form (so the writers and the forms agree field for field), and a
+ * file with a field the form does not have, or without one it has, is refused naming the field.
+ */
+@Tag("unit")
+class FittedFileFormsTest {
+
+    static Stream<Arguments> committed() throws IOException {
+        return Stream.of(
+                        files(StaticStore.DEFAULT_DIR, StaticStore.File.class),
+                        files(BaselineStore.DEFAULT_DIR, BaselineStore.File.class),
+                        files(LearnedStore.DEFAULT_DIR, LearnedStore.Card.class))
+                .flatMap(s -> s);
+    }
+
+    private static Stream<Arguments> files(Path root, Class<?> form) throws IOException {
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(root)) {
+            found = walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(found).as(root + " holds fitted files").isNotEmpty();
+        return found.stream().map(p -> Arguments.of(p, form));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("committed")
+    void aCommittedFileBindsToItsForm(Path file, Class<? extends FittedFiles.Fitted> form) throws Exception {
+        FittedFiles.Fitted bound = JsonBinding.parse(Utf8.read(file), form);
+        assertThat(file.getParent().getFileName().toString()).isEqualTo(bound.backbone());
+    }
+
+    @Test
+    void anUnknownOrMissingFieldIsRefusedNamingIt(@TempDir Path dir) throws IOException {
+        PrecisionPair pair = PrecisionPair.parse("4>3");
+        Path committed = StaticStore.file(StaticStore.DEFAULT_DIR, "any-precision", Task.DEBSUM, pair);
+        Path copy = StaticStore.file(dir, "any-precision", Task.DEBSUM, pair);
+        Files.createDirectories(copy.getParent());
+        String text = Files.readString(committed);
+
+        Files.writeString(copy, text.replace("\"gap\" :", "\"gapp\" : 1,\n  \"gap\" :"));
+        assertThatThrownBy(() -> StaticStore.chosen(dir, "any-precision", Task.DEBSUM, pair))
+                .hasMessageStartingWith(copy + ": gapp: unknown field; expected one of [");
+
+        Files.writeString(copy, text.replaceFirst("\"chosen_switch_point\" : \\d+,\n", ""));
+        assertThatThrownBy(() -> StaticStore.chosen(dir, "any-precision", Task.DEBSUM, pair))
+                .hasMessage(copy + ": chosen_switch_point: missing; expected an integer");
+
+        Files.writeString(copy, text.replaceFirst("\"score\" : [0-9.E-]+", "\"score\" : \"high\""));
+        assertThatThrownBy(() -> StaticStore.chosen(dir, "any-precision", Task.DEBSUM, pair))
+                .hasMessage(copy + ": none_low.score: \"high\": expected a number");
+    }
+
+    @Test
+    void aFitWhoseProvenanceLacksAFieldIsNotWritten(@TempDir Path dir) {
+        StaticSearch.Outcome outcome = PerBackboneLookupTest.outcome("any-precision");
+        Path file = StaticStore.file(dir, "any-precision", Task.DEBSUM, outcome.pair());
+        assertThatThrownBy(() -> StaticStore.save(dir, outcome, java.util.Map.of("command", "test")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("model_sha256: missing");
+        assertThat(file).doesNotExist();
+    }
+}
