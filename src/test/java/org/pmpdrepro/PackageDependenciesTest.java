@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * JDK's own {@code jdeps} over the compiled main classes (the same as {@code jdeps -verbose:package -filter:none -e
  * 'org\.pmpdrepro\..*' target/classes}), so it counts every reference the byte code makes, not only import lines.
  */
+@Tag("unit")
 class PackageDependenciesTest {
 
     private static final String PREFIX = "org.pmpdrepro.";

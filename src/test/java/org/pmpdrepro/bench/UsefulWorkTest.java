@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.LlamaConfig;
 
+@Tag("unit")
 class UsefulWorkTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(100, 8, 16, 2, 2, 1, 64, 1e-5, 10000.0, true, 1, 2);

@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.bench.EngineBenchmark.Schedule;
 
 /** The engine benchmark's command on a tiny synthetic model: what it writes, not how fast. */
+@Tag("unit")
 class BenchEngineCommandTest {
 
     @Test

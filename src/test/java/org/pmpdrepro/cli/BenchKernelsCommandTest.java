@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The kernel benchmark's command on a tiny shape: what it writes, not how fast (timings belong to benchmarks). */
+@Tag("unit")
 class BenchKernelsCommandTest {
 
     @Test

@@ -11,15 +11,16 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.container.CellFiles;
+import org.pmpdrepro.container.CellRun;
 import org.pmpdrepro.container.JobCell;
 import org.pmpdrepro.container.JobSpec;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.container.CellFiles;
-import org.pmpdrepro.container.CellRun;
 import org.pmpdrepro.suite.CellOutcome;
 import org.pmpdrepro.suite.CellScoring;
 import org.pmpdrepro.suite.ConfigurationSpread;
@@ -30,6 +31,7 @@ import org.pmpdrepro.suite.JobCells;
 import org.pmpdrepro.suite.RunEnvironment;
 
 /** {@code check-cells}: the host half of a job decoded elsewhere, on two prompts of one cell. */
+@Tag("unit")
 class CheckCellsCommandTest {
 
     @TempDir

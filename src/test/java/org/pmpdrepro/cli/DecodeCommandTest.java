@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.eval.RandomModelDirectory;
 
 /** The {@code decode} and {@code reproduce} commands on a random model directory. */
+@Tag("unit")
 class DecodeCommandTest {
 
     @TempDir

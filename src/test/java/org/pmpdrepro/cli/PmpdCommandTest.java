@@ -8,12 +8,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.Json;
 import picocli.CommandLine;
 
 /** The pmpd sub-commands on the fixture model with the fast RTN back-bone and two examples per task. */
+@Tag("unit")
 class PmpdCommandTest {
 
     record Outcome(int code, String out, String err) {}

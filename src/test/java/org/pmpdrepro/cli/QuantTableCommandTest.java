@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
@@ -26,6 +27,7 @@ import org.pmpdrepro.quant.haq.HaqPolicyFile;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** {@code pmpd quant-table} on a random model directory with a few lines of each fixture file. */
+@Tag("unit")
 class QuantTableCommandTest {
 
     @TempDir

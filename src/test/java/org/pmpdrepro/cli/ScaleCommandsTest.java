@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.CheckpointDirectory;
@@ -12,6 +13,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 
 /** The commands the scale benchmark runs: {@code synthetic-checkpoint} and {@code quantize}. */
+@Tag("unit")
 class ScaleCommandsTest {
 
     @TempDir

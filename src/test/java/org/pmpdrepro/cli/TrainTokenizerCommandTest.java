@@ -11,11 +11,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import picocli.CommandLine;
 
+@Tag("unit")
 class TrainTokenizerCommandTest {
 
     private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {

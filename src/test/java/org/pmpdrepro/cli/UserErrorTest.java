@@ -7,11 +7,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** A user error is one line on stderr and exit code 1; the stack trace only with --verbose. */
+@Tag("unit")
 class UserErrorTest {
 
     private static String[] run(String... args) {

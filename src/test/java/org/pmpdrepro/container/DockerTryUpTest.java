@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code PATH}, so no case can touch the real machine. Whatever it finds, the script exits 0 and leaves one line
  * that the container tests quote.
  */
+@Tag("unit")
 class DockerTryUpTest {
 
     static final Path SCRIPT = Path.of(".ci", "docker-try-up");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 import org.pmpdrepro.container.EngineVerdict.Action;
@@ -14,6 +15,7 @@ import org.pmpdrepro.report.AllureCategories;
 import org.pmpdrepro.report.FailureCategory;
 
 /** When the container tests run, are skipped or fail, with the environment given instead of read. */
+@Tag("unit")
 class EngineVerdictTest {
 
     static final Optional<String> NO_ENGINE = Optional.of("no Docker engine answers");

@@ -8,8 +8,10 @@ import com.github.dockerjava.api.model.HostConfig;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class GpuPoolTest {
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.cli.BrokenFixtures;
@@ -27,6 +28,7 @@ import org.pmpdrepro.suite.SuiteRegistry;
 import org.pmpdrepro.suite.SuiteSettings;
 
 /** {@code pmpd run-job} on the host, the same code path the container runs. */
+@Tag("unit")
 class RunJobCommandTest {
 
     record Result(int exitCode, String out, String err) {}

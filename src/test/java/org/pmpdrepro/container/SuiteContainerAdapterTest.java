@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.ServiceLoader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
@@ -39,6 +40,7 @@ import org.pmpdrepro.suite.SuiteSession;
 import org.pmpdrepro.suite.SuiteSettings;
 
 /** The container runner's batching, conversion and failure handling, on fake jobs: no Docker. */
+@Tag("unit")
 class SuiteContainerAdapterTest {
 
     static final TaskScorer NO_BERT = new TaskScorer(TaskScorer.Config.defaults().withBertScore(false));

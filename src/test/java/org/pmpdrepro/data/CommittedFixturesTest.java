@@ -1,14 +1,16 @@
 package org.pmpdrepro.data;
 
-import org.pmpdrepro.io.Hashes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.pmpdrepro.io.Hashes;
 
 /** The fixtures committed under fixtures/tasks load and agree with their manifest. */
+@Tag("unit")
 class CommittedFixturesTest {
 
     private static final Path DIR = TaskFixtures.DEFAULT_DIR;

@@ -9,8 +9,10 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class DebianDescriptionsTest {
 
     static final Path SAMPLE = Path.of("src", "test", "resources", "debian-sample");

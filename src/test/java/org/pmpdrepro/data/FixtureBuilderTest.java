@@ -1,6 +1,5 @@
 package org.pmpdrepro.data;
 
-import org.pmpdrepro.io.Hashes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,9 +16,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pmpdrepro.io.Hashes;
 
+@Tag("unit")
 class FixtureBuilderTest {
 
     static final Path EN = DebianDescriptionsTest.SAMPLE.resolve("bookworm-main-Translation-en.lz4");

@@ -9,12 +9,14 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.io.Hashes;
 
 /** A copy of the fixtures edited after they were built cannot pass for the committed ones. */
+@Tag("unit")
 class FixtureProvenanceTest {
 
     @TempDir

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The frames Debian ships, decoded by commons-compress behind {@link Lz4Frames}. */
+@Tag("unit")
 class Lz4FramesTest {
 
     private static final Path SAMPLE = DebianDescriptionsTest.SAMPLE;

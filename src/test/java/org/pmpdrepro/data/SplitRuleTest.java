@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("unit")
 class SplitRuleTest {
 
     @ParameterizedTest(name = "{0} belongs to family {1}")

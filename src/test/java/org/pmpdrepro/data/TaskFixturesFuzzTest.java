@@ -3,11 +3,13 @@ package org.pmpdrepro.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.ReaderContract;
 import org.pmpdrepro.io.ReaderFuzzTest;
 
 /** Fuzzes the fixture JSONL reader on one task's test split (no manifest beside it, so no hash to match). */
+@Tag("unit")
 class TaskFixturesFuzzTest {
 
     @TempDir

@@ -3,8 +3,10 @@ package org.pmpdrepro.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class TextNormalizerTest {
 
     @Test

@@ -7,16 +7,17 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Map;
-import org.pmpdrepro.model.Tensor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.model.WeightNames.Linear;
 
@@ -24,6 +25,7 @@ import org.pmpdrepro.model.WeightNames.Linear;
  * How the decoder lays out its work (prefill groups, the preallocated cache, fused projections) changes its speed,
  * never its tokens.
  */
+@Tag("unit")
 class DecoderLayoutTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.smallConfig();

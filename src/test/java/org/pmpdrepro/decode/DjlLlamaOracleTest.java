@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
@@ -15,6 +16,7 @@ import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.model.TinyLlamaFactory;
 
 /** The DJL decoder against the plain-Java oracle on a random model of the fixture model's shape. */
+@Tag("unit")
 class DjlLlamaOracleTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.smallConfig();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
@@ -18,6 +19,7 @@ import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /** The committed fixture model: the DJL decoder against the plain-Java oracle on real task prompts. */
+@Tag("unit")
 class FixtureModelDecodingTest {
 
     static final Path MODEL = Path.of("fixtures", "model");

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -23,6 +24,7 @@ import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.model.WeightNames.Linear;
 
 /** Rows of one batch at different weight precisions, and the KV cache across precision switches. */
+@Tag("unit")
 class MixedPrecisionDecodingTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 32, 64, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);

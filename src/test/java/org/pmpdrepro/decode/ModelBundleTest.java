@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.eval.RandomModelDirectory;
 
 /** Opening model directories: identity hashes and the refusal of incomplete directories. */
+@Tag("unit")
 class ModelBundleTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -17,6 +18,7 @@ import org.pmpdrepro.model.WeightNames;
  * Weights that reach the decoder without the checkpoint's checks (a quantizer's output, weights built in memory)
  * can still turn the logits NaN; the decoder must fail then rather than take NaN's arg-max as a token.
  */
+@Tag("unit")
 class NonFiniteDecodingTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();

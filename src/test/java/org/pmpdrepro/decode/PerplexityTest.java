@@ -7,6 +7,7 @@ import static org.assertj.core.data.Offset.offset;
 import ai.djl.Device;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.OracleLlama;
@@ -14,6 +15,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
 
 /** Perplexity agrees with the plain-Java oracle and does not depend on batching or padding. */
+@Tag("unit")
 class PerplexityTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 32, 64, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);

@@ -6,11 +6,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.TinyLlamaFactory;
 
 /** Rotary tables cost memory for the positions used, not for every position a configuration allows. */
+@Tag("unit")
 class RopeTablesTest {
 
     static LlamaConfig withPositions(int positions) {

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
 
 /** What the decoder hands an adaptive plan's session, and that observing never changes what is decoded. */
+@Tag("unit")
 class ScheduleSessionTest {
 
     static DjlLlama model;

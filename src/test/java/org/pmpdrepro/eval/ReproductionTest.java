@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
@@ -12,6 +13,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
 
 /** The whole pipeline on a random model and a few examples per task. */
+@Tag("unit")
 class ReproductionTest {
 
     @TempDir

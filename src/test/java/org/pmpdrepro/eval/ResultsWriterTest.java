@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Split;
@@ -18,6 +19,7 @@ import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.model.ModelIdentity;
 
 /** Result directories: parseable JSONL and JSON with scores, signatures and provenance, and a summary table. */
+@Tag("unit")
 class ResultsWriterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.ExampleKind;
@@ -20,6 +21,7 @@ import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
 
 /** Decoding task examples with a random model of the fixture tokenizer's vocabulary. */
+@Tag("unit")
 class TaskRunTest {
 
     @TempDir

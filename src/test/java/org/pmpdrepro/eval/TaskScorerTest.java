@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.metrics.MetricResult;
 
 /** Scoring outputs with all four metrics, the task's own first. */
+@Tag("unit")
 class TaskScorerTest {
 
     static final List<String> REFS = List.of("free AdLib sound library (utils)",

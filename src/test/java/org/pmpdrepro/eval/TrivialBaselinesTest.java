@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.ExampleKind;
 import org.pmpdrepro.data.Split;
@@ -13,6 +14,7 @@ import org.pmpdrepro.data.TaskExample;
 import org.pmpdrepro.data.TaskFixtures;
 
 /** Model-free baselines on the committed fixtures and on crafted examples. */
+@Tag("unit")
 class TrivialBaselinesTest {
 
     static List<TaskExample> load(Task task) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pmpdrepro.decode.DeviceChoice;
@@ -21,6 +22,7 @@ import org.pmpdrepro.quant.methods.Backbones;
  * model (GPTQ, HAQ and Bit-Mixer have the same check next to their committed artefacts): calibration perplexity at
  * full precision <= 4 bits <= 3 bits <= 2 bits. Models come from (and go to) the quantization cache the suite uses.
  */
+@Tag("unit")
 class UniformBackboneQualityTest {
 
     /** Enough text for a stable perplexity, few enough sequences to keep the check at seconds per width. */

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** One progress line for every long job: done of total, elapsed, an ETA from the rate so far, logged when due. */
+@Tag("unit")
 class ProgressTest {
 
     final List<String> lines = new ArrayList<>();

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** BERTScore on its definition, with a tiny deterministic encoder (and MiniLM where noted). */
+@Tag("unit")
 class BertScoreTest {
 
     private static final List<String> VOCAB = List.of("the", "a", "cat", "dog", "bird", "sat", "on", "mat", "ran", "home",

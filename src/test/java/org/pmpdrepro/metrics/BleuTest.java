@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The paper's BLEU ({@code evaluate}'s bleu) and how it differs from sacreBLEU. */
+@Tag("unit")
 class BleuTest {
 
     private final Corpus vectors = new Corpus(

@@ -3,9 +3,11 @@ package org.pmpdrepro.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** sacrebleu's tokenizers on readable examples (outputs checked against sacrebleu 2.6.0). */
+@Tag("unit")
 class BleuTokenizerTest {
 
     @Test

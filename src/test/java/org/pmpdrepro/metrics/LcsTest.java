@@ -11,9 +11,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The linear-memory LCS against the full dynamic-programming table it replaces. */
+@Tag("unit")
 class LcsTest {
 
     /** The full-table LCS and rouge_score's backtrack ({@code _backtrack_norec}), kept as the oracle. */

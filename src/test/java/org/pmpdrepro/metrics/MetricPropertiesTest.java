@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * generator, so every run checks the same cases (JUnit's parameterized tests rather than jqwik, which
  * would write a failure database into the working tree).
  */
+@Tag("unit")
 class MetricPropertiesTest {
 
     private static final List<String> WORDS = List.of("the", "a", "package", "tool", "library", "for", "running",

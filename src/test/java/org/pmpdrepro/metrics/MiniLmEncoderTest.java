@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The embedded all-MiniLM-L6-v2 encoder, run for real through DJL's OnnxRuntime engine. */
+@Tag("unit")
 class MiniLmEncoderTest {
 
     private final MiniLmEncoder encoder = MiniLmEncoder.shared();

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Paired bootstrap resampling on Debian synopses with synthetic systems of known quality. */
+@Tag("unit")
 class PairedBootstrapTest {
 
     private static List<String> refs;

@@ -8,9 +8,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The Porter stemmer in NLTK's default mode, which rouge_score's {@code use_stemmer=True} runs. */
+@Tag("unit")
 class PorterStemmerTest {
 
     @Test

@@ -2,9 +2,11 @@ package org.pmpdrepro.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Python string semantics the reference implementations depend on. */
+@Tag("unit")
 class PyTextTest {
 
     @Test

@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every case of the reference vectors (transcribed from sacrebleu's and rouge_score's own test suites)
  * must pass within its tolerance. A case whose metric or configuration this class cannot serve fails.
  */
+@Tag("unit")
 class ReferenceVectorsTest {
 
     private static final double DEFAULT_TOLERANCE = 1e-9;

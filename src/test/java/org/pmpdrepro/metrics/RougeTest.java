@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** ROUGE with rouge_score's semantics on hand-computed cases. */
+@Tag("unit")
 class RougeTest {
 
     @Test

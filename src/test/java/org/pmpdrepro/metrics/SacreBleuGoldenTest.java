@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Corpus and sentence BLEU against values computed by sacrebleu 2.6.0 itself on Debian synopses and edge
  * cases, under 16 configurations (see {@code metrics/README.md} in the test resources).
  */
+@Tag("unit")
 class SacreBleuGoldenTest {
 
     @TestFactory

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.ReaderContract;
 import org.pmpdrepro.io.ReaderFuzzTest;
@@ -15,6 +16,7 @@ import org.pmpdrepro.io.ReaderFuzzTest;
  * string metrics on whatever it lets through: a file that reads must score, except that BLEU refuses references that
  * are all empty.
  */
+@Tag("unit")
 class ScoreInputFuzzTest {
 
     private static final List<Metric> STRING_METRICS = List.of(

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reading segment files the way sacrebleu's command line does, and refusing what it cannot score. */
+@Tag("unit")
 class SegmentFilesTest {
 
     @TempDir

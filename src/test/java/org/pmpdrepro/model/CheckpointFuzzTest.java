@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.ReaderContract;
 import org.pmpdrepro.io.ReaderFuzzTest;
@@ -15,6 +16,7 @@ import org.pmpdrepro.io.ReaderFuzzTest;
  * {@link CheckpointFormatException}, or for {@code config.json} the IOException {@link LlamaConfig#read} documents,
  * naming the file.
  */
+@Tag("unit")
 class CheckpointFuzzTest {
 
     /** Beside the fuzzed file: a tiny model's weights in two shards, so that index and config meet real tensors. */

@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The GGUF export: llama.cpp's layout, read back with a minimal reader written from the format's description. */
+@Tag("unit")
 class GgufWriterTest {
 
     @Test

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A one-layer model with hidden size 2, one head and a one-unit MLP, whose logits are worked out here
  * formula by formula. A large eps (0.25) makes its placement inside the square root visible.
  */
+@Tag("unit")
 class OracleHandComputedTest {
 
     private static final double EPS = 0.25;

@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every malformed file is refused on opening (or reading) with a message naming file, tensor and problem. */
+@Tag("unit")
 class SafetensorsMalformedTest {
 
     @TempDir

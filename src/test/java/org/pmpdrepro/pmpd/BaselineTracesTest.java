@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.DjlLlama;
@@ -19,6 +20,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /** Every scheduler's precision traces are what it claims, decoded on a tiny RTN model. */
+@Tag("unit")
 class BaselineTracesTest {
 
     static final int N = 12;

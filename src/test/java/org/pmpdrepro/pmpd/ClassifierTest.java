@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The learned scheduler's classifier: its backward pass, its training, and its labels. */
+@Tag("unit")
 class ClassifierTest {
 
     static CacheFeatures randomFeatures(Random rnd, int length, int headDim) {

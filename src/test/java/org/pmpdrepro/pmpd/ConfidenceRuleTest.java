@@ -2,9 +2,11 @@ package org.pmpdrepro.pmpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The confidence baseline's rule on hand-made probability sequences. */
+@Tag("unit")
 class ConfidenceRuleTest {
 
     static final ConfidenceScheduler RULE = ConfidenceScheduler.defaults(PrecisionPair.parse("4>3"));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
@@ -18,6 +19,7 @@ import org.pmpdrepro.quant.anyprec.FisherSensitivities;
 import org.pmpdrepro.quant.store.CalibrationSet;
 
 /** The matched-bits mix: it hits the measured bits within 0.02 and spends them on the most sensitive matrices. */
+@Tag("unit")
 class MatchedMixTest {
 
     /** The fixture model's shape: 28 matrices of three sizes, so no target is met by whole matrices alone. */

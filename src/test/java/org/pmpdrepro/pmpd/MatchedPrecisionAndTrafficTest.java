@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.model.LlamaConfig;
@@ -21,6 +22,7 @@ import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.WeightTraffic;
 
 /** none-matched's choice of precision, and the weight bytes a decode step reads. */
+@Tag("unit")
 class MatchedPrecisionAndTrafficTest {
 
     static QuantizedModel rtn;

@@ -3,10 +3,12 @@ package org.pmpdrepro.pmpd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.Precision;
 
 /** Precision pairs as the paper writes them, and the switch-point grids. */
+@Tag("unit")
 class PairsAndPointsTest {
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The table's CSV reads back into the same table, so that table runs made in parts merge into one. */
+@Tag("unit")
 class PmpdTableTest {
 
     static final String HEADER =

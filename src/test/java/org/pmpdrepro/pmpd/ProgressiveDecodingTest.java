@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.DjlLlama;
@@ -30,6 +31,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /** PMPD's one-switch schedule against the fixed precisions it interpolates, and the full-precision KV cache. */
+@Tag("unit")
 class ProgressiveDecodingTest {
 
     static final int N = 10;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
@@ -21,6 +22,7 @@ import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** Mixed per-matrix policies: validation, parameter-weighted average bits, and serving through the provider. */
+@Tag("unit")
 class BitPolicyTest {
 
     static final LlamaConfig CONFIG = QuantizedDecodingTest.CONFIG;

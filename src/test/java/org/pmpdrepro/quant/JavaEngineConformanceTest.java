@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +49,7 @@ import org.pmpdrepro.quant.methods.Backbones;
  * every width, at full precision, and under PMPD schedules that switch precision mid-decode; and its logits within a
  * stated tolerance of the plain-Java oracle run on the same method's dequantized weights.
  */
+@Tag("unit")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaEngineConformanceTest {
 

@@ -12,9 +12,10 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
+import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -31,6 +32,7 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
  * {@code CentroidGemvTest}). Rows (48, 100) and columns (100) that
  * are not multiples of the kernels' blocks.
  */
+@Tag("unit")
 class KernelMatricesTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 48, 100, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);

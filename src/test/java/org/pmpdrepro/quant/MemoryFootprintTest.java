@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
+@Tag("unit")
 class MemoryFootprintTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();

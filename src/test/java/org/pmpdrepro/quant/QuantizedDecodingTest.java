@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DecodeResult;
 import org.pmpdrepro.decode.DjlLlama;
@@ -28,6 +29,7 @@ import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** Quantized models decode through the ordinary decoder by way of {@link QuantizedWeightProvider}. */
+@Tag("unit")
 class QuantizedDecodingTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 32, 64, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);

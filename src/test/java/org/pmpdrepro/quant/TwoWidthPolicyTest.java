@@ -7,6 +7,7 @@ import ai.djl.Device;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
@@ -19,6 +20,7 @@ import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** A per-matrix mix of two widths named by its label reaches the decoder and the byte accounting as it is. */
+@Tag("unit")
 class TwoWidthPolicyTest {
 
     static final LlamaConfig CONFIG = new LlamaConfig(64, 32, 64, 2, 4, 2, 128, 1e-5, 10000.0, false, 1, 2);

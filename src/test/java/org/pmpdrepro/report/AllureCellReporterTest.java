@@ -23,11 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junitpioneer.jupiter.ClearSystemProperty;
 import org.junitpioneer.jupiter.SetSystemProperty;
 
 /** The reporter against a lifecycle of its own, so the test's own Allure result is left alone. */
+@Tag("unit")
 class AllureCellReporterTest {
 
     private final InMemoryWriter writer = new InMemoryWriter();

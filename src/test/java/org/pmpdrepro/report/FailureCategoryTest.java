@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.pmpdrepro.report.AllureCategories.Category;
 
 /** categories.json (from allure-config/, on the test class path) against the prefixes the suite writes. */
+@Tag("unit")
 class FailureCategoryTest {
 
     @ParameterizedTest

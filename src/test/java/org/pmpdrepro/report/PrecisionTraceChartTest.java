@@ -10,11 +10,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
+@Tag("unit")
 class PrecisionTraceChartTest {
 
     private static final String SVG_NS = "http://www.w3.org/2000/svg";

@@ -3,6 +3,7 @@ package org.pmpdrepro.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
@@ -15,6 +16,7 @@ import org.pmpdrepro.eval.SampleOutput;
  * Cells of one task, back-bone and pair decoded together (sharing their prefills) give exactly the outputs each
  * gives decoded on its own, including a cell whose plan needs a sibling's decode.
  */
+@Tag("unit")
 class CellDecoderGroupTest {
 
     static final SuiteSettings SETTINGS = new SuiteSettings(ModelBundle.DEFAULT_DIR, TaskFixtures.DEFAULT_DIR,

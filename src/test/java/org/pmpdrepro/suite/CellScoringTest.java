@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
@@ -12,6 +13,7 @@ import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskScorer;
 
+@Tag("unit")
 class CellScoringTest {
 
     static final TaskScorer NO_BERT = new TaskScorer(TaskScorer.Config.defaults().withBertScore(false));

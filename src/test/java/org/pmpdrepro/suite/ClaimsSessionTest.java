@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.Task;
@@ -17,6 +18,7 @@ import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.report.FailureCategory;
 
 /** The pre-registered claims (golden/claims.csv) evaluated, recorded and held on a fake runner. */
+@Tag("unit")
 class ClaimsSessionTest {
 
     static final BitWidthPair PAIR = new BitWidthPair(4, 3);

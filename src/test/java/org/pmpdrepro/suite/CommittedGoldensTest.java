@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
@@ -19,6 +20,7 @@ import org.pmpdrepro.model.ModelIdentity;
  * cell's outputs file lists the fixtures' test prompts, every claim instance has an expected verdict, and every task
  * has measured configuration spread.
  */
+@Tag("unit")
 class CommittedGoldensTest {
 
     static final GoldenFile GOLDENS = GoldenFile.read(GoldenFile.DEFAULT_FILE);

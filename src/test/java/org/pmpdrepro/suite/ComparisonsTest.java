@@ -3,10 +3,12 @@ package org.pmpdrepro.suite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.suite.PaperClaim.Direction;
 
+@Tag("unit")
 class ComparisonsTest {
 
     @Test

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.decode.BitWidthPair;
 
 /** The configuration grid's syntax, its variants for a main run, and the decodes it samples. */
+@Tag("unit")
 class ConfigurationGridTest {
 
     @Test

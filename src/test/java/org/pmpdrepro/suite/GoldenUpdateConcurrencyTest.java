@@ -13,11 +13,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.metrics.PairedBootstrap;
 
 /** Two shards updating one golden file at once, as two Maven runs on one checkout do. */
+@Tag("unit")
 class GoldenUpdateConcurrencyTest {
 
     @TempDir

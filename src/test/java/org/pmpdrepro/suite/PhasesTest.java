@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.metrics.MetricResult;
 
 /** The suite tells its listener of each phase while the phase runs, so a report's steps carry real durations. */
+@Tag("unit")
 class PhasesTest {
 
     /** What a listener saw: each phase with the instants it opened and closed, and the cells checked. */

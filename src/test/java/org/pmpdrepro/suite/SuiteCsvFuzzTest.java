@@ -2,11 +2,13 @@ package org.pmpdrepro.suite;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.ReaderContract;
 import org.pmpdrepro.io.ReaderFuzzTest;
 
 /** Fuzzes the suite's CSV readers: the golden results and the grid, both refused with a MalformedFileException. */
+@Tag("unit")
 class SuiteCsvFuzzTest {
 
     @TempDir

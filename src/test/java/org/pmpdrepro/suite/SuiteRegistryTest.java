@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.BitWidthPair;
 import org.pmpdrepro.decode.Precision;
 
+@Tag("unit")
 class SuiteRegistryTest {
 
     @Test

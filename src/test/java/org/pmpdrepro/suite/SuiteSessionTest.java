@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.data.InputFormatException;
@@ -21,6 +22,7 @@ import org.pmpdrepro.metrics.PairedBootstrap;
 import org.pmpdrepro.report.FailureCategory;
 
 /** The suite's golden, update and cross-configuration behaviour on a fake runner: no model, milliseconds per cell. */
+@Tag("unit")
 class SuiteSessionTest {
 
     static final Ablation A1 = Ablation.REMOVE_PRECISION_SWITCHING;

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class BpeTrainerTest {
 
     private static final int BASE = BpeTrainer.DEFAULT_SPECIAL_TOKENS.size() + 256;

@@ -6,9 +6,11 @@ import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** ProjectTokenizer serves a SentencePiece-converted Llama tokenizer through the same code path. */
+@Tag("unit")
 class LlamaStyleTokenizerTest {
 
     private static ProjectTokenizer tokenizer;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.io.ReaderContract;
 import org.pmpdrepro.io.ReaderFuzzTest;
@@ -19,6 +20,7 @@ import org.pmpdrepro.model.WeightSource;
  * IOException naming it. The Hugging Face tokenizers library parses the same file natively when
  * {@link ProjectTokenizer} loads it; that Rust code is out of this fuzzer's reach (no JVM coverage to guide it).
  */
+@Tag("unit")
 class TokenizerJsonFuzzTest {
 
     @TempDir

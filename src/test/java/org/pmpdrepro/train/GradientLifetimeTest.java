@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.Precision;
@@ -25,6 +26,7 @@ import org.pmpdrepro.quant.bitmixer.LsqGrid;
  * saved in a Java buffer that has since been freed would be read back as NaN; the gradients must equal, bit for bit,
  * those of an undisturbed pass.
  */
+@Tag("unit")
 class GradientLifetimeTest {
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.cli.Main;
@@ -19,6 +20,7 @@ import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.model.TinyLlamaFactory;
 import org.pmpdrepro.model.WeightNames;
 
+@Tag("unit")
 class ModelGrowthTest {
 
     private static final int[] TOKENS = {1, 7, 19, 3, 44, 12, 30, 5, 9};

@@ -3,10 +3,12 @@ package org.pmpdrepro.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.LlamaConfig;
 
+@Tag("unit")
 class TrainerTest {
 
     static final LlamaConfig TINY = new LlamaConfig(32, 32, 64, 2, 4, 2, 64, 1e-5, 10000.0, true, 1, 2);

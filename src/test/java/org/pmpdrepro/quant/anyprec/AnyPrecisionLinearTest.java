@@ -9,6 +9,7 @@ import static org.pmpdrepro.quant.RandomMatrices.ones;
 import static org.pmpdrepro.quant.RandomMatrices.weightedError;
 
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,6 +17,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.Fp16;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
+@Tag("unit")
 class AnyPrecisionLinearTest {
 
     @ParameterizedTest(name = "seed {0} bits, parent {1} bits")

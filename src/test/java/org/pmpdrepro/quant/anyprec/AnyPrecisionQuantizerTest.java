@@ -3,6 +3,7 @@ package org.pmpdrepro.quant.anyprec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
@@ -14,6 +15,7 @@ import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.RandomMatrices;
 import org.pmpdrepro.quant.SensitivitySource;
 
+@Tag("unit")
 class AnyPrecisionQuantizerTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
@@ -11,6 +12,7 @@ import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.store.CalibrationSet;
 
 /** The committed Fisher sensitivities still belong to the committed fixture model and calibration text. */
+@Tag("unit")
 class CommittedFisherTest {
 
     static final Path FILE = Path.of("fixtures", "quant", "anyprec", "fisher.safetensors");

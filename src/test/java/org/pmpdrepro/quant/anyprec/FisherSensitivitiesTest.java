@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.decode.DjlLlama;
@@ -37,6 +38,7 @@ import org.pmpdrepro.quant.RandomMatrices;
 import org.pmpdrepro.quant.SensitivitySource;
 import org.pmpdrepro.quant.store.CalibrationSet;
 
+@Tag("unit")
 class FisherSensitivitiesTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();

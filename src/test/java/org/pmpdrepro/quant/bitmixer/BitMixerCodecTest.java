@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.model.Tensor;
@@ -19,6 +20,7 @@ import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.store.StoredQuantization;
 
 /** The stored form of a Bit-Mixer model round-trips exactly; damaged forms are refused with the tensor named. */
+@Tag("unit")
 class BitMixerCodecTest {
 
     static BitMixerModel model;

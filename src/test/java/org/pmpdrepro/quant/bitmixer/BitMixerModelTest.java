@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.BlockNorm;
 import org.pmpdrepro.decode.DjlLlama;
@@ -27,6 +28,7 @@ import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
 
 /** Serving a Bit-Mixer model: per-width codes computed once, per-width norms, mixed per-layer policies. */
+@Tag("unit")
 class BitMixerModelTest {
 
     static final int[] TOKENS = {1, 9, 14, 5, 22, 17, 40};

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.Tensor;
@@ -19,6 +20,7 @@ import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 
 /** Fine-tuning on a tiny random model: the schedule, determinism and exact resumption. */
+@Tag("unit")
 class BitMixerTrainerTest {
 
     static BitMixerSettings settings(int steps, int uniformSteps) {

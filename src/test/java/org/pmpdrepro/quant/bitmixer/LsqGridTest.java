@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The fake quantizer's forward values and its straight-through and LSQ step gradients. */
+@Tag("unit")
 class LsqGridTest {
 
     /** Weights {@code [in=3, out=2]} chosen to hit the inside, the rounding and both clipping regions at 2 bits. */

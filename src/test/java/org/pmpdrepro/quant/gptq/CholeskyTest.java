@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * recurrences written out one entry at a time below), at sizes below, at and across the block width and the row
  * kernels' chunk and strip widths, so GPTQ's codes do not depend on the arrangement of the loops.
  */
+@Tag("unit")
 class CholeskyTest {
 
     @ParameterizedTest

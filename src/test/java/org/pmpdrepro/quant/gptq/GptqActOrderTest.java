@@ -5,6 +5,7 @@ import static org.pmpdrepro.quant.RandomMatrices.gaussian;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pmpdrepro.model.Tensor;
@@ -18,6 +19,7 @@ import org.pmpdrepro.quant.MinMaxGrid;
  * solver must agree with it in the order of descending {@code diag(H)} and, once un-permuted, put every code back in
  * its own column.
  */
+@Tag("unit")
 class GptqActOrderTest {
 
     private static final int ROWS = 6;

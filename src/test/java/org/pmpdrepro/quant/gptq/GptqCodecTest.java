@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.pmpdrepro.model.LlamaConfig;
@@ -24,6 +25,7 @@ import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.store.StoredQuantization;
 
 /** The stored form of GPTQ models: exact, deterministic, and refused when damaged. */
+@Tag("unit")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GptqCodecTest {
 

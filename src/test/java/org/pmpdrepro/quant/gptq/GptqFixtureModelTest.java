@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +29,7 @@ import org.pmpdrepro.quant.QuantizedWeightProvider;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** GPTQ with the reference's defaults on the committed fixture model, judged on held-out calibration text. */
+@Tag("unit")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GptqFixtureModelTest {
 

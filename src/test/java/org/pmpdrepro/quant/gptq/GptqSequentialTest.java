@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
@@ -22,6 +23,7 @@ import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.QuantizationInputs;
 
 /** Where GPTQ's Hessians come from: the calibration inputs each block sees in the model as quantized so far. */
+@Tag("unit")
 class GptqSequentialTest {
 
     private final LlamaConfig config = TinyLlamaFactory.tinyConfig();

@@ -8,6 +8,7 @@ import static org.pmpdrepro.quant.RandomMatrices.gaussian;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +16,7 @@ import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** GPTQ on hand-made matrices and Hessians, where the answer can be worked out on paper. */
+@Tag("unit")
 class GptqSolverTest {
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * double[])} compares the bits of every entry): the SIMD kernels directly, and whichever implementation this JVM
  * dispatches to. Lengths cover empty rows, rows shorter than one vector, and vector bodies with scalar tails.
  */
+@Tag("unit")
 class RowKernelsTest {
 
     /** The reference: each term on its own, in ascending k. */

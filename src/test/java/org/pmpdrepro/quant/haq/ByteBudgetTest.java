@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.TinyLlamaFactory;
@@ -19,6 +20,7 @@ import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
  * A budget of bytes, tables included; over-budget policies are lowered as the original does: last matrix first, one
  * bit at a time.
  */
+@Tag("unit")
 class ByteBudgetTest {
 
     /** Two k-means matrices of 4 rows x 192 columns (the fixture model's row width). */

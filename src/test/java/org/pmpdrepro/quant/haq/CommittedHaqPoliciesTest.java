@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
@@ -18,6 +19,7 @@ import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
 
 /** The committed policies of the fixture model ({@code fixtures/quant/haq}) are complete, in budget and ordered. */
+@Tag("unit")
 class CommittedHaqPoliciesTest {
 
     static final Path DIR = Path.of("fixtures", "quant", "haq");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.Precision;
@@ -25,6 +26,7 @@ import org.pmpdrepro.quant.QuantizedWeightProvider;
 import org.pmpdrepro.quant.store.StoredQuantization;
 
 /** A HAQ model serves its policies matrix by matrix, accounts their memory, and survives its stored form. */
+@Tag("unit")
 class HaqModelTest {
 
     static final LlamaConfig CONFIG = TinySearch.CONFIG;

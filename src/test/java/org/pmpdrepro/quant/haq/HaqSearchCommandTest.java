@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.cli.Main;
 import org.pmpdrepro.eval.RandomModelDirectory;
 
 /** {@code pmpd haq-search} in a reduced configuration: the command that regenerates the committed policies works. */
+@Tag("unit")
 class HaqSearchCommandTest {
 
     @Test

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.quant.LinearId;
 
 /** The search on a tiny random model: budgets met exactly, reproducible from its seed, resumable. */
+@Tag("unit")
 class HaqSearchTest {
 
     /** k-means bytes per decode step computed here, from the layer shapes, not by the code under test. */

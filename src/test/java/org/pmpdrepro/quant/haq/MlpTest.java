@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The hand-written back-propagation of the agent's networks agrees with finite differences. */
+@Tag("unit")
 class MlpTest {
 
     private static final double H = 1e-6;

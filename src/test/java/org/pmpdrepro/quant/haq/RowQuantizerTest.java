@@ -2,12 +2,14 @@ package org.pmpdrepro.quant.haq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.quant.RandomMatrices;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /** Each matrix is quantized at its width by per-row k-means or the same min-max grid as RTN. */
+@Tag("unit")
 class RowQuantizerTest {
 
     private static double squaredError(Tensor w, Tensor q) {

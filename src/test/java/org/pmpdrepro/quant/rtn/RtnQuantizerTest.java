@@ -8,9 +8,10 @@ import static org.pmpdrepro.quant.RandomMatrices.weightedError;
 
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.model.TinyLlamaFactory;
@@ -19,6 +20,7 @@ import org.pmpdrepro.quant.Grouping;
 import org.pmpdrepro.quant.QuantizationInputs;
 import org.pmpdrepro.quant.QuantizedModel;
 
+@Tag("unit")
 class RtnQuantizerTest {
 
     @ParameterizedTest(name = "group size {0}")

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +25,7 @@ import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
 import org.pmpdrepro.quant.methods.QuantizationCodecs;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
+@Tag("unit")
 class CodecRoundTripTest {
 
     static final LlamaConfig CONFIG = TinyLlamaFactory.tinyConfig();

@@ -9,6 +9,7 @@ import static org.pmpdrepro.decode.cpu.kernel.PlaneGemvTest.input;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * row may differ from the double reference by a few fp32 roundings of the sum's magnitude: {@code 1e-5 * sum_c |w x|}
  * (the uniform kernels' bound).
  */
+@Tag("unit")
 class CentroidGemvTest {
 
     private static final OffHeap MEMORY = new OffHeap();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The fp32 and fp16 kernels against the scalar reference; the fp16 kernel's widening against the JDK's, exhaustively.
  */
+@Tag("unit")
 class DenseGemvTest {
 
     private static final OffHeap MEMORY = new OffHeap();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Any-Precision the Moebius coefficients are alternating sums of up to 2^b table entries, so the bound is taken
  * over them: {@code 1e-5 * 2^b * max|table| * sum_c |x|}.
  */
+@Tag("unit")
 class PlaneGemvTest {
 
     private static final OffHeap MEMORY = new OffHeap();

@@ -1,0 +1,68 @@
+package org.pmpdrepro;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/** Every test class carries exactly one of the suite's tags, so a tag expression selects every test it should. */
+@Tag("unit")
+class TestTagsTest {
+
+    static final Set<String> TAGS = Set.of("unit", "slow", "container", "gpu");
+
+    @Test
+    void everyTestClassHasExactlyOneOfTheSuitesTags() throws IOException, URISyntaxException {
+        Path root = Path.of(TestTagsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> checked = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
+                String name = root.relativize(file).toString().replace(java.io.File.separatorChar, '.')
+                        .replaceAll("\\.class$", "");
+                Class<?> type;
+                try {
+                    type = Class.forName(name, false, TestTagsTest.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    continue;
+                }
+                if (type.isMemberClass() || type.isAnonymousClass() || type.isLocalClass()
+                        || Modifier.isAbstract(type.getModifiers()) || !hasTests(type)) {
+                    continue;
+                }
+                checked.add(name);
+                List<String> tags = AnnotationSupport.findRepeatableAnnotations(type, Tag.class).stream()
+                        .map(Tag::value).filter(TAGS::contains).toList();
+                if (tags.size() != 1) {
+                    wrong.add(name + " " + tags);
+                }
+            }
+        }
+        assertThat(checked).as("test classes found under " + root).hasSizeGreaterThan(100).contains(getClass().getName());
+        assertThat(wrong).as("classes without exactly one of " + TAGS).isEmpty();
+    }
+
+    /** Whether {@code type} or a superclass declares a method JUnit runs (any annotation meta-annotated Testable). */
+    private static boolean hasTests(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (AnnotationSupport.isAnnotated(m, Testable.class)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
