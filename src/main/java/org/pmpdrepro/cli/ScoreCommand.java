@@ -8,27 +8,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.io.Json;
-import org.pmpdrepro.metrics.BertScore;
-import org.pmpdrepro.metrics.BertScoreBaseline;
-import org.pmpdrepro.metrics.BertScoreConfig;
-import org.pmpdrepro.metrics.Bleu;
-import org.pmpdrepro.metrics.BleuConfig;
-import org.pmpdrepro.metrics.BleuTokenizer;
 import org.pmpdrepro.metrics.Corpus;
 import org.pmpdrepro.metrics.Metric;
+import org.pmpdrepro.metrics.MetricChoice;
 import org.pmpdrepro.metrics.MetricResult;
-import org.pmpdrepro.metrics.MiniLmEncoder;
 import org.pmpdrepro.metrics.PairedBootstrap;
-import org.pmpdrepro.metrics.Rouge;
-import org.pmpdrepro.metrics.RougeType;
-import org.pmpdrepro.metrics.SacreBleu;
-import org.pmpdrepro.metrics.SacreBleuConfig;
 import org.pmpdrepro.metrics.ScoreFormat;
 import org.pmpdrepro.metrics.SegmentFiles;
-import org.pmpdrepro.metrics.Smoothing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +36,7 @@ import picocli.CommandLine.Spec;
         })
 public final class ScoreCommand implements Callable<Integer> {
 
-    static final List<String> METRICS = List.of("rougeL", "rougeLsum", "rouge1", "rouge2", "bleu", "sacrebleu", "bertscore");
+    static final List<String> METRICS = MetricChoice.METRICS;
 
     @Spec
     CommandSpec spec;
@@ -120,11 +108,11 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        checkFlags();
+        MetricChoice choice = choice();
         PrintWriter out = spec.commandLine().getOut();
         // Files first: a bad file is reported before the BERTScore encoder takes seconds to load.
         Corpus corpus = SegmentFiles.readCorpus(hyp, refs);
-        Metric m = buildMetric();
+        Metric m = buildMetric(choice);
         MetricResult result = score(m, corpus, hyp);
         if (pairedBaseline != null) {
             Corpus base = SegmentFiles.readCorpus(pairedBaseline, refs);
@@ -159,81 +147,26 @@ public final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    /** Flags that do not apply to the chosen metric are refused rather than ignored. */
-    private void checkFlags() {
-        if (!METRICS.contains(metric)) {
-            throw usage("--metric '" + metric + "' is not one of " + METRICS);
-        }
-        boolean isSacre = metric.equals("sacrebleu");
-        boolean isBleu = metric.equals("bleu");
-        boolean isRouge = metric.startsWith("rouge");
-        boolean isBert = metric.equals("bertscore");
-        onlyFor(isSacre, tokenize != null, "--tokenize", "sacrebleu");
-        onlyFor(isSacre, lowercase, "--lowercase", "sacrebleu");
-        onlyFor(isSacre, smoothMethod != null, "--smooth-method", "sacrebleu");
-        onlyFor(isSacre, smoothValue != null, "--smooth-value", "sacrebleu");
-        onlyFor(isSacre, effectiveOrder, "--effective-order", "sacrebleu");
-        onlyFor(isBleu, smooth, "--smooth", "bleu");
-        onlyFor(isSacre || isBleu, maxNgramOrder != null, "--max-ngram-order", "sacrebleu and bleu");
-        onlyFor(isRouge, stemmer, "--stemmer", "the rouge metrics");
-        onlyFor(isBert, idf, "--idf", "bertscore");
-        onlyFor(isBert, rescale, "--rescale-with-baseline", "bertscore");
-        onlyFor(isBert, baselineFile != null, "--baseline", "bertscore");
-        if (smoothValue != null && !Double.isFinite(smoothValue)) {
-            // NaN would otherwise mean "the method's default" to the configuration, silently.
-            throw usage("--smooth-value " + smoothValue + ": expected a positive finite number");
+    /** Flags that do not apply to the chosen metric are refused rather than ignored ({@link MetricChoice}). */
+    private MetricChoice choice() {
+        MetricChoice c;
+        try {
+            c = new MetricChoice(metric, tokenize, lowercase, smoothMethod, smoothValue, effectiveOrder, smooth,
+                    maxNgramOrder, stemmer, idf, rescale, baselineFile, sentence);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
         if (pairedBaseline != null && sentence) {
             throw usage("--paired-bs compares corpus scores; it cannot be combined with --sentence");
         }
+        return c;
     }
 
-    private Metric buildMetric() {
+    private Metric buildMetric(MetricChoice choice) {
         try {
-            return switch (metric) {
-                case "sacrebleu" -> sacreBleu();
-                case "bleu" -> new Bleu(new BleuConfig(maxNgramOrder == null ? 4 : maxNgramOrder, smooth));
-                case "bertscore" -> bertScore();
-                default -> Rouge.of(RougeType.byName(metric), stemmer);
-            };
+            return choice.build();
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw usage(e.getMessage());
-        }
-    }
-
-    private SacreBleu sacreBleu() {
-        // Sentence-level scores use effective order, as sacrebleu's sentence_bleu and its -sl mode do.
-        SacreBleuConfig c = SacreBleuConfig.defaults().withLowercase(lowercase).withEffectiveOrder(effectiveOrder || sentence);
-        if (tokenize != null) {
-            c = c.withTokenizer(BleuTokenizer.byName(tokenize));
-        }
-        Smoothing s = smoothMethod == null ? c.smoothing() : Smoothing.byName(smoothMethod);
-        if (smoothValue != null && !s.takesValue()) {
-            throw new IllegalArgumentException("--smooth-value applies to floor and add-k, not to " + s.label());
-        }
-        c = smoothValue == null ? c.withSmoothing(s) : c.withSmoothing(s, smoothValue);
-        if (maxNgramOrder != null) {
-            c = c.withMaxNgramOrder(maxNgramOrder);
-        }
-        return new SacreBleu(c);
-    }
-
-    private BertScore bertScore() {
-        MiniLmEncoder encoder = MiniLmEncoder.shared();
-        BertScoreConfig config = BertScoreConfig.plain().withIdf(idf);
-        if (baselineFile != null) {
-            config = config.withBaseline(BertScoreBaseline.read(baselineFile, encoder.name(), encoder.layer()));
-        } else if (rescale) {
-            Optional<BertScoreBaseline> b = BertScoreBaseline.builtIn(encoder.name(), encoder.layer());
-            config = config.withBaseline(b.orElseThrow(() -> new IllegalArgumentException("no built-in baseline for "
-                    + encoder.name() + " layer " + encoder.layer() + "; give one with --baseline FILE")));
-        }
-        return new BertScore(encoder, config);
-    }
-
-    private void onlyFor(boolean applies, boolean given, String flag, String metrics) {
-        if (given && !applies) {
-            throw usage(flag + " applies to " + metrics + " only, not to --metric " + metric);
         }
     }
 
