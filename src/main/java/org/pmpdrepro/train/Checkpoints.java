@@ -3,9 +3,6 @@ package org.pmpdrepro.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
+import org.pmpdrepro.io.Utf8;
 
 /**
  * The checkpoints of a training run, shared by pre-training ({@link Trainer}) and Bit-Mixer's fine-tuning: under a
@@ -37,15 +35,19 @@ public final class Checkpoints {
 
     private static final String PREFIX = "step-";
     private static final String SCRATCH = ".tmp";
-    private static final ObjectMapper JSON = Json.mapper();
 
-    /** A checkpoint read back: its directory, state and arrays by name. */
-    public record Loaded(Path dir, JsonNode state, Map<String, NDArray> params, Map<String, NDArray> moments) {}
+    /** A checkpoint read back: its directory, state (a record of the run's choosing) and arrays by name. */
+    public record Loaded<S>(Path dir, S state, Map<String, NDArray> params, Map<String, NDArray> moments) {}
 
     private Checkpoints() {}
 
-    /** The newest complete checkpoint under {@code root}, its arrays on {@code manager}; empty when there is none. */
-    public static Optional<Loaded> latest(Path root, NDManager manager) throws IOException {
+    /**
+     * The newest complete checkpoint under {@code root}, its arrays on {@code manager} and its state bound to
+     * {@code stateType} ({@link JsonBinding}: a state that does not fit is an {@link IOException} naming the file and
+     * the field); empty when there is none.
+     */
+    public static <S> Optional<Loaded<S>> latest(Path root, NDManager manager, Class<S> stateType)
+            throws IOException {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
@@ -57,7 +59,15 @@ public final class Checkpoints {
         if (newest == null) {
             return Optional.empty();
         }
-        return Optional.of(new Loaded(newest, Json.read(newest.resolve(STATE)), arrays(newest, "params", manager),
+        Path stateFile = newest.resolve(STATE);
+        S state;
+        try {
+            state = JsonBinding.parse(Utf8.read(stateFile), stateType);
+        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
+            throw new IOException(stateFile + ": " + e.getMessage() + " (a checkpoint of another version or run;"
+                    + " move the checkpoint directory away to start afresh)", e);
+        }
+        return Optional.of(new Loaded<>(newest, state, arrays(newest, "params", manager),
                 arrays(newest, "moments", manager)));
     }
 
@@ -66,7 +76,7 @@ public final class Checkpoints {
      * moments and {@code state}; then removes all but the newest {@value #KEEP} checkpoints.
      */
     public static Path save(Path root, int step, List<String> names, List<NDArray> arrays, AdamW adam,
-            ObjectNode state) throws IOException {
+            Object state) throws IOException {
         Files.createDirectories(root);
         String name = String.format("%s%07d", PREFIX, step);
         Path scratch = Files.createTempDirectory(root, name + SCRATCH);
@@ -81,7 +91,7 @@ public final class Checkpoints {
         try (OutputStream out = Files.newOutputStream(scratch.resolve("moments.safetensors"))) {
             adam.moments(names).encode(out, NDList.Encoding.SAFETENSORS);
         }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(scratch.resolve(STATE).toFile(), state);
+        Files.writeString(scratch.resolve(STATE), JsonBinding.write(state));
         Path target = root.resolve(name);
         AtomicFiles.deleteTree(target);
         Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);

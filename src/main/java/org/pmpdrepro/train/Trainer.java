@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,7 +16,7 @@ import org.pmpdrepro.decode.LlamaGraph;
 import org.pmpdrepro.decode.LlamaWeights;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.RowPrecisions;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.io.Progress;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final ObjectMapper JSON = Json.mapper();
 
     private final LlamaConfig model;
     private final TrainConfig train;
@@ -90,49 +89,69 @@ public final class Trainer {
 
             Progress progress = Progress.of(LOG, "train", train.steps(), "steps")
                     .resumingAt(Math.min(start, train.steps()));
-            double smoothed = Double.NaN;
-            double lastLoss = Double.NaN;
-            double valLoss = Double.NaN;
-            for (int step = start; step < stop; step++) {
-                float lr = train.learningRate(step);
-                long[] windows = trainCorpus.windows(new SplittableRandom(train.seed() * 1_000_003L + step),
-                        train.batchSize(), train.sequenceLength());
-                TrainingSteps.Outcome o = TrainingSteps.run(step + 1, new TrainingSteps.Batch() {
-                    @Override
-                    public NDArray loss(NDArray unrecorded) {
-                        return Trainer.this.loss(llama, root, windows, train.batchSize());
-                    }
+            final int first = start;
+            class Pretraining implements TrainingLoop.Body {
+                double smoothed = Double.NaN;
+                double lastLoss = Double.NaN;
+                double valLoss = Double.NaN;
 
-                    @Override
-                    public float update() {
-                        return adam.step(llama, lr);
-                    }
-                });
-                double loss = o.loss();
-                float gradNorm = o.gradNorm();
-                if (!o.finite()) {
-                    throw new IllegalStateException("training diverged: loss " + loss + ", gradient norm " + gradNorm
-                            + " at step " + (step + 1) + " (learning rate " + lr + ") twice; resume from the last"
-                            + " checkpoint with a lower --lr");
+                @Override
+                public TrainingSteps.Batch batch(int step) {
+                    float lr = train.learningRate(step);
+                    long[] windows = trainCorpus.windows(new SplittableRandom(train.seed() * 1_000_003L + step),
+                            train.batchSize(), train.sequenceLength());
+                    return new TrainingSteps.Batch() {
+                        @Override
+                        public NDArray loss(NDArray unrecorded) {
+                            return Trainer.this.loss(llama, root, windows, train.batchSize());
+                        }
+
+                        @Override
+                        public float update() {
+                            return adam.step(llama, lr);
+                        }
+                    };
                 }
-                lastLoss = loss;
-                smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
-                int done = step + 1;
-                if (TrainingSteps.due(done, train.logEvery(), train.steps())) {
-                    double tokS = (double) (done - start) * train.batchSize() * train.sequenceLength()
+
+                @Override
+                public void nonFinite(int step, TrainingSteps.Outcome o) {
+                    throw new IllegalStateException("training diverged: loss " + o.loss() + ", gradient norm "
+                            + o.gradNorm() + " at step " + (step + 1) + " (learning rate " + train.learningRate(step)
+                            + ") twice; resume from the last checkpoint with a lower --lr");
+                }
+
+                @Override
+                public void stepped(int done, TrainingSteps.Outcome o) {
+                    lastLoss = o.loss();
+                    smoothed = Double.isNaN(smoothed) ? o.loss() : 0.95 * smoothed + 0.05 * o.loss();
+                }
+
+                @Override
+                public String logged(int done, TrainingSteps.Outcome o) {
+                    double tokS = (double) (done - first) * train.batchSize() * train.sequenceLength()
                             / progress.elapsedSeconds();
-                    String detail = String.format(Locale.ROOT, "loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s", loss,
-                            smoothed, lr, gradNorm, tokS);
-                    progress.advanceTo(done, () -> detail);
+                    return String.format(Locale.ROOT, "loss %.4f (avg %.4f) lr %.2e |g| %.2f %.0f tok/s", o.loss(),
+                            smoothed, train.learningRate(done - 1), o.gradNorm(), tokS);
                 }
-                if (TrainingSteps.due(done, train.evalEvery(), stop)) {
-                    valLoss = evaluate(llama, root, validation);
-                    LOG.info(String.format("step %d validation loss %.4f (ppl %.2f)", done, valLoss, Math.exp(valLoss)));
+
+                @Override
+                public void periodic(int done) {
+                    if (TrainingSteps.due(done, train.evalEvery(), stop)) {
+                        valLoss = evaluate(llama, root, validation);
+                        LOG.info(String.format("step %d validation loss %.4f (ppl %.2f)", done, valLoss,
+                                Math.exp(valLoss)));
+                    }
                 }
-                if (TrainingSteps.due(done, train.checkpointEvery(), stop)) {
+
+                @Override
+                public void checkpoint(int done) throws IOException {
                     Checkpoint.save(checkpointDir, done, llama, adam, lastLoss, valLoss);
                 }
             }
+            Pretraining body = new Pretraining();
+            TrainingLoop.run(start, stop, train.logEvery(), train.checkpointEvery(), progress, body);
+            double lastLoss = body.lastLoss;
+            double valLoss = body.valLoss;
             if (Double.isNaN(valLoss)) {
                 valLoss = evaluate(llama, root, validation);
             }
@@ -171,19 +190,28 @@ public final class Trainer {
     /** A saved training state: parameters, optimizer moments and the step they belong to ({@link Checkpoints}). */
     record Checkpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments) {
 
+        /**
+         * The state beside the arrays; a loss not yet measured (the validation loss before the first evaluation)
+         * is null.
+         */
+        @JsonPropertyOrder({"step", "train_loss", "validation_loss"})
+        record State(int step, @JsonProperty("train_loss") @JsonBinding.MayBeNull Double trainLoss,
+                @JsonProperty("validation_loss") @JsonBinding.MayBeNull Double validationLoss) {}
+
         static Checkpoint latest(Path root, NDManager manager) throws IOException {
-            return Checkpoints.latest(root, manager).map(c -> new Checkpoint(c.dir(), c.state().get("step").asInt(),
-                    c.params(), c.moments())).orElse(null);
+            return Checkpoints.latest(root, manager, State.class).map(c -> new Checkpoint(c.dir(),
+                    c.state().step(), c.params(), c.moments())).orElse(null);
         }
 
         /** Writes a complete checkpoint (scratch directory renamed into place); keeps the last two. */
         static void save(Path root, int step, TrainableLlama llama, AdamW adam, double trainLoss, double valLoss)
                 throws IOException {
-            ObjectNode state = JSON.createObjectNode();
-            state.put("step", step);
-            state.put("train_loss", trainLoss);
-            state.put("validation_loss", valLoss);
-            Checkpoints.save(root, step, llama.names(), llama.arrays(), adam, state);
+            Checkpoints.save(root, step, llama.names(), llama.arrays(), adam, new State(step, finite(trainLoss),
+                    finite(valLoss)));
+        }
+
+        private static Double finite(double value) {
+            return Double.isFinite(value) ? value : null;
         }
     }
 }

@@ -2,18 +2,15 @@ package org.pmpdrepro.quant.bitmixer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.train.AdamW;
 import org.pmpdrepro.train.Checkpoints;
 
@@ -24,44 +21,37 @@ import org.pmpdrepro.train.Checkpoints;
 record BitMixerCheckpoint(Path dir, int step, Map<String, NDArray> params, Map<String, NDArray> moments,
         SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped) {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    /**
+     * The state beside the arrays: the step, the loss by width before fine-tuning, the log and the skipped steps
+     * (absent from checkpoints written before steps could be skipped: none).
+     */
+    @JsonPropertyOrder({"step", "initial_loss", "log", "skipped"})
+    record State(int step, @JsonProperty("initial_loss") TreeMap<Integer, Double> initialLoss,
+            List<BitMixerArtefact.LogEntry> log, @JsonBinding.MayBeAbsent List<Integer> skipped) {
+        State {
+            skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        }
+    }
 
     /** The newest complete checkpoint under {@code root}, or null when there is none. */
     static BitMixerCheckpoint latest(Path root, NDManager manager) throws IOException {
-        Checkpoints.Loaded c = Checkpoints.latest(root, manager).orElse(null);
+        Checkpoints.Loaded<State> c = Checkpoints.latest(root, manager, State.class).orElse(null);
         if (c == null) {
             return null;
         }
-        JsonNode state = c.state();
-        SortedMap<Integer, Double> initial = new TreeMap<>();
-        state.get("initial_loss").properties().forEach(e -> initial.put(Integer.parseInt(e.getKey()),
-                e.getValue().asDouble()));
-        List<BitMixerTrainer.LogLine> log = new ArrayList<>();
-        for (JsonNode l : state.get("log")) {
-            log.add(new BitMixerTrainer.LogLine(l.get("step").asInt(), l.get("bits").asText(),
-                    l.get("loss").asDouble(), (float) l.get("lr").asDouble()));
-        }
-        List<Integer> skipped = new ArrayList<>();
-        if (state.has("skipped")) {
-            state.get("skipped").forEach(s -> skipped.add(s.asInt()));
-        }
-        return new BitMixerCheckpoint(c.dir(), state.get("step").asInt(), c.params(), c.moments(), initial, log,
-                skipped);
+        State state = c.state();
+        List<BitMixerTrainer.LogLine> log = state.log().stream()
+                .map(l -> new BitMixerTrainer.LogLine(l.step(), l.bits(), l.loss(), l.lr())).toList();
+        return new BitMixerCheckpoint(c.dir(), state.step(), c.params(), c.moments(), state.initialLoss(), log,
+                state.skipped());
     }
 
     static void save(Path root, int step, TrainableBitMixer model, AdamW adam,
             SortedMap<Integer, Double> initialLoss, List<BitMixerTrainer.LogLine> log, List<Integer> skipped)
             throws IOException {
-        ObjectNode state = JSON.createObjectNode();
-        state.put("step", step);
-        ObjectNode initial = state.putObject("initial_loss");
-        initialLoss.forEach((b, l) -> initial.put(String.valueOf(b), l));
-        ArrayNode lines = state.putArray("log");
-        for (BitMixerTrainer.LogLine l : log) {
-            lines.addObject().put("step", l.step()).put("bits", l.bits()).put("loss", l.loss()).put("lr", l.learningRate());
-        }
-        ArrayNode skippedSteps = state.putArray("skipped");
-        skipped.forEach(skippedSteps::add);
-        Checkpoints.save(root, step, model.names(), model.arrays(), adam, state);
+        List<BitMixerArtefact.LogEntry> lines = log.stream()
+                .map(l -> new BitMixerArtefact.LogEntry(l.step(), l.bits(), l.loss(), l.learningRate())).toList();
+        Checkpoints.save(root, step, model.names(), model.arrays(), adam, new State(step, new TreeMap<>(initialLoss),
+                lines, List.copyOf(skipped)));
     }
 }

@@ -28,6 +28,7 @@ import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightSource;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.train.AdamW;
+import org.pmpdrepro.train.TrainingLoop;
 import org.pmpdrepro.train.TrainingSteps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,57 +119,72 @@ public final class BitMixerTrainer {
                         + " calibration stream {} tokens", settings.steps(), settings.uniformSteps(),
                         settings.batchSize(), settings.sequenceLength(), settings.bitWidths(), stream.length);
                 Progress progress = Progress.of(LOG, "bit-mixer", stop, "steps").resumingAt(first);
-                for (int step = first; step < stop; step++) {
-                    Map<LinearId, Integer> bits = schedule.at(step);
-                    model.assign(bits);
-                    float lr = settings.learningRate(step);
-                    long[] windows = windows(stream, new SplittableRandom(settings.seed() * 1_000_003L + step),
-                            settings.batchSize());
-                    TrainingSteps.Outcome o = TrainingSteps.run(step + 1, new TrainingSteps.Batch() {
-                        @Override
-                        public NDArray unrecorded() {
-                            // The teacher runs before the gradient collector opens: nothing of it is recorded.
-                            return settings.distillWeight() > 0
-                                    ? teacherLogProbs(teacher, root, windows, settings.batchSize()) : null;
-                        }
+                TrainingLoop.run(first, stop, settings.logEvery(), settings.checkpointEvery(), progress,
+                        new TrainingLoop.Body() {
+                            private Map<LinearId, Integer> bits;
+                            private boolean uniform;
 
-                        @Override
-                        public NDArray loss(NDArray target) {
-                            return BitMixerTrainer.this.loss(model, root, windows, settings.batchSize(), target);
-                        }
+                            @Override
+                            public TrainingSteps.Batch batch(int step) {
+                                bits = schedule.at(step);
+                                uniform = schedule.isUniform(step);
+                                model.assign(bits);
+                                float lr = settings.learningRate(step);
+                                long[] windows = windows(stream, new SplittableRandom(settings.seed() * 1_000_003L
+                                        + step), settings.batchSize());
+                                return new TrainingSteps.Batch() {
+                                    @Override
+                                    public NDArray unrecorded() {
+                                        // The teacher runs before the gradient collector opens: nothing of it is
+                                        // recorded.
+                                        return settings.distillWeight() > 0
+                                                ? teacherLogProbs(teacher, root, windows, settings.batchSize()) : null;
+                                    }
 
-                        @Override
-                        public float update() {
-                            return adam.step(model, model.active(), lr);
-                        }
-                    });
-                    double loss = o.loss();
-                    float gradNorm = o.gradNorm();
-                    if (!o.finite()) {
-                        // A finite loss with a non-finite gradient twice is one bad batch, skipped without an update
-                        // (as loss-scaled training skips overflowing steps); it recurs at the same step on a rerun,
-                        // so results stay reproducible. Many of them, or a non-finite loss, is divergence.
-                        skipped.add(step + 1);
-                        if (!Double.isFinite(loss) || skipped.size() > Math.max(1, settings.steps() / 20)) {
-                            throw new IllegalStateException("bit-mixer fine-tuning diverged at step " + (step + 1)
-                                    + ": loss " + loss + ", gradient norm " + gradNorm + " (learning rate " + lr
-                                    + "; steps skipped so far " + skipped + "); resume from the last checkpoint in "
-                                    + checkpointDir + " with a lower --lr");
-                        }
-                        LOG.warn("step {}: skipped without an update (gradient not finite twice)", step + 1);
-                    }
-                    int done = step + 1;
-                    String label = label(config, bits, schedule.isUniform(step));
-                    if (TrainingSteps.due(done, settings.logEvery(), stop)) {
-                        log.add(new LogLine(done, label, loss, lr));
-                        String detail = String.format(Locale.ROOT, "[%s] loss %.4f lr %.2e |g| %.3f", label, loss, lr,
-                                gradNorm);
-                        progress.advanceTo(done, () -> detail);
-                    }
-                    if (TrainingSteps.due(done, settings.checkpointEvery(), stop)) {
-                        BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
-                    }
-                }
+                                    @Override
+                                    public NDArray loss(NDArray target) {
+                                        return BitMixerTrainer.this.loss(model, root, windows, settings.batchSize(),
+                                                target);
+                                    }
+
+                                    @Override
+                                    public float update() {
+                                        return adam.step(model, model.active(), lr);
+                                    }
+                                };
+                            }
+
+                            @Override
+                            public void nonFinite(int step, TrainingSteps.Outcome o) {
+                                // A finite loss with a non-finite gradient twice is one bad batch, skipped without an
+                                // update (as loss-scaled training skips overflowing steps); it recurs at the same
+                                // step on a rerun, so results stay reproducible. Many of them, or a non-finite loss,
+                                // is divergence.
+                                skipped.add(step + 1);
+                                if (!Double.isFinite(o.loss()) || skipped.size() > Math.max(1, settings.steps() / 20)) {
+                                    throw new IllegalStateException("bit-mixer fine-tuning diverged at step "
+                                            + (step + 1) + ": loss " + o.loss() + ", gradient norm " + o.gradNorm()
+                                            + " (learning rate " + settings.learningRate(step) + "; steps skipped so"
+                                            + " far " + skipped + "); resume from the last checkpoint in "
+                                            + checkpointDir + " with a lower --lr");
+                                }
+                                LOG.warn("step {}: skipped without an update (gradient not finite twice)", step + 1);
+                            }
+
+                            @Override
+                            public String logged(int done, TrainingSteps.Outcome o) {
+                                String label = label(config, bits, uniform);
+                                float lr = settings.learningRate(done - 1);
+                                log.add(new LogLine(done, label, o.loss(), lr));
+                                return String.format(Locale.ROOT, "[%s] loss %.4f lr %.2e |g| %.3f", label, o.loss(),
+                                        lr, o.gradNorm());
+                            }
+
+                            @Override
+                            public void checkpoint(int done) throws IOException {
+                                BitMixerCheckpoint.save(checkpointDir, done, model, adam, initialLoss, log, skipped);
+                            }
+                        });
                 SortedMap<Integer, Double> finalLoss = evaluate(model, root, stream);
                 LOG.info("calibration loss after {} steps by width: {}", stop, finalLoss);
                 return new Result(model.export(settings.bitWidths()), stop, initialLoss, finalLoss, log, skipped);
