@@ -2,8 +2,6 @@ package org.pmpdrepro.decode;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.LlamaConfig;
@@ -13,30 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model directory opened for evaluation: the checkpoint ({@code config.json} with {@code model.safetensors} or
- * shards), its {@code tokenizer.json}, and the model resident on one device.
- *
- * <p>The checkpoint stays open while the bundle is, so that a quantizer can read the full-precision weights again.
- * The identity hash is computed on first request, since hashing a multi-gigabyte checkpoint takes a while.
+ * A model directory opened for evaluation: its {@link ModelFiles} (checkpoint, tokenizer, identity) and the model
+ * resident on one device.
  */
-public final class ModelBundle implements AutoCloseable {
+public final class ModelBundle implements ModelSource, AutoCloseable {
 
     /** Where the project's fixture model lives relative to the repository root. */
     public static final Path DEFAULT_DIR = Path.of("fixtures", "model");
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelBundle.class);
-    private static final String TOKENIZER = ModelIdentity.TOKENIZER;
 
-    private final Path directory;
-    private final CheckpointDirectory checkpoint;
-    private final ProjectTokenizer tokenizer;
+    private final ModelFiles files;
     private final DjlLlama model;
-    private ModelIdentity identity;
 
-    private ModelBundle(Path directory, CheckpointDirectory checkpoint, ProjectTokenizer tokenizer, DjlLlama model) {
-        this.directory = directory;
-        this.checkpoint = checkpoint;
-        this.tokenizer = tokenizer;
+    private ModelBundle(ModelFiles files, DjlLlama model) {
+        this.files = files;
         this.model = model;
     }
 
@@ -48,62 +37,63 @@ public final class ModelBundle implements AutoCloseable {
     /** Opens {@code dir} with linear weights served by {@code providers} (a quantized back-bone, say). */
     public static ModelBundle open(Path dir, DeviceChoice choice, DjlLlama.WeightProviderFactory providers)
             throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("model directory " + dir + " does not exist; expected config.json,"
-                    + " model.safetensors (or shards) and tokenizer.json there");
-        }
-        if (!Files.isRegularFile(dir.resolve(TOKENIZER))) {
-            throw new IOException("model directory " + dir + " has no " + TOKENIZER
-                    + "; copy the tokenizer the model was trained with next to its weights");
-        }
         Device device = choice.resolve();
-        CheckpointDirectory checkpoint = CheckpointDirectory.open(dir);
-        ProjectTokenizer tokenizer = null;
+        return open(ModelFiles.open(dir), device, providers);
+    }
+
+    /**
+     * Puts the model of {@code files} on the device {@code choice} resolves to, with linear weights served by
+     * {@code providers}; the bundle takes over {@code files} (closing it, also when this fails).
+     */
+    public static ModelBundle open(ModelFiles files, DeviceChoice choice, DjlLlama.WeightProviderFactory providers) {
         try {
-            checkpoint.validate();
-            tokenizer = ProjectTokenizer.load(dir.resolve(TOKENIZER));
-            LlamaConfig config = checkpoint.config();
-            if (tokenizer.vocabSize() > config.vocabSize()) {
-                throw new IOException(dir.resolve(TOKENIZER) + ": vocabulary of " + tokenizer.vocabSize()
-                        + " tokens does not fit the model's vocab_size " + config.vocabSize() + " in "
-                        + dir.resolve(CheckpointDirectory.CONFIG));
-            }
-            DjlLlama model = DjlLlama.withProvider(config, DjlLlama.reading(checkpoint), device, providers);
-            LOG.info("model {} ({} parameters, {} layers, vocab {}) on {}", dir, config.parameterCount(),
-                    config.numLayers(), config.vocabSize(), device);
-            return new ModelBundle(dir, checkpoint, tokenizer, model);
-        } catch (IOException | RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
-            }
-            try {
-                checkpoint.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            return open(files, choice.resolve(), providers);
+        } catch (RuntimeException e) {
+            files.close();
             throw e;
         }
     }
 
+    private static ModelBundle open(ModelFiles files, Device device, DjlLlama.WeightProviderFactory providers) {
+        try {
+            LlamaConfig config = files.config();
+            DjlLlama model = DjlLlama.withProvider(config, DjlLlama.reading(files.checkpoint()), device, providers);
+            LOG.info("model {} ({} parameters, {} layers, vocab {}) on {}", files.directory(),
+                    config.parameterCount(), config.numLayers(), config.vocabSize(), device);
+            return new ModelBundle(files, model);
+        } catch (RuntimeException e) {
+            files.close();
+            throw e;
+        }
+    }
+
+    /** The files the model was read from. */
+    public ModelFiles files() {
+        return files;
+    }
+
+    @Override
     public Path directory() {
-        return directory;
+        return files.directory();
     }
 
+    @Override
     public LlamaConfig config() {
-        return checkpoint.config();
+        return files.config();
     }
 
-    /** The full-precision weights, for anything that derives another form of the model from them. */
+    @Override
     public CheckpointDirectory checkpoint() {
-        return checkpoint;
+        return files.checkpoint();
     }
 
     public DjlLlama model() {
         return model;
     }
 
+    @Override
     public ProjectTokenizer tokenizer() {
-        return tokenizer;
+        return files.tokenizer();
     }
 
     /** Where the model runs, as DJL names it ({@code cpu()}, {@code gpu(0)}). */
@@ -111,25 +101,17 @@ public final class ModelBundle implements AutoCloseable {
         return model.device().toString();
     }
 
-    /**
-     * SHA-256 of {@code config.json}, every weight file (the index and its shards for a sharded checkpoint),
-     * {@code tokenizer.json} and, when present, {@code tokenizer_config.json} (it names the special tokens).
-     */
-    public synchronized ModelIdentity identity() {
-        if (identity == null) {
-            identity = ModelIdentity.ofDirectory(directory, checkpoint);
-        }
-        return identity;
+    @Override
+    public ModelIdentity identity() {
+        return files.identity();
     }
 
     @Override
     public void close() {
-        model.close();
-        tokenizer.close();
         try {
-            checkpoint.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + checkpoint.weightsFile(), e);
+            model.close();
+        } finally {
+            files.close();
         }
     }
 }

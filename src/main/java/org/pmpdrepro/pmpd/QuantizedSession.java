@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.ModelFiles;
 import org.pmpdrepro.decode.cpu.JavaDecoder;
 import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
@@ -58,15 +59,20 @@ public final class QuantizedSession implements AutoCloseable {
             int batchSize, TaskScorer.Config scorer, DecodeEngine engine) throws IOException {
         long start = System.nanoTime();
         QuantizedModel q;
-        // The back-bone's inputs are keyed on the model directory's identity, so a bundle is opened to build it.
-        try (ModelBundle full = ModelBundle.open(modelDir, DeviceChoice.CPU)) {
-            q = backbone.build(new Backbone.Inputs(full, fixtures));
+        // The back-bone is built from the model's files alone; the same open files then serve the model on the
+        // device, so the checkpoint is opened (and the embedding read) once.
+        ModelFiles files = ModelFiles.open(modelDir);
+        try {
+            q = backbone.build(new Backbone.Inputs(files, fixtures));
+        } catch (IOException | RuntimeException e) {
+            files.close();
+            throw e;
         }
         LOG.info("{} quantized {} in {} s (widths {})", backbone.name(), modelDir,
                 String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), q.bitWidths());
         // Widths are dequantized when a pass first asks for them (as the suite's cells do): a run at 4>3 holds two
         // widths, not every width the back-bone serves, and the dense matrices only if full precision is served.
-        ModelBundle bundle = ModelBundle.open(modelDir, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
+        ModelBundle bundle = ModelBundle.open(files, device, (m, c, w) -> new QuantizedWeightProvider(m, c, w, q));
         if (engine == DecodeEngine.DJL) {
             return new QuantizedSession(bundle, q,
                     new PmpdRunner(TaskRun.of(bundle, batchSize), q, backbone.name(), new TaskScorer(scorer)), null);

@@ -3,7 +3,7 @@ package org.pmpdrepro.quant;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.ModelSource;
 import org.pmpdrepro.decode.Precision;
 
 /**
@@ -15,12 +15,12 @@ import org.pmpdrepro.decode.Precision;
 public interface Backbone {
 
     /**
-     * What a back-bone is built from: the model bundle (weights, tokenizer, identity) and the task fixtures
-     * directory (calibration text).
+     * What a back-bone is built from: the model's files (weights, tokenizer, identity; no model on a device is
+     * needed) and the task fixtures directory (calibration text).
      */
-    record Inputs(ModelBundle bundle, Path fixturesDir) {
+    record Inputs(ModelSource model, Path fixturesDir) {
         public Inputs {
-            Objects.requireNonNull(bundle, "bundle");
+            Objects.requireNonNull(model, "model");
             Objects.requireNonNull(fixturesDir, "fixturesDir");
         }
     }

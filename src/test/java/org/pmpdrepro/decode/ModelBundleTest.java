@@ -37,6 +37,25 @@ class ModelBundleTest {
     }
 
     @Test
+    void theFilesAloneServeAQuantizerAndThenTheBundleOnTheSameOpenFiles() throws IOException {
+        Path m = RandomModelDirectory.write(dir.resolve("m"), 5L);
+        String identity;
+        try (ModelBundle opened = ModelBundle.open(m, DeviceChoice.CPU)) {
+            identity = opened.identity().sha256();
+        }
+        ModelFiles files = ModelFiles.open(m);
+        assertThat(files.identity().sha256()).isEqualTo(identity);
+        assertThat(files.config()).isEqualTo(RandomModelDirectory.CONFIG);
+        assertThat(files.tokenizer().vocabSize()).isEqualTo(4096);
+        try (ModelBundle bundle = ModelBundle.open(files, DeviceChoice.CPU, DenseWeightProvider::new)) {
+            assertThat(bundle.files()).isSameAs(files);
+            assertThat(bundle.checkpoint()).isSameAs(files.checkpoint());
+            assertThat(bundle.identity().sha256()).isEqualTo(identity);
+            assertThat(bundle.model().config()).isEqualTo(files.config());
+        }
+    }
+
+    @Test
     void bundleExposesModelTokenizerAndDevice() throws IOException {
         try (ModelBundle m = ModelBundle.open(RandomModelDirectory.write(dir.resolve("m"), 5L), DeviceChoice.CPU)) {
             assertThat(m.device()).isEqualTo("cpu()");

@@ -31,7 +31,7 @@ final class TinyBackbone {
      * through the store): fast, for sessions on the fixture model.
      */
     static Backbone rtnOfAnyModel() {
-        return Backbone.of("rtn", inputs -> RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(inputs.bundle().checkpoint(),
+        return Backbone.of("rtn", inputs -> RtnQuantizer.perRow(Set.of(2, 3, 4)).quantize(inputs.model().checkpoint(),
                 QuantizationInputs.none()));
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.ModelSource;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.quant.Backbone;
@@ -112,7 +112,7 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
     public static Backbone named(String name) {
         if (name.equals(ANY_PRECISION_UNIFORM)) {
             // Its results carry the name they have always had.
-            return Backbone.of("any-precision(uniform-sensitivity)", inputs -> AnyPrecisionQuantizer.defaults().quantize(inputs.bundle().checkpoint(),
+            return Backbone.of("any-precision(uniform-sensitivity)", inputs -> AnyPrecisionQuantizer.defaults().quantize(inputs.model().checkpoint(),
                     QuantizationInputs.withSensitivities(SensitivitySource.uniform())));
         }
         if (!NAMES.contains(name)) {
@@ -120,7 +120,7 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
                     + ANY_PRECISION_UNIFORM);
         }
         return Backbone.of(name, inputs -> new Backbones(inputs.fixturesDir(), QUANT_FIXTURES,
-                QuantizationStore.atDefaultLocation()).build(name, inputs.bundle()));
+                QuantizationStore.atDefaultLocation()).build(name, inputs.model()));
     }
 
     /** The committed Fisher sensitivities of the fixture model. */
@@ -136,50 +136,50 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
         return quantFixtures.resolve("bitmixer");
     }
 
-    /** The calibration set of the experiments on {@code bundle}'s tokenizer. */
-    public CalibrationSet calibration(ModelBundle bundle) throws IOException {
-        return CalibrationSet.load(fixtures.resolve("calibration-text.jsonl"), bundle.tokenizer(),
-                CALIBRATION_SEQUENCES, bundle.config().maxPositionEmbeddings());
+    /** The calibration set of the experiments on {@code model}'s tokenizer. */
+    public CalibrationSet calibration(ModelSource model) throws IOException {
+        return CalibrationSet.load(fixtures.resolve("calibration-text.jsonl"), model.tokenizer(),
+                CALIBRATION_SEQUENCES, model.config().maxPositionEmbeddings());
     }
 
     /**
      * The Fisher sensitivities Any-Precision is built with: the committed file when its model and calibration hashes
-     * match {@code bundle}, else computed into the store's {@code fisher/} cache.
+     * match {@code model}, else computed into the store's {@code fisher/} cache.
      */
-    public FisherSensitivities fisher(ModelBundle bundle) throws IOException {
-        return FisherCache.loadOrCompute(fisherFile(), store.root().resolve("fisher"), bundle.checkpoint(),
-                bundle.identity().sha256(), calibration(bundle));
+    public FisherSensitivities fisher(ModelSource model) throws IOException {
+        return FisherCache.loadOrCompute(fisherFile(), store.root().resolve("fisher"), model.checkpoint(),
+                model.identity().sha256(), calibration(model));
     }
 
-    /** Recomputes the Fisher sensitivities of {@code bundle} and writes them to {@link #fisherFile()}. */
-    public FisherSensitivities regenerateFisher(ModelBundle bundle) throws IOException {
-        return FisherSensitivities.computeTo(fisherFile(), bundle.checkpoint(), bundle.identity().sha256(),
-                calibration(bundle));
+    /** Recomputes the Fisher sensitivities of {@code model} and writes them to {@link #fisherFile()}. */
+    public FisherSensitivities regenerateFisher(ModelSource model) throws IOException {
+        return FisherSensitivities.computeTo(fisherFile(), model.checkpoint(), model.identity().sha256(),
+                calibration(model));
     }
 
-    /** Back-bone {@code name} of {@code bundle}'s model; an unknown name is an error listing {@link #NAMES}. */
-    public QuantizedModel build(String name, ModelBundle bundle) throws IOException {
-        String modelSha = bundle.identity().sha256();
+    /** Back-bone {@code name} of {@code model}'s model; an unknown name is an error listing {@link #NAMES}. */
+    public QuantizedModel build(String name, ModelSource model) throws IOException {
+        String modelSha = model.identity().sha256();
         return switch (name) {
-            case "rtn", "gptq", "rtn-per-row", "gptq-per-row" -> buildWithCalibration(cachedQuantizer(name), bundle);
+            case "rtn", "gptq", "rtn-per-row", "gptq-per-row" -> buildWithCalibration(cachedQuantizer(name), model);
             case "any-precision" -> {
-                FisherSensitivities fisher = fisher(bundle);
-                yield cachedQuantizer(name).build(store, new CachedQuantizer.Inputs(bundle.checkpoint(), modelSha,
+                FisherSensitivities fisher = fisher(model);
+                yield cachedQuantizer(name).build(store, new CachedQuantizer.Inputs(model.checkpoint(), modelSha,
                         Optional.empty(), Optional.of(new CachedQuantizer.Sensitivities(fisher, fisher.contentSha256()))));
             }
             case "haq" -> {
-                HaqPolicyFile policies = HaqPolicyFile.read(haqPolicies(), bundle.config());
+                HaqPolicyFile policies = HaqPolicyFile.read(haqPolicies(), model.config());
                 requireSameModel("HAQ policies " + haqPolicies(), policies.modelSha256(), modelSha);
                 yield cached(new HaqQuantizer(policies.bitPolicies(), policies.scheme()), Set.of())
-                        .build(store, new CachedQuantizer.Inputs(bundle.checkpoint(), modelSha, Optional.empty(),
+                        .build(store, new CachedQuantizer.Inputs(model.checkpoint(), modelSha, Optional.empty(),
                                 Optional.empty()));
             }
             case "bit-mixer" -> {
                 // The fine-tuning depends on the weights and configuration only (not the tokenizer): its manifest
                 // records the identity of those two files.
-                String weightsSha = ModelIdentity.of(bundle.directory(), List.of(CheckpointDirectory.CONFIG,
-                        bundle.checkpoint().weightsFile().getFileName().toString())).sha256();
-                yield BitMixerModel.of(BitMixerArtefact.read(bitMixerDir(), bundle.config(), weightsSha));
+                String weightsSha = ModelIdentity.of(model.directory(), List.of(CheckpointDirectory.CONFIG,
+                        model.checkpoint().weightsFile().getFileName().toString())).sha256();
+                yield BitMixerModel.of(BitMixerArtefact.read(bitMixerDir(), model.config(), weightsSha));
             }
             default -> throw new IllegalArgumentException("unknown back-bone '" + name + "'; expected one of "
                     + NAMES);
@@ -187,12 +187,12 @@ public record Backbones(Path fixtures, Path quantFixtures, QuantizationStore sto
     }
 
     /**
-     * {@code quantizer}'s model of {@code bundle}'s weights with the experiments' calibration set as its only input beyond the
+     * {@code quantizer}'s model of {@code model}'s weights with the experiments' calibration set as its only input beyond the
      * weights (RTN and GPTQ, in the ablations' configuration or another, such as narrower widths).
      */
-    public QuantizedModel buildWithCalibration(CachedQuantizer quantizer, ModelBundle bundle) throws IOException {
-        return quantizer.build(store, new CachedQuantizer.Inputs(bundle.checkpoint(), bundle.identity().sha256(),
-                Optional.of(calibration(bundle)), Optional.empty()));
+    public QuantizedModel buildWithCalibration(CachedQuantizer quantizer, ModelSource model) throws IOException {
+        return quantizer.build(store, new CachedQuantizer.Inputs(model.checkpoint(), model.identity().sha256(),
+                Optional.of(calibration(model)), Optional.empty()));
     }
 
     private static void requireSameModel(String what, String recorded, String actual) {
