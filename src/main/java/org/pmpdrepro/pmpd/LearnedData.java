@@ -1,6 +1,5 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +21,8 @@ import org.pmpdrepro.decode.LayerKv;
 import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.TaskRun;
-import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.Progress;
+import org.pmpdrepro.io.TextDocuments;
 import org.pmpdrepro.metrics.Rouge;
 import org.pmpdrepro.metrics.RougeType;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
@@ -78,17 +77,17 @@ public final class LearnedData {
         try {
             List<String> lines = Files.readAllLines(calibrationText, StandardCharsets.UTF_8);
             for (int i = 0; i < lines.size() && out.size() < config.prompts(); i++) {
-                JsonNode node;
+                TextDocuments.Document doc;
                 try {
-                    node = Json.readLine(lines.get(i), calibrationText, i + 1);
+                    doc = TextDocuments.parse(lines.get(i), calibrationText, i + 1);
                 } catch (IOException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
-                if (!node.hasNonNull("id") || !node.hasNonNull("text")) {
-                    throw new IllegalArgumentException(calibrationText + " line " + (i + 1)
-                            + ": expected an object with 'id' and 'text'");
+                if (doc.id() == null) {
+                    throw new IllegalArgumentException(calibrationText + ":" + (i + 1)
+                            + ": field 'id' is missing; expected the document's id");
                 }
-                int[] tokens = tokenizer.encode(node.get("text").asText());
+                int[] tokens = tokenizer.encode(doc.text());
                 if (tokens.length < 16) {
                     continue;
                 }
@@ -96,7 +95,7 @@ public final class LearnedData {
                 int[] prompt = new int[len + 1];
                 prompt[0] = tokenizer.bosId();
                 System.arraycopy(tokens, 0, prompt, 1, len);
-                out.add(new Prompt(node.get("id").asText(), prompt, config.newTokens(), false));
+                out.add(new Prompt(doc.id(), prompt, config.newTokens(), false));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read calibration text " + calibrationText, e);

@@ -1,7 +1,5 @@
 package org.pmpdrepro.tokenizer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.TextDocuments;
 
 /**
  * Documents read lazily from files, one after another: a {@code .jsonl} file holds one JSON object per line
@@ -20,7 +18,6 @@ import org.pmpdrepro.io.Json;
  */
 public record TextCorpus(List<Path> files) implements Iterable<String> {
 
-    private static final ObjectMapper JSON = Json.mapper();
 
     public TextCorpus {
         files = List.copyOf(files);
@@ -51,7 +48,7 @@ public record TextCorpus(List<Path> files) implements Iterable<String> {
                             reader.close();
                             reader = null;
                         } else if (!line.isBlank()) {
-                            next = document(files.get(fileIndex), line);
+                            next = document(files.get(fileIndex), line, lineNumber);
                         }
                     }
                     return true;
@@ -72,21 +69,15 @@ public record TextCorpus(List<Path> files) implements Iterable<String> {
         };
     }
 
-    private static String document(Path file, String line) throws IOException {
+    private static String document(Path file, String line, long lineNumber) {
         if (!file.getFileName().toString().endsWith(".jsonl")) {
             return line;
         }
-        JsonNode node;
         try {
-            node = JSON.readTree(line);
+            return TextDocuments.parse(line, file, lineNumber).text();
         } catch (IOException e) {
-            throw new IOException("not a JSON object: " + e.getMessage(), e);
+            // Already names the file and line.
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-        JsonNode text = node == null ? null : node.get("text");
-        if (text == null || !text.isTextual()) {
-            throw new IOException("field 'text' is "
-                    + (text == null ? "missing" : text.toString()) + "; expected a string");
-        }
-        return text.asText();
     }
 }

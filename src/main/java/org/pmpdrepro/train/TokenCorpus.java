@@ -1,10 +1,5 @@
 package org.pmpdrepro.train;
 
-import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Hashes;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Hashes;
+import org.pmpdrepro.io.TextDocuments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class TokenCorpus {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenCorpus.class);
-    private static final ObjectMapper JSON = Json.mapper();
 
     private final int[] tokens;
     private final int documents;
@@ -102,17 +98,7 @@ final class TokenCorpus {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new IOException(jsonl + ":" + lineNo + ": not a JSON object: " + e.getMessage(), e);
-                }
-                JsonNode text = node.get("text");
-                if (text == null || !text.isTextual()) {
-                    throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
-                }
-                sink.accept(text.asText());
+                sink.accept(TextDocuments.parse(line, jsonl, lineNo).text());
             }
         }
     }

@@ -51,6 +51,6 @@ class TextCorpusTest {
         assertThatThrownBy(() -> all(new TextCorpus(List.of(jsonl))))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("d.jsonl:2")
-                .hasMessageContaining("not a JSON object");
+                .hasMessageContaining("not valid JSON");
     }
 }

@@ -1,7 +1,5 @@
 package org.pmpdrepro.quant.bitmixer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.TextDocuments;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -19,7 +17,6 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  */
 public final class FineTuningText {
 
-    private static final ObjectMapper JSON = Json.mapper();
 
     private FineTuningText() {}
 
@@ -32,17 +29,7 @@ public final class FineTuningText {
             int lineNo = 0;
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 lineNo++;
-                JsonNode text;
-                try {
-                    text = JSON.readTree(line).get("text");
-                } catch (IOException e) {
-                    throw new IOException(jsonl + " line " + lineNo + ": not valid JSON (" + e.getMessage() + ")", e);
-                }
-                if (text == null || !text.isTextual()) {
-                    throw new IOException(jsonl + " line " + lineNo + ": field 'text' is "
-                            + (text == null ? "missing" : text.getNodeType()) + "; expected a string");
-                }
-                texts.add(text.textValue());
+                texts.add(TextDocuments.parse(line, jsonl, lineNo).text());
             }
         }
         if (texts.isEmpty()) {

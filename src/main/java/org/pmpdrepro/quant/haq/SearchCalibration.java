@@ -1,6 +1,5 @@
 package org.pmpdrepro.quant.haq;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.TextDocuments;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -49,11 +48,7 @@ public record SearchCalibration(List<int[]> sequences, String fileSha256, String
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode text = Json.readLine(line, jsonl, lineNo).get("text");
-                if (text == null || !text.isTextual()) {
-                    throw new IOException(jsonl + " line " + lineNo + ": no string field \"text\"");
-                }
-                int[] ids = tokenizer.encode(text.asText());
+                int[] ids = tokenizer.encode(TextDocuments.parse(line, jsonl, lineNo).text());
                 int[] seq = new int[Math.min(maxTokens, ids.length + 1)];
                 seq[0] = tokenizer.bosId();
                 System.arraycopy(ids, 0, seq, 1, seq.length - 1);

@@ -1,7 +1,5 @@
 package org.pmpdrepro.quant.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.TextDocuments;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
@@ -28,7 +26,6 @@ import org.pmpdrepro.tokenizer.ProjectTokenizer;
  */
 public record CalibrationSet(String label, List<int[]> sequences, String sha256) {
 
-    private static final ObjectMapper JSON = Json.mapper();
 
     public CalibrationSet {
         Objects.requireNonNull(label, "label");
@@ -63,16 +60,7 @@ public record CalibrationSet(String label, List<int[]> sequences, String sha256)
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode text;
-                try {
-                    text = JSON.readTree(line).get("text");
-                } catch (IOException e) {
-                    throw new IOException(jsonl + ":" + lineNo + ": not a JSON object: " + e.getMessage(), e);
-                }
-                if (text == null || !text.isTextual()) {
-                    throw new IOException(jsonl + ":" + lineNo + ": expected a string field 'text'");
-                }
-                texts.add(text.asText());
+                texts.add(TextDocuments.parse(line, jsonl, lineNo).text());
                 if (texts.size() == maxSequences) {
                     break;
                 }
