@@ -1,9 +1,5 @@
 package org.pmpdrepro.suite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +20,7 @@ import java.util.zip.ZipException;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 
 /**
  * One cell's golden outputs: per prompt, in fixture order, its id, a hash of the generated token ids and the
@@ -55,7 +51,6 @@ public record GoldenOutputs(List<Prompt> prompts) {
         }
     }
 
-    private static final ObjectMapper JSON = Json.mapper();
     private static final int TOKEN_HASH_HEX = 16;
 
     public GoldenOutputs {
@@ -103,11 +98,7 @@ public record GoldenOutputs(List<Prompt> prompts) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
             for (Prompt p : prompts) {
-                ObjectNode line = JSON.createObjectNode();
-                line.put("id", p.id());
-                line.put("tokens", p.tokens());
-                line.put("text", p.text());
-                gz.write(JSON.writeValueAsBytes(line));
+                gz.write(JsonBinding.writeLine(p).getBytes(StandardCharsets.UTF_8));
                 gz.write('\n');
             }
         } catch (IOException e) {
@@ -137,9 +128,12 @@ public record GoldenOutputs(List<Prompt> prompts) {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode node = Json.readLine(line, file, lineNo);
-                prompts.add(new Prompt(text(node, "id", file, lineNo), text(node, "tokens", file, lineNo),
-                        text(node, "text", file, lineNo)));
+                try {
+                    prompts.add(JsonBinding.parse(line, Prompt.class));
+                } catch (JsonBinding.Refused e) {
+                    throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage()
+                            + " (each line: {\"id\": ..., \"tokens\": ..., \"text\": ...})", e);
+                }
             }
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("golden outputs file " + file + " does not exist; expected the gzip'd"
@@ -147,12 +141,7 @@ public record GoldenOutputs(List<Prompt> prompts) {
         } catch (ZipException e) {
             throw new IllegalArgumentException(file + ": not a gzip file (" + e.getMessage() + "); expected gzip'd"
                     + " JSON Lines with one {\"id\", \"tokens\", \"text\"} object per line", e);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            if (e.getCause() instanceof JsonProcessingException) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
             throw new UncheckedIOException("cannot read golden outputs " + file, e);
         }
         try {
@@ -160,15 +149,5 @@ public record GoldenOutputs(List<Prompt> prompts) {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String text(JsonNode node, String field, Path file, long line) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException(file + ":" + line + ": field '" + field + "' is "
-                    + (v == null ? "missing" : "a " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
-                    + "; expected a string (each line: {\"id\": ..., \"tokens\": ..., \"text\": ...})");
-        }
-        return v.asText();
     }
 }

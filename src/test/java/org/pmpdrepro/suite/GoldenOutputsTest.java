@@ -42,7 +42,11 @@ class GoldenOutputsTest {
         Files.writeString(f, "{\"id\": \"x\"}\n");
         assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining(f + ": not a gzip file");
         Files.write(f, gzip("{\"id\": \"x\", \"tokens\": \"ab\", \"text\": \"t\"}\n{\"id\": \"y\", \"text\": 3}\n"));
-        assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining(f + ":2: field 'tokens' is missing");
+        assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining(f + ":2: text: 3: expected a string");
+        Files.write(f, gzip("{\"id\": \"y\", \"text\": \"t\"}\n"));
+        assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining(f + ":1: tokens: missing; expected a string");
+        Files.write(f, gzip("{\"id\": \"x\", \"tokens\": \"ab\", \"text\": \"t\", \"seed\": 1}\n"));
+        assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining(f + ":1: seed: unknown field");
         Files.write(f, gzip("{\"id\": \"x\", \"tokens\": \"ab\", \"text\": \"t\"}\n{\"id\": \"x\", \"tokens\": \"ab\","
                 + " \"text\": \"u\"}\n"));
         assertThatThrownBy(() -> GoldenOutputs.read(f)).hasMessageContaining("prompt x twice");
@@ -55,5 +59,17 @@ class GoldenOutputsTest {
             gz.write(text.getBytes(StandardCharsets.UTF_8));
         }
         return b.toByteArray();
+    }
+
+    @Test
+    void everyCommittedOutputsFileReadsAndWritesBackByteForByte() throws Exception {
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(Path.of("golden", "outputs"))) {
+            files = walk.filter(p -> p.toString().endsWith(".jsonl.gz")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThan(100);
+        for (Path f : files) {
+            assertThat(GoldenOutputs.read(f).toBytes()).as(f.toString()).isEqualTo(Files.readAllBytes(f));
+        }
     }
 }
