@@ -3,6 +3,7 @@ package org.pmpdrepro.data;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.pmpdrepro.io.JsonBinding;
 
 /**
  * What {@code manifest.json} beside the fixtures records: where the data came from, how it was
@@ -24,7 +25,7 @@ public record FixtureManifest(
         String completion,
         List<TaskEntry> tasks,
         FileEntry calibrationText,
-        TrainCorpus trainCorpus) {
+        @JsonBinding.MayBeAbsent TrainCorpus trainCorpus) {
 
     public FixtureManifest {
         sources = List.copyOf(sources);
