@@ -37,8 +37,7 @@ public final class ModelBundle implements ModelSource, AutoCloseable {
     /** Opens {@code dir} with linear weights served by {@code providers} (a quantized back-bone, say). */
     public static ModelBundle open(Path dir, DeviceChoice choice, DjlLlama.WeightProviderFactory providers)
             throws IOException {
-        Device device = choice.resolve();
-        return open(ModelFiles.open(dir), device, providers);
+        return open(ModelFiles.open(dir), choice, providers);
     }
 
     /**
@@ -47,22 +46,14 @@ public final class ModelBundle implements ModelSource, AutoCloseable {
      */
     public static ModelBundle open(ModelFiles files, DeviceChoice choice, DjlLlama.WeightProviderFactory providers) {
         try {
-            return open(files, choice.resolve(), providers);
-        } catch (RuntimeException e) {
-            files.close();
-            throw e;
-        }
-    }
-
-    private static ModelBundle open(ModelFiles files, Device device, DjlLlama.WeightProviderFactory providers) {
-        try {
+            Device device = choice.resolve();
             LlamaConfig config = files.config();
             DjlLlama model = DjlLlama.withProvider(config, DjlLlama.reading(files.checkpoint()), device, providers);
             LOG.info("model {} ({} parameters, {} layers, vocab {}) on {}", files.directory(),
                     config.parameterCount(), config.numLayers(), config.vocabSize(), device);
             return new ModelBundle(files, model);
-        } catch (RuntimeException e) {
-            files.close();
+        } catch (RuntimeException | Error e) {
+            ModelFiles.closeAfter(files, e);
             throw e;
         }
     }

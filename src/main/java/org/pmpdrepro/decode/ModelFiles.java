@@ -99,6 +99,15 @@ public final class ModelFiles implements ModelSource, AutoCloseable {
         return identity;
     }
 
+    /** Closes {@code files} after {@code failure}, keeping a failure to close as suppressed by it. */
+    public static void closeAfter(ModelFiles files, Throwable failure) {
+        try {
+            files.close();
+        } catch (RuntimeException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     @Override
     public void close() {
         tokenizer.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -117,8 +118,20 @@ public final class JsonBinding {
      */
     public static <T> T parse(String json, Class<T> type) throws Refused {
         try {
-            return MAPPER.readValue(json, type);
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new Refused("$", "null; expected " + kind(type), null);
+            }
+            return value;
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException range && range.getTargetType() != null) {
+                String found = found(json, e);
+                Class<?> t = range.getTargetType();
+                String width = t == int.class || t == Integer.class ? "an int" : t == long.class || t == Long.class
+                        ? "a long" : "a " + t.getSimpleName();
+                throw new Refused(path(e), (found == null ? "" : found + ": ") + "out of range; expected "
+                        + kind(t) + " that fits in " + width, e);
+            }
             if (e.getCause() instanceof StreamReadException bad) {
                 throw new Refused("$", "not valid JSON: " + bad.getOriginalMessage() + Json.where(bad.getLocation()),
                         e);

@@ -37,7 +37,7 @@ public record MetricChoice(String metric, String tokenize, boolean lowercase, St
      * @throws IllegalArgumentException naming the option that does not apply, or the unknown metric
      */
     public MetricChoice {
-        if (!METRICS.contains(metric)) {
+        if (metric == null || !METRICS.contains(metric)) {
             throw new IllegalArgumentException("--metric '" + metric + "' is not one of " + METRICS);
         }
         boolean isSacre = metric.equals("sacrebleu");
@@ -72,6 +72,7 @@ public record MetricChoice(String metric, String tokenize, boolean lowercase, St
      *
      * @throws IllegalArgumentException for a value no metric takes (an unknown tokenizer or smoothing, an order
      *     below 1, a baseline file that does not fit the encoder)
+     * @throws java.io.UncheckedIOException when BERTScore's encoder or a baseline file cannot be read
      */
     public Metric build() {
         return switch (metric) {

@@ -38,11 +38,11 @@ public final class LearnedStore {
             @JsonProperty("label_counts_validation") List<Integer> labelCountsValidation,
             @JsonProperty("train_examples") int trainExamples,
             @JsonProperty("validation_examples") int validationExamples,
-            @JsonProperty("train_accuracy") double trainAccuracy,
-            @JsonProperty("validation_accuracy") double validationAccuracy,
+            @JsonProperty("train_accuracy") @JsonBinding.MayBeNull Double trainAccuracy,
+            @JsonProperty("validation_accuracy") @JsonBinding.MayBeNull Double validationAccuracy,
             @JsonProperty("validation_majority_class") int validationMajorityClass,
-            @JsonProperty("validation_majority_rate") double validationMajorityRate,
-            @JsonProperty("validation_balanced_accuracy") double validationBalancedAccuracy,
+            @JsonProperty("validation_majority_rate") @JsonBinding.MayBeNull Double validationMajorityRate,
+            @JsonProperty("validation_balanced_accuracy") @JsonBinding.MayBeNull Double validationBalancedAccuracy,
             @JsonProperty("beats_majority_class") boolean beatsMajorityClass,
             @JsonProperty("validation_features") @JsonBinding.MayBeAbsent String validationFeatures, String command,
             @JsonProperty("model_sha256") String modelSha256, @JsonProperty("backbone_sha256") String backboneSha256,
@@ -140,11 +140,12 @@ public final class LearnedStore {
         cardJson.put("label_counts_validation", LearnedData.counts(result.validation()));
         cardJson.put("train_examples", result.train().size());
         cardJson.put("validation_examples", result.validation().size());
-        cardJson.put("train_accuracy", result.trainAccuracy());
-        cardJson.put("validation_accuracy", result.validationAccuracy());
+        // An empty held-out split leaves the validation rates undefined: null in the card (JSON has no NaN).
+        cardJson.put("train_accuracy", finite(result.trainAccuracy()));
+        cardJson.put("validation_accuracy", finite(result.validationAccuracy()));
         cardJson.put("validation_majority_class", result.majorityClass());
-        cardJson.put("validation_majority_rate", result.majorityRate());
-        cardJson.put("validation_balanced_accuracy", result.validationBalancedAccuracy());
+        cardJson.put("validation_majority_rate", finite(result.majorityRate()));
+        cardJson.put("validation_balanced_accuracy", finite(result.validationBalancedAccuracy()));
         cardJson.put("beats_majority_class", result.validationAccuracy() > result.majorityRate());
         if (!validationFeatures) {
             cardJson.put("validation_features", NOT_WRITTEN);
@@ -190,7 +191,8 @@ public final class LearnedStore {
                 p[i] = flat[i];
             }
             int[] counts = card.labelCountsTrain().stream().mapToInt(Integer::intValue).toArray();
-            return new Saved(new SwitchClassifier(l, p), w, card.validationAccuracy(), counts, card);
+            double accuracy = card.validationAccuracy() == null ? Double.NaN : card.validationAccuracy();
+            return new Saved(new SwitchClassifier(l, p), w, accuracy, counts, card);
         }
     }
 
@@ -209,6 +211,11 @@ public final class LearnedStore {
             }
             return out;
         }
+    }
+
+    /** {@code value}, or null when it is not finite (a rate over an empty split). */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     /** A map in the order given (key, value, key, value...), so that cards are written byte-identically. */

@@ -64,8 +64,8 @@ public final class QuantizedSession implements AutoCloseable {
         ModelFiles files = ModelFiles.open(modelDir);
         try {
             q = backbone.build(new Backbone.Inputs(files, fixtures));
-        } catch (IOException | RuntimeException e) {
-            files.close();
+        } catch (IOException | RuntimeException | Error e) {
+            ModelFiles.closeAfter(files, e);
             throw e;
         }
         LOG.info("{} quantized {} in {} s (widths {})", backbone.name(), modelDir,

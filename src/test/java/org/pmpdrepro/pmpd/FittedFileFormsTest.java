@@ -79,4 +79,23 @@ class FittedFileFormsTest {
                 .hasMessageContaining("model_sha256: missing");
         assertThat(file).doesNotExist();
     }
+
+    @Test
+    void aClassifierWithoutHeldOutExamplesIsSavedWithNullRatesAndLoads(@TempDir Path dir) throws Exception {
+        java.util.Random rnd = new java.util.Random(3);
+        List<LabelledFeatures> data = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            data.add(new LabelledFeatures("x" + i, ClassifierTest.randomFeatures(rnd, 3, 4), i % 4));
+        }
+        ClassifierTrainer.Config config = new ClassifierTrainer.Config(1, 1, 1, 8, 1e-3, 0, 0.1, 1L);
+        ClassifierTrainer.Result result = ClassifierTrainer.train(data, 4, config);
+        assertThat(result.validation()).as("two examples per class hold none out at 10%").isEmpty();
+        PrecisionPair pair = PrecisionPair.parse("4>3");
+        LearnedStore.save(dir, "any-precision", pair, result, config, TestProvenance.learned());
+        LearnedStore.Saved saved = LearnedStore.load(dir, "any-precision", pair);
+        assertThat(saved.validationAccuracy()).isNaN();
+        assertThat(saved.card().validationMajorityRate()).isNull();
+        assertThat(Files.readString(LearnedStore.card(dir, "any-precision", pair)))
+                .contains("\"validation_accuracy\" : null");
+    }
 }
