@@ -1,19 +1,17 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.train.ModelGrowth;
+import org.pmpdrepro.train.TrainingRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +48,6 @@ public final class GrowCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(out, model)) {
             throw new IllegalArgumentException("--out " + out + " is the model being grown; choose another folder");
         }
-        ObjectNode record = Json.mapper().createObjectNode();
         try (CheckpointDirectory source = CheckpointDirectory.open(model)) {
             source.validate();
             int width = intermediate == null ? source.config().intermediateSize() : intermediate;
@@ -63,23 +60,12 @@ public final class GrowCommand implements Callable<Integer> {
                     AtomicFiles.copy(model.resolve(file), out.resolve(file));
                 }
             }
-            ObjectNode growth = record.putObject("growth");
-            growth.put("from_parameters", source.config().parameterCount());
-            growth.put("parameters", grown.config().parameterCount());
-            growth.put("intermediate_size", width);
-            growth.put("added_layers", addLayers);
-            growth.put("seed", seed);
-            record.put("command", "pmpd grow --model " + model + " --out " + out + " --intermediate " + width
-                    + " --add-layers " + addLayers + " --seed " + seed);
-            // Kept under the key pmpd train uses for the stage it starts from, so the chain reads the same way.
-            ObjectNode from = record.putObject("initialised_from");
-            from.put("weights_sha256", Hashes.sha256Hex(source.weightsFile()));
-            Path previous = model.resolve("training.json");
-            if (Files.exists(previous)) {
-                from.set("training", Json.read(previous));
-            }
-            AtomicFiles.writeText(out.resolve("training.json"),
-                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+            // initialised_from: the key pmpd train uses for the stage it starts from, so the chain reads the same way.
+            TrainingRecord.write(out, new TrainingRecord.Grown(new TrainingRecord.Growth(
+                    source.config().parameterCount(), grown.config().parameterCount(), width, addLayers, seed),
+                    "pmpd grow --model " + model + " --out " + out + " --intermediate " + width + " --add-layers "
+                            + addLayers + " --seed " + seed,
+                    TrainingRecord.Stage.of(model, source.weightsFile())));
             System.out.printf("grown %,d -> %,d parameters (intermediate %d, %d layers); written to %s%n",
                     source.config().parameterCount(), grown.config().parameterCount(), width,
                     grown.config().numLayers(), out);

@@ -1,23 +1,20 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
-import org.pmpdrepro.model.CheckpointDirectory;
-import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.CheckpointWriter;
 import org.pmpdrepro.model.DType;
 import org.pmpdrepro.model.LlamaConfig;
+import org.pmpdrepro.model.Tensor;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import org.pmpdrepro.train.TrainConfig;
+import org.pmpdrepro.train.TrainingRecord;
 import org.pmpdrepro.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
             LlamaConfig config = new LlamaConfig(tokenizer.vocabSize(), hidden, intermediate, layers, heads, kvHeads,
                     maxPositions, 1e-5, 10000.0, !untied, tokenizer.bosId(), tokenizer.eosId());
             Map<String, Tensor> initial = null;
-            JsonNode previousStage = null;
+            TrainingRecord.Stage previousStage = null;
             if (initFrom != null) {
                 try (CheckpointDirectory start = CheckpointDirectory.open(initFrom)) {
                     start.validate();
@@ -99,13 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
                         initial.put(name, start.tensor(name));
                     }
                 }
-                Path record = initFrom.resolve("training.json");
-                ObjectNode stage = Json.mapper().createObjectNode();
-                stage.put("weights_sha256", Hashes.sha256Hex(initFrom.resolve("model.safetensors")));
-                if (Files.exists(record)) {
-                    stage.set("training", Json.read(record));
-                }
-                previousStage = stage;
+                previousStage = TrainingRecord.Stage.of(initFrom, initFrom.resolve("model.safetensors"));
             }
             TrainConfig settings = new TrainConfig(seq, batch, steps, warmup, lr, finalLrRatio, weightDecay, clip, seed,
                     logEvery, evalEvery, checkpointEvery, evalWindows);
@@ -119,13 +110,8 @@ public final class TrainCommand implements Callable<Integer> {
             if (!Files.exists(target) || !Files.isSameFile(tokenizerFile, target)) {
                 AtomicFiles.copy(tokenizerFile, target);
             }
-            ObjectNode record = outcome.provenance();
-            record.put("command", "pmpd train " + String.join(" ", commandLine()));
-            if (previousStage != null) {
-                record.set("initialised_from", previousStage);
-            }
-            AtomicFiles.writeText(out.resolve("training.json"),
-                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+            TrainingRecord.write(out, outcome.provenance().ranBy("pmpd train " + String.join(" ", commandLine()),
+                    previousStage));
             System.out.printf("trained %d steps: train loss %.4f, validation loss %.4f; written to %s%n",
                     outcome.steps(), outcome.trainLoss(), outcome.validationLoss(), out);
         }

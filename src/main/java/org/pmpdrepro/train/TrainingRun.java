@@ -1,6 +1,5 @@
 package org.pmpdrepro.train;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
 
@@ -17,7 +15,7 @@ public final class TrainingRun {
 
     /** The trained weights and what a model card needs to state about them. */
     public record Outcome(int steps, double trainLoss, double validationLoss, Map<String, Tensor> weights,
-            ObjectNode provenance) {}
+            TrainingRecord.Trained provenance) {}
 
     public static Outcome run(LlamaConfig config, TrainConfig settings, Path trainFile, Path validationFile,
             Function<List<String>, List<int[]>> encodeBatch, int bos, int eos, Path work) throws IOException {
@@ -49,23 +47,11 @@ public final class TrainingRun {
         Trainer.Result result = new Trainer(config, settings, work.resolve("checkpoints"), initial)
                 .run(train, validation);
 
-        ObjectNode p = Json.mapper().createObjectNode();
-        p.put("train_corpus_sha256", Hashes.sha256Hex(trainFile));
-        p.put("train_corpus_tokens", train.size());
-        p.put("train_corpus_documents", train.documents());
-        p.put("validation_corpus_sha256", Hashes.sha256Hex(validationFile));
-        p.put("validation_corpus_tokens", validation.size());
-        p.put("parameters", config.parameterCount());
-        p.put("steps", result.steps());
-        p.put("tokens_seen", (long) result.steps() * settings.batchSize() * settings.sequenceLength());
-        p.put("final_train_loss", result.trainLoss());
-        p.put("final_validation_loss", result.validationLoss());
-        p.putPOJO("settings", settings);
-        // Training is bit-reproducible across processes only with one PyTorch intra-op thread (README).
-        p.put("pytorch_intra_op_threads", IntraOpThreads.current());
-        if (oversample != null) {
-            p.putPOJO("oversample", oversample);
-        }
+        TrainingRecord.Trained p = new TrainingRecord.Trained(Hashes.sha256Hex(trainFile), train.size(),
+                train.documents(), Hashes.sha256Hex(validationFile), validation.size(), config.parameterCount(),
+                result.steps(), (long) result.steps() * settings.batchSize() * settings.sequenceLength(),
+                result.trainLoss(), result.validationLoss(), settings, IntraOpThreads.current(), oversample, null,
+                null, null);
         return new Outcome(result.steps(), result.trainLoss(), result.validationLoss(), result.weights(), p);
     }
 
