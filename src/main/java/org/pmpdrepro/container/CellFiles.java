@@ -1,5 +1,8 @@
 package org.pmpdrepro.container;
 
+import static org.pmpdrepro.io.JsonBinding.finiteOrNull;
+import static org.pmpdrepro.io.JsonBinding.nanIfNull;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -17,7 +20,6 @@ import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.JsonBinding;
-import org.pmpdrepro.io.Utf8;
 import org.pmpdrepro.io.WrittenFile;
 
 /**
@@ -104,10 +106,11 @@ public final class CellFiles {
     private static Timings timings(CellRun run) {
         TaskOutputs o = run.outputs();
         return new Timings(run.cell().id(), o.task().id(), o.plan(), o.batchSize(), o.device(), o.size(),
-                o.generatedTokens(), finite(o.seconds()), finite(o.tokensPerSecond()), finite(o.averageBits()),
-                finite(run.prepareSeconds()), run.references().label(), finite(run.accounting().bytesPerToken()),
-                finite(run.accounting().residentBytes()), run.accounting().decodeShared(), run.origin().backend(),
-                run.origin().modelSha256(), run.origin().fixturesSha256());
+                o.generatedTokens(), finiteOrNull(o.seconds()), finiteOrNull(o.tokensPerSecond()),
+                finiteOrNull(o.averageBits()), finiteOrNull(run.prepareSeconds()), run.references().label(),
+                finiteOrNull(run.accounting().bytesPerToken()), finiteOrNull(run.accounting().residentBytes()),
+                run.accounting().decodeShared(), run.origin().backend(), run.origin().modelSha256(),
+                run.origin().fixturesSha256());
     }
 
     /** One JSON value per line. */
@@ -125,7 +128,7 @@ public final class CellFiles {
      * @throws IOException when {@code done} is not a cell's {@code done.json}; the message names the field
      */
     public static List<String> listed(Path done) throws IOException {
-        List<String> names = new ArrayList<>(bound(done, Done.class).sha256().byFile().keySet());
+        List<String> names = new ArrayList<>(JsonBinding.read(done, Done.class).sha256().byFile().keySet());
         names.add(DONE);
         return names;
     }
@@ -142,7 +145,7 @@ public final class CellFiles {
         if (!Files.isRegularFile(donePath)) {
             throw new IOException("cell " + cell.id() + " did not finish: no " + DONE + " in " + dir);
         }
-        Done done = bound(donePath, Done.class);
+        Done done = JsonBinding.read(donePath, Done.class);
         if (!done.cell().id().equals(cell.id())) {
             throw new IOException(donePath + ": cell.id '" + done.cell().id() + "', expected '" + cell.id() + "'");
         }
@@ -155,7 +158,7 @@ public final class CellFiles {
             }
         }
         List<SampleOutput> samples = jsonLines(dir.resolve(OUTPUTS), SampleOutput.class);
-        return fromTimings(dir, cell, samples, bound(dir.resolve(TIMINGS), Timings.class),
+        return fromTimings(dir, cell, samples, JsonBinding.read(dir.resolve(TIMINGS), Timings.class),
                 hashes.containsKey(REFERENCES));
     }
 
@@ -169,7 +172,8 @@ public final class CellFiles {
                     + samples.size() + " lines");
         }
         TaskOutputs outputs = new TaskOutputs(cell.task(), samples, t.plan(), t.batchSize(), t.device(),
-                t.generatedTokens(), nan(t.decodeSeconds()), nan(t.tokensPerSecond()), nan(t.averageBits()));
+                t.generatedTokens(), nanIfNull(t.decodeSeconds()), nanIfNull(t.tokensPerSecond()),
+                nanIfNull(t.averageBits()));
         String label = t.referencesLabel();
         References references;
         if (hasReferences) {
@@ -187,8 +191,9 @@ public final class CellFiles {
             }
         }
         try {
-            return new CellRun(cell, outputs, nan(t.prepareSeconds()), references,
-                    new CellRun.Accounting(nan(t.bytesPerToken()), nan(t.residentBytes()), t.decodeShared()),
+            return new CellRun(cell, outputs, nanIfNull(t.prepareSeconds()), references,
+                    new CellRun.Accounting(nanIfNull(t.bytesPerToken()), nanIfNull(t.residentBytes()),
+                            t.decodeShared()),
                     new CellRun.Origin(t.backend(), t.modelSha256(), t.fixturesSha256()));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
@@ -209,33 +214,9 @@ public final class CellFiles {
         return values;
     }
 
-    /** {@code file} bound to {@code type}; errors name the file and the JSON path. */
-    private static <T> T bound(Path file, Class<T> type) throws IOException {
-        String text;
-        try {
-            text = Utf8.read(file);
-        } catch (Utf8.MalformedException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-        try {
-            return JsonBinding.parse(text, type);
-        } catch (JsonBinding.Refused e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
-    }
-
     private static void expect(Path file, String field, String actual, String expected) throws IOException {
         if (!actual.equals(expected)) {
             throw new IOException(file + ": " + field + " '" + actual + "', expected '" + expected + "'");
         }
-    }
-
-    /** JSON has no NaN: a value that is not finite (average bits with no decode step) is written as null. */
-    private static Double finite(double value) {
-        return Double.isFinite(value) ? value : null;
-    }
-
-    private static double nan(Double value) {
-        return value == null ? Double.NaN : value;
     }
 }

@@ -27,7 +27,9 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.stream.Collectors;
 
 /**
@@ -140,6 +142,29 @@ public final class JsonBinding {
         } catch (JsonProcessingException e) {
             throw new Refused("$", "not valid JSON: " + e.getOriginalMessage() + Json.where(e.getLocation()), e);
         }
+    }
+
+    /**
+     * {@code file} (UTF-8) as a {@code type}: the {@link IOException} of a file that does not fit names it, then the
+     * JSON path and the problem ({@code policies.json: policies[0].bits: missing; expected an object}); a missing or
+     * unreadable file is the I/O error as it is.
+     */
+    public static <T> T read(Path file, Class<T> type) throws IOException {
+        try {
+            return parse(Utf8.read(file), type);
+        } catch (Refused | Utf8.MalformedException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A number for a {@link MayBeNull} field: null when it is not finite (JSON has no NaN). */
+    public static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    /** A {@link MayBeNull} number read back: NaN for null. */
+    public static double nanIfNull(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     /** {@code value} as indented JSON, ending with a newline. */

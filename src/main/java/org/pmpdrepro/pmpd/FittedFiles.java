@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.JsonBinding;
-import org.pmpdrepro.io.Utf8;
 
 /**
  * The committed schedules are fitted per back-bone: {@code <root>/<back-bone>/<file>}, and every file names the
@@ -57,12 +56,7 @@ final class FittedFiles {
             throw new IOException("no " + what + " fitted on back-bone " + backbone + ": " + file + " is missing; fit"
                     + " it with '" + fitCommand + "' (or " + FIT_SCRIPT + " for every back-bone)");
         }
-        T bound;
-        try {
-            bound = JsonBinding.parse(Utf8.read(file), type);
-        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
+        T bound = JsonBinding.read(file, type);
         if (!bound.backbone().equals(backbone)) {
             throw new IOException(file + " was fitted on back-bone '" + bound.backbone() + "', not '" + backbone
                     + "'; each back-bone decodes with its own schedule (fit it with '" + fitCommand + "')");

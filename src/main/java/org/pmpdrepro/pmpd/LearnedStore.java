@@ -1,5 +1,8 @@
 package org.pmpdrepro.pmpd;
 
+import static org.pmpdrepro.io.JsonBinding.finiteOrNull;
+import static org.pmpdrepro.io.JsonBinding.nanIfNull;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,11 +144,11 @@ public final class LearnedStore {
         cardJson.put("train_examples", result.train().size());
         cardJson.put("validation_examples", result.validation().size());
         // An empty held-out split leaves the validation rates undefined: null in the card (JSON has no NaN).
-        cardJson.put("train_accuracy", finite(result.trainAccuracy()));
-        cardJson.put("validation_accuracy", finite(result.validationAccuracy()));
+        cardJson.put("train_accuracy", finiteOrNull(result.trainAccuracy()));
+        cardJson.put("validation_accuracy", finiteOrNull(result.validationAccuracy()));
         cardJson.put("validation_majority_class", result.majorityClass());
-        cardJson.put("validation_majority_rate", finite(result.majorityRate()));
-        cardJson.put("validation_balanced_accuracy", finite(result.validationBalancedAccuracy()));
+        cardJson.put("validation_majority_rate", finiteOrNull(result.majorityRate()));
+        cardJson.put("validation_balanced_accuracy", finiteOrNull(result.validationBalancedAccuracy()));
         cardJson.put("beats_majority_class", result.validationAccuracy() > result.majorityRate());
         if (!validationFeatures) {
             cardJson.put("validation_features", NOT_WRITTEN);
@@ -191,8 +194,8 @@ public final class LearnedStore {
                 p[i] = flat[i];
             }
             int[] counts = card.labelCountsTrain().stream().mapToInt(Integer::intValue).toArray();
-            double accuracy = card.validationAccuracy() == null ? Double.NaN : card.validationAccuracy();
-            return new Saved(new SwitchClassifier(l, p), w, accuracy, counts, card);
+            return new Saved(new SwitchClassifier(l, p), w, nanIfNull(card.validationAccuracy()), counts,
+                    card);
         }
     }
 
@@ -211,11 +214,6 @@ public final class LearnedStore {
             }
             return out;
         }
-    }
-
-    /** {@code value}, or null when it is not finite (a rate over an empty split). */
-    private static Double finite(double value) {
-        return Double.isFinite(value) ? value : null;
     }
 
     /** A map in the order given (key, value, key, value...), so that cards are written byte-identically. */

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.JsonBinding;
-import org.pmpdrepro.io.Utf8;
 
 /**
  * The checkpoints of a training run, shared by pre-training ({@link Trainer}) and Bit-Mixer's fine-tuning: under a
@@ -62,10 +61,10 @@ public final class Checkpoints {
         Path stateFile = newest.resolve(STATE);
         S state;
         try {
-            state = JsonBinding.parse(Utf8.read(stateFile), stateType);
-        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
-            throw new IOException(stateFile + ": " + e.getMessage() + " (a checkpoint of another version or run;"
-                    + " move the checkpoint directory away to start afresh)", e);
+            state = JsonBinding.read(stateFile, stateType);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + " (a checkpoint of another version or run; move the checkpoint"
+                    + " directory away to start afresh)", e);
         }
         return Optional.of(new Loaded<>(newest, state, arrays(newest, "params", manager),
                 arrays(newest, "moments", manager)));

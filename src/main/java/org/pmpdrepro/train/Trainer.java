@@ -206,12 +206,8 @@ public final class Trainer {
         /** Writes a complete checkpoint (scratch directory renamed into place); keeps the last two. */
         static void save(Path root, int step, TrainableLlama llama, AdamW adam, double trainLoss, double valLoss)
                 throws IOException {
-            Checkpoints.save(root, step, llama.names(), llama.arrays(), adam, new State(step, finite(trainLoss),
-                    finite(valLoss)));
-        }
-
-        private static Double finite(double value) {
-            return Double.isFinite(value) ? value : null;
+            Checkpoints.save(root, step, llama.names(), llama.arrays(), adam,
+                    new State(step, JsonBinding.finiteOrNull(trainLoss), JsonBinding.finiteOrNull(valLoss)));
         }
     }
 }

@@ -12,7 +12,6 @@ import org.pmpdrepro.decode.IntraOpThreads;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.JsonBinding;
-import org.pmpdrepro.io.Utf8;
 import org.pmpdrepro.model.LlamaConfig;
 
 /**
@@ -82,12 +81,7 @@ public final class BitMixerArtefact {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + " does not exist; regenerate it with 'pmpd bitmixer-train --out " + dir + "'");
         }
-        Manifest m;
-        try {
-            m = JsonBinding.parse(Utf8.read(file), Manifest.class);
-        } catch (JsonBinding.Refused | Utf8.MalformedException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
+        Manifest m = JsonBinding.read(file, Manifest.class);
         if (!BitMixerModel.METHOD.equals(m.method()) || !WEIGHTS.equals(m.weightsFile())) {
             throw new IOException(file + ": method '" + m.method() + "', weights_file '" + m.weightsFile()
                     + "'; expected '" + BitMixerModel.METHOD + "' and '" + WEIGHTS + "'");

@@ -13,7 +13,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.JsonBinding;
-import org.pmpdrepro.io.Utf8;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.quant.BitPolicy;
 import org.pmpdrepro.quant.LinearId;
@@ -109,14 +108,7 @@ public record HaqPolicyFile(QuantScheme scheme, int minBits, int maxBits, int ep
      * {@link IOException} naming the file and the field by its JSON path.
      */
     public static HaqPolicyFile read(Path file, LlamaConfig config) throws IOException {
-        File f;
-        try {
-            f = JsonBinding.parse(Utf8.read(file), File.class);
-        } catch (JsonBinding.Refused e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        } catch (Utf8.MalformedException e) {
-            throw new IOException(file + ": " + e.getMessage(), e);
-        }
+        File f = JsonBinding.read(file, File.class);
         if (!HaqModel.METHOD.equals(f.method())) {
             throw new IOException(file + ": method: '" + f.method() + "'; expected '" + HaqModel.METHOD + "'");
         }
