@@ -1,9 +1,6 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +20,7 @@ import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.model.OracleLlama;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import picocli.CommandLine.Command;
@@ -127,22 +124,18 @@ public final class OracleCheckCommand implements Callable<Integer> {
         return out;
     }
 
-    private String json(List<TaskAgreement> results, String device, boolean agrees) throws IOException {
-        ObjectMapper mapper = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("device", device);
-        root.put("backend", Provenance.backend());
-        root.put("tolerance", tolerance);
-        root.put("agrees", agrees);
-        ArrayNode tasks = root.putArray("tasks");
-        for (TaskAgreement r : results) {
-            ObjectNode t = tasks.addObject();
-            t.put("task", r.task().id());
-            t.put("worstRelativeError", r.agreement().worstRelativeError());
-            t.put("prompts", r.agreement().prompts());
-            t.put("matchingPrompts", r.agreement().matchingPrompts());
-            t.put("firstMismatch", r.agreement().firstMismatch());
-        }
-        return mapper.writeValueAsString(root) + "\n";
+    /** The {@code --out} file: where it ran, the tolerance, the verdict, and each task's agreement. */
+    @JsonPropertyOrder({"device", "backend", "tolerance", "agrees", "tasks"})
+    record Report(String device, String backend, double tolerance, boolean agrees, List<TaskReport> tasks) {}
+
+    /** One task's agreement in the {@code --out} file. */
+    @JsonPropertyOrder({"task", "worstRelativeError", "prompts", "matchingPrompts", "firstMismatch"})
+    record TaskReport(String task, double worstRelativeError, int prompts, int matchingPrompts, String firstMismatch) {}
+
+    private String json(List<TaskAgreement> results, String device, boolean agrees) {
+        return JsonBinding.write(new Report(device, Provenance.backend(), tolerance, agrees, results.stream()
+                .map(r -> new TaskReport(r.task().id(), r.agreement().worstRelativeError(), r.agreement().prompts(),
+                        r.agreement().matchingPrompts(), r.agreement().firstMismatch()))
+                .toList()));
     }
 }

@@ -1,7 +1,5 @@
 package org.pmpdrepro.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -9,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.metrics.Corpus;
 import org.pmpdrepro.metrics.Metric;
 import org.pmpdrepro.metrics.MetricChoice;
@@ -174,11 +172,8 @@ public final class ScoreCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /** {@code value} as indented JSON, without the final newline ({@code println} adds it). */
     private static String toJson(Object value) {
-        try {
-            return Json.mapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
-        }
+        return JsonBinding.write(value).stripTrailing();
     }
 }

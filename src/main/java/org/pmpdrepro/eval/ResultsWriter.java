@@ -1,15 +1,14 @@
 package org.pmpdrepro.eval;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.metrics.MetricResult;
 import org.pmpdrepro.metrics.ScoreFormat;
 
@@ -26,7 +25,8 @@ import org.pmpdrepro.metrics.ScoreFormat;
  *   <li>{@code summary.md}: the {@link SummaryTable} with provenance.
  * </ul>
  *
- * <p>Numbers that are undefined (NaN) are written as JSON {@code null}.
+ * <p>Numbers that are undefined (NaN) are written as JSON {@code null}. The JSON files' forms are the records below;
+ * scores are keyed by metric name in the order the task computed them.
  */
 public final class ResultsWriter {
 
@@ -34,8 +34,46 @@ public final class ResultsWriter {
     public static final String SCORES = "scores.json";
     public static final String SUMMARY = "summary.md";
 
-    private static final ObjectMapper JSON = Json.mapper();
-    private static final ObjectMapper PRETTY = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** One line of {@code outputs.jsonl}. */
+    @JsonPropertyOrder({"id", "output", "reference", "raw_output", "trace", "tokens", "stopped_at_eos", "scores"})
+    record OutputLine(String id, String output, String reference, @JsonProperty("raw_output") String rawOutput,
+            List<String> trace, int tokens, @JsonProperty("stopped_at_eos") boolean stoppedAtEos,
+            Map<String, Double> scores) {}
+
+    /** One line of {@code baseline-<name>.jsonl}. */
+    @JsonPropertyOrder({"id", "output", "reference", "scores"})
+    record BaselineLine(String id, String output, String reference, Map<String, Double> scores) {}
+
+    /** {@code scores.json}. */
+    @JsonPropertyOrder({"task", "split", "samples", "scored_against", "task_metrics", "post_processing", "values",
+        "metrics", "decode", "model", "fixtures", "baselines"})
+    record Scores(String task, String split, int samples, @JsonProperty("scored_against") String scoredAgainst,
+            @JsonProperty("task_metrics") List<String> taskMetrics,
+            @JsonProperty("post_processing") String postProcessing, Map<String, Double> values,
+            List<ScoreFormat.CorpusScore> metrics, Decode decode, Model model, Fixtures fixtures,
+            List<Baseline> baselines) {}
+
+    /** How the task was decoded, and how fast. */
+    @JsonPropertyOrder({"plan", "batch_size", "device", "max_new_tokens", "generated_tokens", "stopped_at_eos",
+        "seconds", "tokens_per_second", "average_bits"})
+    record Decode(String plan, @JsonProperty("batch_size") int batchSize, String device,
+            @JsonProperty("max_new_tokens") int maxNewTokens, @JsonProperty("generated_tokens") long generatedTokens,
+            @JsonProperty("stopped_at_eos") long stoppedAtEos, Double seconds,
+            @JsonProperty("tokens_per_second") Double tokensPerSecond,
+            @JsonProperty("average_bits") Double averageBits) {}
+
+    /** The model's directory, the SHA-256 of each file, and of them all. */
+    @JsonPropertyOrder({"directory", "sha256", "files"})
+    record Model(String directory, String sha256, Map<String, String> files) {}
+
+    /** The task fixtures' directory and the SHA-256 of their manifest. */
+    @JsonPropertyOrder({"directory", "manifest_sha256"})
+    record Fixtures(String directory, @JsonProperty("manifest_sha256") String manifestSha256) {}
+
+    /** A trivial baseline's scores. */
+    @JsonPropertyOrder({"name", "description", "scored_against", "values", "metrics"})
+    record Baseline(String name, String description, @JsonProperty("scored_against") String scoredAgainst,
+            Map<String, Double> values, List<ScoreFormat.CorpusScore> metrics) {}
 
     private ResultsWriter() {}
 
@@ -49,7 +87,7 @@ public final class ResultsWriter {
                 written.add(writeBaseline(taskDir.resolve("baseline-" + b.name() + ".jsonl"), b));
             }
             Path scores = taskDir.resolve(SCORES);
-            AtomicFiles.writeString(scores, pretty(scoresJson(r, provenance)) + "\n");
+            AtomicFiles.writeString(scores, JsonBinding.write(scoresJson(r, provenance)));
             written.add(scores);
         }
         Path summary = dir.resolve(SUMMARY);
@@ -63,16 +101,9 @@ public final class ResultsWriter {
         AtomicFiles.writeLines(file, sink -> {
             for (int i = 0; i < samples.size(); i++) {
                 SampleOutput s = samples.get(i);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("id", s.id());
-                line.put("output", s.output());
-                line.put("reference", r.references().texts().get(i));
-                line.put("raw_output", s.rawOutput());
-                line.put("trace", s.trace());
-                line.put("tokens", s.tokens().size());
-                line.put("stopped_at_eos", s.stoppedAtEos());
-                line.put("scores", sampleScores(r.scores().results(), i));
-                sink.line(compact(line));
+                sink.line(JsonBinding.writeLine(new OutputLine(s.id(), s.output(), r.references().texts().get(i),
+                        s.rawOutput(), s.trace(), s.tokens().size(), s.stoppedAtEos(),
+                        sampleScores(r.scores().results(), i))));
             }
         });
         return file;
@@ -82,72 +113,37 @@ public final class ResultsWriter {
         BaselineOutputs o = b.outputs();
         AtomicFiles.writeLines(file, sink -> {
             for (int i = 0; i < o.size(); i++) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("id", o.ids().get(i));
-                line.put("output", o.outputs().get(i));
-                line.put("reference", o.references().get(i));
-                line.put("scores", sampleScores(b.scores().results(), i));
-                sink.line(compact(line));
+                sink.line(JsonBinding.writeLine(new BaselineLine(o.ids().get(i), o.outputs().get(i),
+                        o.references().get(i), sampleScores(b.scores().results(), i))));
             }
         });
         return file;
     }
 
-    private static Map<String, Object> sampleScores(List<MetricResult> results, int i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        results.forEach(r -> m.put(r.metric(), number(r.sampleScores().get(i))));
+    private static Map<String, Double> sampleScores(List<MetricResult> results, int i) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        results.forEach(r -> m.put(r.metric(), JsonBinding.finiteOrNull(r.sampleScores().get(i))));
         return m;
     }
 
-    static Map<String, Object> scoresJson(TaskResult r, Provenance provenance) {
+    static Scores scoresJson(TaskResult r, Provenance provenance) {
         TaskOutputs o = r.outputs();
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("task", r.task().id());
-        root.put("split", r.split().id());
-        root.put("samples", o.size());
-        root.put("scored_against", r.scores().scoredAgainst());
-        root.put("task_metrics", r.task().metrics());
-        root.put("post_processing", TaskRun.POST_PROCESSING);
-        root.put("values", numbers(r.scores().values()));
-        root.put("metrics", r.scores().results().stream().map(ResultsWriter::metricJson).toList());
-        Map<String, Object> decode = new LinkedHashMap<>();
-        decode.put("plan", o.plan());
-        decode.put("batch_size", o.batchSize());
-        decode.put("device", o.device());
-        decode.put("max_new_tokens", r.task().maxNewTokens());
-        decode.put("generated_tokens", o.generatedTokens());
-        decode.put("stopped_at_eos", o.samples().stream().filter(SampleOutput::stoppedAtEos).count());
-        decode.put("seconds", number(o.seconds()));
-        decode.put("tokens_per_second", number(o.tokensPerSecond()));
-        decode.put("average_bits", number(o.averageBits()));
-        root.put("decode", decode);
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("directory", provenance.model().directory());
-        model.put("sha256", provenance.model().sha256());
-        model.put("files", provenance.model().files());
-        root.put("model", model);
-        Map<String, Object> fixtures = new LinkedHashMap<>();
-        fixtures.put("directory", provenance.fixturesDirectory());
-        fixtures.put("manifest_sha256", provenance.fixturesManifestSha256());
-        root.put("fixtures", fixtures);
-        List<Map<String, Object>> baselines = new ArrayList<>();
+        Decode decode = new Decode(o.plan(), o.batchSize(), o.device(), r.task().maxNewTokens(), o.generatedTokens(),
+                o.samples().stream().filter(SampleOutput::stoppedAtEos).count(), JsonBinding.finiteOrNull(o.seconds()),
+                JsonBinding.finiteOrNull(o.tokensPerSecond()), JsonBinding.finiteOrNull(o.averageBits()));
+        List<Baseline> baselines = new ArrayList<>();
         for (BaselineResult b : r.baselines()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", b.name());
-            m.put("description", b.outputs().description());
-            m.put("scored_against", b.scores().scoredAgainst());
-            m.put("values", numbers(b.scores().values()));
-            m.put("metrics", b.scores().results().stream().map(ResultsWriter::metricJson).toList());
-            baselines.add(m);
+            baselines.add(new Baseline(b.name(), b.outputs().description(), b.scores().scoredAgainst(),
+                    numbers(b.scores().values()), metrics(b.scores().results())));
         }
-        root.put("baselines", baselines);
-        return root;
+        return new Scores(r.task().id(), r.split().id(), o.size(), r.scores().scoredAgainst(), r.task().metrics(),
+                TaskRun.POST_PROCESSING, numbers(r.scores().values()), metrics(r.scores().results()), decode,
+                new Model(provenance.model().directory(), provenance.model().sha256(), provenance.model().files()),
+                new Fixtures(provenance.fixturesDirectory(), provenance.fixturesManifestSha256()), baselines);
     }
 
-    private static Map<String, Object> metricJson(MetricResult result) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        ScoreFormat.json(result).forEach((k, v) -> m.put(k, v instanceof Double d ? number(d) : v));
-        return m;
+    private static List<ScoreFormat.CorpusScore> metrics(List<MetricResult> results) {
+        return results.stream().map(ScoreFormat::jsonFiniteOrNull).toList();
     }
 
     private static String summary(Provenance provenance, List<TaskResult> results) {
@@ -176,29 +172,9 @@ public final class ResultsWriter {
         return out.toString();
     }
 
-    private static Map<String, Object> numbers(Map<String, Double> values) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> m.put(k, number(v)));
+    private static Map<String, Double> numbers(Map<String, Double> values) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> m.put(k, JsonBinding.finiteOrNull(v)));
         return m;
-    }
-
-    private static Object number(double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    private static String compact(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String pretty(Object value) {
-        try {
-            return PRETTY.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,14 +1,16 @@
 package org.pmpdrepro.metrics;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * Human and machine-readable renderings of scores. Text lines follow sacrebleu's
  * {@code NAME|signature = score ...} layout so a reader can compare them with sacrebleu's output; JSON
- * maps keep full precision.
+ * records keep full precision.
  */
 public final class ScoreFormat {
 
@@ -46,62 +48,79 @@ public final class ScoreFormat {
                 + (n > 1 ? ", n = " + n + ", " + Aggregation.MEAN_OF_SAMPLES.description() : "") + ")";
     }
 
-    /** The corpus score as an ordered map for JSON: score, its parts, signature and aggregation. */
-    public static Map<String, Object> json(MetricResult result) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("metric", result.metric());
-        m.put("score", result.score());
-        switch (result) {
-            case BleuResult b -> bleuFields(m, b.corpus());
-            case RougeResult r -> prfFields(m, r.corpus());
-            case BertScoreResult b -> {
-                prfFields(m, b.corpus());
-                m.put("encoder", b.encoder());
-                m.put("layer", b.layer());
-                m.put("truncated_texts", b.truncatedTexts());
-            }
-        }
-        m.put("signature", result.signature());
-        m.put("aggregation", result.aggregation().description());
-        m.put("samples", result.size());
-        return m;
+    /** The parts of a score after its value in JSON: BLEU's counts and lengths, or precision, recall and F. */
+    public sealed interface Parts permits BleuParts, PrfParts, BertScoreParts {}
+
+    /** BLEU's parts: n-gram counts, totals and precisions, brevity penalty, length ratio and lengths. */
+    @JsonPropertyOrder({"counts", "totals", "precisions", "bp", "ratio", "hyp_len", "ref_len"})
+    public record BleuParts(List<Integer> counts, List<Integer> totals, List<Double> precisions, Double bp,
+            Double ratio, @JsonProperty("hyp_len") int hypLen, @JsonProperty("ref_len") int refLen)
+            implements Parts {}
+
+    /** Precision, recall and F-measure (ROUGE, BERTScore). */
+    @JsonPropertyOrder({"precision", "recall", "fmeasure"})
+    public record PrfParts(Double precision, Double recall, Double fmeasure) implements Parts {}
+
+    /** BERTScore's parts: precision, recall and F, then the encoder and layer and how many texts it cut. */
+    @JsonPropertyOrder({"prf", "encoder", "layer", "truncated_texts"})
+    public record BertScoreParts(@JsonUnwrapped PrfParts prf, String encoder, int layer,
+            @JsonProperty("truncated_texts") int truncatedTexts) implements Parts {}
+
+    /** A corpus score for JSON: the value, its parts, signature, aggregation and number of samples. */
+    @JsonPropertyOrder({"metric", "score", "parts", "signature", "aggregation", "samples"})
+    public record CorpusScore(String metric, Double score, @JsonUnwrapped Parts parts, String signature,
+            String aggregation, int samples) {}
+
+    /** One sample's score with its parts. */
+    @JsonPropertyOrder({"index", "score", "parts"})
+    public record SegmentScore(int index, double score, @JsonUnwrapped Parts parts) {}
+
+    /** Every sample's score, with the corpus signature once around them. */
+    @JsonPropertyOrder({"metric", "signature", "segments"})
+    public record SegmentScores(String metric, String signature, List<SegmentScore> segments) {}
+
+    /** The corpus score for JSON; a number that is not finite stays NaN (Jackson writes it as a string). */
+    public static CorpusScore json(MetricResult result) {
+        return json(result, v -> v);
     }
 
-    /** Every sample's score as JSON maps, with the corpus signature once around them. */
-    public static Map<String, Object> sampleJson(MetricResult result) {
-        List<Map<String, Object>> rows = new ArrayList<>(result.size());
+    /** The corpus score for JSON with every score that is not finite as null. */
+    public static CorpusScore jsonFiniteOrNull(MetricResult result) {
+        return json(result, v -> Double.isFinite(v) ? v : null);
+    }
+
+    private static CorpusScore json(MetricResult result, DoubleFunction<Double> number) {
+        Parts parts = switch (result) {
+            case BleuResult b -> bleuParts(b.corpus(), number);
+            case RougeResult r -> prfParts(r.corpus(), number);
+            case BertScoreResult b -> new BertScoreParts(prfParts(b.corpus(), number), b.encoder(), b.layer(),
+                    b.truncatedTexts());
+        };
+        return new CorpusScore(result.metric(), number.apply(result.score()), parts, result.signature(),
+                result.aggregation().description(), result.size());
+    }
+
+    /** Every sample's score for JSON. */
+    public static SegmentScores sampleJson(MetricResult result) {
+        List<SegmentScore> rows = new ArrayList<>(result.size());
         for (int i = 0; i < result.size(); i++) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("index", i);
-            row.put("score", result.sampleScores().get(i));
-            switch (result) {
-                case BleuResult b -> bleuFields(row, b.formula().compute(b.sampleStatistics().get(i)));
-                case RougeResult r -> prfFields(row, r.samples().get(i));
-                case BertScoreResult b -> prfFields(row, b.samples().get(i));
-            }
-            rows.add(row);
+            Parts parts = switch (result) {
+                case BleuResult b -> bleuParts(b.formula().compute(b.sampleStatistics().get(i)), v -> v);
+                case RougeResult r -> prfParts(r.samples().get(i), v -> v);
+                case BertScoreResult b -> prfParts(b.samples().get(i), v -> v);
+            };
+            rows.add(new SegmentScore(i, result.sampleScores().get(i), parts));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("metric", result.metric());
-        m.put("signature", result.signature());
-        m.put("segments", rows);
-        return m;
+        return new SegmentScores(result.metric(), result.signature(), rows);
     }
 
-    private static void bleuFields(Map<String, Object> m, BleuScore s) {
-        m.put("counts", s.counts());
-        m.put("totals", s.totals());
-        m.put("precisions", s.precisions());
-        m.put("bp", s.brevityPenalty());
-        m.put("ratio", s.ratio());
-        m.put("hyp_len", s.hypLength());
-        m.put("ref_len", s.refLength());
+    private static BleuParts bleuParts(BleuScore s, DoubleFunction<Double> number) {
+        return new BleuParts(s.counts(), s.totals(), s.precisions(), number.apply(s.brevityPenalty()),
+                number.apply(s.ratio()), s.hypLength(), s.refLength());
     }
 
-    private static void prfFields(Map<String, Object> m, PrfScore s) {
-        m.put("precision", s.precision());
-        m.put("recall", s.recall());
-        m.put("fmeasure", s.fmeasure());
+    private static PrfParts prfParts(PrfScore s, DoubleFunction<Double> number) {
+        return new PrfParts(number.apply(s.precision()), number.apply(s.recall()), number.apply(s.fmeasure()));
     }
 
     /** A paired bootstrap comparison in a few lines, with sacrebleu's μ ± notation. */
@@ -118,26 +137,24 @@ public final class ScoreFormat {
                 + " (its --paired-bs statistic, one-sided in effect), two-sided p = " + PyText.fixed(r.pValue(), 4);
     }
 
-    public static Map<String, Object> json(PairedBootstrap.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("metric", r.metric());
-        m.put("signature", r.signatureWithBootstrap());
-        m.put("samples", r.samples());
-        m.put("resamples", r.resamples());
-        m.put("seed", r.seed());
-        m.put("baseline_score", r.baselineScore());
-        m.put("system_score", r.systemScore());
-        m.put("difference", r.observedDifference());
-        m.put("mean_difference", r.meanDifference());
-        m.put("ci_lower", r.ciLower());
-        m.put("ci_upper", r.ciUpper());
-        m.put("p_value", r.pValue());
-        m.put("sacrebleu_p_value", r.sacrebleuPValue());
-        m.put("standard_error", r.standardError());
-        m.put("baseline_mean", r.baselineMean());
-        m.put("baseline_ci", r.baselineCi());
-        m.put("system_mean", r.systemMean());
-        m.put("system_ci", r.systemCi());
-        return m;
+    /** A paired bootstrap comparison for JSON. */
+    public static PairedBootstrapJson json(PairedBootstrap.Result r) {
+        return new PairedBootstrapJson(r.metric(), r.signatureWithBootstrap(), r.samples(), r.resamples(), r.seed(),
+                r.baselineScore(), r.systemScore(), r.observedDifference(), r.meanDifference(), r.ciLower(),
+                r.ciUpper(), r.pValue(), r.sacrebleuPValue(), r.standardError(), r.baselineMean(), r.baselineCi(),
+                r.systemMean(), r.systemCi());
     }
+
+    /** A paired bootstrap comparison: both scores, the difference with its interval, and the two p-values. */
+    @JsonPropertyOrder({"metric", "signature", "samples", "resamples", "seed", "baseline_score", "system_score",
+        "difference", "mean_difference", "ci_lower", "ci_upper", "p_value", "sacrebleu_p_value", "standard_error",
+        "baseline_mean", "baseline_ci", "system_mean", "system_ci"})
+    public record PairedBootstrapJson(String metric, String signature, int samples, int resamples, long seed,
+            @JsonProperty("baseline_score") double baselineScore, @JsonProperty("system_score") double systemScore,
+            double difference, @JsonProperty("mean_difference") double meanDifference,
+            @JsonProperty("ci_lower") double ciLower, @JsonProperty("ci_upper") double ciUpper,
+            @JsonProperty("p_value") double pValue, @JsonProperty("sacrebleu_p_value") double sacrebleuPValue,
+            @JsonProperty("standard_error") double standardError,
+            @JsonProperty("baseline_mean") double baselineMean, @JsonProperty("baseline_ci") double baselineCi,
+            @JsonProperty("system_mean") double systemMean, @JsonProperty("system_ci") double systemCi) {}
 }

@@ -1,9 +1,8 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,17 +11,46 @@ import java.util.TreeMap;
 import org.pmpdrepro.eval.SampleOutput;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.io.AtomicFiles;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 import org.pmpdrepro.metrics.MetricResult;
 
 /**
- * Writes a cell under {@code dir/<task>/<H-L>/<scheduler>/}: {@code outputs.jsonl} (one line per sample with its
- * output, reference, precision trace, average bits and per-sample scores) and {@code summary.json}.
+ * Writes a cell under {@code dir/<task>/<H-L>/<scheduler>/}: {@code outputs.jsonl} (one {@link SampleLine} per sample
+ * with its output, reference, precision trace, average bits and per-sample scores) and {@code summary.json} (a
+ * {@link Summary}). Scores are keyed by metric name, in the order the cell computed them.
  */
 public final class CellWriter {
 
-    private static final ObjectMapper JSON = Json.mapper();
-    private static final ObjectMapper PRETTY = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String AVERAGE_BITS_DEFINITION = "per sample: mean decode-step bit-width, prefill and first token"
+            + " excluded; then the mean over samples";
+
+    /** One line of {@code outputs.jsonl}. */
+    @JsonPropertyOrder({"id", "output", "reference", "raw_output", "average_bits", "trace", "stopped_at_eos", "scores"})
+    record SampleLine(String id, String output, String reference, @JsonProperty("raw_output") String rawOutput,
+            @JsonProperty("average_bits") Double averageBits, List<String> trace,
+            @JsonProperty("stopped_at_eos") boolean stoppedAtEos, Map<String, Double> scores) {}
+
+    /** A metric's corpus score in {@code summary.json}. */
+    @JsonPropertyOrder({"score", "signature"})
+    record MetricScore(double score, String signature) {}
+
+    /**
+     * {@code summary.json}: the cell, its scores and costs, then the run's provenance (model and fixture hashes, the
+     * command), whose keys the caller chooses.
+     */
+    @JsonPropertyOrder({"task", "split", "backbone", "pair", "scheduler", "scheduler_parameters", "examples",
+        "scored_against", "metrics", "average_bits", "average_bits_definition", "weight_bytes_per_decoded_token",
+        "tokens_per_second", "generated_tokens", "seconds", "device", "batch_size", "post_processing"})
+    record Summary(String task, String split, String backbone, String pair, String scheduler,
+            @JsonProperty("scheduler_parameters") Map<String, Object> schedulerParameters, int examples,
+            @JsonProperty("scored_against") String scoredAgainst, Map<String, MetricScore> metrics,
+            @JsonProperty("average_bits") double averageBits,
+            @JsonProperty("average_bits_definition") String averageBitsDefinition,
+            @JsonProperty("weight_bytes_per_decoded_token") double weightBytesPerDecodedToken,
+            @JsonProperty("tokens_per_second") double tokensPerSecond,
+            @JsonProperty("generated_tokens") long generatedTokens, double seconds, String device,
+            @JsonProperty("batch_size") int batchSize, @JsonProperty("post_processing") String postProcessing,
+            @JsonAnyGetter Map<String, Object> provenance) {}
 
     private CellWriter() {}
 
@@ -35,61 +63,32 @@ public final class CellWriter {
         List<SampleOutput> samples = c.outputs().samples();
         AtomicFiles.writeLines(cellDir.resolve("outputs.jsonl"), sink -> {
             for (int i = 0; i < samples.size(); i++) {
-                SampleOutput s = samples.get(i);
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("id", s.id());
-                line.put("output", s.output());
-                line.put("reference", s.reference());
-                line.put("raw_output", s.rawOutput());
-                line.put("average_bits", c.sampleBits().get(i));
-                line.put("trace", s.trace());
-                line.put("stopped_at_eos", s.stoppedAtEos());
-                Map<String, Double> scores = new LinkedHashMap<>();
-                for (MetricResult m : c.scores().results()) {
-                    scores.put(m.metric(), m.sampleScores().get(i));
-                }
-                line.put("scores", scores);
-                sink.line(text(JSON, line));
+                sink.line(JsonBinding.writeLine(sampleLine(c, samples.get(i), i)));
             }
         });
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("task", c.outputs().task().id());
-        summary.put("split", c.split().id());
-        summary.put("backbone", c.backbone());
-        summary.put("pair", c.pair().label());
-        summary.put("scheduler", c.scheduler());
-        // Sorted: the record keeps an immutable copy, whose iteration order changes from one JVM run to the next.
-        summary.put("scheduler_parameters", new TreeMap<>(c.parameters()));
-        summary.put("examples", c.outputs().size());
-        summary.put("scored_against", c.scores().scoredAgainst());
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        for (MetricResult m : c.scores().results()) {
-            Map<String, Object> metric = new LinkedHashMap<>();
-            metric.put("score", m.score());
-            metric.put("signature", m.signature());
-            metrics.put(m.metric(), metric);
-        }
-        summary.put("metrics", metrics);
-        summary.put("average_bits", c.averageBits());
-        summary.put("average_bits_definition", "per sample: mean decode-step bit-width, prefill and first token"
-                + " excluded; then the mean over samples");
-        summary.put("weight_bytes_per_decoded_token", c.bytesPerToken());
-        summary.put("tokens_per_second", c.tokensPerSecond());
-        summary.put("generated_tokens", c.outputs().generatedTokens());
-        summary.put("seconds", c.outputs().seconds());
-        summary.put("device", c.outputs().device());
-        summary.put("batch_size", c.outputs().batchSize());
-        summary.put("post_processing", TaskRun.POST_PROCESSING);
-        summary.putAll(provenance);
-        AtomicFiles.writeString(cellDir.resolve("summary.json"), text(PRETTY, summary) + "\n");
+        AtomicFiles.writeString(cellDir.resolve("summary.json"), JsonBinding.write(summary(c, provenance)));
         return cellDir;
     }
 
-    private static String text(ObjectMapper mapper, Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+    static SampleLine sampleLine(CellResult c, SampleOutput s, int i) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (MetricResult m : c.scores().results()) {
+            scores.put(m.metric(), m.sampleScores().get(i));
         }
+        return new SampleLine(s.id(), s.output(), s.reference(), s.rawOutput(), c.sampleBits().get(i), s.trace(),
+                s.stoppedAtEos(), scores);
+    }
+
+    static Summary summary(CellResult c, Map<String, Object> provenance) {
+        Map<String, MetricScore> metrics = new LinkedHashMap<>();
+        for (MetricResult m : c.scores().results()) {
+            metrics.put(m.metric(), new MetricScore(m.score(), m.signature()));
+        }
+        // Sorted: the record keeps an immutable copy, whose iteration order changes from one JVM run to the next.
+        return new Summary(c.outputs().task().id(), c.split().id(), c.backbone(), c.pair().label(), c.scheduler(),
+                new TreeMap<>(c.parameters()), c.outputs().size(), c.scores().scoredAgainst(), metrics,
+                c.averageBits(), AVERAGE_BITS_DEFINITION, c.bytesPerToken(), c.tokensPerSecond(),
+                c.outputs().generatedTokens(), c.outputs().seconds(), c.outputs().device(), c.outputs().batchSize(),
+                TaskRun.POST_PROCESSING, new LinkedHashMap<>(provenance));
     }
 }
