@@ -95,27 +95,32 @@ public final class AdamW {
     public float step(Parameters params, Set<String> active, float lr) {
         List<String> names = params.names();
         List<NDArray> arrays = params.arrays();
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            double sq = 0;
-            for (int i = 0; i < arrays.size(); i++) {
-                if (active == null || active.contains(names.get(i))) {
+        // Each parameter's temporaries are freed before the next parameter's are made: in one scope for the whole
+        // step they would all be alive at its end (about fifteen arrays of each parameter's size).
+        double sq = 0;
+        for (int i = 0; i < arrays.size(); i++) {
+            if (active == null || active.contains(names.get(i))) {
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
                     sq += arrays.get(i).getGradient().square().sum().getFloat();
                 }
             }
-            float norm = (float) Math.sqrt(sq);
-            if (!Float.isFinite(norm)) {
-                return norm;
+        }
+        float norm = (float) Math.sqrt(sq);
+        if (!Float.isFinite(norm)) {
+            return norm;
+        }
+        steps++;
+        float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
+        float c1 = (float) (1 - Math.pow(beta1, steps));
+        float c2 = (float) (1 - Math.pow(beta2, steps));
+        for (int i = 0; i < arrays.size(); i++) {
+            String name = names.get(i);
+            if (active != null && !active.contains(name)) {
+                continue;
             }
-            steps++;
-            float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
-            float c1 = (float) (1 - Math.pow(beta1, steps));
-            float c2 = (float) (1 - Math.pow(beta2, steps));
-            for (int i = 0; i < arrays.size(); i++) {
-                String name = names.get(i);
-                if (active != null && !active.contains(name)) {
-                    continue;
-                }
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
                 NDArray p = arrays.get(i);
                 NDArray g = p.getGradient().mul(scale);
                 NDArray newM = m.get(i).mul(beta1).add(g.mul(1 - beta1));
@@ -132,8 +137,8 @@ public final class AdamW {
                 v.set(i, newV);
                 params.replace(name, updated);
             }
-            return norm;
         }
+        return norm;
     }
 
     /** Updates taken, those of the checkpoint resumed from included. */
