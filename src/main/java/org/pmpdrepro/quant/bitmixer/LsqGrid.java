@@ -63,9 +63,23 @@ public final class LsqGrid {
         // The constant goes through ScalarOperands: autograd saves it, and DJL's mul(Number) lets it be freed early.
         NDArray scaled = ScalarOperands.mul(step, gradScale);
         NDArray scaledStep = scaled.add(step.sub(scaled).stopGradient());
-        NDArray clipped = weight.div(scaledStep).clip(-negativeLevels(bits), positiveLevels(bits));
-        NDArray roundingResidual = clipped.round().sub(clipped).stopGradient();
-        return clipped.add(roundingResidual).mul(scaledStep);
+        // The weight-sized intermediates are closed as soon as they are used: DJL would keep each until the training
+        // step's scope closes, and a step holds every matrix's at once. Closing releases only the handle, so what the
+        // graph saved for the backward pass (the quotient for the clip, the sum for the product) stays alive.
+        NDArray quotient = weight.div(scaledStep);
+        NDArray clipped = quotient.clip(-negativeLevels(bits), positiveLevels(bits));
+        quotient.close();
+        NDArray rounded = clipped.round();
+        NDArray difference = rounded.sub(clipped);
+        rounded.close();
+        NDArray roundingResidual = difference.stopGradient();
+        difference.close();
+        NDArray sum = clipped.add(roundingResidual);
+        clipped.close();
+        roundingResidual.close();
+        NDArray out = sum.mul(scaledStep);
+        sum.close();
+        return out;
     }
 
     /**
