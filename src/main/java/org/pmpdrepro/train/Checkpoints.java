@@ -3,9 +3,11 @@ package org.pmpdrepro.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,8 +24,9 @@ import org.pmpdrepro.io.JsonBinding;
  * The checkpoints of a training run, shared by pre-training ({@link Trainer}) and Bit-Mixer's fine-tuning: under a
  * root, one directory per saved step ({@code step-0000100}) holding {@code params.safetensors},
  * {@code moments.safetensors} (the optimizer's) and {@code state.json} (the step and whatever else the run resumes
- * from). A checkpoint is written whole in a scratch directory and renamed into place, so a killed run leaves either
- * the previous checkpoints or the new one, never half of one; the newest {@value #KEEP} are kept.
+ * from). A checkpoint is written whole in a scratch directory, each file forced to disk through {@link AtomicFiles},
+ * and renamed into place, so a killed run leaves either the previous checkpoints or the new one, never half of one
+ * (its scratch directory is removed by the next save); the newest {@value #KEEP} are kept.
  */
 public final class Checkpoints {
 
@@ -77,6 +80,7 @@ public final class Checkpoints {
     public static Path save(Path root, int step, List<String> names, List<NDArray> arrays, AdamW adam,
             Object state) throws IOException {
         Files.createDirectories(root);
+        removeScratch(root);
         String name = String.format("%s%07d", PREFIX, step);
         Path scratch = Files.createTempDirectory(root, name + SCRATCH);
         NDList params = new NDList();
@@ -84,13 +88,11 @@ public final class Checkpoints {
             arrays.get(i).setName(names.get(i));
             params.add(arrays.get(i));
         }
-        try (OutputStream out = Files.newOutputStream(scratch.resolve("params.safetensors"))) {
-            params.encode(out, NDList.Encoding.SAFETENSORS);
-        }
-        try (OutputStream out = Files.newOutputStream(scratch.resolve("moments.safetensors"))) {
-            adam.moments(names).encode(out, NDList.Encoding.SAFETENSORS);
-        }
-        Files.writeString(scratch.resolve(STATE), JsonBinding.write(state));
+        // Each file is forced to disk before the directory is renamed into place (AtomicFiles), so a checkpoint
+        // that is there after a crash is whole.
+        writeArrays(scratch.resolve("params.safetensors"), params);
+        writeArrays(scratch.resolve("moments.safetensors"), adam.moments(names));
+        AtomicFiles.writeText(scratch.resolve(STATE), JsonBinding.write(state));
         Path target = root.resolve(name);
         AtomicFiles.deleteTree(target);
         Files.move(scratch, target, StandardCopyOption.ATOMIC_MOVE);
@@ -104,6 +106,28 @@ public final class Checkpoints {
             AtomicFiles.deleteTree(p);
         }
         return target;
+    }
+
+    private static void writeArrays(Path file, NDList arrays) throws IOException {
+        AtomicFiles.write(file, channel -> {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            arrays.encode(out, NDList.Encoding.SAFETENSORS);
+            out.flush();
+        });
+    }
+
+    /** Scratch directories a killed run left under {@code root} (one run writes a root at a time). */
+    private static void removeScratch(Path root) throws IOException {
+        List<Path> scratch;
+        try (Stream<Path> dirs = Files.list(root)) {
+            scratch = dirs.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(PREFIX) && n.contains(SCRATCH) && Files.isDirectory(p);
+            }).toList();
+        }
+        for (Path p : scratch) {
+            AtomicFiles.deleteTree(p);
+        }
     }
 
     private static boolean isCheckpoint(Path p) {

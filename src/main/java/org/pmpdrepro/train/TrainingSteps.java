@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
  * One optimizer step of a training loop, shared by pre-training ({@link Trainer}) and Bit-Mixer's fine-tuning: the
  * batch's loss recorded under a gradient collector and its backward pass, in a scope that frees the step's arrays
  * before the optimizer's update (which frees its own as it goes). A step is a pure function of (parameters, step),
- * so a non-finite loss or gradient norm is recomputed once. The transient non-finite results once seen came from graph constants freed before the
- * backward pass (fixed, see {@code ScalarOperands}); the recomputation stays as a guard, and a second non-finite
- * result is for the loop to judge (pre-training stops, Bit-Mixer skips the batch up to a limit).
+ * so a non-finite loss or gradient norm is recomputed once. The transient non-finite results once seen came from
+ * graph constants freed before the backward pass (fixed, see {@code ScalarOperands}); the recomputation stays as a
+ * guard, and a second non-finite result is for the loop to judge (pre-training stops, Bit-Mixer skips the batch up
+ * to a limit).
  */
 public final class TrainingSteps {
 
