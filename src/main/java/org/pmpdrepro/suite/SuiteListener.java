@@ -24,6 +24,13 @@ public interface SuiteListener {
         return body.get();
     }
 
+    /**
+     * The evidence of a cell's comparison with its golden (the quantities against their golden values, changed
+     * prompts, samples, precision traces, per-sample scores), called inside the comparison's phase so that a report
+     * attaches it to that step; in update mode, where nothing is compared, just before {@link #cellChecked}.
+     */
+    default void cellCompared(CellVerdict verdict) {}
+
     /** A cell ran and was held against its golden (its verdict may be a failure). */
     default void cellChecked(CellVerdict verdict) {}
 

@@ -181,12 +181,20 @@ public final class SuiteSession implements AutoCloseable {
     public synchronized CellVerdict verify(Cell cell) {
         return Phases.listening(reporter, () -> {
             CellOutcome outcome = outcome(cell);
-            CellVerdict verdict = config.update()
-                    ? new CellVerdict(outcome, CellVerdict.Basis.UPDATED, goldens.find(cell.id()), List.of(),
-                            List.of(), "recorded by update mode")
-                    : Phases.run("compare with golden", () -> GoldenCheck.check(outcome, new GoldenCheck.Context(
-                            goldens, spread, runner.configuration(), runner.environment(), runner::score,
-                            config.bootstrap(), howToUpdate(cell))), SuiteSession::compared);
+            CellVerdict verdict;
+            if (config.update()) {
+                verdict = new CellVerdict(outcome, CellVerdict.Basis.UPDATED, goldens.find(cell.id()), List.of(),
+                        List.of(), "recorded by update mode");
+                reporter.cellCompared(verdict);
+            } else {
+                verdict = Phases.run("compare with golden", () -> {
+                    CellVerdict v = GoldenCheck.check(outcome, new GoldenCheck.Context(goldens, spread,
+                            runner.configuration(), runner.environment(), runner::score, config.bootstrap(),
+                            howToUpdate(cell)));
+                    reporter.cellCompared(v);
+                    return v;
+                }, SuiteSession::compared);
+            }
             boolean first = verdicts.put(cell, verdict) == null;
             Progress progress = grid.get(cell.ablation());
             if (first && progress != null) {

@@ -48,6 +48,14 @@ public final class SuiteAllureReporter implements org.pmpdrepro.suite.SuiteListe
             reused(allure, String.format(Locale.ROOT, "decode reused: %d prompts under %s, decoded in an earlier"
                     + " cell's test (same task, back-bone and plan)", outcome.sampleCount(), outcome.plan()));
         }
+    }
+
+    /** The comparison's evidence, attached to the step of the comparison (which is open while this runs). */
+    @Override
+    public void cellCompared(CellVerdict verdict) {
+        AllureCellReporter allure = AllureCellReporter.current();
+        CellOutcome outcome = verdict.outcome();
+        Cell cell = outcome.cell();
         List<MetricOutcome> rows = new ArrayList<>();
         GoldenRef ref = verdict.golden().map(g -> new GoldenRef(g.file().toString(), g.line() > 0 ? g.line() : 1))
                 .orElse(null);
