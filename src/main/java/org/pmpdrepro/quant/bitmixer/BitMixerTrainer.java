@@ -57,9 +57,9 @@ public final class BitMixerTrainer {
     /**
      * @param trimMemory hand the C heap's freed memory back to the kernel after every step. The allocator keeps what
      *     a step frees for the next one ({@link NativeAllocator}); as the optimizer's new arrays take the place of the
-     *     old ones the kept memory grows for about a dozen steps, to about 3.4 times what a step holds (57M model:
-     *     2.1 GB after loading, 7.1 GB from step 12 on). Giving it back keeps the peak at what one step holds (4.2
-     *     GB there) and costs page faults: the steps took 2.7 times as long. The results are the same.
+     *     old ones the kept memory grows for about a dozen steps, to about 3.4 times what the run held once loaded
+     *     (57M model: 2.1 GB after loading, 7.1 GB from step 12 on). Giving it back keeps the peak at what one step
+     *     holds (4.2 GB there) and costs page faults: the steps took 2.7 times as long. The results are the same.
      */
     public BitMixerTrainer(BitMixerSettings settings, Path checkpointDir, boolean trimMemory) {
         this.settings = settings;
