@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import org.pmpdrepro.io.JsonBinding;
 
 /**
  * Human and machine-readable renderings of scores. Text lines follow sacrebleu's
@@ -86,7 +87,7 @@ public final class ScoreFormat {
 
     /** The corpus score for JSON with every score that is not finite as null. */
     public static CorpusScore jsonFiniteOrNull(MetricResult result) {
-        return json(result, v -> Double.isFinite(v) ? v : null);
+        return json(result, JsonBinding::finiteOrNull);
     }
 
     private static CorpusScore json(MetricResult result, DoubleFunction<Double> number) {
