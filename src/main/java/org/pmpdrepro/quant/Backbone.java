@@ -3,8 +3,8 @@ package org.pmpdrepro.quant;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.pmpdrepro.decode.ModelSource;
 import org.pmpdrepro.decode.Precision;
+import org.pmpdrepro.model.ModelSource;
 
 /**
  * A PTQ back-bone: a named way of quantizing a model (a {@link Quantizer} in one configuration, with the inputs it

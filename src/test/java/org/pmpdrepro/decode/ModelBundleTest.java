@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pmpdrepro.eval.RandomModelDirectory;
+import org.pmpdrepro.model.ModelFiles;
 
 /** Opening model directories: identity hashes and the refusal of incomplete directories. */
 @Tag("unit")

@@ -1,18 +1,15 @@
-package org.pmpdrepro.decode;
+package org.pmpdrepro.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pmpdrepro.model.CheckpointDirectory;
-import org.pmpdrepro.model.LlamaConfig;
-import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
  * A model directory opened without a model on a device: the checkpoint ({@code config.json} with
  * {@code model.safetensors} or shards, validated) and its {@code tokenizer.json}. What a back-bone is quantized from;
- * {@link ModelBundle#open(ModelFiles, DeviceChoice, DjlLlama.WeightProviderFactory)} then puts the model on a device
+ * {@code decode.ModelBundle.open} then puts the model on a device
  * from the same open files.
  *
  * <p>The checkpoint stays open while the files are, so that a quantizer can read the full-precision weights again.

@@ -1,14 +1,11 @@
-package org.pmpdrepro.decode;
+package org.pmpdrepro.model;
 
 import java.nio.file.Path;
-import org.pmpdrepro.model.CheckpointDirectory;
-import org.pmpdrepro.model.LlamaConfig;
-import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 
 /**
  * A model directory's files as a quantizer reads them: the checkpoint, its tokenizer and its identity, without a
- * model resident on a device. Both {@link ModelFiles} (the files alone) and {@link ModelBundle} (the files with the
+ * model resident on a device. Both {@link ModelFiles} (the files alone) and {@code decode.ModelBundle} (the files with the
  * DJL model) are one.
  */
 public interface ModelSource {
