@@ -37,13 +37,47 @@ public final class SuiteSession implements AutoCloseable {
      * @param findingsDir where each ablation's findings and claims CSV files are written
      * @param configurationGrid the configurations update mode measures the cross-configuration spread on
      * @param recordSpread whether a checking run on another configuration adds what it measured to the spread file
+     * @param decoding where the cells' decoder finds its model and fixtures, and how it decodes
+     * @param runner the cell runner's name ({@link CellRunners})
      */
     public record Config(Grid grid, CellSelection selection, Path goldenFile, boolean update, Path findingsDir,
             PairedBootstrap.Config bootstrap, List<Claim> claims, ConfigurationGrid configurationGrid,
-            boolean recordSpread) {
+            boolean recordSpread, SuiteSettings decoding, String runner) {
 
         public Config {
             claims = List.copyOf(claims);
+            java.util.Objects.requireNonNull(decoding, "decoding");
+            java.util.Objects.requireNonNull(runner, "runner");
+        }
+
+        /** A configuration decoding with {@link SuiteSettings#defaults()} on the in-process runner. */
+        public Config(Grid grid, CellSelection selection, Path goldenFile, boolean update, Path findingsDir,
+                PairedBootstrap.Config bootstrap, List<Claim> claims, ConfigurationGrid configurationGrid,
+                boolean recordSpread) {
+            this(grid, selection, goldenFile, update, findingsDir, bootstrap, claims, configurationGrid, recordSpread,
+                    SuiteSettings.defaults(), CellRunners.IN_PROCESS);
+        }
+
+        /**
+         * Every setting of a run, read once from {@code p} (the keys are {@link SuiteProperties#KEYS}): the grid and
+         * selection, the goldens, claims and findings, update mode, the configuration grid, the decoding settings
+         * and the runner.
+         *
+         * @param env the environment ({@code CI} refuses update mode)
+         * @throws IllegalStateException when update mode is asked for with {@code CI} set
+         * @throws IllegalArgumentException when a setting is malformed, naming it and the expected form
+         */
+        public static Config read(Properties p, Map<String, String> env) {
+            return new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
+                    CellSelection.fromProperties(p),
+                    Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())),
+                    GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), env),
+                    Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
+                    ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
+                    ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
+                            ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
+                    Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")),
+                    SuiteSettings.fromProperties(p), p.getProperty(CellRunners.PROPERTY, CellRunners.IN_PROCESS));
         }
     }
 
@@ -101,20 +135,14 @@ public final class SuiteSession implements AutoCloseable {
      * @throws IllegalArgumentException when {@code pmpd.runner} names no registered runner
      */
     public static SuiteSession open(Properties p, Map<String, String> env) {
-        boolean update = GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), env);
-        Config config = new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
-                CellSelection.fromProperties(p),
-                Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
-                Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
-                ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
-                ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(
-                        ConfigurationGrid.parseDecodes(p.getProperty(ConfigurationGrid.DECODES_PROPERTY))),
-                Boolean.parseBoolean(p.getProperty("golden.spread.record", "false")));
-        SuiteSettings settings = SuiteSettings.fromProperties(p);
-        Function<String, CellRunner> runners = name -> CellRunners.open(name, SuiteRegistry.defaults(), settings,
-                ServiceLoader.load(CellRunnerProvider.class));
-        return new SuiteSession(config, runners.apply(p.getProperty(CellRunners.PROPERTY, CellRunners.IN_PROCESS)),
-                SuiteListener.load(), runners);
+        return open(Config.read(p, env));
+    }
+
+    /** A session on {@code config}'s runner, opening other runners by name for the configuration grid. */
+    public static SuiteSession open(Config config) {
+        Function<String, CellRunner> runners = name -> CellRunners.open(name, SuiteRegistry.defaults(),
+                config.decoding(), ServiceLoader.load(CellRunnerProvider.class));
+        return new SuiteSession(config, runners.apply(config.runner()), SuiteListener.load(), runners);
     }
 
     /**

@@ -9,8 +9,9 @@ import org.pmpdrepro.decode.ModelBundle;
 import org.pmpdrepro.eval.TaskRun;
 
 /**
- * Where the cells' decoder finds its model and fixtures and how it decodes, from system properties so an IDE run
- * and a Maven run configure it alike. The container runner sends the numerical settings (device, batch size,
+ * Where the cells' decoder finds its model and fixtures and how it decodes: part of the run's one configuration
+ * ({@link SuiteSession.Config#read}), from system properties or JUnit configuration parameters, so an IDE run and a
+ * Maven run configure it alike. The container runner sends the numerical settings (device, batch size,
  * samples, threads) with its job, so that the container decodes as the in-process runner would.
  *
  * @param samples decode the first this many test prompts of each task; 0 for all of them

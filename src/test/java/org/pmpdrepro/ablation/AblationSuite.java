@@ -37,9 +37,10 @@ import org.pmpdrepro.suite.SuiteSession;
  * <p>The run's {@link SuiteSession} comes from {@link SuiteExtension}, which reads the settings once and closes the
  * session when the run ends. The tests do not depend on their order: a claim or the findings ask the session for the
  * outcomes of the cells they compare, which decodes whatever has not been decoded yet (and the report then shows
- * that work in the test that did it), and a cell's own test reuses an outcome computed before (checked with JUnit's
- * random method order). They still run cells, then claims, then findings, only so that the report reads that way:
- * each decode appears in the first cell that needs it rather than in the findings test.
+ * that work in the test that did it), and a cell's own test reuses an outcome computed before. {@code
+ * ClaimsSessionTest} asks a session in seven orders (findings first, claims first, shuffled) and gets the same
+ * verdicts, claims, findings and files. The classes still run cells, then claims, then findings, only so that the
+ * report reads that way: each decode appears in the first cell that needs it rather than in the findings test.
  *
  * <p>One instance per class, so that the method sources and the class callbacks can read the subclass's ablation.
  * The name matches neither {@code *Test} nor {@code *IT}: only the concrete classes are run.

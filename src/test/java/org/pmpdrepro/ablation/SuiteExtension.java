@@ -1,11 +1,11 @@
 package org.pmpdrepro.ablation;
 
-import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.pmpdrepro.suite.SuiteProperties;
 import org.pmpdrepro.suite.SuiteSession;
 
 /**
@@ -19,12 +19,6 @@ import org.pmpdrepro.suite.SuiteSession;
 final class SuiteExtension implements ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(SuiteExtension.class);
-
-    /** Every setting the session reads ({@link SuiteSession#open}); other code reads its own properties. */
-    static final List<String> SETTINGS = List.of("golden.update", "golden.grid", "golden.grid.decodes",
-            "golden.spread.record", "pmpd.grid", "pmpd.golden", "pmpd.claims", "pmpd.findings.dir", "pmpd.runner",
-            "pmpd.ablation", "pmpd.task", "pmpd.backbone", "pmpd.pair", "pmpd.scheduler", "pmpd.shard",
-            "pmpd.model.dir", "pmpd.fixtures.dir", "pmpd.device", "pmpd.batch", "pmpd.samples", "pmpd.threads");
 
     /** The session and its closing, as the store keeps it. */
     private record Open(SuiteSession session) implements AutoCloseable {
@@ -42,14 +36,9 @@ final class SuiteExtension implements ParameterResolver {
                 .session();
     }
 
-    /** The system properties with the run's configuration parameters laid over them, for {@link #SETTINGS}. */
+    /** The system properties with the run's configuration parameters laid over them ({@link SuiteProperties}). */
     static Properties settings(ExtensionContext context) {
-        Properties p = new Properties();
-        p.putAll(System.getProperties());
-        for (String key : SETTINGS) {
-            context.getConfigurationParameter(key).ifPresent(v -> p.setProperty(key, v));
-        }
-        return p;
+        return SuiteProperties.overlay(System.getProperties(), context::getConfigurationParameter);
     }
 
     @Override

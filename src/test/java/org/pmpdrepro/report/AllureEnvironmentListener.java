@@ -5,15 +5,16 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
+import org.pmpdrepro.suite.SuiteProperties;
 import org.pmpdrepro.suite.SuiteSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes Allure's {@code environment.properties} and {@code executor.json} when a test run ends (registered in
- * {@code META-INF/services}). The model, fixtures and device are the suite's own {@link SuiteSettings}, read from
- * the same system properties the suite reads ({@code pmpd.model.dir}, {@code pmpd.fixtures.dir},
- * {@code pmpd.device}), so the report names the model the run decoded with.
+ * {@code META-INF/services}). The model, fixtures and device are the suite's own {@link SuiteSettings}, read as the
+ * suite reads them ({@link SuiteProperties#overlay}: system properties under the run's JUnit configuration
+ * parameters), so the report names the model the run decoded with however it was set.
  */
 public final class AllureEnvironmentListener implements TestExecutionListener {
 
@@ -23,9 +24,12 @@ public final class AllureEnvironmentListener implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        Path results = Path.of(System.getProperty(RESULTS_PROPERTY, "target/allure-results"));
+        Path results = Path.of(testPlan.getConfigurationParameters().get(RESULTS_PROPERTY)
+                .orElse(System.getProperty(RESULTS_PROPERTY, "target/allure-results")));
         try {
-            EnvironmentProbe.write(results, environment(System.getProperties(), System.getenv()),
+            Properties settings = SuiteProperties.overlay(System.getProperties(),
+                    testPlan.getConfigurationParameters()::get);
+            EnvironmentProbe.write(results, environment(settings, System.getenv()),
                     ExecutorInfo.fromEnvironment(System.getenv()));
         } catch (RuntimeException failure) {
             // A missing environment widget must not turn a green run red; the log says why it is missing.

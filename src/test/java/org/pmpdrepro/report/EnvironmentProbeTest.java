@@ -14,6 +14,11 @@ import java.util.Properties;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.ModelBundle;
@@ -73,6 +78,33 @@ class EnvironmentProbeTest {
         assertThat(defaults.entries().get("model.dir")).isEqualTo(ModelBundle.DEFAULT_DIR.toString());
         assertThat(defaults.entries().get("model.sha256")).matches("[0-9a-f]{64}");
     }
+
+    /**
+     * A setting given as a JUnit configuration parameter (the launcher's, or {@code junit-platform.properties})
+     * reaches the report's environment as it reaches the suite, not only one given as a system property.
+     */
+    @Test
+    void aModelGivenAsAJUnitConfigurationParameterIsTheOneTheReportNames(@TempDir Path other) throws Exception {
+        Path results = other.resolve("allure-results");
+        Path model = other.resolve("model");
+        Launcher launcher = LauncherFactory.create(
+                LauncherConfig.builder()
+                        .enableTestExecutionListenerAutoRegistration(false)
+                        .addTestExecutionListeners(new AllureEnvironmentListener()).build());
+        launcher.execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(DiscoverySelectors.selectClass(NoTests.class))
+                .configurationParameter("pmpd.model.dir", model.toString())
+                .configurationParameter(AllureEnvironmentListener.RESULTS_PROPERTY, results.toString()).build());
+        Properties written = new Properties();
+        try (Reader in = Files.newBufferedReader(results.resolve("environment.properties"))) {
+            written.load(in);
+        }
+        assertThat(written.getProperty("model.dir")).isEqualTo(model.toString());
+        assertThat(written.getProperty("model.sha256")).startsWith("unavailable (");
+    }
+
+    /** A class the launcher above discovers without finding a test in it: an empty run still ends. */
+    static final class NoTests {}
 
     @Test
     void commitComesFromGithubShaWhenCiSetsIt(@TempDir Path notARepository) {

@@ -42,6 +42,10 @@ class ClaimsSessionTest {
     }
 
     SuiteSession session(boolean update, FakeCellRunner runner) {
+        return session(update, runner, dir.resolve("findings"));
+    }
+
+    SuiteSession session(boolean update, FakeCellRunner runner, Path findings) {
         Path goldens = dir.resolve("goldens.csv");
         try {
             if (!update && !Files.exists(goldens)) {
@@ -51,7 +55,7 @@ class ClaimsSessionTest {
             throw new java.io.UncheckedIOException(e);
         }
         return new SuiteSession(new SuiteSession.Config(grid(), CellSelection.all(), goldens, update,
-                dir.resolve("findings"), SuiteSessionTest.BOOTSTRAP, ClaimsFile.read(ClaimsFile.DEFAULT_FILE),
+                findings, SuiteSessionTest.BOOTSTRAP, ClaimsFile.read(ClaimsFile.DEFAULT_FILE),
                 ConfigurationGrid.none(), false), runner, SuiteListener.NONE);
     }
 
@@ -93,6 +97,85 @@ class ClaimsSessionTest {
         assertThat(check(checks, "a2-less-memory-than-gptq").result().verdict()).isEqualTo(ClaimVerdict.SUPPORTED);
         assertThat(check(checks, "a2-static-not-worse-than-gptq").result().verdict())
                 .isEqualTo(ClaimVerdict.SUPPORTED);
+    }
+
+    /**
+     * What the ablation classes ask of the session (each cell's verdict, each claim's check, the conclusions, the
+     * files finish writes) is the same whatever order the tests ask in: cells before claims before findings, as the
+     * report orders them; the findings first, which decodes every cell they compare; claims first; and shuffled
+     * orders. Only the order of the work differs, never its outcome.
+     */
+    @Test
+    void verdictsClaimsFindingsAndTheirFilesDoNotDependOnTheOrderTheTestsAskInForEitherAblation() throws Exception {
+        run(session(true, runner()));
+        Map<String, Object> reference = null;
+        List<String> orders = List.of("cells claims findings", "findings claims cells", "claims findings cells",
+                "findings cells claims", "shuffled 1", "shuffled 2", "shuffled 3");
+        for (String order : orders) {
+            Path findings = dir.resolve("findings-" + order.replace(' ', '-'));
+            FakeCellRunner runner = runner();
+            Map<String, Object> seen = inOrder(session(false, runner, findings), order);
+            for (String file : List.of("a1-findings.csv", "a1-claims.csv", "a1-summary.md", "a2-findings.csv",
+                    "a2-claims.csv", "a2-summary.md")) {
+                seen.put("file " + file, Files.readString(findings.resolve(file)));
+            }
+            // However late the cells' own tests come, each cell is decoded once.
+            assertThat(runner.runs).as(order).isEqualTo(grid().cells().size());
+            if (reference == null) {
+                reference = seen;
+                assertThat(seen).as("what one session reports").hasSizeGreaterThan(20);
+            } else {
+                assertThat(seen).as("order '" + order + "' against '" + orders.get(0) + "'").isEqualTo(reference);
+            }
+        }
+    }
+
+    /**
+     * Runs both ablations' tests in {@code order}: three named steps, or {@code shuffled N} (cells, claims and the
+     * findings of each ablation interleaved at random with seed N, the findings step still ending each ablation's
+     * class as its {@code @AfterAll} does). Returns what each step reported, keyed by step.
+     */
+    static Map<String, Object> inOrder(SuiteSession s, String order) {
+        Map<String, Object> seen = new java.util.TreeMap<>();
+        for (Ablation a : Ablation.values()) {
+            List<Runnable> cells = new ArrayList<>();
+            for (Cell c : s.cells(a)) {
+                cells.add(() -> {
+                    CellVerdict v = s.verify(c);
+                    seen.put("cell " + c.id(), List.of(v.passed(), v.failureMessage(), v.checks()));
+                });
+            }
+            List<Runnable> claims = new ArrayList<>();
+            for (ClaimInstance i : s.claims(a)) {
+                claims.add(() -> {
+                    ClaimCheck check = s.checkClaim(i);
+                    seen.put("claim " + i, List.of(check.status(), check.message(), check.result()));
+                });
+            }
+            Runnable findings = () -> {
+                SuiteSession.Conclusions c = s.conclude(a);
+                seen.put("findings " + a.id(), List.of(c.findings(), c.claims(), c.failed()));
+            };
+            List<Runnable> steps = new ArrayList<>();
+            if (order.startsWith("shuffled ")) {
+                steps.addAll(cells);
+                steps.addAll(claims);
+                steps.add(findings);
+                java.util.Collections.shuffle(steps, new java.util.Random(Long.parseLong(order.substring(9))));
+            } else {
+                for (String step : order.split(" ")) {
+                    switch (step) {
+                        case "cells" -> steps.addAll(cells.reversed());
+                        case "claims" -> steps.addAll(claims.reversed());
+                        case "findings" -> steps.add(findings);
+                        default -> throw new IllegalArgumentException(step);
+                    }
+                }
+            }
+            steps.forEach(Runnable::run);
+            s.finish(a);
+        }
+        return seen;
     }
 
     @Test

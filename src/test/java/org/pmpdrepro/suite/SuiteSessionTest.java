@@ -271,6 +271,38 @@ class SuiteSessionTest {
                 .hasMessageContaining("40 prompts").hasMessageContaining("this run on 20");
     }
 
+    /** One record holds every setting of a run, each read once from the properties it is given. */
+    @Test
+    void everySettingOfARunIsReadOnceIntoOneConfiguration() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("pmpd.findings.dir", dir.resolve("f").toString());
+        p.setProperty("pmpd.scheduler", "static");
+        p.setProperty("pmpd.model.dir", dir.resolve("m").toString());
+        p.setProperty("pmpd.samples", "3");
+        p.setProperty("pmpd.device", "cpu");
+        p.setProperty("pmpd.runner", "container");
+        p.setProperty("golden.spread.record", "true");
+        SuiteSession.Config c = SuiteSession.Config.read(p, Map.of());
+        assertThat(c.findingsDir()).isEqualTo(dir.resolve("f"));
+        assertThat(c.selection().describe()).isEqualTo("pmpd.scheduler=static");
+        assertThat(c.decoding().modelDir()).isEqualTo(dir.resolve("m"));
+        assertThat(c.decoding().samples()).isEqualTo(3);
+        assertThat(c.decoding().device()).isEqualTo(org.pmpdrepro.decode.DeviceChoice.CPU);
+        assertThat(c.runner()).isEqualTo("container");
+        assertThat(c.recordSpread()).isTrue();
+        assertThat(c.update()).isFalse();
+        SuiteSession.Config defaults = SuiteSession.Config.read(new java.util.Properties(), Map.of());
+        assertThat(defaults.decoding()).isEqualTo(SuiteSettings.defaults());
+        assertThat(defaults.runner()).isEqualTo(CellRunners.IN_PROCESS);
+        p.setProperty("pmpd.batch", "many");
+        assertThatThrownBy(() -> SuiteSession.Config.read(p, Map.of())).hasMessageContaining("pmpd.batch='many'")
+                .hasMessageContaining("expected an integer");
+        // A JUnit configuration parameter lays over the system property of the same key.
+        java.util.Properties overlaid = SuiteProperties.overlay(p,
+                k -> k.equals("pmpd.batch") ? java.util.Optional.of("17") : java.util.Optional.empty());
+        assertThat(SuiteSession.Config.read(overlaid, Map.of()).decoding().batchSize()).isEqualTo(17);
+    }
+
     @Test
     void aSelectionThatMatchesNoCellFailsListingTheValidValuesOfEverySelector() {
         java.util.Properties p = new java.util.Properties();
