@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** Every test class carries exactly one of the suite's tags, so a tag expression selects every test it should. */
+/**
+ * Every test class carries exactly one of the suite's tags, so a tag expression selects every test it should (jqwik
+ * properties carry jqwik's tag of the same value, the one its engine reads).
+ */
 @Tag("unit")
 class TestTagsTest {
 
@@ -47,11 +50,24 @@ class TestTagsTest {
                         .map(Tag::value).filter(TAGS::contains).toList();
                 if (tags.size() != 1) {
                     wrong.add(name + " " + tags);
+                } else if (hasJqwikProperties(type) && AnnotationSupport.findRepeatableAnnotations(type,
+                        net.jqwik.api.Tag.class).stream().noneMatch(t -> t.value().equals(tags.get(0)))) {
+                    // The jqwik engine reads only its own tag; without it a tag selection drops the properties.
+                    wrong.add(name + " (jqwik properties without @net.jqwik.api.Tag(\"" + tags.get(0) + "\"))");
                 }
             }
         }
         assertThat(checked).as("test classes found under " + root).hasSizeGreaterThan(100).contains(getClass().getName());
         assertThat(wrong).as("classes without exactly one of " + TAGS).isEmpty();
+    }
+
+    private static boolean hasJqwikProperties(Class<?> type) {
+        for (Method m : type.getDeclaredMethods()) {
+            if (AnnotationSupport.isAnnotated(m, net.jqwik.api.Property.class)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code type} or a superclass declares a method JUnit runs (any annotation meta-annotated Testable). */
