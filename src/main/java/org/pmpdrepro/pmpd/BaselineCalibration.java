@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.eval.SampleOutput;
+import org.pmpdrepro.io.Progress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,15 +203,19 @@ public final class BaselineCalibration {
         Estimator estimator = Estimator.of(search);
         List<Check> checks = new ArrayList<>();
         double aim = target;
+        // Counted against the most decodes the fit may take: the ETA is an upper bound, and a match ends it early.
+        Progress progress = Progress.of(LOG, "confidence-matched " + o.task().id() + " " + pair, MAX_DECODES,
+                "calibration decodes at most");
         for (int attempt = 1; attempt <= MAX_DECODES; attempt++) {
             ConfidenceScheduler rule = estimator.fit(aim);
             double estimate = estimator.bits(rule);
             double measured = runner.run(Split.CALIBRATION, search.examples(), pair, rule).averageBits();
             checks.add(new Check(rule.warmup(), rule.stds(), estimate, measured));
-            LOG.info(String.format(Locale.ROOT, "confidence-matched %s %s: warm-up %d, z %.6f: estimated %.4f,"
-                    + " decoded %.4f bits, target %.4f (decode %d/%d)", o.task().id(), pair, rule.warmup(),
-                    rule.stds(), estimate, measured, target, attempt, MAX_DECODES));
-            if (Math.abs(measured - target) <= TOLERANCE) {
+            boolean matched = Math.abs(measured - target) <= TOLERANCE;
+            progress.advance(1, () -> String.format(Locale.ROOT, "warm-up %d, z %.6f: estimated %.4f, decoded %.4f"
+                    + " bits, target %.4f%s", rule.warmup(), rule.stds(), estimate, measured, target,
+                    matched ? ", matched" : ""));
+            if (matched) {
                 return new ConfidenceFit(rule.warmup(), rule.stds(), estimate, measured, checks);
             }
             // The estimate misses by how much the switch changes the continuation's length; aim past it by as much.
