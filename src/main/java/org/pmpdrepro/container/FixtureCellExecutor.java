@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -19,26 +20,28 @@ import org.pmpdrepro.data.TaskFixtures;
 import org.pmpdrepro.decode.DeviceChoice;
 import org.pmpdrepro.decode.DjlLlama;
 import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.decode.Precision;
 import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.eval.References;
 import org.pmpdrepro.eval.TaskOutputs;
 import org.pmpdrepro.eval.TaskRun;
-import org.pmpdrepro.quant.QuantizationInputs;
+import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.QuantizedModel;
 import org.pmpdrepro.quant.QuantizedWeightProvider;
-import org.pmpdrepro.quant.SensitivitySource;
 import org.pmpdrepro.quant.anyprec.AnyPrecisionQuantizer;
+import org.pmpdrepro.quant.methods.Backbones;
 import org.pmpdrepro.quant.rtn.RtnQuantizer;
 
 /**
- * The cells that need nothing beyond the quantizers and fixed precision plans: back-bones {@code rtn} and
+ * The cells that need nothing beyond a back-bone and a fixed precision plan: back-bones {@code rtn} and
  * {@code any-precision}, schedulers {@code none-high}, {@code none-low} and {@code phase-aware-only}, decoded on
  * the test split of the committed task fixtures with a model directory (the fixture model by default).
  *
- * <p>Any-Precision is quantized here with {@link SensitivitySource#uniform() uniform} sensitivities (plain
- * k-means), because the Fisher sensitivities are an artefact of the suite, not of this package; the suite's own
- * executor ({@code run-job --executor suite}, the default) serves every cell the suite wires. Quantized back-bones
- * are kept for the later cells of a job. Memory is not accounted ({@link CellRun.Accounting#UNKNOWN}).
+ * <p>The back-bones are the registry's ({@link Backbones#named}), built as the suite builds them: RTN at equal bytes
+ * for 2, 3 and 4 bits, Any-Precision from the committed Fisher sensitivities, through the quantization store; a
+ * pair's widths map to precisions as the back-bone says. The suite's own executor ({@code run-job --executor suite},
+ * the default) serves every cell the suite wires, fitted schedules included. Quantized back-bones are kept for the
+ * later cells of a job. Memory is not accounted ({@link CellRun.Accounting#UNKNOWN}).
  */
 public final class FixtureCellExecutor implements JobCellExecutor {
 
@@ -51,8 +54,11 @@ public final class FixtureCellExecutor implements JobCellExecutor {
     private final ModelBundle bundle;
     private final Path fixturesDir;
     private final int batchSize;
-    private final Map<String, DjlLlama> backbones = new HashMap<>();
+    private final Map<String, Built> backbones = new HashMap<>();
     private CellRun.Origin origin;
+
+    /** A back-bone of the registry, its quantized model, and the decoder over it. */
+    private record Built(Backbone backbone, QuantizedModel model, DjlLlama decoder) {}
 
     /** {@code run-job --executor fixture}. */
     public static final class Factory implements JobCellExecutorFactory {
@@ -97,15 +103,22 @@ public final class FixtureCellExecutor implements JobCellExecutor {
             return Optional.of("cell " + cell.id() + ": scheduler '" + cell.scheduler() + "' is not served by "
                     + getClass().getSimpleName() + "; expected one of " + new TreeSet<>(SCHEDULERS));
         }
-        AnyPrecisionQuantizer anyPrecision = AnyPrecisionQuantizer.defaults();
-        Set<Integer> anyPrecisionWidths = IntStream.rangeClosed(anyPrecision.seedBits(), anyPrecision.parentBits())
-                .boxed().collect(Collectors.toSet());
-        if (cell.backbone().equals("any-precision")
-                && !anyPrecisionWidths.containsAll(Set.of(cell.pair().high(), cell.pair().low()))) {
-            return Optional.of("cell " + cell.id() + ": pair " + cell.pair() + " is outside the widths "
-                    + new TreeSet<>(anyPrecisionWidths) + " the default Any-Precision model serves");
+        SortedSet<Integer> served = servedWidths(cell.backbone());
+        if (!served.containsAll(Set.of(cell.pair().high(), cell.pair().low()))) {
+            return Optional.of("cell " + cell.id() + ": pair " + cell.pair() + " is outside the widths " + served
+                    + " the registry's " + cell.backbone() + " serves");
         }
         return Optional.empty();
+    }
+
+    /** The uniform widths back-bone {@code name} of the registry is configured to serve. */
+    private static SortedSet<Integer> servedWidths(String name) {
+        return switch (Backbones.cachedQuantizer(name).quantizer()) {
+            case RtnQuantizer rtn -> rtn.bitWidths();
+            case AnyPrecisionQuantizer ap -> IntStream.rangeClosed(ap.seedBits(), ap.parentBits()).boxed()
+                    .collect(Collectors.toCollection(TreeSet::new));
+            default -> throw new IllegalStateException("back-bone " + name + " passed the check");
+        };
     }
 
     @Override
@@ -120,16 +133,17 @@ public final class FixtureCellExecutor implements JobCellExecutor {
         List<TaskExample> all = TaskFixtures.load(fixturesDir, cell.task(), Split.TEST);
         List<TaskExample> examples = limit == 0 || limit >= all.size() ? all : new ArrayList<>(all.subList(0, limit));
         long start = System.nanoTime();
-        DjlLlama model = backbone(cell);
+        Built built = backbone(cell);
         double prepareSeconds = (System.nanoTime() - start) / 1e9;
+        Precision high = built.backbone().precision(built.model(), cell.pair().high());
+        Precision low = built.backbone().precision(built.model(), cell.pair().low());
         PrecisionPlan plan = switch (cell.scheduler()) {
-            case "none-high" -> PrecisionPlan.fixed(cell.pair().highPrecision());
-            case "none-low" -> PrecisionPlan.fixed(cell.pair().lowPrecision());
-            case "phase-aware-only" -> PrecisionPlan.phaseAware(cell.pair().highPrecision(),
-                    cell.pair().lowPrecision());
+            case "none-high" -> PrecisionPlan.fixed(high);
+            case "none-low" -> PrecisionPlan.fixed(low);
+            case "phase-aware-only" -> PrecisionPlan.phaseAware(high, low);
             default -> throw new IllegalStateException("scheduler " + cell.scheduler() + " passed the check");
         };
-        TaskOutputs outputs = new TaskRun(model, bundle.tokenizer(), batchSize)
+        TaskOutputs outputs = new TaskRun(built.decoder(), bundle.tokenizer(), batchSize)
                 .run(examples, plan, cell.scheduler() + " " + cell.pair().fileLabel());
         if (origin == null) {
             origin = CellRun.Origin.of(bundle, fixturesDir);
@@ -138,24 +152,18 @@ public final class FixtureCellExecutor implements JobCellExecutor {
                 origin);
     }
 
-    /** The decoder over the cell's quantized back-bone, quantized on first use. */
-    private DjlLlama backbone(JobCell cell) throws IOException {
-        // One Any-Precision model serves every pair; round-to-nearest quantizes just the pair's two widths.
-        String key = cell.backbone().equals("rtn") ? "rtn:" + cell.pair() : cell.backbone();
-        DjlLlama model = backbones.get(key);
-        if (model == null) {
-            QuantizedModel quantized = switch (cell.backbone()) {
-                case "rtn" -> RtnQuantizer.perRow(Set.of(cell.pair().high(), cell.pair().low()))
-                        .quantize(bundle.checkpoint(), QuantizationInputs.none());
-                case "any-precision" -> AnyPrecisionQuantizer.defaults().quantize(bundle.checkpoint(),
-                        QuantizationInputs.withSensitivities(SensitivitySource.uniform()));
-                default -> throw new IllegalStateException("back-bone " + cell.backbone() + " passed the check");
-            };
-            model = DjlLlama.withProvider(bundle.config(), DjlLlama.reading(bundle.checkpoint()),
+    /** The cell's back-bone from the registry with its decoder, quantized on first use. */
+    private Built backbone(JobCell cell) throws IOException {
+        Built built = backbones.get(cell.backbone());
+        if (built == null) {
+            Backbone backbone = Backbones.named(cell.backbone());
+            QuantizedModel quantized = backbone.build(new Backbone.Inputs(bundle.files(), fixturesDir));
+            DjlLlama decoder = DjlLlama.withProvider(bundle.config(), DjlLlama.reading(bundle.checkpoint()),
                     bundle.model().device(), (m, c, w) -> new QuantizedWeightProvider(m, c, w, quantized));
-            backbones.put(key, model);
+            built = new Built(backbone, quantized, decoder);
+            backbones.put(cell.backbone(), built);
         }
-        return model;
+        return built;
     }
 
     /** Where the model runs, as DJL names it. */
@@ -166,9 +174,9 @@ public final class FixtureCellExecutor implements JobCellExecutor {
     @Override
     public void close() {
         RuntimeException failure = null;
-        for (DjlLlama model : backbones.values()) {
+        for (Built built : backbones.values()) {
             try {
-                model.close();
+                built.decoder().close();
             } catch (RuntimeException e) {
                 failure = failure == null ? e : failure;
             }
