@@ -18,13 +18,14 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * The {@link CellReporter} that writes into the Allure result of the test now running: parameters and labels,
- * steps, attachments (outcome table, samples, trace chart, score CSV, findings) and links to golden rows.
+ * Writes into the Allure result of the test now running: parameters and labels, steps, attachments (outcome table,
+ * samples, trace chart, score CSV, findings, claims) and links to golden rows. {@link SuiteAllureReporter}, the
+ * suite's listener, is its one user: the suite reports through {@code suite.SuiteListener} alone.
  *
  * <p>It talks to an {@link AllureLifecycle} rather than the static {@code Allure} facade so that a test can give
  * it a lifecycle of its own and read back what it recorded.
  */
-public final class AllureCellReporter implements CellReporter {
+public final class AllureCellReporter {
 
     /** Links to golden rows are of this Allure link type: their pattern is {@code allure.link.golden.pattern}. */
     public static final String GOLDEN_LINK_TYPE = "golden";
@@ -60,7 +61,6 @@ public final class AllureCellReporter implements CellReporter {
         return SAMPLE_LIMIT_DEFAULT;
     }
 
-    @Override
     public void parameters(CellParameters cell) {
         lifecycle.updateTestCase(result -> {
             cell.asMap().forEach((name, value) ->
@@ -72,7 +72,6 @@ public final class AllureCellReporter implements CellReporter {
         });
     }
 
-    @Override
     public <T> T step(String name, Callable<T> body) throws Exception {
         return step(name, body, value -> name);
     }
@@ -99,7 +98,6 @@ public final class AllureCellReporter implements CellReporter {
         }
     }
 
-    @Override
     public void attachOutcome(List<MetricOutcome> outcomes) {
         attach("metrics vs golden", "text/html", "html", OutcomeTable.html("Metrics against golden rows", outcomes));
         Set<GoldenRef> rows = new LinkedHashSet<>();
@@ -117,28 +115,23 @@ public final class AllureCellReporter implements CellReporter {
                 + " golden (" + diffs.size() + ")", diffs));
     }
 
-    @Override
     public void attachSamples(List<SampleText> samples, int limit) {
         attach("samples", "text/html", "html", SampleSheet.html("Prompts, outputs and references", samples, limit));
     }
 
-    @Override
     public void attachTraces(String title, List<PrecisionTrace> traces) {
         attach("precision traces", "image/svg+xml", "svg", PrecisionTraceChart.svg(title, traces));
     }
 
-    @Override
     public void attachScores(SampleScoreTable scores) {
         attach("per-sample scores", "text/csv", "csv", scores.toCsv());
     }
 
-    @Override
     public void attachFindings(String ablation, List<FindingRow> findings) {
         attach("findings " + ablation, "text/html", "html", FindingsTable.html("Findings of " + ablation, findings));
         attach("findings " + ablation + " (markdown)", "text/markdown", "md", FindingsTable.markdown(findings));
     }
 
-    @Override
     public void attachClaim(ClaimRow claim) {
         lifecycle.updateTestCase(result -> {
             result.getParameters().add(new Parameter().setName("verdict").setValue(claim.verdict()));
@@ -151,7 +144,6 @@ public final class AllureCellReporter implements CellReporter {
         attach("claim evidence", "text/html", "html", ClaimsTable.html(claim.instance(), List.of(claim)));
     }
 
-    @Override
     public void attachClaims(String ablation, List<ClaimRow> claims) {
         attach("claims " + ablation, "text/html", "html", ClaimsTable.html("Claims of " + ablation, claims));
         attach("claims " + ablation + " (markdown)", "text/markdown", "md", ClaimsTable.markdown(claims));

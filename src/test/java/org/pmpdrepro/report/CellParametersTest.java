@@ -3,24 +3,12 @@ package org.pmpdrepro.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/** A cell's coordinates as the report shows them, and links to golden rows. */
 @Tag("unit")
-class CellReporterTest {
-
-    @Test
-    void theSilentReporterStillRunsEachStepAndPassesItsFailureOn() throws Exception {
-        CellReporter none = CellReporter.none();
-        none.parameters(new CellParameters("A1", "debsum", "GPTQ", "4>3", "static"));
-        none.attachTraces("t", List.of(new PrecisionTrace("s", List.of(4.0))));
-
-        assertThat(none.step("decode", () -> "out")).isEqualTo("out");
-        assertThatThrownBy(() -> none.step("decode", () -> {
-            throw new IllegalStateException(FailureCategory.DECODER_CRASH.message("boom"));
-        })).hasMessage("decoder crash: boom");
-    }
+class CellParametersTest {
 
     @Test
     void aCellReadsAsTaskBackbonePairAndScheduler() {
