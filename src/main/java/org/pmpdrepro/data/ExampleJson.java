@@ -1,55 +1,47 @@
 package org.pmpdrepro.data;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pmpdrepro.io.Json;
+import org.pmpdrepro.io.JsonBinding;
 
-/** One-line JSON forms of fixture records, keys always in the same order (diff-friendly). */
+/**
+ * One-line JSON forms of fixture records, bound to records (keys always in the same order, diff-friendly): task
+ * examples, calibration-text documents and training-corpus texts.
+ */
 public final class ExampleJson {
 
     /** Keys of an example line, in the order they are written. */
     public static final List<String> EXAMPLE_KEYS =
             List.of("id", "task", "kind", "split", "package", "descriptionMd5", "source", "prompt", "reference");
 
-    private static final ObjectMapper MAPPER = Json.mapper();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
-
     private ExampleJson() {}
 
+    /**
+     * An example line as bound: every field a string, present once, nothing else (an unknown or repeated key, a
+     * missing field or another type is refused, naming the field).
+     */
+    @JsonPropertyOrder({"id", "task", "kind", "split", "package", "descriptionMd5", "source", "prompt", "reference"})
+    record Line(String id, String task, String kind, String split, @JsonProperty("package") String packageName,
+            String descriptionMd5, String source, String prompt, String reference) {}
+
     public static String toJson(TaskExample e) {
-        return object(
-                "id", e.id(),
-                "task", e.task().id(),
-                "kind", e.kind().id(),
-                "split", e.split().id(),
-                "package", e.packageName(),
-                "descriptionMd5", e.descriptionMd5(),
-                "source", e.source(),
-                "prompt", e.prompt(),
-                "reference", e.reference());
+        return JsonBinding.writeLine(new Line(e.id(), e.task().id(), e.kind().id(), e.split().id(), e.packageName(),
+                e.descriptionMd5(), e.source(), e.prompt(), e.reference()));
     }
 
-    /** A JSON object of string values from alternating keys and values, in the given order. */
-    public static String object(String... keysAndValues) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            for (int i = 0; i < keysAndValues.length; i += 2) {
-                g.writeStringField(keysAndValues[i], keysAndValues[i + 1]);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("JSON to a string cannot fail", e);
-        }
-        return out.toString();
+    /** A line of the calibration text: a document and its id ({@code doc/<package>/<md5 prefix>}). */
+    @JsonPropertyOrder({"id", "text"})
+    public record Document(String id, String text) {}
+
+    /** A line of the training corpus: only the text. */
+    public record Text(String text) {}
+
+    /** {@code line} as one line of JSON ({@link JsonBinding#writeLine}). */
+    public static String line(Object line) {
+        return JsonBinding.writeLine(line);
     }
 
     /**
@@ -58,50 +50,39 @@ public final class ExampleJson {
      * @throws InputFormatException naming {@code source}:{@code lineNo}, the field and the expected form
      */
     public static TaskExample parse(String line, String source, long lineNo) {
-        JsonNode node;
+        Line l;
         try {
-            node = MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new InputFormatException(source, lineNo, "not a JSON object: " + e.getOriginalMessage());
+            l = JsonBinding.parse(line, Line.class);
+        } catch (JsonBinding.Refused e) {
+            String where = e.path().equals("$") ? "" : "field '" + e.path() + "': ";
+            throw new InputFormatException(source, lineNo, where + e.problem() + " (an example line is a JSON object"
+                    + " of the strings " + EXAMPLE_KEYS + ")");
         }
-        if (node == null || !node.isObject()) {
-            throw new InputFormatException(source, lineNo, "expected a JSON object with keys " + EXAMPLE_KEYS);
-        }
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (!EXAMPLE_KEYS.contains(field.getKey())) {
-                throw new InputFormatException(source, lineNo,
-                        "unexpected field '" + field.getKey() + "', expected only " + EXAMPLE_KEYS);
-            }
-        }
-        String[] v = new String[EXAMPLE_KEYS.size()];
-        for (int i = 0; i < v.length; i++) {
-            String key = EXAMPLE_KEYS.get(i);
-            JsonNode f = node.get(key);
-            if (f == null || !f.isTextual()) {
-                throw new InputFormatException(source, lineNo, "field '" + key + "' "
-                        + (f == null ? "is missing" : "is " + f.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
-                        + ", expected a string");
-            }
-            v[i] = f.textValue();
-        }
-        Task task = parseEnum(source, lineNo, "task", v[1], Task::fromId);
-        ExampleKind kind = parseEnum(source, lineNo, "kind", v[2], ExampleKind::fromId);
-        Split split = parseEnum(source, lineNo, "split", v[3], Split::fromId);
+        Task task = parseEnum(source, lineNo, "task", l.task(), Task::fromId);
+        ExampleKind kind = parseEnum(source, lineNo, "kind", l.kind(), ExampleKind::fromId);
+        Split split = parseEnum(source, lineNo, "split", l.split(), Split::fromId);
         if (kind.task() != task) {
             throw new InputFormatException(source, lineNo,
                     "field 'kind' is '" + kind.id() + "', which is not a kind of task '" + task.id() + "'");
         }
-        for (int i : new int[] {0, 4, 6, 7, 8}) {
-            if (v[i].isEmpty()) {
+        Map<String, String> nonEmpty = new LinkedHashMap<>();
+        nonEmpty.put("id", l.id());
+        nonEmpty.put("package", l.packageName());
+        nonEmpty.put("source", l.source());
+        nonEmpty.put("prompt", l.prompt());
+        nonEmpty.put("reference", l.reference());
+        for (Map.Entry<String, String> f : nonEmpty.entrySet()) {
+            if (f.getValue().isEmpty()) {
                 throw new InputFormatException(source, lineNo,
-                        "field '" + EXAMPLE_KEYS.get(i) + "' is empty, expected non-empty text");
+                        "field '" + f.getKey() + "' is empty, expected non-empty text");
             }
         }
-        if (!v[7].startsWith("Package: " + v[4] + "\n")) {
+        if (!l.prompt().startsWith("Package: " + l.packageName() + "\n")) {
             throw new InputFormatException(source, lineNo,
-                    "field 'prompt' does not start with 'Package: " + v[4] + "\\n' as every template does");
+                    "field 'prompt' does not start with 'Package: " + l.packageName() + "\\n' as every template does");
         }
-        return new TaskExample(v[0], task, kind, split, v[4], v[5], v[6], v[7], v[8]);
+        return new TaskExample(l.id(), task, kind, split, l.packageName(), l.descriptionMd5(), l.source(), l.prompt(),
+                l.reference());
     }
 
     private static <T> T parseEnum(

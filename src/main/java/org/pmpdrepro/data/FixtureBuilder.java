@@ -130,7 +130,7 @@ public final class FixtureBuilder {
         List<PackageText> calTexts = select(texts.get(Split.CALIBRATION), CALIBRATION_TEXT_DOCUMENTS, FixtureBuilder::docId);
         WrittenFile calText = AtomicFiles.writeLines(out.resolve(CALIBRATION_TEXT_FILE), sink -> {
             for (PackageText text : calTexts) {
-                sink.line(ExampleJson.object("id", docId(text), "text", text.english().document()));
+                sink.line(ExampleJson.line(new ExampleJson.Document(docId(text), text.english().document())));
             }
         });
         written.add(calText);
@@ -244,11 +244,11 @@ public final class FixtureBuilder {
             Map<Task, Map<Split, List<TaskExample>>> examples, long seed) {
         List<String> lines = new ArrayList<>();
         for (PackageText text : train) {
-            lines.add(ExampleJson.object("text", text.english().document()));
+            lines.add(ExampleJson.line(new ExampleJson.Text(text.english().document())));
         }
         for (Task t : Task.values()) {
             for (TaskExample e : examples.get(t).get(Split.TRAIN)) {
-                lines.add(ExampleJson.object("text", e.completion()));
+                lines.add(ExampleJson.line(new ExampleJson.Text(e.completion())));
             }
         }
         // Fisher-Yates with java.util.Random, whose sequence the Java specification fixes for a seed.

@@ -70,7 +70,7 @@ class DecodeCommandTest {
         CliRun r = run("decode", "--model", model.toString(), "--device", "cpu", "--task", "debsum", "--limit", "1",
                 "--fixtures", broken.getParent().getParent().toString());
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err().strip()).startsWith("pmpd decode: error: " + broken + ":2: not a JSON object")
+        assertThat(r.err().strip()).startsWith("pmpd decode: error: " + broken + ":2: not valid JSON")
                 .doesNotContain("\n").doesNotContain("Exception");
     }
 

@@ -106,7 +106,7 @@ class PmpdCommandTest {
         Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",
                 "--pair", "4>3", "--scheduler", "none-high", "--no-bertscore", "--fixtures", dir.toString());
         assertThat(o.code()).isEqualTo(1);
-        assertThat(o.err().strip()).startsWith("pmpd schedule run: error: " + broken + ":2: not a JSON object")
+        assertThat(o.err().strip()).startsWith("pmpd schedule run: error: " + broken + ":2: not valid JSON")
                 .doesNotContain("\n").doesNotContain("Exception");
     }
 

@@ -123,7 +123,7 @@ class RunJobCommandTest {
         Result r = runJob(dir.resolve(JobSpec.FILE_NAME), dir.resolve("out"), "--executor", "fixture", "--fixtures",
                 dir.resolve("fixtures").toString());
         assertThat(r.exitCode()).isEqualTo(JobExitCodes.BAD_INPUT);
-        assertThat(r.err()).contains("pmpd run-job: error: " + broken + ":2: not a JSON object")
+        assertThat(r.err()).contains("pmpd run-job: error: " + broken + ":2: not valid JSON")
                 .doesNotContain("\tat ");
     }
 

@@ -44,16 +44,19 @@ class TaskFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "not JSON | {\"id\": | not a JSON object",
-        "an array | [1,2] | expected a JSON object",
-        "a missing field | {\"id\":\"x\"} | field 'task' is missing, expected a string",
-        "a number for text | @ID@\"task\":3} | field 'task' is number, expected a string",
+        "not JSON | {\"id\": | not valid JSON",
+        "an array | [1,2] | expected an object (an example line is a JSON object of the strings [id, task,",
+        "a missing field | {\"id\":\"x\"} | field 'task': missing; expected a string",
+        "a number for text | @ID@\"task\":3} | field 'task': 3: expected a string",
         "a repeated key | @ID@\"id\":\"z\"} | Duplicate field 'id'",
+        "an unknown key | @GOOD@\"tags\":\"z\"} | field 'tags': unknown field; expected one of [",
     })
     @DisplayName("malformed lines are reported with file, line and field")
     void malformedLines(String what, String bad, String message) throws IOException {
         String good = ExampleJson.toJson(EXAMPLE);
-        String line = bad.replace("@ID@", "{\"id\":\"y\",");
+        // @GOOD@: the good line, open for one more field.
+        String line = bad.replace("@ID@", "{\"id\":\"y\",").replace("@GOOD@", good.substring(0, good.length() - 1)
+                + ",");
         Path file = write(good, line);
         assertThatThrownBy(() -> TaskFixtures.load(dir, Task.DEBSUM, Split.TEST))
                 .isInstanceOf(InputFormatException.class)
