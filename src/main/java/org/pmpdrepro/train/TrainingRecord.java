@@ -3,20 +3,20 @@ package org.pmpdrepro.train;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.io.Hashes;
-import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.JsonBinding;
 
 /**
  * {@code training.json} beside a trained or grown model: what the stage was made from, and the stage it started from
  * ({@code initialised_from}: the starting weights' SHA-256 and that model's own {@code training.json}, kept as it was
- * written, so the file reads as the model's whole history). Written from these records ({@link JsonBinding}); the
- * embedded history is copied as it is, with repeated keys refused.
+ * written, so the file reads as the model's whole history). Written from and read into these records
+ * ({@link JsonBinding}), the embedded history too, stage by stage.
  */
 public final class TrainingRecord {
 
@@ -24,6 +24,18 @@ public final class TrainingRecord {
     public static final String FILE = "training.json";
 
     private TrainingRecord() {}
+
+    /**
+     * What one stage's {@code training.json} holds: a pre-training or a growth stage, told apart by their fields
+     * (only a growth stage has {@code growth}).
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.DEDUCTION)
+    @JsonSubTypes({@JsonSubTypes.Type(Trained.class), @JsonSubTypes.Type(Grown.class)})
+    public sealed interface History permits Trained, Grown {
+
+        /** The stage this one started from; null for a model trained from scratch. */
+        Stage initialisedFrom();
+    }
 
     /**
      * A pre-training stage ({@code pmpd train}).
@@ -51,7 +63,7 @@ public final class TrainingRecord {
             @JsonProperty("initialised_from") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent
             Stage initialisedFrom,
             @JsonProperty("train_corpus_file") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent
-            String trainCorpusFile) {
+            String trainCorpusFile) implements History {
 
         /** This stage with the command that ran it and the stage it started from (null for a fresh model). */
         public Trained ranBy(String newCommand, Stage from) {
@@ -64,7 +76,7 @@ public final class TrainingRecord {
     /** A growth stage ({@code pmpd grow}). */
     @JsonPropertyOrder({"growth", "command", "initialised_from"})
     public record Grown(Growth growth, String command,
-            @JsonProperty("initialised_from") Stage initialisedFrom) {}
+            @JsonProperty("initialised_from") Stage initialisedFrom) implements History {}
 
     /** How a model was grown. */
     @JsonPropertyOrder({"from_parameters", "parameters", "intermediate_size", "added_layers", "seed"})
@@ -78,13 +90,21 @@ public final class TrainingRecord {
      */
     @JsonPropertyOrder({"weights_sha256", "training"})
     public record Stage(@JsonProperty("weights_sha256") String weightsSha256,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent JsonNode training) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent History training) {
 
-        /** The stage of the model in {@code dir}, whose weights are {@code weightsFile}. */
+        /**
+         * The stage of the model in {@code dir}, whose weights are {@code weightsFile}; its {@code training.json}
+         * is bound strictly (a file that is neither stage's form is refused, naming the field).
+         */
         public static Stage of(Path dir, Path weightsFile) throws IOException {
             Path record = dir.resolve(FILE);
-            return new Stage(Hashes.sha256Hex(weightsFile), Files.exists(record) ? Json.read(record) : null);
+            return new Stage(Hashes.sha256Hex(weightsFile), Files.exists(record) ? read(dir) : null);
         }
+    }
+
+    /** The {@code training.json} of the model in {@code dir}: the model's whole history. */
+    public static History read(Path dir) throws IOException {
+        return JsonBinding.read(dir.resolve(FILE), History.class);
     }
 
     /** Writes {@code record} as {@code dir/training.json}, atomically. */
