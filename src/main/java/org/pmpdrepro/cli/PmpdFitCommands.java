@@ -5,30 +5,28 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
+import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.eval.Provenance;
-import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.pmpd.BackboneIdentity;
 import org.pmpdrepro.pmpd.BaselineCalibration;
 import org.pmpdrepro.pmpd.BaselineStore;
 import org.pmpdrepro.pmpd.ClassifierTrainer;
-import org.pmpdrepro.pmpd.LabelledFeatures;
+import org.pmpdrepro.pmpd.FittedFiles;
 import org.pmpdrepro.pmpd.LearnedData;
 import org.pmpdrepro.pmpd.LearnedStore;
 import org.pmpdrepro.pmpd.PrecisionPair;
 import org.pmpdrepro.pmpd.QuantizedSession;
+import org.pmpdrepro.pmpd.ScheduleFits;
 import org.pmpdrepro.pmpd.Schedulers;
 import org.pmpdrepro.pmpd.StaticSearch;
 import org.pmpdrepro.pmpd.StaticStore;
 import org.pmpdrepro.pmpd.TableRun;
-import org.pmpdrepro.quant.WeightTraffic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,39 +64,16 @@ final class PmpdFitCommands {
             common.backbone = backbone;
             common.fixtures = fixtures;
             common.noBertScore = true;
+            // Built by hand, so picocli has not given the option its default: the fits decode with DJL.
+            common.engine = DecodeEngine.DJL.id();
             return common.open(spec);
         }
 
         /** Command, model, back-bone identity and the fixture manifest, for every fitted file. */
-        Map<String, Object> provenance(CommandSpec spec, QuantizedSession session, String backboneSha) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("command", PmpdCommand.commandLine(spec));
-            p.put("model_sha256", session.bundle().identity().sha256());
-            p.put("backbone_sha256", backboneSha);
-            p.put("fixtures_manifest_sha256", Provenance.manifestSha256(fixtures));
-            return p;
+        FittedFiles.Provenance provenance(CommandSpec spec, QuantizedSession session) {
+            return new FittedFiles.Provenance(PmpdCommand.commandLine(spec), session.bundle().identity().sha256(),
+                    BackboneIdentity.sha256(session.quantized()), Provenance.manifestSha256(fixtures));
         }
-
-        /**
-         * The precisions {@code pair} is decoded with on the session's back-bone, as the suite decodes it: the
-         * uniform widths, or HAQ's policies under those budgets. The fits are filed under {@code pair}.
-         */
-        static PrecisionPair served(QuantizedSession session, PrecisionPair pair) {
-            return new PrecisionPair(WeightTraffic.precision(session.quantized(), pair.high().uniformBits()),
-                    WeightTraffic.precision(session.quantized(), pair.low().uniformBits()));
-        }
-
-        Map<String, Object> calibrationSplit(Task task) {
-            return input(TaskFixtures.file(fixtures, task, Split.CALIBRATION));
-        }
-    }
-
-    /** A file a fit read, as {@code {file, sha256}} (in that order, so rewritten cards are byte-identical). */
-    static Map<String, Object> input(Path file) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", file.toString().replace('\\', '/'));
-        m.put("sha256", Hashes.sha256Hex(file));
-        return m;
     }
 
     @Command(name = "static-search", mixinStandardHelpOptions = true,
@@ -161,39 +136,25 @@ final class PmpdFitCommands {
             PrintWriter stdout = spec.commandLine().getOut();
             try (QuantizedSession session = fit.open(spec)) {
                 String backbone = session.runner().backbone();
-                String backboneSha = BackboneIdentity.sha256(session.quantized());
-                for (PrecisionPair p : ps) {
-                    for (Task t : ts) {
-                        long start = System.nanoTime();
-                        StaticSearch.Search search = StaticSearch.search(session.runner(),
-                                TaskFixtures.load(fit.fixtures, t, Split.CALIBRATION), FitOptions.served(session, p),
-                                p, config);
-                        Map<String, Object> prov = fit.provenance(spec, session, backboneSha);
-                        prov.put("calibration_split", fit.calibrationSplit(t));
-                        Path f = StaticStore.save(out, search.outcome(), prov);
-                        StaticSearch.Outcome o = search.outcome();
-                        stdout.printf(Locale.ROOT, "%s %s %s: chosen s = %d (%.3f bits), %s gap %.4f, tolerance %.4f;"
-                                + " %s -> %s (%.0f s)%n", backbone, t.id(), p, o.chosen(), o.chosenRow().averageBits(),
-                                o.metric(), o.gap(), o.tolerance(), o.table(), f, (System.nanoTime() - start) / 1e9);
-                        if (calibrateBaselines) {
-                            start = System.nanoTime();
-                            LearnedStore.Saved learned = LearnedStore.load(learnedDir, backbone, p);
-                            BaselineCalibration.Fit b = BaselineCalibration.fit(session.runner(), search,
-                                    learned.labelCounts(), seed);
-                            Map<String, Object> bprov = fit.provenance(spec, session, backboneSha);
-                            bprov.put("calibration_split", fit.calibrationSplit(t));
-                            bprov.put("static_search", input(f));
-                            bprov.put("label_prior_from", input(LearnedStore.card(learnedDir, backbone, p)));
-                            Path bf = BaselineStore.save(baselinesOut, b, bprov);
+                Optional<ScheduleFits.Baselines> baselines = calibrateBaselines
+                        ? Optional.of(new ScheduleFits.Baselines(learnedDir, baselinesOut, seed)) : Optional.empty();
+                ScheduleFits.staticSearches(session, fit.fixtures, ps, ts, config, fit.provenance(spec, session), out,
+                        baselines, r -> {
+                            StaticSearch.Outcome o = r.outcome();
+                            stdout.printf(Locale.ROOT, "%s %s %s: chosen s = %d (%.3f bits), %s gap %.4f, tolerance"
+                                    + " %.4f; %s -> %s (%.0f s)%n", backbone, r.task().id(), r.pair(), o.chosen(),
+                                    o.chosenRow().averageBits(), o.metric(), o.gap(), o.tolerance(), o.table(),
+                                    r.file(), r.seconds());
+                            stdout.flush();
+                        }, r -> {
+                            BaselineCalibration.Fit b = r.fit();
                             stdout.printf(Locale.ROOT, "  baselines matched to %.4f bits: random-uniform %.4f,"
                                     + " random-label-prior %.4f, confidence %.4f (warm-up %d, z %.4f) -> %s (%.0f s)%n",
                                     b.targetBits(), b.uniform().calibrationBits(), b.labelPrior().calibrationBits(),
                                     b.confidence().calibrationBits(), b.confidence().warmup(), b.confidence().stds(),
-                                    bf, (System.nanoTime() - start) / 1e9);
-                        }
-                        stdout.flush();
-                    }
-                }
+                                    r.file(), r.seconds());
+                            stdout.flush();
+                        });
                 return 0;
             }
         }
@@ -242,72 +203,28 @@ final class PmpdFitCommands {
         @Override
         public Integer call() throws IOException {
             List<PrecisionPair> ps;
-            LearnedData.Config dataConfig;
-            ClassifierTrainer.Config trainConfig;
+            ScheduleFits.LearnedInputs inputs;
             try {
                 ps = TableRun.pairs(fit.pairs);
-                dataConfig = new LearnedData.Config(prompts, 48, newTokens, fit.model.batchSize);
-                if (taskPrompts < 0) {
-                    throw new IllegalArgumentException("--task-prompts " + taskPrompts + ": expected 0 or more");
-                }
                 ClassifierTrainer.Config d = ClassifierTrainer.Config.defaults();
-                trainConfig = new ClassifierTrainer.Config(pools, pools, epochs, d.batch(), d.learningRate(),
-                        d.weightDecay(), d.validationFraction(), d.seed());
+                inputs = new ScheduleFits.LearnedInputs(calibrationText,
+                        new LearnedData.Config(prompts, 48, newTokens, fit.model.batchSize), taskPrompts,
+                        new ClassifierTrainer.Config(pools, pools, epochs, d.batch(), d.learningRate(),
+                                d.weightDecay(), d.validationFraction(), d.seed()));
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             PrintWriter stdout = spec.commandLine().getOut();
             try (QuantizedSession session = fit.open(spec)) {
                 String backbone = session.runner().backbone();
-                String backboneSha = BackboneIdentity.sha256(session.quantized());
-                List<LearnedData.Prompt> all = new ArrayList<>(LearnedData.prompts(calibrationText,
-                        session.bundle().tokenizer(), dataConfig));
-                int texts = all.size();
-                Map<String, Object> splits = new LinkedHashMap<>();
-                for (Task t : Task.values()) {
-                    if (taskPrompts == 0) {
-                        break;
-                    }
-                    List<org.pmpdrepro.data.TaskExample> ex = TaskFixtures.load(fit.fixtures, t, Split.CALIBRATION);
-                    all.addAll(LearnedData.taskPrompts(ex.subList(0, Math.min(taskPrompts, ex.size())),
-                            session.bundle().tokenizer()));
-                    splits.put(t.id(), fit.calibrationSplit(t));
-                }
-                List<PrecisionPair> served = ps.stream().map(p -> FitOptions.served(session, p)).toList();
-                Map<PrecisionPair, List<LabelledFeatures>> byServed = LearnedData.build(session.bundle().model(),
-                        session.bundle().tokenizer(), all, served, fit.model.batchSize);
-                Map<PrecisionPair, List<LabelledFeatures>> data = new LinkedHashMap<>();
-                for (int i = 0; i < ps.size(); i++) {
-                    data.put(ps.get(i), byServed.get(served.get(i)));
-                }
-                int headDim = session.bundle().config().headDim();
-                for (PrecisionPair p : ps) {
-                    ClassifierTrainer.Result r = ClassifierTrainer.train(data.get(p), headDim, trainConfig);
-                    Map<String, Object> prov = fit.provenance(spec, session, backboneSha);
-                    prov.put("calibration_text", input(calibrationText));
-                    prov.put("calibration_splits", splits);
-                    Map<String, Object> dataCard = new LinkedHashMap<>();
-                    dataCard.put("text_prompts", texts);
-                    dataCard.put("task_prompts", all.size() - texts);
-                    dataCard.put("max_prompt_tokens", dataConfig.maxPromptTokens());
-                    dataCard.put("text_new_tokens", dataConfig.newTokens());
-                    dataCard.put("task_new_tokens", "the task's max new tokens");
-                    dataCard.put("label", "smallest switch point whose Rouge-L against the full-precision"
-                            + " continuation, rounded to 3 decimals, reaches never switching's");
-                    dataCard.put("label_counts_all", LearnedData.counts(data.get(p)));
-                    PrecisionPair sv = served.get(ps.indexOf(p));
-                    if (!sv.equals(p)) {
-                        dataCard.put("served_as", sv.high().label() + ">" + sv.low().label());
-                    }
-                    prov.put("data", dataCard);
-                    LearnedStore.save(out, backbone, p, r, trainConfig, prov, validationFeatures);
-                    stdout.printf(Locale.ROOT, "%s %s: %d examples, labels %s; train accuracy %.3f, held-out accuracy"
-                            + " %.3f against %.3f for always predicting class %d (balanced accuracy %.3f, %d held out)"
-                            + " -> %s%n", backbone, p, data.get(p).size(), Arrays.toString(LearnedData.counts(
-                            data.get(p))), r.trainAccuracy(), r.validationAccuracy(), r.majorityRate(),
-                            r.majorityClass(), r.validationBalancedAccuracy(), r.validation().size(),
-                            LearnedStore.weights(out, backbone, p));
-                }
+                ScheduleFits.learned(session, fit.fixtures, ps, inputs, fit.provenance(spec, session), out,
+                        validationFeatures, r -> stdout.printf(Locale.ROOT, "%s %s: %d examples, labels %s; train"
+                                + " accuracy %.3f, held-out accuracy %.3f against %.3f for always predicting class %d"
+                                + " (balanced accuracy %.3f, %d held out) -> %s%n", backbone, r.pair(), r.examples(),
+                                Arrays.toString(r.labelCounts()), r.result().trainAccuracy(),
+                                r.result().validationAccuracy(), r.result().majorityRate(),
+                                r.result().majorityClass(), r.result().validationBalancedAccuracy(),
+                                r.result().validation().size(), r.weights()));
                 stdout.flush();
                 return 0;
             }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.pmpdrepro.data.Task;
-import org.pmpdrepro.io.JsonBinding;
 
 /**
  * The bits-matched baselines' committed fits ({@link BaselineCalibration}), one directory per back-bone:
@@ -34,45 +32,42 @@ public final class BaselineStore {
         return StaticStore.fitCommand(backbone) + " --calibrate-baselines";
     }
 
-    public static Map<String, Object> json(BaselineCalibration.Fit f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("task", f.task().id());
-        m.put("pair", f.pair().label());
-        m.put("backbone", f.backbone());
-        m.put("matched_to", "static");
-        m.put("static_switch_point", f.staticSwitchPoint());
-        m.put("target_bits", f.targetBits());
-        m.put("tolerance_bits", BaselineCalibration.TOLERANCE);
-        m.put("calibration_examples", f.examples());
-        m.put("random-uniform-matched", random(f.uniform(), f.seed()));
-        m.put("random-label-prior-matched", random(f.labelPrior(), f.seed()));
+    /**
+     * The file {@code f} is written as, with the provenance of the fit and the files it read: the calibration split,
+     * the static search it matched and the classifier card whose label counts the label-prior baseline drew on.
+     */
+    public static File form(BaselineCalibration.Fit f, FittedFiles.Provenance p, FittedFiles.Input calibrationSplit,
+            FittedFiles.Input staticSearch, FittedFiles.Input labelPriorFrom) {
         BaselineCalibration.ConfidenceFit c = f.confidence();
-        Map<String, Object> conf = new LinkedHashMap<>();
-        conf.put("warmup", c.warmup());
-        conf.put("stds", c.stds());
-        conf.put("estimated_bits", c.estimatedBits());
-        conf.put("calibration_bits", c.calibrationBits());
-        List<Map<String, Object>> checks = new ArrayList<>();
+        List<Check> checks = new ArrayList<>();
         for (BaselineCalibration.Check k : c.checks()) {
-            checks.add(LearnedStore.ordered("warmup", k.warmup(), "stds", k.stds(), "estimated_bits",
-                    k.estimatedBits(), "calibration_bits", k.measuredBits()));
+            checks.add(new Check(k.warmup(), k.stds(), k.estimatedBits(), k.measuredBits()));
         }
-        conf.put("calibration_decodes", checks);
-        m.put("confidence-matched", conf);
-        return m;
+        return new File(f.task().id(), f.pair().label(), f.backbone(), "static", f.staticSwitchPoint(),
+                f.targetBits(), BaselineCalibration.TOLERANCE, f.examples(), random(f.uniform(), f.seed()),
+                random(f.labelPrior(), f.seed()), new ConfidenceFit(c.warmup(), c.stds(), c.estimatedBits(),
+                        c.calibrationBits(), checks), p.command(), p.modelSha256(), p.backboneSha256(),
+                p.fixturesManifestSha256(), calibrationSplit, staticSearch, labelPriorFrom);
     }
 
-    private static Map<String, Object> random(BaselineCalibration.RandomFit r, long seed) {
-        return LearnedStore.ordered("base", r.base(), "base_prior", r.basePrior(), "tilt", r.tilt(), "prior",
-                r.prior(), "seed", seed, "expected_bits", r.expectedBits(), "calibration_bits", r.calibrationBits());
+    private static RandomFit random(BaselineCalibration.RandomFit r, long seed) {
+        return new RandomFit(r.base(), boxed(r.basePrior()), r.tilt(), boxed(r.prior()), seed, r.expectedBits(),
+                r.calibrationBits());
     }
 
-    public static Path save(Path dir, BaselineCalibration.Fit f, Map<String, Object> provenance) throws IOException {
-        return FittedFiles.write(file(dir, f.backbone(), f.task(), f.pair()), json(f), provenance, File.class);
+    private static List<Double> boxed(double[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 
-    /** The file's form, bound strictly when read ({@link JsonBinding}); {@link #json} and the provenance write it. */
-    record File(String task, String pair, String backbone, @JsonProperty("matched_to") String matchedTo,
+    public static Path save(Path dir, BaselineCalibration.Fit f, FittedFiles.Provenance p,
+            FittedFiles.Input calibrationSplit, FittedFiles.Input staticSearch, FittedFiles.Input labelPriorFrom)
+            throws IOException {
+        return FittedFiles.write(file(dir, f.backbone(), f.task(), f.pair()),
+                form(f, p, calibrationSplit, staticSearch, labelPriorFrom));
+    }
+
+    /** The file's form, written from the fit and its provenance ({@link #form}) and bound strictly when read. */
+    public record File(String task, String pair, String backbone, @JsonProperty("matched_to") String matchedTo,
             @JsonProperty("static_switch_point") int staticSwitchPoint, @JsonProperty("target_bits") double targetBits,
             @JsonProperty("tolerance_bits") double toleranceBits,
             @JsonProperty("calibration_examples") int calibrationExamples,
@@ -86,17 +81,17 @@ public final class BaselineStore {
             @JsonProperty("label_prior_from") FittedFiles.Input labelPriorFrom) implements FittedFiles.Fitted {}
 
     /** A random baseline's fit: its prior, tilted from a base prior to match the bits, and its seed. */
-    record RandomFit(String base, @JsonProperty("base_prior") List<Double> basePrior, double tilt, List<Double> prior,
+    public record RandomFit(String base, @JsonProperty("base_prior") List<Double> basePrior, double tilt, List<Double> prior,
             long seed, @JsonProperty("expected_bits") double expectedBits,
             @JsonProperty("calibration_bits") double calibrationBits) {}
 
     /** The confidence baseline's fit and the calibration decodes that checked it. */
-    record ConfidenceFit(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
+    public record ConfidenceFit(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
             @JsonProperty("calibration_bits") double calibrationBits,
             @JsonProperty("calibration_decodes") List<Check> calibrationDecodes) {}
 
     /** One calibration decode of a confidence setting. */
-    record Check(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
+    public record Check(int warmup, double stds, @JsonProperty("estimated_bits") double estimatedBits,
             @JsonProperty("calibration_bits") double calibrationBits) {}
 
     /**

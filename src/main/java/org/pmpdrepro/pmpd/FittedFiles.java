@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.pmpdrepro.io.AtomicFiles;
+import org.pmpdrepro.io.Hashes;
 import org.pmpdrepro.io.Json;
 import org.pmpdrepro.io.JsonBinding;
 
@@ -17,7 +16,7 @@ import org.pmpdrepro.io.JsonBinding;
  * back-bone it was fitted on. A lookup for one back-bone refuses a file fitted on another (a schedule searched on
  * Any-Precision says nothing about where GPTQ may switch), and a missing file names the command that fits it.
  */
-final class FittedFiles {
+public final class FittedFiles {
 
     /** The script that fits every back-bone's schedules. */
     static final String FIT_SCRIPT = "fixtures/pmpd/fit-schedules";
@@ -38,12 +37,18 @@ final class FittedFiles {
     }
 
     /** A fitted file's form: every one names the back-bone it was fitted on. */
-    interface Fitted {
+    public interface Fitted {
         String backbone();
     }
 
-    /** A file a fit read, as recorded in its provenance. */
-    record Input(String file, String sha256) {}
+    /** A file a fit read, as recorded in its provenance: its path as given ({@code /} separated) and its SHA-256. */
+    public record Input(String file, String sha256) {
+
+        /** {@code file} as a fit records it. */
+        public static Input of(Path file) {
+            return new Input(file.toString().replace('\\', '/'), Hashes.sha256Hex(file));
+        }
+    }
 
     /**
      * Binds {@code file}, which must exist, to {@code type} strictly ({@link JsonBinding}: an unknown, missing or
@@ -72,18 +77,28 @@ final class FittedFiles {
         }
     }
 
-    /**
-     * Writes {@code json} followed by {@code provenance} to {@code file}, indented, atomically, after checking that
-     * the text binds to {@code form}: a fit whose provenance lacks a field (or has one too many) fails here, naming
-     * it, rather than leaving a file its reader refuses.
-     */
-    static Path write(Path file, Map<String, Object> json, Map<String, Object> provenance,
-            Class<? extends Fitted> form) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>(json);
-        m.putAll(provenance);
-        String text = JSON.writeValueAsString(m) + "\n";
+    /** What every fitted file records of how it was made: the command, the model, the back-bone, the fixtures. */
+    public record Provenance(String command, String modelSha256, String backboneSha256,
+            String fixturesManifestSha256) {}
+
+    /** {@code fitted} as its file holds it: indented, fields in the form's order, ending with a newline. */
+    static String text(Fitted fitted) {
         try {
-            JsonBinding.parse(text, form);
+            return JSON.writeValueAsString(fitted) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + fitted.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * Writes {@code fitted} to {@code file}, atomically, after checking that the text binds back to its form (a
+     * value the reader refuses, a null where none may be, fails here naming the field, rather than leaving a file
+     * its reader refuses).
+     */
+    static Path write(Path file, Fitted fitted) throws IOException {
+        String text = text(fitted);
+        try {
+            JsonBinding.parse(text, fitted.getClass());
         } catch (JsonBinding.Refused e) {
             throw new IllegalArgumentException("not writing " + file + ": its reader would refuse it (" + e.getMessage()
                     + ")", e);

@@ -3,6 +3,7 @@ package org.pmpdrepro.pmpd;
 import static org.pmpdrepro.io.JsonBinding.finiteOrNull;
 import static org.pmpdrepro.io.JsonBinding.nanIfNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class LearnedStore {
     public record Saved(SwitchClassifier classifier, Path weights, double validationAccuracy, int[] labelCounts,
             Card card) {}
 
-    /** The card's form, bound strictly when read ({@link JsonBinding}); {@link #save} and the provenance write it. */
+    /** The card's form, written by {@link #save} from the result and its {@link Sources}, bound strictly when read. */
     public record Card(String backbone, String pair, String classes, Layout layout, Training training,
             @JsonProperty("label_counts_train") List<Integer> labelCountsTrain,
             @JsonProperty("label_counts_validation") List<Integer> labelCountsValidation,
@@ -47,7 +48,8 @@ public final class LearnedStore {
             @JsonProperty("validation_majority_rate") @JsonBinding.MayBeNull Double validationMajorityRate,
             @JsonProperty("validation_balanced_accuracy") @JsonBinding.MayBeNull Double validationBalancedAccuracy,
             @JsonProperty("beats_majority_class") boolean beatsMajorityClass,
-            @JsonProperty("validation_features") @JsonBinding.MayBeAbsent String validationFeatures, String command,
+            @JsonProperty("validation_features") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent
+            String validationFeatures, String command,
             @JsonProperty("model_sha256") String modelSha256, @JsonProperty("backbone_sha256") String backboneSha256,
             @JsonProperty("fixtures_manifest_sha256") String fixturesManifestSha256,
             @JsonProperty("calibration_text") FittedFiles.Input calibrationText,
@@ -70,7 +72,8 @@ public final class LearnedStore {
             @JsonProperty("text_new_tokens") int textNewTokens,
             @JsonProperty("task_new_tokens") String taskNewTokens, String label,
             @JsonProperty("label_counts_all") List<Integer> labelCountsAll,
-            @JsonProperty("served_as") @JsonBinding.MayBeAbsent String servedAs) {}
+            @JsonProperty("served_as") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent
+            String servedAs) {}
 
     private LearnedStore() {}
 
@@ -91,20 +94,26 @@ public final class LearnedStore {
         return "pmpd schedule train-learned --backbone " + backbone;
     }
 
-    /** Writes the three files of {@code backbone} and {@code pair}; {@code provenance} goes into the card as is. */
+    /**
+     * What a classifier's card records of how it was made: the fit's provenance, the calibration text and splits
+     * it read, and its training data's card.
+     */
+    public record Sources(FittedFiles.Provenance provenance, FittedFiles.Input calibrationText,
+            LinkedHashMap<String, FittedFiles.Input> calibrationSplits, Data data) {}
+
+    /** Writes the three files of {@code backbone} and {@code pair}, the card with {@code sources}. */
     public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
-            ClassifierTrainer.Config config, Map<String, Object> provenance) throws IOException {
-        save(dir, backbone, pair, result, config, provenance, true);
+            ClassifierTrainer.Config config, Sources sources) throws IOException {
+        save(dir, backbone, pair, result, config, sources, true);
     }
 
     /**
-     * As {@link #save(Path, String, PrecisionPair, ClassifierTrainer.Result, ClassifierTrainer.Config, Map)}; with
-     * {@code validationFeatures} false the held-out features are not written (about 1.8 MB per pair, too much to
-     * commit for every back-bone) and the card says so: its accuracies then stand as measured at training time.
+     * As {@link #save(Path, String, PrecisionPair, ClassifierTrainer.Result, ClassifierTrainer.Config, Sources)};
+     * with {@code validationFeatures} false the held-out features are not written (about 1.8 MB per pair, too much
+     * to commit for every back-bone) and the card says so: its accuracies then stand as measured at training time.
      */
     public static void save(Path dir, String backbone, PrecisionPair pair, ClassifierTrainer.Result result,
-            ClassifierTrainer.Config config, Map<String, Object> provenance, boolean validationFeatures)
-            throws IOException {
+            ClassifierTrainer.Config config, Sources sources, boolean validationFeatures) throws IOException {
         SwitchClassifier c = result.classifier();
         SwitchClassifier.Layout l = c.layout();
         double[] p = c.parameters();
@@ -127,33 +136,26 @@ public final class LearnedStore {
             Files.deleteIfExists(validationFile);
         }
 
-        Map<String, Object> cardJson = new LinkedHashMap<>();
-        cardJson.put("backbone", backbone);
-        cardJson.put("pair", pair.label());
-        cardJson.put("classes", "switch point [0, N/3, 2N/3, N][k] for N max new tokens");
-        cardJson.put("layout", ordered("pools", l.pools(), "queries_per_pool", l.queriesPerPool(), "head_dim",
-                l.headDim(), "parameters", l.size()));
-        cardJson.put("training", ordered("epochs", config.epochs(), "batch", config.batch(), "learning_rate",
-                config.learningRate(), "weight_decay", config.weightDecay(), "validation_fraction",
-                config.validationFraction(), "seed", config.seed(), "sampling",
-                "every training class oversampled with replacement to the largest class's "
-                        + result.balancedCount() + " examples, shuffled each epoch",
-                "loss", "cross-entropy", "optimiser", "Adam with L2 weight decay"));
-        cardJson.put("label_counts_train", result.trainClassCounts());
-        cardJson.put("label_counts_validation", LearnedData.counts(result.validation()));
-        cardJson.put("train_examples", result.train().size());
-        cardJson.put("validation_examples", result.validation().size());
+        FittedFiles.Provenance made = sources.provenance();
         // An empty held-out split leaves the validation rates undefined: null in the card (JSON has no NaN).
-        cardJson.put("train_accuracy", finiteOrNull(result.trainAccuracy()));
-        cardJson.put("validation_accuracy", finiteOrNull(result.validationAccuracy()));
-        cardJson.put("validation_majority_class", result.majorityClass());
-        cardJson.put("validation_majority_rate", finiteOrNull(result.majorityRate()));
-        cardJson.put("validation_balanced_accuracy", finiteOrNull(result.validationBalancedAccuracy()));
-        cardJson.put("beats_majority_class", result.validationAccuracy() > result.majorityRate());
-        if (!validationFeatures) {
-            cardJson.put("validation_features", NOT_WRITTEN);
-        }
-        FittedFiles.write(card(dir, backbone, pair), cardJson, provenance, Card.class);
+        Card card = new Card(backbone, pair.label(), "switch point [0, N/3, 2N/3, N][k] for N max new tokens",
+                new Layout(l.pools(), l.queriesPerPool(), l.headDim(), l.size()),
+                new Training(config.epochs(), config.batch(), config.learningRate(), config.weightDecay(),
+                        config.validationFraction(), config.seed(), "every training class oversampled with"
+                        + " replacement to the largest class's " + result.balancedCount() + " examples, shuffled each"
+                        + " epoch", "cross-entropy", "Adam with L2 weight decay"),
+                boxed(result.trainClassCounts()), boxed(LearnedData.counts(result.validation())),
+                result.train().size(), result.validation().size(), finiteOrNull(result.trainAccuracy()),
+                finiteOrNull(result.validationAccuracy()), result.majorityClass(),
+                finiteOrNull(result.majorityRate()), finiteOrNull(result.validationBalancedAccuracy()),
+                result.validationAccuracy() > result.majorityRate(), validationFeatures ? null : NOT_WRITTEN,
+                made.command(), made.modelSha256(), made.backboneSha256(), made.fixturesManifestSha256(),
+                sources.calibrationText(), sources.calibrationSplits(), sources.data());
+        FittedFiles.write(card(dir, backbone, pair), card);
+    }
+
+    private static List<Integer> boxed(int[] counts) {
+        return java.util.Arrays.stream(counts).boxed().toList();
     }
 
     private static void writeValidation(Path file, String backbone, PrecisionPair pair,
@@ -214,15 +216,6 @@ public final class LearnedStore {
             }
             return out;
         }
-    }
-
-    /** A map in the order given (key, value, key, value...), so that cards are written byte-identically. */
-    static Map<String, Object> ordered(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
     }
 
     private static int intMeta(Path file, Map<String, String> meta, String key) {

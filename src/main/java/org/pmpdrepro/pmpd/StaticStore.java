@@ -1,12 +1,11 @@
 package org.pmpdrepro.pmpd;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.io.JsonBinding;
 
@@ -29,49 +28,32 @@ public final class StaticStore {
         return "pmpd schedule static-search --backbone " + backbone;
     }
 
-    /** The outcome as JSON (without provenance), the form a rerun is compared with. */
-    public static Map<String, Object> json(StaticSearch.Outcome o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("task", o.task().id());
-        m.put("pair", o.pair().label());
-        if (!o.served().equals(o.pair())) {
-            m.put("served_as", o.served().high().label() + ">" + o.served().low().label());
-        }
-        m.put("backbone", o.backbone());
-        m.put("max_new_tokens", o.task().maxNewTokens());
-        m.put("grid_points", o.config().gridPoints());
-        m.put("metric", o.metric());
-        m.put("scored_against", o.scoredAgainst());
-        m.put("calibration_examples", o.examples());
-        m.put("none_low", row(o.noneLow()));
-        m.put("gap", o.gap());
-        m.put("tolerance_fraction_of_gap", o.config().toleranceFraction());
-        m.put("tolerance", o.tolerance());
-        List<Map<String, Object>> rows = new ArrayList<>();
+    /** The file {@code o} is written as, with the provenance of the fit that found it. */
+    public static File form(StaticSearch.Outcome o, FittedFiles.Provenance p, FittedFiles.Input calibrationSplit) {
+        List<Row> rows = new ArrayList<>();
         for (StaticSearch.Row r : o.table()) {
             rows.add(row(r));
         }
-        m.put("table", rows);
-        m.put("chosen_switch_point", o.chosen());
-        return m;
+        String servedAs = o.served().equals(o.pair()) ? null
+                : o.served().high().label() + ">" + o.served().low().label();
+        return new File(o.task().id(), o.pair().label(), servedAs, o.backbone(), o.task().maxNewTokens(),
+                o.config().gridPoints(), o.metric(), o.scoredAgainst(), o.examples(), row(o.noneLow()), o.gap(),
+                o.config().toleranceFraction(), o.tolerance(), rows, o.chosen(), p.command(), p.modelSha256(),
+                p.backboneSha256(), p.fixturesManifestSha256(), calibrationSplit);
     }
 
-    private static Map<String, Object> row(StaticSearch.Row r) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        if (r.switchPoint() >= 0) {
-            row.put("switch_point", r.switchPoint());
-        }
-        row.put("average_bits", r.averageBits());
-        row.put("score", r.score());
-        return row;
+    private static Row row(StaticSearch.Row r) {
+        return new Row(r.switchPoint() >= 0 ? r.switchPoint() : null, r.averageBits(), r.score());
     }
 
-    public static Path save(Path dir, StaticSearch.Outcome o, Map<String, Object> provenance) throws IOException {
-        return FittedFiles.write(file(dir, o.backbone(), o.task(), o.pair()), json(o), provenance, File.class);
+    public static Path save(Path dir, StaticSearch.Outcome o, FittedFiles.Provenance p,
+            FittedFiles.Input calibrationSplit) throws IOException {
+        return FittedFiles.write(file(dir, o.backbone(), o.task(), o.pair()), form(o, p, calibrationSplit));
     }
 
-    /** The file's form, bound strictly when read ({@link JsonBinding}); {@link #json} and the provenance write it. */
-    record File(String task, String pair, @JsonProperty("served_as") @JsonBinding.MayBeAbsent String servedAs,
+    /** The file's form, written from the outcome and its provenance ({@link #form}) and bound strictly when read. */
+    public record File(String task, String pair,
+            @JsonProperty("served_as") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent String servedAs,
             String backbone, @JsonProperty("max_new_tokens") int maxNewTokens,
             @JsonProperty("grid_points") int gridPoints, String metric,
             @JsonProperty("scored_against") String scoredAgainst,
@@ -83,7 +65,8 @@ public final class StaticStore {
             @JsonProperty("calibration_split") FittedFiles.Input calibrationSplit) implements FittedFiles.Fitted {}
 
     /** One row of the search table (the all-low row has no switch point). */
-    record Row(@JsonProperty("switch_point") @JsonBinding.MayBeAbsent Integer switchPoint,
+    public record Row(@JsonProperty("switch_point") @JsonInclude(JsonInclude.Include.NON_NULL) @JsonBinding.MayBeAbsent
+            Integer switchPoint,
             @JsonProperty("average_bits") double averageBits, double score) {}
 
     /** The chosen switch point fitted on {@code backbone} for {@code task} and {@code pair}. */

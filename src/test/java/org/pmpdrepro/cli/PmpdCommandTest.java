@@ -39,6 +39,38 @@ class PmpdCommandTest {
         assertThat(old.out()).contains("Usage: pmpd schedule run ");
     }
 
+    /**
+     * The fitting commands run end to end on a small calibration and write files their readers take: a learned
+     * classifier and a static search; the bits-matched baselines start, and on four prompts fail saying why.
+     * (The commands once failed at once: their options, built by hand, lacked the engine's default.)
+     */
+    @Test
+    void theFittingCommandsRunEndToEndAndWriteFilesTheirReadersTake(@TempDir Path dir) throws Exception {
+        Path learned = dir.resolve("learned");
+        Outcome train = run("schedule", "train-learned", "--device", "cpu", "--backbone", "rtn", "--pairs", "4>3",
+                "--prompts", "8", "--task-prompts", "0", "--epochs", "1", "--no-validation-features", "--out",
+                learned.toString());
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.out()).startsWith("rtn 4>3: 8 examples, labels [");
+        Outcome search = run("schedule", "static-search", "--device", "cpu", "--backbone", "rtn", "--pairs", "4>3",
+                "--tasks", "debsum", "--calibration-limit", "4", "--grid-points", "2", "--out",
+                dir.resolve("static").toString());
+        assertThat(search.code()).as(search.err()).isZero();
+        assertThat(search.out()).startsWith("rtn debsum 4>3: chosen s = ");
+        org.pmpdrepro.pmpd.PrecisionPair pair = org.pmpdrepro.pmpd.PrecisionPair.parse("4>3");
+        assertThat(org.pmpdrepro.pmpd.StaticStore.chosen(dir.resolve("static"), "rtn",
+                org.pmpdrepro.data.Task.DEBSUM, pair)).isBetween(0, org.pmpdrepro.data.Task.DEBSUM.maxNewTokens());
+        // Four prompts are too few to match the bits with seeded random draws: the baselines' fit says so by name.
+        Outcome baselines = run("schedule", "static-search", "--device", "cpu", "--backbone", "rtn", "--pairs",
+                "4>3", "--tasks", "debsum", "--calibration-limit", "4", "--grid-points", "2", "--out",
+                dir.resolve("static2").toString(), "--calibrate-baselines", "--learned-dir", learned.toString(),
+                "--baselines-out", dir.resolve("baselines").toString());
+        assertThat(baselines.out()).startsWith("rtn debsum 4>3: chosen s = ");
+        assertThat(baselines.err()).contains("cannot match the static scheduler's").doesNotContain("\tat ");
+        assertThat(org.pmpdrepro.pmpd.LearnedStore.load(learned, "rtn", pair).card().command())
+                .startsWith("pmpd schedule train-learned --device cpu --backbone rtn");
+    }
+
     @Test
     void runDecodesATaskWithASchedulerAndWritesOutputsWithTraces(@TempDir Path dir) throws Exception {
         Outcome o = run("schedule", "run", "--device", "cpu", "--backbone", "rtn", "--task", "debsum", "--limit", "2",

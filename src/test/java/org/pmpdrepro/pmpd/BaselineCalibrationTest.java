@@ -147,7 +147,7 @@ class BaselineCalibrationTest {
                 Schedulers.DEFAULT_SEED);
         assertThat(fit.targetBits()).isEqualTo(search.outcome().chosenRow().averageBits());
         assertThat(fit.confidence().checks()).isNotEmpty().hasSizeLessThanOrEqualTo(BaselineCalibration.MAX_DECODES);
-        BaselineStore.save(dir, fit, TestProvenance.baselines());
+        TestProvenance.saveBaselines(dir, fit);
         for (String name : BaselineStore.NAMES) {
             Scheduler s = BaselineStore.load(dir, "rtn", Task.DEBSUM, PAIR, PAIR, name);
             assertThat(s.name()).isEqualTo(name);

@@ -37,7 +37,7 @@ class PerBackboneLookupTest {
 
     @Test
     void aStaticSearchFittedOnAnyPrecisionIsRefusedForGptq(@TempDir Path dir) throws Exception {
-        Path f = StaticStore.save(dir, outcome("any-precision"), TestProvenance.staticSearch());
+        Path f = TestProvenance.saveStatic(dir, outcome("any-precision"));
         assertThat(f).isEqualTo(dir.resolve("any-precision").resolve("debsum-4-3.json"));
         assertThat(StaticStore.chosen(dir, "any-precision", Task.DEBSUM, PAIR)).isEqualTo(8);
         reuse(f, "any-precision", "gptq");
@@ -85,7 +85,7 @@ class PerBackboneLookupTest {
                 7L, r, new BaselineCalibration.RandomFit("label-prior", new double[] {.4, .3, .2, .1}, 0.5,
                         new double[] {.3, .3, .2, .2}, 3.7, 3.69), new BaselineCalibration.ConfidenceFit(8, -1.25,
                         3.70, 3.72, List.of(new BaselineCalibration.Check(8, -1.25, 3.70, 3.72))));
-        Path f = BaselineStore.save(dir, fit, TestProvenance.baselines());
+        Path f = TestProvenance.saveBaselines(dir, fit);
         Scheduler conf = BaselineStore.load(dir, "any-precision", Task.DEBSUM, PAIR, PAIR, "confidence-matched");
         assertThat(conf).isEqualTo(ConfidenceScheduler.matched(PAIR, 8, -1.25));
         RandomScheduler uniform = (RandomScheduler) BaselineStore.load(dir, "any-precision", Task.DEBSUM, PAIR, PAIR,

@@ -50,14 +50,15 @@ class StaticSearchReproducibilityTest {
         PmpdRunner single = new PmpdRunner(TaskRun.of(session.bundle(), 1), session.quantized(), "rtn",
                 new TaskScorer(TaskScorer.Config.defaults().withBertScore(false)));
         StaticSearch.Outcome again = StaticSearch.search(single, calibration, pair, config).outcome();
-        assertThat(StaticStore.json(again)).isEqualTo(StaticStore.json(first));
+        assertThat(StaticStore.form(again, TestProvenance.common(), null))
+                .isEqualTo(StaticStore.form(first, TestProvenance.common(), null));
         assertThat(first.table()).extracting(StaticSearch.Row::switchPoint).containsExactly(0, 16, 32, 48);
         // Never switching, scored against the full-precision output, is the best any row can be compared with.
         StaticSearch.Row never = first.table().get(3);
         assertThat(never.averageBits()).isEqualTo(4.0);
         assertThat(first.table().get(0).averageBits()).isEqualTo(2.0);
 
-        StaticStore.save(dir, first, TestProvenance.staticSearch());
+        TestProvenance.saveStatic(dir, first);
         assertThat(StaticStore.chosen(dir, "rtn", Task.DEBCHAT, pair)).isEqualTo(first.chosen());
     }
 
@@ -103,8 +104,9 @@ class StaticSearchReproducibilityTest {
         assertThat(o.gap()).isEqualTo(o.table().get(o.table().size() - 1).score() - o.noneLow().score());
         assertThat(o.tolerance()).isEqualTo(StaticSearch.tolerance(o.gap(), 0.1));
         assertThat(o.chosen()).isEqualTo(StaticSearch.choose(o.table(), o.tolerance()));
-        assertThat(StaticStore.json(o)).containsEntry("metric", "sacrebleu").containsEntry("tolerance_fraction_of_gap",
-                0.1);
+        StaticStore.File form = StaticStore.form(o, TestProvenance.common(), null);
+        assertThat(form.metric()).isEqualTo("sacrebleu");
+        assertThat(form.toleranceFractionOfGap()).isEqualTo(0.1);
     }
 
     @Test

@@ -1,59 +1,40 @@
 package org.pmpdrepro.pmpd;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** Complete provenance for fitted files written by tests, in the fields and order the fit commands write. */
+/** Complete provenance for fitted files written by tests, with the fields the fit commands record. */
 final class TestProvenance {
 
     private TestProvenance() {}
 
-    private static Map<String, Object> input(String file) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", file);
-        m.put("sha256", "0".repeat(64));
-        return m;
+    static FittedFiles.Input input(String file) {
+        return new FittedFiles.Input(file, "0".repeat(64));
     }
 
-    private static Map<String, Object> common() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("command", "test");
-        p.put("model_sha256", "1".repeat(64));
-        p.put("backbone_sha256", "2".repeat(64));
-        p.put("fixtures_manifest_sha256", "3".repeat(64));
-        return p;
+    /** What every fit records: command, model, back-bone and fixtures. */
+    static FittedFiles.Provenance common() {
+        return new FittedFiles.Provenance("test", "1".repeat(64), "2".repeat(64), "3".repeat(64));
     }
 
-    /** What {@code schedule static-search} records. */
-    static Map<String, Object> staticSearch() {
-        Map<String, Object> p = common();
-        p.put("calibration_split", input("calibration.jsonl"));
-        return p;
+    /** Saves {@code o} with what {@code schedule static-search} records. */
+    static Path saveStatic(Path dir, StaticSearch.Outcome o) throws IOException {
+        return StaticStore.save(dir, o, common(), input("calibration.jsonl"));
     }
 
-    /** What {@code schedule static-search --calibrate-baselines} records beside the baselines. */
-    static Map<String, Object> baselines() {
-        Map<String, Object> p = staticSearch();
-        p.put("static_search", input("static.json"));
-        p.put("label_prior_from", input("classifier.json"));
-        return p;
+    /** Saves {@code f} with what {@code schedule static-search --calibrate-baselines} records. */
+    static Path saveBaselines(Path dir, BaselineCalibration.Fit f) throws IOException {
+        return BaselineStore.save(dir, f, common(), input("calibration.jsonl"), input("static.json"),
+                input("classifier.json"));
     }
 
     /** What {@code schedule train-learned} records. */
-    static Map<String, Object> learned() {
-        Map<String, Object> p = common();
-        p.put("calibration_text", input("calibration-text.jsonl"));
-        p.put("calibration_splits", Map.of("debsum", input("calibration.jsonl")));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("text_prompts", 1);
-        data.put("task_prompts", 1);
-        data.put("max_prompt_tokens", 48);
-        data.put("text_new_tokens", 24);
-        data.put("task_new_tokens", "the task's max new tokens");
-        data.put("label", "test");
-        data.put("label_counts_all", List.of(1, 1, 0, 0));
-        p.put("data", data);
-        return p;
+    static LearnedStore.Sources learned() {
+        LinkedHashMap<String, FittedFiles.Input> splits = new LinkedHashMap<>();
+        splits.put("debsum", input("calibration.jsonl"));
+        return new LearnedStore.Sources(common(), input("calibration-text.jsonl"), splits,
+                new LearnedStore.Data(1, 1, 48, 24, "the task's max new tokens", "test", List.of(1, 1, 0, 0), null));
     }
 }
