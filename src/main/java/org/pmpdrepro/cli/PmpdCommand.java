@@ -5,10 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.data.Split;
 import org.pmpdrepro.data.Task;
@@ -124,12 +122,9 @@ final class PmpdCommand {
             return new Schedulers.Sources(staticDir, learnedDir, baselinesDir, fisher, seed);
         }
 
-        Map<String, Object> provenance(QuantizedSession s, String command) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("model_sha256", s.bundle().identity().sha256());
-            p.put("fixtures_manifest_sha256", Provenance.manifestSha256(fixtures));
-            p.put("command", command);
-            return p;
+        CellWriter.Provenance provenance(QuantizedSession s, String command) {
+            return new CellWriter.Provenance(s.bundle().identity().sha256(), Provenance.manifestSha256(fixtures),
+                    command);
         }
     }
 
@@ -274,13 +269,12 @@ final class PmpdCommand {
             Split s = split(spec, split);
             PrintWriter stdout = spec.commandLine().getOut();
             try (QuantizedSession session = common.open(spec)) {
-                Map<String, Object> prov = common.provenance(session,
-                        commandLine(spec));
+                CellWriter.Provenance prov = common.provenance(session, commandLine(spec));
                 PmpdTable table = TableRun.run(session.runner(), t -> common.examples(t, s), s, ps, ts, ss, match,
                         common.sources(), out, prov);
                 String md = "Back-bone " + session.runner().backbone() + ", " + s.id() + " split"
                         + (common.limit > 0 ? " (first " + common.limit + " examples per task)" : "") + ", model "
-                        + prov.get("model_sha256") + "; debchat scored against the full-precision output.\n\n"
+                        + prov.modelSha256() + "; debchat scored against the full-precision output.\n\n"
                         + table.markdown();
                 AtomicFiles.writeString(out.resolve("table.md"), md);
                 AtomicFiles.writeString(out.resolve("table.csv"), table.csv());

@@ -1,8 +1,8 @@
 package org.pmpdrepro.pmpd;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +34,12 @@ public final class CellWriter {
     @JsonPropertyOrder({"score", "signature"})
     record MetricScore(double score, String signature) {}
 
-    /**
-     * {@code summary.json}: the cell, its scores and costs, then the run's provenance (model and fixture hashes, the
-     * command), whose keys the caller chooses.
-     */
+    /** What ran a cell: the model's and the fixtures' hashes and the command line. */
+    @JsonPropertyOrder({"model_sha256", "fixtures_manifest_sha256", "command"})
+    public record Provenance(@JsonProperty("model_sha256") String modelSha256,
+            @JsonProperty("fixtures_manifest_sha256") String fixturesManifestSha256, String command) {}
+
+    /** {@code summary.json}: the cell, its scores and costs, then the run's provenance. */
     @JsonPropertyOrder({"task", "split", "backbone", "pair", "scheduler", "scheduler_parameters", "examples",
         "scored_against", "metrics", "average_bits", "average_bits_definition", "weight_bytes_per_decoded_token",
         "tokens_per_second", "generated_tokens", "seconds", "device", "batch_size", "post_processing"})
@@ -50,7 +52,7 @@ public final class CellWriter {
             @JsonProperty("tokens_per_second") double tokensPerSecond,
             @JsonProperty("generated_tokens") long generatedTokens, double seconds, String device,
             @JsonProperty("batch_size") int batchSize, @JsonProperty("post_processing") String postProcessing,
-            @JsonAnyGetter Map<String, Object> provenance) {}
+            @JsonUnwrapped Provenance provenance) {}
 
     private CellWriter() {}
 
@@ -58,7 +60,7 @@ public final class CellWriter {
         return dir.resolve(c.outputs().task().id()).resolve(c.pair().fileLabel()).resolve(c.scheduler());
     }
 
-    public static Path write(Path dir, CellResult c, Map<String, Object> provenance) {
+    public static Path write(Path dir, CellResult c, Provenance provenance) {
         Path cellDir = directory(dir, c);
         List<SampleOutput> samples = c.outputs().samples();
         AtomicFiles.writeLines(cellDir.resolve("outputs.jsonl"), sink -> {
@@ -79,7 +81,7 @@ public final class CellWriter {
                 s.stoppedAtEos(), scores);
     }
 
-    static Summary summary(CellResult c, Map<String, Object> provenance) {
+    static Summary summary(CellResult c, Provenance provenance) {
         Map<String, MetricScore> metrics = new LinkedHashMap<>();
         for (MetricResult m : c.scores().results()) {
             metrics.put(m.metric(), new MetricScore(m.score(), m.signature()));
@@ -89,6 +91,6 @@ public final class CellWriter {
                 new TreeMap<>(c.parameters()), c.outputs().size(), c.scores().scoredAgainst(), metrics,
                 c.averageBits(), AVERAGE_BITS_DEFINITION, c.bytesPerToken(), c.tokensPerSecond(),
                 c.outputs().generatedTokens(), c.outputs().seconds(), c.outputs().device(), c.outputs().batchSize(),
-                TaskRun.POST_PROCESSING, new LinkedHashMap<>(provenance));
+                TaskRun.POST_PROCESSING, provenance);
     }
 }

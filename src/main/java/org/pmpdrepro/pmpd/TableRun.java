@@ -30,7 +30,7 @@ public final class TableRun {
 
     public static PmpdTable run(PmpdRunner runner, Function<Task, List<TaskExample>> examples, Split split,
             List<PrecisionPair> pairs, List<Task> tasks, List<String> schedulers, String matchTo,
-            Schedulers.Sources sources, Path out, Map<String, Object> provenance) throws IOException {
+            Schedulers.Sources sources, Path out, CellWriter.Provenance provenance) throws IOException {
         for (int i = 0; i < schedulers.size(); i++) {
             String source = source(schedulers.get(i), matchTo);
             if (source != null && !schedulers.subList(0, i).contains(source)) {

@@ -54,7 +54,7 @@ class CellWriterTest {
     @Test
     void outputsHoldOneLinePerSampleWithItsBitsTraceAndScoresByMetric() throws IOException {
         CellResult c = cell();
-        Path cellDir = CellWriter.write(dir, c, Map.of("command", "test"));
+        Path cellDir = CellWriter.write(dir, c, new CellWriter.Provenance("ab".repeat(32), "cd".repeat(32), "test"));
         assertThat(cellDir).isEqualTo(dir.resolve("debsum").resolve("4-3").resolve("static"));
         List<String> lines = Files.readAllLines(cellDir.resolve("outputs.jsonl"));
         assertThat(lines).hasSize(2);
@@ -71,9 +71,8 @@ class CellWriterTest {
     @Test
     void summaryListsTheCellThenItsProvenanceLastWithSortedSchedulerParameters() throws IOException {
         CellResult c = cell();
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("model_sha256", "ab".repeat(32));
-        provenance.put("command", "pmpd schedule run ...");
+        CellWriter.Provenance provenance = new CellWriter.Provenance("ab".repeat(32), "cd".repeat(32),
+                "pmpd schedule run ...");
         Path cellDir = CellWriter.write(dir, c, provenance);
         String text = Files.readString(cellDir.resolve("summary.json"));
         assertThat(text).endsWith("}\n");
@@ -81,7 +80,8 @@ class CellWriterTest {
         assertThat(fieldNames(s)).containsExactly("task", "split", "backbone", "pair", "scheduler",
                 "scheduler_parameters", "examples", "scored_against", "metrics", "average_bits",
                 "average_bits_definition", "weight_bytes_per_decoded_token", "tokens_per_second", "generated_tokens",
-                "seconds", "device", "batch_size", "post_processing", "model_sha256", "command");
+                "seconds", "device", "batch_size", "post_processing", "model_sha256", "fixtures_manifest_sha256",
+                "command");
         assertThat(fieldNames(s.get("scheduler_parameters"))).containsExactly("alpha", "switch_at");
         assertThat(s.get("pair").asText()).isEqualTo("4>3");
         assertThat(s.get("average_bits").asDouble()).isEqualTo(3.25);
