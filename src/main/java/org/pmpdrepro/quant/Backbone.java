@@ -34,7 +34,7 @@ public interface Backbone {
     /** The name cells, results and command lines use, such as {@code any-precision}. */
     String name();
 
-    /** Quantizes the bundle's model (or reads it from the quantization store where the back-bone caches). */
+    /** Quantizes the model of {@code inputs} (or reads it from the quantization store where the back-bone caches). */
     QuantizedModel build(Inputs inputs) throws IOException;
 
     /**

@@ -45,7 +45,7 @@ class TrainingRecordTest {
 
     /**
      * The records hold everything the file says: written back, the whole history is the committed file, value for
-     * value (a number may change its spelling: the oldest stages were written as {@code 0.0008}, Java writes
+     * value (a number may change its spelling: the committed stages were written as {@code 0.0008}, Java writes
      * {@code 8.0E-4}).
      */
     @Test
