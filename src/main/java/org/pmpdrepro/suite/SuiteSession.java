@@ -68,10 +68,11 @@ public final class SuiteSession implements AutoCloseable {
          * @throws IllegalArgumentException when a setting is malformed, naming it and the expected form
          */
         public static Config read(Properties p, Map<String, String> env) {
+            // First: update mode asked for in CI is refused before anything else is read.
+            boolean update = GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), env);
             return new Config(Grid.read(Path.of(p.getProperty("pmpd.grid", Grid.DEFAULT_FILE.toString()))),
                     CellSelection.fromProperties(p),
-                    Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())),
-                    GoldenUpdate.requested(p.getProperty(GoldenUpdate.PROPERTY), env),
+                    Path.of(p.getProperty("pmpd.golden", GoldenFile.DEFAULT_FILE.toString())), update,
                     Path.of(p.getProperty("pmpd.findings.dir", "target/findings")), PairedBootstrap.Config.defaults(),
                     ClaimsFile.read(Path.of(p.getProperty("pmpd.claims", ClaimsFile.DEFAULT_FILE.toString()))),
                     ConfigurationGrid.parse(p.getProperty(ConfigurationGrid.PROPERTY)).withDecodesPerTask(

@@ -14,9 +14,10 @@ import org.pmpdrepro.io.JsonBinding;
 
 /**
  * {@code training.json} beside a trained or grown model: what the stage was made from, and the stage it started from
- * ({@code initialised_from}: the starting weights' SHA-256 and that model's own {@code training.json}, kept as it was
- * written, so the file reads as the model's whole history). Written from and read into these records
- * ({@link JsonBinding}), the embedded history too, stage by stage.
+ * ({@code initialised_from}: the starting weights' SHA-256 and that model's own {@code training.json}, so the file
+ * reads as the model's whole history). Written from and read into these records ({@link JsonBinding}), the embedded
+ * history too, stage by stage: every value is kept, a number in Java's spelling ({@code 8.0E-4} for a
+ * {@code 0.0008} written before).
  */
 public final class TrainingRecord {
 
@@ -85,7 +86,7 @@ public final class TrainingRecord {
             long seed) {}
 
     /**
-     * The stage a model started from: its weights' SHA-256 and its own {@code training.json} as written (absent for
+     * The stage a model started from: its weights' SHA-256 and its own {@code training.json}'s history (absent for
      * a model without one).
      */
     @JsonPropertyOrder({"weights_sha256", "training"})

@@ -72,6 +72,14 @@ class RunJobCommandTest {
                 TaskFixtures.DEFAULT_DIR, DeviceChoice.CPU, 2)) {
             CellRun inProcess = executor.run(cell, 2);
             assertThat(fromFiles.outputs().samples()).isEqualTo(inProcess.outputs().samples());
+            // The registry's RTN and Any-Precision serve 2, 3 and 4 bits; other pairs and schedulers are refused.
+            assertThat(executor.unsupported(new JobCell("a1", Task.DEBSUM, "rtn", new BitWidthPair(8, 4),
+                    "none-high"))).hasValueSatisfying(m -> assertThat(m).contains("pair 8>4 is outside the widths"
+                    + " [2, 3, 4] the registry's rtn serves"));
+            assertThat(executor.unsupported(new JobCell("a1", Task.DEBSUM, "gptq", new BitWidthPair(4, 3),
+                    "none-high"))).hasValueSatisfying(m -> assertThat(m).contains("back-bone 'gptq' is not served"));
+            assertThat(executor.unsupported(new JobCell("a1", Task.DEBSUM, "any-precision", new BitWidthPair(4, 3),
+                    "static"))).hasValueSatisfying(m -> assertThat(m).contains("scheduler 'static' is not served"));
         }
     }
 

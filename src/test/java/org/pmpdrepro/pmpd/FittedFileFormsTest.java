@@ -74,7 +74,7 @@ class FittedFileFormsTest {
     }
 
     @Test
-    void aFitWhoseProvenanceLacksAFieldIsNotWritten(@TempDir Path dir) {
+    void aFitWithANullProvenanceFieldIsNotWritten(@TempDir Path dir) {
         StaticSearch.Outcome outcome = PerBackboneLookupTest.outcome("any-precision");
         Path file = StaticStore.file(dir, "any-precision", Task.DEBSUM, outcome.pair());
         FittedFiles.Provenance lacking = new FittedFiles.Provenance("test", null, "2".repeat(64), "3".repeat(64));

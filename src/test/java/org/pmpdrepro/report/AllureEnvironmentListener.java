@@ -1,5 +1,6 @@
 package org.pmpdrepro.report;
 
+import io.qameta.allure.util.PropertiesUtils;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -24,8 +25,9 @@ public final class AllureEnvironmentListener implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        Path results = Path.of(testPlan.getConfigurationParameters().get(RESULTS_PROPERTY)
-                .orElse(System.getProperty(RESULTS_PROPERTY, "target/allure-results")));
+        // Where Allure's own writer puts the results: the system property, else allure.properties.
+        Path results = Path.of(PropertiesUtils.loadAllureProperties().getProperty(RESULTS_PROPERTY,
+                "target/allure-results"));
         try {
             Properties settings = SuiteProperties.overlay(System.getProperties(),
                     testPlan.getConfigurationParameters()::get);

@@ -91,10 +91,20 @@ class EnvironmentProbeTest {
                 LauncherConfig.builder()
                         .enableTestExecutionListenerAutoRegistration(false)
                         .addTestExecutionListeners(new AllureEnvironmentListener()).build());
-        launcher.execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(DiscoverySelectors.selectClass(NoTests.class))
-                .configurationParameter("pmpd.model.dir", model.toString())
-                .configurationParameter(AllureEnvironmentListener.RESULTS_PROPERTY, results.toString()).build());
+        // The results directory is Allure's setting (a system property), not the suite's: set for this run only.
+        String before = System.getProperty(AllureEnvironmentListener.RESULTS_PROPERTY);
+        System.setProperty(AllureEnvironmentListener.RESULTS_PROPERTY, results.toString());
+        try {
+            launcher.execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(NoTests.class))
+                    .configurationParameter("pmpd.model.dir", model.toString()).build());
+        } finally {
+            if (before == null) {
+                System.clearProperty(AllureEnvironmentListener.RESULTS_PROPERTY);
+            } else {
+                System.setProperty(AllureEnvironmentListener.RESULTS_PROPERTY, before);
+            }
+        }
         Properties written = new Properties();
         try (Reader in = Files.newBufferedReader(results.resolve("environment.properties"))) {
             written.load(in);

@@ -102,8 +102,8 @@ class ClaimsSessionTest {
     /**
      * What the ablation classes ask of the session (each cell's verdict, each claim's check, the conclusions, the
      * files finish writes) is the same whatever order the tests ask in: cells before claims before findings, as the
-     * report orders them; the findings first, which decodes every cell they compare; claims first; and shuffled
-     * orders. Only the order of the work differs, never its outcome.
+     * report orders them (each group in reverse); the findings first, which decodes every cell they compare; claims
+     * first; and shuffled orders. Only the order of the work differs, never its outcome.
      */
     @Test
     void verdictsClaimsFindingsAndTheirFilesDoNotDependOnTheOrderTheTestsAskInForEitherAblation() throws Exception {
@@ -131,9 +131,9 @@ class ClaimsSessionTest {
     }
 
     /**
-     * Runs both ablations' tests in {@code order}: three named steps, or {@code shuffled N} (cells, claims and the
-     * findings of each ablation interleaved at random with seed N, the findings step still ending each ablation's
-     * class as its {@code @AfterAll} does). Returns what each step reported, keyed by step.
+     * Runs both ablations' tests in {@code order}: three named steps (cells and claims each in reverse), or
+     * {@code shuffled N} (the cells, claims and findings of each ablation interleaved at random with seed N); then
+     * finishes each ablation as its class's {@code @AfterAll} does. Returns what each step reported, keyed by step.
      */
     static Map<String, Object> inOrder(SuiteSession s, String order) {
         Map<String, Object> seen = new java.util.TreeMap<>();

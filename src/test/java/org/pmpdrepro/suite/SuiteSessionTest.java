@@ -294,6 +294,12 @@ class SuiteSessionTest {
         SuiteSession.Config defaults = SuiteSession.Config.read(new java.util.Properties(), Map.of());
         assertThat(defaults.decoding()).isEqualTo(SuiteSettings.defaults());
         assertThat(defaults.runner()).isEqualTo(CellRunners.IN_PROCESS);
+        // Update mode in CI is refused first, before a grid or selector that would fail on its own is read.
+        java.util.Properties inCi = new java.util.Properties();
+        inCi.setProperty("golden.update", "true");
+        inCi.setProperty("pmpd.grid", dir.resolve("no-such-grid.csv").toString());
+        assertThatThrownBy(() -> SuiteSession.Config.read(inCi, Map.of("CI", "true")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("golden.update");
         p.setProperty("pmpd.batch", "many");
         assertThatThrownBy(() -> SuiteSession.Config.read(p, Map.of())).hasMessageContaining("pmpd.batch='many'")
                 .hasMessageContaining("expected an integer");
