@@ -61,7 +61,8 @@ final class PmpdCommand {
         @Option(names = "--engine", defaultValue = "djl", description = "djl (dequantized weights in DJL's forward"
                 + " pass, batched) or java (the packed CPU kernels, batch 1; rtn, gptq and any-precision; needs java"
                 + " --add-modules jdk.incubator.vector) (default: ${DEFAULT-VALUE}).")
-        String engine;
+        // Initialised too: a Common built by hand (the fitting commands) gets no default from picocli.
+        String engine = DecodeEngine.DJL.id();
 
         @Option(names = "--limit", defaultValue = "0", description = "At most N examples per task (0: all).")
         int limit;

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pmpdrepro.data.Task;
 import org.pmpdrepro.data.TaskFixtures;
-import org.pmpdrepro.decode.DecodeEngine;
 import org.pmpdrepro.eval.Provenance;
 import org.pmpdrepro.pmpd.BackboneIdentity;
 import org.pmpdrepro.pmpd.BaselineCalibration;
@@ -64,8 +63,6 @@ final class PmpdFitCommands {
             common.backbone = backbone;
             common.fixtures = fixtures;
             common.noBertScore = true;
-            // Built by hand, so picocli has not given the option its default: the fits decode with DJL.
-            common.engine = DecodeEngine.DJL.id();
             return common.open(spec);
         }
 
