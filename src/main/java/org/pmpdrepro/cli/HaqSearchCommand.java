@@ -1,5 +1,6 @@
 package org.pmpdrepro.cli;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.pmpdrepro.decode.DeviceChoice;
-import org.pmpdrepro.decode.ModelBundle;
+import org.pmpdrepro.model.ModelFiles;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.haq.AgentConfig;
 import org.pmpdrepro.quant.haq.HaqPolicyFile;
@@ -117,38 +119,61 @@ public final class HaqSearchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter log = spec.commandLine().getOut();
-        try (ModelBundle bundle = ModelBundle.open(modelOptions.model, device)) {
-            SearchCalibration calibration = SearchCalibration.load(calibrationFile, bundle.tokenizer(), sequences,
+        // The model's files only: each episode builds its own quantized model and the unquantized one is built once
+        // for the reference perplexity, so no model stays resident beside them.
+        try (ModelFiles files = ModelFiles.open(modelOptions.model)) {
+            SearchCalibration calibration = SearchCalibration.load(calibrationFile, files.tokenizer(), sequences,
                     maxTokens);
-            HaqSearch search = new HaqSearch(bundle.checkpoint(), quantScheme, calibration.sequences(),
-                    bundle.model().device(), modelOptions.batchSize);
-            say(log, "full-precision calibration perplexity " + search.fullPrecisionPerplexity() + " over "
-                    + sequences + " sequences");
-            List<HaqPolicyFile.Entry> entries = new ArrayList<>();
-            Files.createDirectories(out);
-            for (SearchConfig s : searches) {
-                SearchResult r = search.run(s, work.resolve(s.policyName() + ".ckpt"), line -> say(log, line));
-                String logName = "search-" + s.policyName() + ".csv";
-                SearchLogCsv.write(out.resolve(logName), LinearId.all(bundle.config()), r.log());
-                double avg = r.policy().averageBits(bundle.config());
-                entries.add(new HaqPolicyFile.Entry(s.nominalBits(), r.budgetBytes(), r.bytes(), avg, r.reward(),
-                        r.perplexity(), r.bestEpisode(), logName, r.policy()));
-                say(log, s.policyName() + ": best reward " + r.reward() + " at episode " + r.bestEpisode()
-                        + ", calibration perplexity " + r.perplexity() + ", average bits " + avg + ", " + r.bytes()
-                        + " of " + r.budgetBytes() + " bytes per token");
+            Files.createDirectories(work);
+            Path spill = Files.createTempDirectory(work, "matrices-");
+            try {
+                search(log, files, calibration, quantScheme, searches, device.resolve(), spill);
+            } finally {
+                deleteSpill(spill);
             }
-            Map<String, String> cal = new LinkedHashMap<>();
-            cal.put("file", calibrationFile.toString().replace('\\', '/'));
-            cal.put("fileSha256", calibration.fileSha256());
-            cal.put("sequences", String.valueOf(sequences));
-            cal.put("maxTokens", String.valueOf(maxTokens));
-            cal.put("tokensSha256", calibration.tokensSha256());
-            HaqPolicyFile file = new HaqPolicyFile(quantScheme, minBits, maxBits, episodes, seed,
-                    bundle.identity().sha256(), cal, search.fullPrecisionPerplexity(), commandLine(), entries);
-            file.write(out.resolve(HaqPolicyFile.FILE_NAME));
-            say(log, "wrote " + out.resolve(HaqPolicyFile.FILE_NAME));
         }
         return 0;
+    }
+
+    private void search(PrintWriter log, ModelFiles files, SearchCalibration calibration, QuantScheme quantScheme,
+            SearchConfig[] searches, Device device, Path spill) throws IOException {
+        HaqSearch search = new HaqSearch(files.checkpoint(), quantScheme, calibration.sequences(), device,
+                modelOptions.batchSize, spill);
+        say(log, "full-precision calibration perplexity " + search.fullPrecisionPerplexity() + " over "
+                + sequences + " sequences");
+        List<HaqPolicyFile.Entry> entries = new ArrayList<>();
+        Files.createDirectories(out);
+        for (SearchConfig s : searches) {
+            SearchResult r = search.run(s, work.resolve(s.policyName() + ".ckpt"), line -> say(log, line));
+            String logName = "search-" + s.policyName() + ".csv";
+            SearchLogCsv.write(out.resolve(logName), LinearId.all(files.config()), r.log());
+            double avg = r.policy().averageBits(files.config());
+            entries.add(new HaqPolicyFile.Entry(s.nominalBits(), r.budgetBytes(), r.bytes(), avg, r.reward(),
+                    r.perplexity(), r.bestEpisode(), logName, r.policy()));
+            say(log, s.policyName() + ": best reward " + r.reward() + " at episode " + r.bestEpisode()
+                    + ", calibration perplexity " + r.perplexity() + ", average bits " + avg + ", " + r.bytes()
+                    + " of " + r.budgetBytes() + " bytes per token");
+        }
+        Map<String, String> cal = new LinkedHashMap<>();
+        cal.put("file", calibrationFile.toString().replace('\\', '/'));
+        cal.put("fileSha256", calibration.fileSha256());
+        cal.put("sequences", String.valueOf(sequences));
+        cal.put("maxTokens", String.valueOf(maxTokens));
+        cal.put("tokensSha256", calibration.tokensSha256());
+        HaqPolicyFile file = new HaqPolicyFile(quantScheme, minBits, maxBits, episodes, seed,
+                files.identity().sha256(), cal, search.fullPrecisionPerplexity(), commandLine(), entries);
+        file.write(out.resolve(HaqPolicyFile.FILE_NAME));
+        say(log, "wrote " + out.resolve(HaqPolicyFile.FILE_NAME));
+    }
+
+    /** Removes the quantized matrices a search spilled (files in one directory). */
+    private static void deleteSpill(Path dir) throws IOException {
+        try (Stream<Path> listed = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) listed::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 
     private static void say(PrintWriter log, String line) {

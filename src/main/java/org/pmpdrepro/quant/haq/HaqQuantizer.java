@@ -27,6 +27,6 @@ public record HaqQuantizer(Map<String, BitPolicy> policies, QuantScheme scheme) 
     @Override
     public HaqModel quantize(WeightSource model, QuantizationInputs inputs) throws IOException {
         policies.values().forEach(p -> p.requireCovers(model.config()));
-        return new MatrixCache(model, scheme).model(policies);
+        return new MatrixCache(model, scheme, null).model(policies);
     }
 }

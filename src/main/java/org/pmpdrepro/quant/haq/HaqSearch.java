@@ -4,10 +4,12 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.pmpdrepro.decode.DjlLlama;
@@ -48,18 +50,31 @@ public final class HaqSearch {
 
     /**
      * A search over {@code model}'s matrices quantized with {@code scheme}, scored on {@code calibration}
-     * (sequences of 2 or more tokens) on {@code device}, {@code batchSize} sequences per forward pass.
+     * (sequences of 2 or more tokens) on {@code device}, {@code batchSize} sequences per forward pass, with the
+     * quantized matrices held on the heap.
      */
     public HaqSearch(WeightSource model, QuantScheme scheme, List<int[]> calibration, Device device, int batchSize) {
+        this(model, scheme, calibration, device, batchSize, null);
+    }
+
+    /**
+     * The same search with every quantized matrix kept in a file under {@code spill} (an existing directory; the
+     * caller removes it) instead of on the heap: what a search of a real checkpoint needs ({@link MatrixCache}).
+     */
+    public HaqSearch(WeightSource model, QuantScheme scheme, List<int[]> calibration, Device device, int batchSize,
+            Path spill) {
         if (calibration.isEmpty()) {
             throw new IllegalArgumentException("haq search: no calibration sequences");
         }
         this.config = model.config();
-        this.cache = new MatrixCache(model, scheme);
+        this.cache = new MatrixCache(model, scheme, spill);
         Map<String, Tensor> loaded = new HashMap<>();
         Function<String, Tensor> reading = DjlLlama.reading(model);
-        // Episodes rebuild the model many times; the full-precision tensors are read from disk only once.
-        this.weights = name -> loaded.computeIfAbsent(name, reading);
+        Set<String> linear = new HashSet<>();
+        LinearId.all(config).forEach(id -> linear.add(id.weightName()));
+        // Episodes rebuild the model many times: embeddings and norms are read from disk once. The linear weights
+        // in full precision only the unquantized model reads, once; kept, they would hold a copy of the whole model.
+        this.weights = name -> linear.contains(name) ? reading.apply(name) : loaded.computeIfAbsent(name, reading);
         this.calibration = List.copyOf(calibration);
         this.device = device;
         this.batchSize = batchSize;

@@ -2,6 +2,7 @@ package org.pmpdrepro.quant.haq;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,6 +19,10 @@ import org.pmpdrepro.quant.LinearId;
  * Every (matrix, bit-width) quantized at most once: a search tries thousands of policies over the same few
  * hundred quantized matrices, so an episode only assembles what earlier ones built. Not thread-safe; one search
  * owns one cache.
+ *
+ * <p>With a spill directory each quantized matrix goes to a file there as soon as it is made and is read back one
+ * matrix at a time when a model is built, so the heap holds one matrix, not every width of every matrix (about 7
+ * bytes per weight once a search has tried widths 2 to 8). Without one they stay on the heap (small models).
  */
 final class MatrixCache {
 
@@ -26,10 +31,13 @@ final class MatrixCache {
     private final WeightSource source;
     private final QuantScheme scheme;
     private final Map<Key, QuantizedRows> cache = new HashMap<>();
+    private final Path spill;
 
-    MatrixCache(WeightSource source, QuantScheme scheme) {
+    /** A cache of {@code source}'s matrices in {@code scheme}; {@code spill} (an existing directory) or null. */
+    MatrixCache(WeightSource source, QuantScheme scheme, Path spill) {
         this.source = source;
         this.scheme = scheme;
+        this.spill = spill;
     }
 
     LlamaConfig config() {
@@ -45,6 +53,9 @@ final class MatrixCache {
         QuantizedRows q = cache.get(key);
         if (q == null) {
             q = QuantizedRows.quantize(weight(id), bits, scheme);
+            if (spill != null) {
+                q = q.spillTo(spill.resolve(id.weightName() + "." + bits + "bit." + scheme.id()));
+            }
             cache.put(key, q);
         }
         return q;

@@ -36,6 +36,11 @@ class HaqSearchCommandTest {
         }
         assertThat(file.policies().get(1).nominalBits()).isEqualTo(3);
         assertThat(dir.resolve("work").resolve("haq-4.ckpt")).isRegularFile();
+        // The quantized matrices spilled during the search are gone; the checkpoints stay.
+        try (var left = Files.list(dir.resolve("work"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("haq-4.ckpt",
+                    "haq-3.ckpt");
+        }
     }
 
     @Test

@@ -75,6 +75,50 @@ class HaqSearchTest {
     }
 
     @Test
+    void aSearchWhoseMatricesAreSpilledToFilesEndsExactlyAsOneHoldingThemOnTheHeap(@TempDir Path spill)
+            throws Exception {
+        SearchConfig config = TinySearch.config(3, 5, 11);
+        SearchResult held = TinySearch.search(QuantScheme.KMEANS).run(config, null, line -> {});
+        HaqSearch spilling = new HaqSearch(TinySearch.model(), QuantScheme.KMEANS, TinySearch.calibration(),
+                ai.djl.Device.cpu(), 4, spill);
+        SearchResult spilled = spilling.run(config, null, line -> {});
+        assertThat(spilled.policy()).isEqualTo(held.policy());
+        assertThat(spilled.log()).isEqualTo(held.log());
+        try (var files = java.nio.file.Files.list(spill)) {
+            // One file per (matrix, width) the episodes tried: at least every matrix once.
+            assertThat(files.count()).isGreaterThanOrEqualTo(LinearId.all(TinySearch.CONFIG).size());
+        }
+    }
+
+    @Test
+    void aSpilledMatrixReadsBackTheCodesAndTableItWasMadeWith(@TempDir Path dir) throws Exception {
+        org.pmpdrepro.model.Tensor w = TinySearch.model().tensor(new LinearId(1, Linear.DOWN).weightName());
+        for (QuantScheme scheme : QuantScheme.values()) {
+            for (int bits : new int[] {2, 5, 8}) {
+                QuantizedRows q = QuantizedRows.quantize(w, bits, scheme);
+                QuantizedRows back = q.spillTo(dir.resolve(scheme.id() + bits));
+                assertThat(back.spilled()).isTrue();
+                assertThat(q.spilled()).isFalse();
+                assertThat(back.codes()).isEqualTo(q.codes());
+                assertThat(back.table()).isEqualTo(q.table());
+                assertThat(back.dequantize("w").data()).isEqualTo(q.dequantize("w").data());
+                assertThat(java.nio.file.Files.size(dir.resolve(scheme.id() + bits)))
+                        .isEqualTo((long) q.rows() * q.cols() + 2 * q.tableEntries(bits));
+            }
+        }
+    }
+
+    @Test
+    void aSpillFileCutShortIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
+        org.pmpdrepro.model.Tensor w = TinySearch.model().tensor(new LinearId(0, Linear.Q).weightName());
+        Path file = dir.resolve("q");
+        QuantizedRows back = QuantizedRows.quantize(w, 3, QuantScheme.KMEANS).spillTo(file);
+        byte[] all = java.nio.file.Files.readAllBytes(file);
+        java.nio.file.Files.write(file, java.util.Arrays.copyOf(all, all.length - 3));
+        assertThatThrownBy(back::table).hasMessageContaining(file.toString()).hasMessageContaining("ends at byte");
+    }
+
+    @Test
     void anotherSeedExploresOtherPolicies() {
         SearchResult a = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 4, 7), null, line -> {});
         SearchResult b = TinySearch.search(QuantScheme.LINEAR).run(TinySearch.config(3, 4, 8), null, line -> {});
