@@ -12,6 +12,7 @@ import org.pmpdrepro.model.ModelIdentity;
 import org.pmpdrepro.quant.bitmixer.BitMixerArtefact;
 import org.pmpdrepro.quant.bitmixer.BitMixerSettings;
 import org.pmpdrepro.quant.bitmixer.BitMixerTrainer;
+import org.pmpdrepro.quant.bitmixer.BlockwiseBitMixerTrainer;
 import org.pmpdrepro.quant.bitmixer.FineTuningText;
 import org.pmpdrepro.tokenizer.ProjectTokenizer;
 import picocli.CommandLine.Command;
@@ -70,6 +71,12 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
     @Option(names = "--trim-memory", description = "Hand freed memory back to the kernel after every step: a lower"
             + " peak (57M model: 4.2 GB instead of 7.1 GB), steps about 2.7 times slower; the same results.")
     boolean trimMemory;
+    @Option(names = "--blockwise", description = {"Fine-tune one block at a time, each to reproduce the",
+        "full-precision block's output (mean squared error) on the stream its quantized predecessors give, instead of",
+        "the whole model end to end: memory grows with one block, for models whose end-to-end fine-tuning does not",
+        "fit (about 53 bytes per parameter). Every block takes all --steps; the losses before and after are the same",
+        "cross-entropy measure. Resumes after the last finished block from --work."})
+    boolean blockwise;
 
     @Override
     public Integer call() throws IOException {
@@ -83,8 +90,13 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
             if (stop < 1 || stop > steps) {
                 throw new IllegalArgumentException("--stop-at " + stop + ": expected a step in 1.." + steps);
             }
-            BitMixerTrainer.Result result = new BitMixerTrainer(settings, work, trimMemory).runUntil(base, documents,
-                    stop);
+            if (blockwise && stopAt != null) {
+                throw new IllegalArgumentException("--stop-at applies to end-to-end fine-tuning; a --blockwise run"
+                        + " checkpoints after every block and resumes from --work");
+            }
+            BitMixerTrainer.Result result = blockwise
+                    ? new BlockwiseBitMixerTrainer(settings, work).run(base, documents)
+                    : new BitMixerTrainer(settings, work, trimMemory).runUntil(base, documents, stop);
             String modelSha = ModelIdentity.of(model, List.of(CheckpointDirectory.CONFIG,
                     base.weightsFile().getFileName().toString())).sha256();
             BitMixerArtefact.write(out, result, settings, new BitMixerArtefact.Provenance(modelSha,
@@ -106,6 +118,9 @@ public final class BitMixerTrainCommand implements Callable<Integer> {
                 "" + evalWindows));
         if (stopAt != null) {
             args.addAll(List.of("--stop-at", "" + stopAt));
+        }
+        if (blockwise) {
+            args.add("--blockwise");
         }
         return args;
     }

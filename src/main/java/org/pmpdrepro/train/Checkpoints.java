@@ -75,7 +75,8 @@ public final class Checkpoints {
 
     /**
      * Saves step {@code step}: the parameters {@code arrays} (named {@code names}, in that order), the optimizer's
-     * moments and {@code state}; then removes all but the newest {@value #KEEP} checkpoints.
+     * moments (none when {@code adam} is null) and {@code state}; then removes all but the newest {@value #KEEP}
+     * checkpoints.
      */
     public static Path save(Path root, int step, List<String> names, List<NDArray> arrays, AdamW adam,
             Object state) throws IOException {
@@ -91,7 +92,7 @@ public final class Checkpoints {
         // Each file is forced to disk before the directory is renamed into place (AtomicFiles), so a checkpoint
         // that is there after a crash is whole.
         writeArrays(scratch.resolve("params.safetensors"), params);
-        writeArrays(scratch.resolve("moments.safetensors"), adam.moments(names));
+        writeArrays(scratch.resolve("moments.safetensors"), adam == null ? new NDList() : adam.moments(names));
         AtomicFiles.writeText(scratch.resolve(STATE), JsonBinding.write(state));
         Path target = root.resolve(name);
         AtomicFiles.deleteTree(target);

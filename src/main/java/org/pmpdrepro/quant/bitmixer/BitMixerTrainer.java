@@ -240,7 +240,12 @@ public final class BitMixerTrainer {
 
     /** {@code count} windows of {@code sequenceLength + 1} tokens at random offsets, flattened. */
     private long[] windows(int[] stream, SplittableRandom rng, int count) {
-        int len = settings.sequenceLength() + 1;
+        return windows(stream, rng, count, settings.sequenceLength());
+    }
+
+    /** {@code count} windows of {@code sequenceLength + 1} tokens at offsets drawn from {@code rng}, flattened. */
+    static long[] windows(int[] stream, SplittableRandom rng, int count, int sequenceLength) {
+        int len = sequenceLength + 1;
         long[] out = new long[count * len];
         for (int w = 0; w < count; w++) {
             int from = rng.nextInt(stream.length - len + 1);

@@ -65,7 +65,21 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
     public static BitMixerWeights initial(WeightSource base, SortedSet<Integer> bitWidths) throws IOException {
         LlamaConfig config = base.config();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (LinearId id : LinearId.all(config)) {
+        for (int l = 0; l < config.numLayers(); l++) {
+            out.putAll(initialBlock(base, bitWidths, l));
+        }
+        return new BitMixerWeights(config, bitWidths, out);
+    }
+
+    /**
+     * The starting point of block {@code layer}'s tensors: its latent matrices (the base model's), their MSE-optimal
+     * steps at every width, and its norm gains (the base model's) for every transition.
+     */
+    static Map<String, Tensor> initialBlock(WeightSource base, SortedSet<Integer> bitWidths, int layer)
+            throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Linear proj : Linear.values()) {
+            LinearId id = new LinearId(layer, proj);
             Tensor w = base.tensor(id.weightName());
             out.put(id.weightName(), new Tensor(id.weightName(), w.shape(), w.data()));
             int rows = w.dim(0);
@@ -78,16 +92,14 @@ public record BitMixerWeights(LlamaConfig config, SortedSet<Integer> bitWidths, 
                 out.put(stepName(id, b), new Tensor(stepName(id, b), new int[] {rows}, steps));
             }
         }
-        for (int l = 0; l < config.numLayers(); l++) {
-            for (BlockNorm n : BlockNorm.values()) {
-                Tensor gain = base.tensor(n.weightName(l));
-                for (int[] t : transitions(l, n, bitWidths)) {
-                    String name = normName(l, n, t[0], t[1]);
-                    out.put(name, new Tensor(name, gain.shape(), gain.data()));
-                }
+        for (BlockNorm n : BlockNorm.values()) {
+            Tensor gain = base.tensor(n.weightName(layer));
+            for (int[] t : transitions(layer, n, bitWidths)) {
+                String name = normName(layer, n, t[0], t[1]);
+                out.put(name, new Tensor(name, gain.shape(), gain.data()));
             }
         }
-        return new BitMixerWeights(config, bitWidths, out);
+        return out;
     }
 
     /**

@@ -60,6 +60,27 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
         }
     }
 
+    /**
+     * The parameters of one block only ({@link BitMixerWeights#initialBlock}'s tensors, or that block's share of
+     * fine-tuned weights), for block-wise fine-tuning through {@link LlamaGraph#block}: embeddings, final norm and
+     * head are not held, and asking for them is an error.
+     */
+    private TrainableBitMixer(LlamaConfig config, Map<String, Tensor> block, NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+        this.embedding = null;
+        this.finalNorm = null;
+        this.lmHeadTransposed = null;
+        this.rope = new RopeTables(manager, config);
+        for (Map.Entry<String, Tensor> e : block.entrySet()) {
+            put(e.getKey(), held(e.getKey(), e.getValue()));
+        }
+    }
+
+    static TrainableBitMixer block(LlamaConfig config, Map<String, Tensor> block, NDManager manager) {
+        return new TrainableBitMixer(config, block, manager);
+    }
+
     /** A tensor in the layout held here. */
     private Tensor held(String name, Tensor t) {
         if (t.rank() == 2) {
@@ -95,6 +116,8 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
                 out.add(normName(l, n));
             }
         }
+        // A block's parameters (block-wise fine-tuning): the active ones among them.
+        out.retainAll(params.keySet());
         return out;
     }
 
@@ -149,6 +172,11 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
 
     /** The current parameters in {@link BitMixerWeights}' layout. */
     BitMixerWeights export(SortedSet<Integer> bitWidths) {
+        return new BitMixerWeights(config, bitWidths, exportTensors());
+    }
+
+    /** The current parameters as {@link BitMixerWeights} names and lays them out, in the order held. */
+    Map<String, Tensor> exportTensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             String name = e.getKey();
@@ -163,7 +191,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
             };
             out.put(name, t);
         }
-        return new BitMixerWeights(config, bitWidths, out);
+        return out;
     }
 
     private int bits(LinearId id) {
@@ -181,7 +209,7 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
 
     @Override
     public NDArray embedding() {
-        return embedding;
+        return wholeModel(embedding);
     }
 
     @Override
@@ -202,12 +230,12 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
 
     @Override
     public NDArray finalNorm() {
-        return finalNorm;
+        return wholeModel(finalNorm);
     }
 
     @Override
     public NDArray lmHeadTransposed() {
-        return lmHeadTransposed;
+        return wholeModel(lmHeadTransposed);
     }
 
     @Override
@@ -227,6 +255,13 @@ final class TrainableBitMixer implements LlamaWeights, AdamW.Parameters, AutoClo
     @Override
     public NDArray ropeSin(long positions) {
         return rope.sin(positions);
+    }
+
+    private NDArray wholeModel(NDArray a) {
+        if (a == null) {
+            throw new IllegalStateException("bit-mixer: one block's parameters hold no embedding, final norm or head");
+        }
+        return a;
     }
 
     @Override

@@ -64,4 +64,42 @@ class BitMixerTrainCommandTest {
                 .hasMessageContaining("weights_sha256").hasMessageContaining(manifest.weightsSha256());
         assertThat(List.of(out.toFile().list())).containsExactlyInAnyOrder("weights.safetensors", "manifest.json");
     }
+
+    @Test
+    @DisplayName("bitmixer-train --blockwise writes an artefact the back-bone reads, its command naming the mode")
+    void blockwiseWritesAnArtefactToo(@TempDir Path dir) throws Exception {
+        Path model = RandomModelDirectory.write(Files.createDirectories(dir.resolve("model")), 5L);
+        Path calibration = dir.resolve("calibration.jsonl");
+        Files.write(calibration, Files.readAllLines(CALIBRATION).subList(0, 20));
+        Path out = dir.resolve("out");
+        String[] args = {"bitmixer-train", "--model", model.toString(), "--calibration", calibration.toString(),
+            "--out", out.toString(), "--work", dir.resolve("work").toString(), "--steps", "3", "--uniform-steps", "1",
+            "--batch", "2", "--seq", "16", "--eval-windows", "2", "--log-every", "1", "--blockwise"};
+        assertThat(Main.run(args)).isZero();
+        BitMixerArtefact.Manifest manifest = BitMixerArtefact.manifest(out);
+        assertThat(manifest.command()).endsWith(" --blockwise");
+        LlamaConfig config;
+        try (CheckpointDirectory c = CheckpointDirectory.open(model)) {
+            config = c.config();
+        }
+        assertThat(manifest.trainingLog()).hasSize(3 * config.numLayers());
+        BitMixerWeights weights = BitMixerArtefact.read(out, config, manifest.baseModelSha256());
+        assertThat(BitMixerModel.of(weights).policies()).containsOnlyKeys("bit-mixer-2", "bit-mixer-3",
+                "bit-mixer-4");
+
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = Main.run("bitmixer-train", "--model", model.toString(), "--calibration", calibration.toString(),
+                    "--out", dir.resolve("out2").toString(), "--work", dir.resolve("work2").toString(), "--steps",
+                    "3", "--uniform-steps", "1", "--stop-at", "2", "--blockwise");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isNotZero();
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--stop-at").contains("--blockwise");
+        assertThat(dir.resolve("out2")).doesNotExist();
+    }
 }
