@@ -3,6 +3,11 @@ package org.pmpdrepro.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import org.pmpdrepro.data.InputFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,12 +91,35 @@ public final class Main {
             throw e;
         }
         PrintWriter err = command.getErr();
-        err.println(command.getCommandSpec().qualifiedName() + ": error: " + e.getMessage());
+        err.println(command.getCommandSpec().qualifiedName() + ": error: " + message(e));
         if (parsed.matchedOption("--verbose") != null || verboseAnywhere(parsed)) {
             e.printStackTrace(err);
         }
         err.flush();
         return 1;
+    }
+
+    /**
+     * The one line a user reads. The JDK's file-system exceptions carry only the path (a missing calibration file
+     * read "error: fixtures/tasks/calibration-text.jsonl"), so they get what went wrong with it; wrapped in an
+     * {@link UncheckedIOException} they are described the same way.
+     */
+    static String message(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u && u.getCause() instanceof FileSystemException ? u.getCause()
+                : e;
+        if (t instanceof FileSystemException f) {
+            String what = switch (f) {
+                case NoSuchFileException n -> "no such file or directory";
+                case AccessDeniedException a -> "permission denied";
+                case FileAlreadyExistsException x -> "already exists";
+                case NotDirectoryException d -> "not a directory";
+                default -> f.getClass().getSimpleName();
+            };
+            String context = t == e ? "" : e.getMessage().startsWith(t.toString()) ? "" : " (" + e.getMessage() + ")";
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": "
+                    + (f.getReason() == null ? what : f.getReason()) + context;
+        }
+        return e.getMessage();
     }
 
     private static boolean verboseAnywhere(ParseResult parsed) {

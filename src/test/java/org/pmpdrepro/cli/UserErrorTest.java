@@ -43,4 +43,24 @@ class UserErrorTest {
         assertThat(r[0]).isEqualTo("1");
         assertThat(r[1]).startsWith("pmpd haq-search: error: ").contains("\tat org.pmpdrepro.");
     }
+
+    @Test
+    void aMissingFileIsNamedWithWhatIsWrongWithIt(@TempDir Path dir) {
+        Path missing = dir.resolve("calibration.jsonl");
+        String[] r = run("bitmixer-train", "--calibration", missing.toString(), "--out", dir.resolve("out").toString(),
+                "--work", dir.resolve("work").toString());
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[1].strip()).isEqualTo("pmpd bitmixer-train: error: " + missing + ": no such file or directory");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aWrappedFileErrorReadsTheSame() {
+        assertThat(Main.message(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("a/b.json"))))
+                .isEqualTo("a/b.json: no such file or directory");
+        assertThat(Main.message(new java.io.UncheckedIOException("cannot hash a/b.json",
+                new java.nio.file.AccessDeniedException("a/b.json"))))
+                .isEqualTo("a/b.json: permission denied (cannot hash a/b.json)");
+        assertThat(Main.message(new IllegalArgumentException("bad value"))).isEqualTo("bad value");
+    }
 }
