@@ -100,7 +100,8 @@ public final class HaqSearchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--work", defaultValue = "work/haq-search", paramLabel = "DIR",
-            description = "Per-episode checkpoints (default: ${DEFAULT-VALUE}).")
+            description = {"Per-episode checkpoints, and while the search runs the quantized matrices (one file per",
+                "matrix and width, at most about 7 bytes per weight; removed when it ends) (default: ${DEFAULT-VALUE})."})
     Path work;
 
     @Override
