@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.pmpdrepro.decode.DeviceChoice;
+import org.pmpdrepro.io.AtomicFiles;
 import org.pmpdrepro.model.ModelFiles;
 import org.pmpdrepro.quant.LinearId;
 import org.pmpdrepro.quant.haq.AgentConfig;
@@ -130,7 +130,7 @@ public final class HaqSearchCommand implements Callable<Integer> {
             try {
                 search(log, files, calibration, quantScheme, searches, device.resolve(), spill);
             } finally {
-                deleteSpill(spill);
+                AtomicFiles.deleteTree(spill);
             }
         }
         return 0;
@@ -165,16 +165,6 @@ public final class HaqSearchCommand implements Callable<Integer> {
                 files.identity().sha256(), cal, search.fullPrecisionPerplexity(), commandLine(), entries);
         file.write(out.resolve(HaqPolicyFile.FILE_NAME));
         say(log, "wrote " + out.resolve(HaqPolicyFile.FILE_NAME));
-    }
-
-    /** Removes the quantized matrices a search spilled (files in one directory). */
-    private static void deleteSpill(Path dir) throws IOException {
-        try (Stream<Path> listed = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) listed::iterator) {
-                Files.deleteIfExists(f);
-            }
-        }
-        Files.deleteIfExists(dir);
     }
 
     private static void say(PrintWriter log, String line) {
