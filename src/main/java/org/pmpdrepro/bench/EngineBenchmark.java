@@ -17,6 +17,7 @@ import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
+import org.pmpdrepro.decode.cpu.kernel.LookupGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
@@ -32,7 +33,7 @@ import org.pmpdrepro.quant.LinearId;
  * End-to-end decode speed of the packed Java engine on a synthetic Llama model far larger than the caches (by default
  * Llama-2-7B's width with 8 blocks): random weights held in the kernels' forms (fp16 rows; Any-Precision's 4-bit
  * planes with per-row tables for 2, 3 and 4 bits; uniform grids with groups of 128 columns, one set of planes per
- * width), greedy decoding of a random prompt at fixed widths and under PMPD schedules that switch from a high to a
+ * width, by the fp32 and by the 16-bit integer lookup kernel), greedy decoding of a random prompt at fixed widths and under PMPD schedules that switch from a high to a
  * low width. A decode step's time does not depend on the weights' values, only on their form and the bytes read.
  */
 public final class EngineBenchmark {
@@ -102,7 +103,7 @@ public final class EngineBenchmark {
                 + c.vocabSize();
     }
 
-    /** Builds the model and times each fixed width and schedule, on both quantized forms and fp16. */
+    /** Builds the model and times each fixed width and schedule, on the quantized forms and fp16. */
     public List<Row> run(List<Schedule> schedules) {
         LlamaConfig c = settings.config();
         List<Row> rows = new ArrayList<>();
@@ -113,6 +114,7 @@ public final class EngineBenchmark {
             Map<Long, Gemv> fp16 = new HashMap<>();
             Map<Long, Gemv> anyPrecision = new HashMap<>();
             Map<Long, Gemv> uniform = new HashMap<>();
+            Map<Long, Gemv> int16 = new HashMap<>();
             for (int l = 0; l < c.numLayers(); l++) {
                 for (Linear proj : Linear.values()) {
                     int[] shape = new LinearId(l, proj).shape(c);
@@ -129,6 +131,9 @@ public final class EngineBenchmark {
                         uniform.put(key(l, proj, bits), PlaneGemv.uniform(PlaneGemv.Planes.random(rows2, cols, bits,
                                 random.nextLong(), memory), settings.groupCols(), halves(random, rows2 * groups,
                                 -0.02), halves(random, rows2 * groups, 0.01), what));
+                        int16.put(key(l, proj, bits), LookupGemv.uniform(LookupGemv.Planes.random(rows2, cols, bits,
+                                random.nextLong(), memory), settings.groupCols(), halves(random, rows2 * groups,
+                                -0.02), halves(random, rows2 * groups, 0.01), what));
                     }
                 }
                 progress.accept(String.format(java.util.Locale.ROOT, "built block %d/%d (%.0f s)", l + 1,
@@ -136,8 +141,11 @@ public final class EngineBenchmark {
             }
             anyPrecision.putAll(fp16);
             uniform.putAll(fp16);
+            int16.putAll(fp16);
             JavaLlama ap = new JavaLlama(c, dense, linears(anyPrecision), threads);
             JavaLlama un = new JavaLlama(c, dense, linears(uniform), threads);
+            JavaLlama un16 = new JavaLlama(c, dense, linears(int16), threads);
+            String int16Model = "uniform-g" + settings.groupCols() + "-int16";
             int[] prompt = prompt();
             List<Case> cases = new ArrayList<>();
             cases.add(new Case("fp16", ap, "fp16", PrecisionPlan.fixed(Precision.FULL)));
@@ -145,10 +153,12 @@ public final class EngineBenchmark {
                 cases.add(new Case("any-precision", ap, bits + "bit", PrecisionPlan.fixed(Precision.bits(bits))));
                 cases.add(new Case("uniform-g" + settings.groupCols(), un, bits + "bit",
                         PrecisionPlan.fixed(Precision.bits(bits))));
+                cases.add(new Case(int16Model, un16, bits + "bit", PrecisionPlan.fixed(Precision.bits(bits))));
             }
             for (Schedule s : schedules) {
                 cases.add(new Case("any-precision", ap, "pmpd " + s.label(), s.plan()));
                 cases.add(new Case("uniform-g" + settings.groupCols(), un, "pmpd " + s.label(), s.plan()));
+                cases.add(new Case(int16Model, un16, "pmpd " + s.label(), s.plan()));
             }
             // Warm-up: every kernel compiled before anything is timed.
             for (Case k : cases) {

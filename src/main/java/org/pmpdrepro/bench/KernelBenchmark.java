@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
+import org.pmpdrepro.decode.cpu.kernel.LookupGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
@@ -103,7 +104,7 @@ public final class KernelBenchmark {
     /**
      * Every case on every shape: fp32, fp16, uniform at 2, 3, 4 and 8 bits (groups of 128), Any-Precision 2-4 by the
      * engine's kernel ({@link CentroidGemv}) and by bit-plane lookup ({@link PlaneGemv#anyPrecision}) on the same codes
-     * and tables.
+     * and tables, and uniform 2, 3, 4 and 8 bits again by 16-bit table lookup ({@link LookupGemv}).
      */
     public List<Result> run() {
         List<Result> results = new ArrayList<>();
@@ -167,6 +168,18 @@ public final class KernelBenchmark {
                         ms.add(m.withPlanes(p));
                     }
                     results.add(time(name, width, ms, x));
+                }
+            }
+            // Uniform grids again through the 16-bit table-lookup kernel (the input's sums rounded to integers).
+            for (int bits : new int[] {2, 3, 4, 8}) {
+                try (OffHeap memory = new OffHeap()) {
+                    int groups = (cols + 127) / 128;
+                    LookupGemv.Planes planes = LookupGemv.Planes.pack(codes(random, rows, cols, bits), rows, cols,
+                            bits, 0, memory, name);
+                    LookupGemv m = LookupGemv.uniform(planes, 128, halves(random, rows * groups, 0.01, -0.05),
+                            halves(random, rows * groups, 0.002, 0.01), name);
+                    results.add(time(name, bits,
+                            withCopies(m, m.bytesRead(), () -> m.withPlanes(planes.copy(memory))), x));
                 }
             }
         }

@@ -59,8 +59,9 @@ final class PmpdCommand {
         Path fixtures = TaskFixtures.DEFAULT_DIR;
 
         @Option(names = "--engine", defaultValue = "djl", description = "djl (dequantized weights in DJL's forward"
-                + " pass, batched) or java (the packed CPU kernels, batch 1; rtn, gptq and any-precision; needs java"
-                + " --add-modules jdk.incubator.vector) (default: ${DEFAULT-VALUE}).")
+                + " pass, batched), java (the packed CPU kernels, batch 1; rtn, gptq and any-precision; needs java"
+                + " --add-modules jdk.incubator.vector) or java-int16 (java, with rtn's and gptq's grids multiplied by"
+                + " 16-bit integer table lookup: faster, the input's sums rounded) (default: ${DEFAULT-VALUE}).")
         // Initialised too: a Common built by hand (the fitting commands) gets no default from picocli.
         String engine = DecodeEngine.DJL.id();
 
@@ -90,9 +91,7 @@ final class PmpdCommand {
             if (limit < 0) {
                 throw new ParameterException(spec.commandLine(), "--limit " + limit + ": expected 0 (all) or more");
             }
-            if (engine.equals(DecodeEngine.JAVA.id()) && model.deviceChoice() == DeviceChoice.GPU) {
-                throw new ParameterException(spec.commandLine(), "--engine java runs on the CPU; give --device cpu or auto");
-            }
+
             Backbone b;
             try {
                 b = Backbones.named(backbone);
@@ -105,12 +104,16 @@ final class PmpdCommand {
             } catch (IllegalArgumentException x) {
                 throw new ParameterException(spec.commandLine(), "--engine: " + x.getMessage());
             }
+            if (e.isJava() && model.deviceChoice() == DeviceChoice.GPU) {
+                throw new ParameterException(spec.commandLine(), "--engine " + e.id() + " runs on the CPU; give"
+                        + " --device cpu or auto");
+            }
             try {
                 return QuantizedSession.open(model.model, model.deviceChoice(), b, fixtures, model.batchSize,
                         TaskScorer.Config.defaults().withBertScore(!noBertScore), e);
             } catch (KernelLinears.Refused x) {
-                throw new ParameterException(spec.commandLine(), "--engine java with --backbone " + backbone + ": "
-                        + x.getMessage());
+                throw new ParameterException(spec.commandLine(), "--engine " + e.id() + " with --backbone " + backbone
+                        + ": " + x.getMessage());
             }
         }
 

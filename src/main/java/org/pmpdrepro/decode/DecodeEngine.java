@@ -8,11 +8,21 @@ public enum DecodeEngine {
     /** {@link GreedyDecoder}: dequantized fp32 weights in DJL's forward pass, batched, on the CPU or a GPU. */
     DJL,
     /** {@code decode.cpu.JavaDecoder}: the packed bit-plane kernels, batch 1, on the CPU. */
-    JAVA;
+    JAVA,
+    /**
+     * As {@link #JAVA}, with uniform grids (RTN, GPTQ) multiplied by the 16-bit integer table-lookup kernel
+     * ({@code decode.cpu.kernel.LookupGemv}): faster, with the input's sums rounded, so not the exact product.
+     */
+    JAVA_INT16;
 
     /** The name as command lines spell it. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether this is one of the packed Java engine's forms. */
+    public boolean isJava() {
+        return this != DJL;
     }
 
     /** The engine named {@code id}; another name is an error listing both. */

@@ -11,9 +11,9 @@ import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
+import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 import org.pmpdrepro.eval.TaskRun;
 import org.pmpdrepro.eval.TaskScorer;
-import org.pmpdrepro.model.CheckpointDirectory;
 import org.pmpdrepro.model.ModelFiles;
 import org.pmpdrepro.quant.Backbone;
 import org.pmpdrepro.quant.KernelLinears;
@@ -87,11 +87,12 @@ public final class QuantizedSession implements AutoCloseable {
             start = System.nanoTime();
             JavaLlama model = new JavaLlama(bundle.config(), JavaLlama.Dense.of(bundle.checkpoint(),
                     DenseGemv.Element.F32, memory), KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
-                    DenseGemv.Element.F32, memory), threads);
-            LOG.info("java engine: {} packed at {} bits in {} s (full precision when a step first asks), {} threads",
-                    backbone.name(), q.bitWidths(),
+                    DenseGemv.Element.F32, memory,
+                    engine == DecodeEngine.JAVA_INT16 ? UniformKernel.INT16 : UniformKernel.FP32), threads);
+            LOG.info("{} engine: {} packed at {} bits in {} s (full precision when a step first asks), {} threads",
+                    engine.id(), backbone.name(), q.bitWidths(),
                     String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), threads.threads());
-            TaskRun run = new TaskRun(new JavaDecoder(model), bundle.tokenizer(), 1);
+            TaskRun run = new TaskRun(new JavaDecoder(model, engine.id()), bundle.tokenizer(), 1);
             return new QuantizedSession(bundle, q, new PmpdRunner(run, q, backbone.name(), new TaskScorer(scorer)),
                     release::run);
         } catch (IOException | RuntimeException e) {

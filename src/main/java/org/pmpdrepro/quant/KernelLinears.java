@@ -14,6 +14,7 @@ import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
+import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.WeightNames.Linear;
 import org.pmpdrepro.model.WeightSource;
@@ -67,6 +68,12 @@ public final class KernelLinears implements JavaLlama.Linears {
      */
     public static KernelLinears of(QuantizedModel model, Set<Integer> widths, Optional<WeightSource> dense,
             DenseGemv.Element fullElement, OffHeap memory) throws IOException {
+        return of(model, widths, dense, fullElement, memory, UniformKernel.FP32);
+    }
+
+    /** As {@link #of(QuantizedModel, Set, Optional, DenseGemv.Element, OffHeap)}, uniform grids by {@code uniform}. */
+    public static KernelLinears of(QuantizedModel model, Set<Integer> widths, Optional<WeightSource> dense,
+            DenseGemv.Element fullElement, OffHeap memory, UniformKernel uniform) throws IOException {
         LlamaConfig config = model.config();
         SortedSet<Integer> served = new TreeSet<>(widths);
         if (!model.bitWidths().containsAll(served)) {
@@ -93,7 +100,7 @@ public final class KernelLinears implements JavaLlama.Linears {
                         }
                         gemv = CentroidGemv.anyPrecision(shared, bits, t.table(), what);
                     } else {
-                        gemv = KernelMatrices.of(coded, memory, what);
+                        gemv = KernelMatrices.of(coded, memory, what, uniform);
                     }
                     matrices.put(key(layer, proj, bits), gemv);
                 }

@@ -2,13 +2,16 @@ package org.pmpdrepro.quant;
 
 import org.pmpdrepro.decode.cpu.kernel.CentroidGemv;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
+import org.pmpdrepro.decode.cpu.kernel.LookupGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
 import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
+import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 
 /**
  * A quantized model's matrices in the packed CPU kernels' form: the codes of {@link QuantizedModel#coded} packed as
  * bit-planes in off-heap memory, with the method's rule for turning a code into a weight (a per-row table:
- * {@link CentroidGemv}; a uniform grid: {@link PlaneGemv}).
+ * {@link CentroidGemv}; a uniform grid: {@link PlaneGemv}, or {@link LookupGemv} when asked for the 16-bit integer
+ * kernel).
  */
 public final class KernelMatrices {
 
@@ -20,6 +23,11 @@ public final class KernelMatrices {
      * column ranges.
      */
     public static Gemv of(CodedMatrix m, OffHeap memory, String what) {
+        return of(m, memory, what, UniformKernel.FP32);
+    }
+
+    /** As {@link #of(CodedMatrix, OffHeap, String)}, a uniform grid multiplied by {@code uniform}'s kernel. */
+    public static Gemv of(CodedMatrix m, OffHeap memory, String what, UniformKernel uniform) {
         return switch (m.values()) {
             case CodedMatrix.RowTables t -> CentroidGemv.anyPrecision(
                     CentroidGemv.Planes.pack(m.codes(), m.rows(), m.cols(), m.bits(), memory, what), m.bits(),
@@ -30,6 +38,13 @@ public final class KernelMatrices {
                     throw new IllegalArgumentException(what + ": its " + a.groups() + " groups are not runs of"
                             + " consecutive columns (act-order with dynamic groups); the packed kernels serve groups"
                             + " of consecutive columns (static groups, or no act-order)");
+                }
+                if (uniform == UniformKernel.INT16) {
+                    // Groups not a multiple of 16 columns wide are stored padded to one (a lane holds 16 columns).
+                    int run = width % 16 == 0 || width >= m.cols() ? 0 : width;
+                    LookupGemv.Planes planes = LookupGemv.Planes.pack(m.codes(), m.rows(), m.cols(), m.bits(), run,
+                            memory, what);
+                    yield LookupGemv.uniform(planes, width, a.offsets(), a.scales(), what);
                 }
                 // Groups not a multiple of 4 columns wide are stored padded to one (the kernel looks up 4 at a time).
                 int run = width % 4 == 0 || width >= m.cols() ? 0 : width;

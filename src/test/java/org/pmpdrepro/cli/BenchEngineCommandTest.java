@@ -27,9 +27,11 @@ class BenchEngineCommandTest {
                 + "pct_of_bandwidth,");
         List<String> rows = csv.subList(1, csv.size());
         assertThat(rows).extracting(l -> l.split(",")[1].split(" ")[0] + "/" + l.split(",")[2]).containsExactly(
-                "fp16/fp16", "any-precision/4bit", "uniform-g128/4bit", "any-precision/3bit",
-                "uniform-g128/3bit", "any-precision/2bit", "uniform-g128/2bit", "any-precision/pmpd 4>3 s=5",
-                "uniform-g128/pmpd 4>3 s=5", "any-precision/pmpd 3>2 s=2", "uniform-g128/pmpd 3>2 s=2");
+                "fp16/fp16", "any-precision/4bit", "uniform-g128/4bit", "uniform-g128-int16/4bit",
+                "any-precision/3bit", "uniform-g128/3bit", "uniform-g128-int16/3bit", "any-precision/2bit",
+                "uniform-g128/2bit", "uniform-g128-int16/2bit", "any-precision/pmpd 4>3 s=5",
+                "uniform-g128/pmpd 4>3 s=5", "uniform-g128-int16/pmpd 4>3 s=5", "any-precision/pmpd 3>2 s=2",
+                "uniform-g128/pmpd 3>2 s=2", "uniform-g128-int16/pmpd 3>2 s=2");
         for (String line : rows) {
             String[] f = line.split(",");
             assertThat(f[0]).isEqualTo("java");
@@ -37,13 +39,18 @@ class BenchEngineCommandTest {
             assertThat(Long.parseLong(f[4])).as(line).isPositive();
         }
         // Average bits of the decode steps: 5 of 10 at 4 bits, then 3; 2 of 10 at 3, then 2.
-        assertThat(Double.parseDouble(rows.get(7).split(",")[6])).isEqualTo(3.5);
-        assertThat(Double.parseDouble(rows.get(9).split(",")[6])).isEqualTo(2.2);
+        assertThat(Double.parseDouble(rows.get(10).split(",")[6])).isEqualTo(3.5);
+        assertThat(Double.parseDouble(rows.get(13).split(",")[6])).isEqualTo(2.2);
         long fp16 = Long.parseLong(rows.get(0).split(",")[4]);
-        long ap2 = Long.parseLong(rows.get(5).split(",")[4]);
+        long ap2 = Long.parseLong(rows.get(7).split(",")[4]);
         long ap4 = Long.parseLong(rows.get(1).split(",")[4]);
         assertThat(ap2).as("2 bits read fewer bytes than 4, which read fewer than fp16").isLessThan(ap4);
         assertThat(ap4).isLessThan(fp16);
+        // Uniform rows 2, 5, 8, 11 and 14, each followed by its int16 twin.
+        for (int i = 2; i < rows.size(); i += 3) {
+            assertThat(rows.get(i + 1).split(",")[4]).as("the int16 kernel reads the uniform grid's bytes: %s",
+                    rows.get(i)).isEqualTo(rows.get(i).split(",")[4]);
+        }
         String md = Files.readString(dir.resolve("decode.md"));
         assertThat(md).contains("bench-engine --hidden 512").contains("- JDK: ").contains("Read bandwidth")
                 .contains("| any-precision | pmpd 3>2 s=2 | 2.20 |").contains("| fp16 | fp16 | 16.00 |");

@@ -117,7 +117,7 @@ class PmpdCommandTest {
         Outcome unknown = run("schedule", "run", "--task", "debsum", "--pair", "3>2", "--scheduler", "none-high",
                 "--engine", "onnx");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).contains("--engine: engine 'onnx'; expected one of [djl, java]");
+        assertThat(unknown.err()).contains("--engine: engine 'onnx'; expected one of [djl, java, java-int16]");
     }
 
     @Test

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.pmpdrepro.decode.cpu.kernel.Gemv;
+import org.pmpdrepro.decode.cpu.kernel.LookupGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
+import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 import org.pmpdrepro.model.InMemoryWeights;
 import org.pmpdrepro.model.LlamaConfig;
 import org.pmpdrepro.model.Tensor;
@@ -29,8 +31,8 @@ import org.pmpdrepro.quant.rtn.RtnQuantizer;
  * The packed kernels serve each method's matrices with exactly the weights its own dequantization gives (bit for
  * bit, every weight of every matrix at every width), and their products agree with a double-precision product of
  * those weights within the kernels' stated tolerance (1e-5 of sum |w x| per row: {@code PlaneGemvTest},
- * {@code CentroidGemvTest}). Rows (48, 100) and columns (100) that
- * are not multiples of the kernels' blocks.
+ * {@code CentroidGemvTest}; the 16-bit integer kernel within its rounding bound besides: {@code LookupGemvTest}).
+ * Rows (48, 100) and columns (100) that are not multiples of the kernels' blocks.
  */
 @Tag("unit")
 class KernelMatricesTest {
@@ -60,13 +62,24 @@ class KernelMatricesTest {
     }
 
     private static void servesExactlyTheModelsWeights(QuantizedModel q) {
+        servesExactlyTheModelsWeights(q, UniformKernel.FP32);
+    }
+
+    /**
+     * The weights bit for bit by either uniform kernel; the 16-bit integer kernel's products within its own rounding
+     * bound besides ({@code LookupGemvTest}).
+     */
+    private static void servesExactlyTheModelsWeights(QuantizedModel q, UniformKernel uniform) {
         Random r = new Random(3);
         for (int layer = 0; layer < CONFIG.numLayers(); layer++) {
             for (Linear proj : Linear.values()) {
                 for (int bits : q.bitWidths()) {
                     String what = q.method() + " " + proj.weight(layer) + " at " + bits + " bits";
                     CodedMatrix coded = q.coded(layer, proj, bits).orElseThrow();
-                    Gemv k = KernelMatrices.of(coded, memory, what);
+                    Gemv k = KernelMatrices.of(coded, memory, what, uniform);
+                    if (uniform == UniformKernel.INT16 && coded.values() instanceof CodedMatrix.Affine) {
+                        assertThat(k).as(what).isInstanceOf(LookupGemv.class);
+                    }
                     Tensor t = q.dequantized(layer, proj, bits);
                     int rows = t.shape()[0];
                     int cols = t.shape()[1];
@@ -89,7 +102,9 @@ class KernelMatricesTest {
                     }
                     float[] y = new float[rows];
                     k.multiply(x, y);
+                    Gemv.Prepared prepared = k.prepare(x);
                     for (int row = 0; row < rows; row++) {
+                        double rounding = k instanceof LookupGemv l ? l.roundingBound(prepared, row) : 0;
                         double ref = 0;
                         double magnitude = 0;
                         for (int c = 0; c < cols; c++) {
@@ -98,7 +113,7 @@ class KernelMatricesTest {
                             magnitude += Math.abs(w * x[c]);
                         }
                         assertThat((double) y[row]).as("%s row %d", what, row).isCloseTo(ref,
-                                within(1e-5 * magnitude + 1e-12));
+                                within(rounding + 1e-5 * magnitude + 1e-12));
                     }
                 }
             }
@@ -119,6 +134,18 @@ class KernelMatricesTest {
                 new QuantizationInputs(Optional.empty(), calibration)));
         servesExactlyTheModelsWeights(GptqQuantizer.defaults().withGroupSize(20).quantize(MODEL,
                 new QuantizationInputs(Optional.empty(), calibration)));
+    }
+
+    @Test
+    void theInt16KernelServesRtnAndGptqGridsWithTheirWeightsGroupsNotOfSixteenColumnsPadded() throws IOException {
+        servesExactlyTheModelsWeights(RtnQuantizer.perRow(Set.of(2, 3, 4, 8)).quantize(MODEL,
+                QuantizationInputs.none()), UniformKernel.INT16);
+        servesExactlyTheModelsWeights(RtnQuantizer.equalBytes(Set.of(2, 3, 4)).quantize(MODEL,
+                QuantizationInputs.none()), UniformKernel.INT16);
+        servesExactlyTheModelsWeights(GptqQuantizer.defaults().withGroupSize(20).quantize(MODEL,
+                new QuantizationInputs(Optional.empty(), calibration)), UniformKernel.INT16);
+        servesExactlyTheModelsWeights(GptqQuantizer.defaults().withGroupSize(32).quantize(MODEL,
+                new QuantizationInputs(Optional.empty(), calibration)), UniformKernel.INT16);
     }
 
     @Test

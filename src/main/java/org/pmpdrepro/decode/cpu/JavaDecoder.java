@@ -35,9 +35,16 @@ public final class JavaDecoder implements Decoder {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(30);
 
     private final JavaLlama model;
+    private final String engine;
 
     public JavaDecoder(JavaLlama model) {
+        this(model, "java");
+    }
+
+    /** {@code engine}: how results name the engine ({@code java}, {@code java-int16}). */
+    public JavaDecoder(JavaLlama model, String engine) {
         this.model = model;
+        this.engine = engine;
     }
 
     /** Each plan decoded on its own (the engine shares no prefill between plans). */
@@ -77,7 +84,7 @@ public final class JavaDecoder implements Decoder {
             progress.advance(1, () -> sofar + " tokens");
         }
         DecodeProfile p = profile.build();
-        return new DecodeResult(out, "java cpu (" + model.threads() + " threads, batch 1)", tokens,
+        return new DecodeResult(out, engine + " cpu (" + model.threads() + " threads, batch 1)", tokens,
                 p.prefillSeconds() + p.decodeSeconds(), p);
     }
 
