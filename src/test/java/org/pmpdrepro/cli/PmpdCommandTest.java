@@ -118,6 +118,12 @@ class PmpdCommandTest {
                 "--engine", "onnx");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("--engine: engine 'onnx'; expected one of [djl, java, java-int16]");
+        for (String engine : new String[] {"java", "java-int16"}) {
+            Outcome gpu = run("schedule", "run", "--device", "gpu", "--task", "debsum", "--pair", "3>2", "--scheduler",
+                    "none-high", "--engine", engine);
+            assertThat(gpu.code()).as(engine).isEqualTo(2);
+            assertThat(gpu.err()).contains("--engine " + engine + " runs on the CPU; give --device cpu or auto");
+        }
     }
 
     @Test

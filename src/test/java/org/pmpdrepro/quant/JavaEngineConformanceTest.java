@@ -33,7 +33,9 @@ import org.pmpdrepro.decode.PrecisionPlan;
 import org.pmpdrepro.decode.cpu.JavaDecoder;
 import org.pmpdrepro.decode.cpu.JavaLlama;
 import org.pmpdrepro.decode.cpu.kernel.DenseGemv;
+import org.pmpdrepro.decode.cpu.kernel.LookupGemv;
 import org.pmpdrepro.decode.cpu.kernel.OffHeap;
+import org.pmpdrepro.decode.cpu.kernel.PlaneGemv;
 import org.pmpdrepro.decode.cpu.kernel.RowThreads;
 import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 import org.pmpdrepro.model.OracleLlama;
@@ -49,7 +51,7 @@ import org.pmpdrepro.quant.methods.Backbones;
  * every width, at full precision, and under PMPD schedules that switch precision mid-decode; and its logits within a
  * stated tolerance of the plain-Java oracle run on the same method's dequantized weights. The same for
  * {@code --engine java-int16} (RTN's and GPTQ's grids by the 16-bit integer kernel), with its own logit tolerance,
- * and its measured agreement with the DJL decoder's tokens (not complete: see {@link #INT16_IDENTICAL_DECODES}).
+ * and its measured agreement with the DJL decoder's tokens (not complete: see {@link #INT16_DIFFERING_DECODES}).
  */
 @Tag("unit")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -78,14 +80,14 @@ class JavaEngineConformanceTest {
     static final double INT16_LOGIT_TOLERANCE = 2e-2;
 
     /**
-     * Of a method's 12 decodes at one plan (3 tasks, 4 prompts), how many the int16 engine must decode to exactly the
-     * DJL decoder's tokens. The criterion set before the first run was all 12 (the issue's requirement for the Java
-     * back-end); the kernel's first form met it in 6-12 of 12 per plan, its final form in 11-12 (RTN at 2 bits and at
-     * 3>2 each change one decode, after 151 and 342 of 188 and 347 tokens agree). So the int16 engine does NOT give
-     * the DJL decoder's greedy tokens everywhere, and its results are not the reproduction's; this bound, set after
-     * seeing the measurement, guards against it getting worse.
+     * Of a method's 12 decodes at one plan (3 tasks, 4 prompts), how many the int16 engine may decode to other tokens
+     * than the DJL decoder's. The criterion set before the first run was none (the issue's requirement for the Java
+     * back-end); the kernel's first form changed 0-6 of 12 per plan, its final form changes one decode each of RTN at
+     * 2 bits and at 3>2 (after 151 and 342 of 188 and 347 tokens agree) and none elsewhere: 2 of 144. So the int16
+     * engine does NOT give the DJL decoder's greedy tokens everywhere, and its results are not the reproduction's;
+     * these bounds, set after seeing the measurement, are that measurement, to catch it getting worse.
      */
-    static final int INT16_IDENTICAL_DECODES = 11;
+    static final Map<String, Integer> INT16_DIFFERING_DECODES = Map.of("rtn 2", 1, "rtn 3>2", 1);
 
     static final List<String> UNIFORM_METHODS = List.of("rtn", "gptq");
 
@@ -95,6 +97,8 @@ class JavaEngineConformanceTest {
     private final Map<String, QuantizedModel> models = new HashMap<>();
     private final Map<String, JavaLlama> engines = new HashMap<>();
     private final Map<String, JavaLlama> int16Engines = new HashMap<>();
+    private final Map<String, KernelLinears> int16Linears = new HashMap<>();
+    private final Map<String, KernelLinears> linears = new HashMap<>();
 
     @BeforeAll
     void build() throws IOException {
@@ -106,12 +110,13 @@ class JavaEngineConformanceTest {
         for (String method : METHODS) {
             QuantizedModel q = backbones.build(method, bundle);
             models.put(method, q);
-            engines.put(method, new JavaLlama(bundle.config(), dense, KernelLinears.of(q, q.bitWidths(),
-                    Optional.of(bundle.checkpoint()), DenseGemv.Element.F32, memory), threads));
+            linears.put(method, KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
+                    DenseGemv.Element.F32, memory));
+            engines.put(method, new JavaLlama(bundle.config(), dense, linears.get(method), threads));
             if (UNIFORM_METHODS.contains(method)) {
-                int16Engines.put(method, new JavaLlama(bundle.config(), dense, KernelLinears.of(q, q.bitWidths(),
-                        Optional.of(bundle.checkpoint()), DenseGemv.Element.F32, memory, UniformKernel.INT16),
-                        threads));
+                int16Linears.put(method, KernelLinears.of(q, q.bitWidths(), Optional.of(bundle.checkpoint()),
+                        DenseGemv.Element.F32, memory, UniformKernel.INT16));
+                int16Engines.put(method, new JavaLlama(bundle.config(), dense, int16Linears.get(method), threads));
             }
         }
     }
@@ -208,7 +213,12 @@ class JavaEngineConformanceTest {
         for (Decoded d : decoded) {
             int[] e = d.djl().tokens();
             int[] a = d.java().tokens();
-            same += java.util.Arrays.equals(e, a) ? 1 : 0;
+            if (java.util.Arrays.equals(e, a)) {
+                same++;
+                assertThat(d.java().trace()).as("%s %s %s prompt %d precisions", method, label, d.task().id(),
+                        d.prompt()).isEqualTo(d.djl().trace());
+                assertThat(d.java().stoppedAtEos()).isEqualTo(d.djl().stoppedAtEos());
+            }
             int prefix = 0;
             while (prefix < Math.min(e.length, a.length) && e[prefix] == a[prefix]) {
                 prefix++;
@@ -216,10 +226,22 @@ class JavaEngineConformanceTest {
             sameTokens += prefix;
             tokens += e.length;
         }
-        assertThat(same).as("%s at %s: decodes identical to the DJL decoder's (%d of %d tokens before the first"
-                + " difference)", method, label, sameTokens, tokens).isGreaterThanOrEqualTo(INT16_IDENTICAL_DECODES);
-        if (label.equals("16")) {
-            assertThat(same).as("full precision does not use the kernel").isEqualTo(decoded.size());
+        assertThat(decoded.size() - same).as("%s at %s: decodes differing from the DJL decoder's (%d of %d tokens"
+                + " before the first difference)", method, label, sameTokens, tokens)
+                .isLessThanOrEqualTo(INT16_DIFFERING_DECODES.getOrDefault(method + " " + label, 0));
+    }
+
+    @Test
+    void theInt16EngineMultipliesUniformGridsByTheInt16KernelAndTheJavaEngineByTheFp32One() {
+        for (String method : UNIFORM_METHODS) {
+            for (int bits : new int[] {2, 3, 4}) {
+                for (Linear proj : Linear.values()) {
+                    assertThat(int16Linears.get(method).linear(0, proj, Precision.bits(bits))).as("%s %s %d bits",
+                            method, proj, bits).isInstanceOf(LookupGemv.class);
+                    assertThat(linears.get(method).linear(0, proj, Precision.bits(bits))).as("%s %s %d bits",
+                            method, proj, bits).isInstanceOf(PlaneGemv.class);
+                }
+            }
         }
     }
 

@@ -26,9 +26,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>This changes the arithmetic: the input's sums are rounded to 14 bits per segment before the weights' codes
  * select them (llama.cpp's Q4_0 and Q8_0 kernels likewise round the input, to 8 bits). A row's result differs from
  * the exact product of its weights by at most {@link #roundingBound}: per segment, half its table scale (its largest
- * sum over 8191) times the largest code, the row's |scale| and a plane's picks in it. On Gaussian inputs and weights
- * centred near zero the root-mean-square error was 0.004-0.014% of the rows' root-mean-square result at 2-8 bits
- * ({@code LookupGemvTest}); in the engine on the fixture model, logits within 0.18% of the largest
+ * sum over 8191) times the largest code, the row's |scale| and a plane's picks in it. On Gaussian inputs and grids
+ * of offset -0.4 and scale 0.05 (weights centred near zero at 4 bits; at 2 and 3 bits the exact offset term is a larger
+ * part of the result, which makes the relative error smaller) the root-mean-square error was 0.004-0.014% of the rows'
+ * root-mean-square result at 2-8 bits ({@code LookupGemvTest}); in the engine on the fixture model, logits within 0.18% of the largest
  * ({@code JavaEngineConformanceTest}). {@link PlaneGemv} computes the same grid in fp32 without rounding the input.
  * (A first form with 1023 steps per 128 columns and one accumulator was about as fast but 8 times coarser: it
  * changed the engine's greedy tokens in a third of the fixture decodes.)
@@ -50,7 +51,7 @@ public final class LookupGemv implements Gemv {
     static final int SEGMENT = 64;
     /** The largest magnitude of a table entry: an accumulator's picks in a segment (one a chunk) sum within 16 bits. */
     static final int LIMIT = 8191;
-    /** Entries of one table as the kernel loads it: the 16 sums twice (a permutation reads 5 index bits). */
+    /** Entries of one table as the kernel loads it: the 16 sums twice (the two-table permutation reads 6 index bits). */
     private static final int TABLE = 32;
 
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
@@ -373,9 +374,10 @@ public final class LookupGemv implements Gemv {
                     largest = largest.max(e.abs());
                     groupSum += e.lane(15);
                 }
-                float scale = largest.reduceLanes(VectorOperators.MAX) / LIMIT;
+                // At least the smallest normal float, so that its inverse is finite (sums that small round to 0).
+                float scale = Math.max(largest.reduceLanes(VectorOperators.MAX) / LIMIT, Float.MIN_NORMAL);
                 segmentScale[s] = scale;
-                float inverse = scale == 0 ? 0 : 1 / scale;
+                float inverse = 1 / scale;
                 // Second pass: the same sums again, over the scale, rounded and stored twice.
                 for (int k = k0; k < k1; k++) {
                     int q = k * NIBBLE;
