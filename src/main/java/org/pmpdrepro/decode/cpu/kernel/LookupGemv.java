@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * root-mean-square result at 2-8 bits ({@code LookupGemvTest}); in the engine on the fixture model, logits within 0.18% of the largest
  * ({@code JavaEngineConformanceTest}). {@link PlaneGemv} computes the same grid in fp32 without rounding the input.
  * (A first form with 1023 steps per 128 columns and one accumulator was about as fast but 8 times coarser: it
- * changed the engine's greedy tokens in a third of the fixture decodes.)
+ * changed the engine's greedy tokens in 24 of the 144 fixture decodes.)
  *
  * <p>Layout: rows in blocks of 32; columns in chunks of 16 (a group that is not a multiple of 16 columns wide, and
  * not the whole row, starts a chunk of its own, padded with zero codes); per row block and plane, 64 bytes a chunk:
