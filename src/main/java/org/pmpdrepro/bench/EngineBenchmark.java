@@ -33,8 +33,9 @@ import org.pmpdrepro.quant.LinearId;
  * End-to-end decode speed of the packed Java engine on a synthetic Llama model far larger than the caches (by default
  * Llama-2-7B's width with 8 blocks): random weights held in the kernels' forms (fp16 rows; Any-Precision's 4-bit
  * planes with per-row tables for 2, 3 and 4 bits; uniform grids with groups of 128 columns, one set of planes per
- * width, by the fp32 and by the 16-bit integer lookup kernel), greedy decoding of a random prompt at fixed widths and under PMPD schedules that switch from a high to a
- * low width. A decode step's time does not depend on the weights' values, only on their form and the bytes read.
+ * width, by the fp32 and by the 16-bit integer lookup kernel), greedy decoding of a random prompt at fixed widths
+ * and under PMPD schedules that switch from a high to a low width. A decode step's time does not depend on the
+ * weights' values, only on their form and the bytes read.
  */
 public final class EngineBenchmark {
 

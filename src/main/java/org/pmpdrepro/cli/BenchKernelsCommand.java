@@ -122,8 +122,8 @@ final class BenchKernelsCommand implements Callable<Integer> {
                 + " scales and Any-Precision tables Gaussian, input Gaussian; java.util.Random seeded with " + SEED
                 + " plus the shape; any-precision-Nb (the engine's kernel: the row's table in a register, codes"
                 + " assembled from the planes) and any-precision-lookup-Nb (bit-plane lookup, 2^N - 1 passes) multiply"
-                + " the same codes and tables; uniform-Nb-g128 (input sums in fp32) and uniform-Nb-g128-lut16 (input sums"
-                + " rounded to 16-bit integers) multiply grids of the same form\n");
+                + " the same codes and tables; uniform-Nb-g128 (input sums in fp32) and uniform-Nb-g128-lut16 (input"
+                + " sums rounded to 16-bit integers) multiply grids of the same form\n");
         md.append(String.format(Locale.ROOT, "- Each case cycles through copies of its matrix totalling at least %d MB"
                 + " and reports the median time of one product; bytes are what a product reads (weights or bit-planes"
                 + " and side tables)%n%n", footprintMb));

@@ -29,10 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
  * sum over 8191) times the largest code, the row's |scale| and a plane's picks in it. On Gaussian inputs and grids
  * of offset -0.4 and scale 0.05 (weights centred near zero at 4 bits; at 2 and 3 bits the exact offset term is a larger
  * part of the result, which makes the relative error smaller) the root-mean-square error was 0.004-0.014% of the rows'
- * root-mean-square result at 2-8 bits ({@code LookupGemvTest}); in the engine on the fixture model, logits within 0.18% of the largest
- * ({@code JavaEngineConformanceTest}). {@link PlaneGemv} computes the same grid in fp32 without rounding the input.
- * (A first form with 1023 steps per 128 columns and one accumulator was about as fast but 8 times coarser: it
- * changed the engine's greedy tokens in 24 of the 144 fixture decodes.)
+ * root-mean-square result at 2-8 bits ({@code LookupGemvTest}); in the engine on the fixture model, logits within
+ * 0.18% of the largest ({@code JavaEngineConformanceTest}). {@link PlaneGemv} computes the same grid in fp32 without
+ * rounding the input. (A first form with 1023 steps per 128 columns and one accumulator was about as fast but 8 times
+ * coarser: it changed the engine's greedy tokens in 24 of the 144 fixture decodes.)
  *
  * <p>Layout: rows in blocks of 32; columns in chunks of 16 (a group that is not a multiple of 16 columns wide, and
  * not the whole row, starts a chunk of its own, padded with zero codes); per row block and plane, 64 bytes a chunk:
@@ -51,7 +51,7 @@ public final class LookupGemv implements Gemv {
     static final int SEGMENT = 64;
     /** The largest magnitude of a table entry: an accumulator's picks in a segment (one a chunk) sum within 16 bits. */
     static final int LIMIT = 8191;
-    /** Entries of one table as the kernel loads it: the 16 sums twice (the two-table permutation reads 6 index bits). */
+    /** Entries of one table as the kernel loads it: the 16 sums twice (a two-table permutation reads 6 index bits). */
     private static final int TABLE = 32;
 
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
