@@ -237,21 +237,8 @@ public final class LookupGemv implements Gemv {
                     + ") or planes packed with runs of the group's width");
         }
         int g = (planes.cols + groupCols - 1) / groupCols;
-        if (offsets.length != (long) rows * g || scales.length != (long) rows * g) {
-            throw new IllegalArgumentException(what + ": " + offsets.length + " offsets and " + scales.length
-                    + " scales; expected " + (long) rows * g + " each ([" + rows + ", " + g + "])");
-        }
-        short[] o = new short[planes.rowBlocks * g * BLOCK];
-        short[] s = new short[o.length];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < g; j++) {
-                PlaneGemv.checkFinite(offsets[r * g + j], what, "offset of row " + r + " group " + j);
-                PlaneGemv.checkFinite(scales[r * g + j], what, "scale of row " + r + " group " + j);
-                int at = ((r / BLOCK) * g + j) * BLOCK + r % BLOCK;
-                o[at] = offsets[r * g + j];
-                s[at] = scales[r * g + j];
-            }
-        }
+        // The same 32-row blocks as PlaneGemv's, so the side tables take its layout.
+        short[][] side = PlaneGemv.blockedSideTables(offsets, scales, rows, g, what);
         int width = wholeRow ? planes.cols : groupCols;
         int[] groupSegments = new int[g + 1];
         java.util.List<Integer> from = new java.util.ArrayList<>();
@@ -266,7 +253,7 @@ public final class LookupGemv implements Gemv {
         groupSegments[g] = from.size();
         from.add(planes.chunks);
         String label = "uniform-" + planes.bits + "b-" + (wholeRow ? "row" : "g" + groupCols) + "-lut16";
-        return new LookupGemv(planes, label, o, s, width,
+        return new LookupGemv(planes, label, side[0], side[1], width,
                 from.stream().mapToInt(Integer::intValue).toArray(), groupSegments);
     }
 
@@ -418,6 +405,7 @@ public final class LookupGemv implements Gemv {
         MemorySegment segment = planes.segment;
         int bits = planes.bits;
         long planeBytes = (long) planes.chunks * CHUNK_BYTES;
+        long base = planes.offset(rb, 0, 0);
         FloatVector yLo = FloatVector.zero(Lanes.F);
         FloatVector yHi = yLo;
         for (int g = 0; g < groups; g++) {
@@ -434,7 +422,6 @@ public final class LookupGemv implements Gemv {
                 int c1 = segmentFrom[s + 1];
                 IntVector totalLo = IntVector.zero(Lanes.I);
                 IntVector totalHi = totalLo;
-                long base = planes.offset(rb, 0, 0);
                 for (int p = 0; p < bits; p++) {
                     // One accumulator per nibble of a lane: each adds one pick per chunk.
                     ShortVector acc0 = ShortVector.zero(S);

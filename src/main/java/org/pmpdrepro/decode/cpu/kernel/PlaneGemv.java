@@ -228,26 +228,12 @@ public final class PlaneGemv implements Gemv {
                     + planes.cols + ") or planes packed with runs of the group's width");
         }
         int g = (planes.cols + groupCols - 1) / groupCols;
-        if (offsets.length != (long) rows * g || scales.length != (long) rows * g) {
-            throw new IllegalArgumentException(what + ": " + offsets.length + " offsets and " + scales.length
-                    + " scales; expected " + (long) rows * g + " each ([" + rows + ", " + g + "])");
-        }
-        short[] o = new short[planes.rowBlocks * g * BLOCK];
-        short[] s = new short[o.length];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < g; j++) {
-                checkFinite(offsets[r * g + j], what, "offset of row " + r + " group " + j);
-                checkFinite(scales[r * g + j], what, "scale of row " + r + " group " + j);
-                int at = ((r / BLOCK) * g + j) * BLOCK + r % BLOCK;
-                o[at] = offsets[r * g + j];
-                s[at] = scales[r * g + j];
-            }
-        }
+        short[][] side = blockedSideTables(offsets, scales, rows, g, what);
         String label = "uniform-" + planes.bits + "b-" + (groupCols >= planes.cols ? "row" : "g" + groupCols);
         // A group as wide as the row (or wider) is the whole row with its columns padded to groups of 4.
         int width = wholeRow ? roundUp(planes.cols) : groupCols;
         int packedWidth = wholeRow ? roundUp(planes.cols) : roundUp(groupCols);
-        return new PlaneGemv(planes, planes.bits, label, o, s, width, packedWidth, 0, null, null, null);
+        return new PlaneGemv(planes, planes.bits, label, side[0], side[1], width, packedWidth, 0, null, null, null);
     }
 
     /**
@@ -298,6 +284,31 @@ public final class PlaneGemv implements Gemv {
         }
         return new PlaneGemv(planes, width, "any-precision-lookup-" + width + "b", null, null, roundUp(planes.cols),
                 roundUp(planes.cols), terms, coefficients, constants, tables.clone());
+    }
+
+    /**
+     * A uniform grid's fp16 offsets and scales per row and group ({@code [rows, groups]} row-major) in the layout both
+     * uniform kernels read, {@code [rowBlocks][groups][32]} (a block's rows side by side, the last block's missing rows
+     * zero): {@code {offsets, scales}}. Refused naming {@code what} unless each has one entry per row and group and
+     * every entry is finite.
+     */
+    static short[][] blockedSideTables(short[] offsets, short[] scales, int rows, int groups, String what) {
+        if (offsets.length != (long) rows * groups || scales.length != (long) rows * groups) {
+            throw new IllegalArgumentException(what + ": " + offsets.length + " offsets and " + scales.length
+                    + " scales; expected " + (long) rows * groups + " each ([" + rows + ", " + groups + "])");
+        }
+        short[] o = new short[(rows + BLOCK - 1) / BLOCK * groups * BLOCK];
+        short[] s = new short[o.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < groups; j++) {
+                checkFinite(offsets[r * groups + j], what, "offset of row " + r + " group " + j);
+                checkFinite(scales[r * groups + j], what, "scale of row " + r + " group " + j);
+                int at = ((r / BLOCK) * groups + j) * BLOCK + r % BLOCK;
+                o[at] = offsets[r * groups + j];
+                s[at] = scales[r * groups + j];
+            }
+        }
+        return new short[][] {o, s};
     }
 
     /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
