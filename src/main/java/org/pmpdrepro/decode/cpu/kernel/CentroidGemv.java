@@ -1,8 +1,8 @@
 package org.pmpdrepro.decode.cpu.kernel;
 
 import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
-import static jdk.incubator.vector.VectorOperators.ROL;
-import static jdk.incubator.vector.VectorOperators.ROR;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,17 +20,21 @@ import jdk.incubator.vector.IntVector;
  *
  * <p>Against the bit-plane lookup of {@link PlaneGemv#anyPrecision}, which needs 2^b - 1 lookup passes for a table
  * that is not linear in the bits (15 at 4 bits), this costs a fixed handful of vector instructions per 16 weights at
- * any width (b rotations, b - 1 blends, a mask, the permutation and the FMA): 2.3-3.9x faster at 4 bits, 1.5-2.4x at
- * 3 and about as fast at 2 on Llama-2-7B's shapes here ({@code bench-kernels} times both on the same codes:
- * {@code benchmarks/README.md}).
+ * any width: once per 512 columns the b planes are interleaved in registers (a few shifts and bitwise blends), after
+ * which a code of 16 lanes is one shift, a mask, the permutation and the FMA ({@code bench-kernels} times both on the
+ * same codes: {@code benchmarks/README.md}).
  *
- * <p>Layout: per row, plane after plane (most significant first); a plane holds its row's columns in groups of 512,
- * each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}. Code j of 16
- * lanes is then one rotation of each plane's lanes, so the kernel never moves bits between lanes. The last group of a
- * row is padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is read
- * and computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are
- * computed as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each,
- * read fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.)
+ * <p>Layout: rows in blocks of 16; a block stores plane after plane (most significant first) and each plane row after
+ * row, so a b-bit product of a block reads b runs of 16 row-planes and skips the rest in one jump (stored row by row,
+ * a 4096-column row's planes are runs of 512 bytes, and one thread streamed 256 x 4096 products 1.1x (2 bits) to 1.3x
+ * (4 bits) as slowly). A
+ * row's plane holds its columns in groups of 512, each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i
+ * holding column {@code 512 g + 16 j + i}, so the kernel never moves bits between lanes. The last group of a row is
+ * padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is read and
+ * computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are computed
+ * as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each, read
+ * fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.) A matrix whose rows are not a multiple of
+ * 16 stores its last block whole (never read past its rows).
  *
  * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
  * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
@@ -41,10 +45,12 @@ public final class CentroidGemv implements Gemv {
     static final int GROUP = 512;
     private static final int GROUP_BYTES = GROUP / 8;
     private static final int ENTRIES = 16;
-    /** Rows handed to a thread at a time. */
+    /** Rows handed to a thread at a time, and stored together. */
     private static final int BLOCK = 16;
 
-    /** Codes of a {@code [rows, cols]} matrix as bit-planes (most significant first), row by row, off-heap. */
+    /**
+     * Codes of a {@code [rows, cols]} matrix as bit-planes (most significant first), in blocks of 16 rows, off-heap.
+     */
     public static final class Planes {
         private final MemorySegment segment;
         private final int rows;
@@ -64,7 +70,7 @@ public final class CentroidGemv implements Gemv {
         }
 
         private static long byteSize(int rows, int cols, int bits) {
-            return (long) rows * bits * ((cols + GROUP - 1) / GROUP) * GROUP_BYTES;
+            return (long) (rows + BLOCK - 1) / BLOCK * BLOCK * bits * ((cols + GROUP - 1) / GROUP) * GROUP_BYTES;
         }
 
         /** Byte of column {@code c} within a plane of a row (lane c % 16, bit j = c % 512 / 16 of it). */
@@ -103,7 +109,10 @@ public final class CentroidGemv implements Gemv {
                                 (byte) ((code >> (bits - 1 - plane) & 1) << bit);
                     }
                 }
-                MemorySegment.copy(row, 0, p.segment, ValueLayout.JAVA_BYTE, p.rowOffset(r), row.length);
+                for (int plane = 0; plane < bits; plane++) {
+                    MemorySegment.copy(row, Math.toIntExact(plane * p.planeBytes), p.segment, ValueLayout.JAVA_BYTE,
+                            p.planeOffset(r, plane), Math.toIntExact(p.planeBytes));
+                }
             }
             return p;
         }
@@ -149,15 +158,21 @@ public final class CentroidGemv implements Gemv {
             return segment.byteSize();
         }
 
-        long rowOffset(int r) {
-            return (long) r * bits * planeBytes;
+        /** Where row r's plane starts: a block of 16 rows stores plane after plane, each plane row after row. */
+        long planeOffset(int r, int plane) {
+            return ((long) (r / BLOCK) * bits + plane) * BLOCK * planeBytes + (long) (r % BLOCK) * planeBytes;
+        }
+
+        /** Bytes from a row's plane to its next plane. */
+        long planeStride() {
+            return BLOCK * planeBytes;
         }
 
         /** The code of {@code (r, c)} at its top {@code width} bits, read bit by bit. */
         int code(int r, int c, int width) {
             int code = 0;
             for (int plane = 0; plane < width; plane++) {
-                byte b = segment.get(ValueLayout.JAVA_BYTE, rowOffset(r) + plane * planeBytes + byteOf(c));
+                byte b = segment.get(ValueLayout.JAVA_BYTE, planeOffset(r, plane) + byteOf(c));
                 code = code << 1 | (b >> bitOf(c) & 1);
             }
             return code;
@@ -169,7 +184,10 @@ public final class CentroidGemv implements Gemv {
     private final String label;
     /** The fp16 tables as given, {@code [rows][2^width]}, for the reference. */
     private final short[] tables;
-    /** The tables as fp32 bits, 16 entries a row (unused entries zero): one vector load per row. */
+    /**
+     * The tables as fp32 bits, 16 entries a row, a table of 2^b entries repeated 16 / 2^b times (entry i is centroid
+     * i mod 2^b): one vector load per row, and a code's bits above its b-th select nothing different.
+     */
     private final int[] registers;
 
     private CentroidGemv(Planes planes, int width, String label, short[] tables, int[] registers) {
@@ -200,7 +218,10 @@ public final class CentroidGemv implements Gemv {
             for (int q = 0; q < entries; q++) {
                 short h = tables[r * entries + q];
                 PlaneGemv.checkFinite(h, what, "table entry " + q + " of row " + r);
-                registers[r * ENTRIES + q] = Float.floatToRawIntBits(Float.float16ToFloat(h));
+            }
+            for (int q = 0; q < ENTRIES; q++) {
+                float centroid = Float.float16ToFloat(tables[r * entries + q % entries]);
+                registers[r * ENTRIES + q] = Float.floatToRawIntBits(centroid);
             }
         }
         return new CentroidGemv(planes, width, "any-precision-" + width + "b", tables.clone(), registers);
@@ -269,44 +290,62 @@ public final class CentroidGemv implements Gemv {
     }
 
     /*
-     * Each plane's lanes are rotated left once per group of 512 columns by (width - 1 - plane), so that rotating them
-     * right by j puts code j's bit of that plane at its place in the code; a bitwise blend takes each place from its
-     * plane. Even codes j go to one accumulator and odd ones to another (the FMA latency chain); the two are added and
-     * their lanes summed by Lanes' fixed tree, one fixed order per row whatever the threads.
+     * Once per group of 512 columns, the b planes are interleaved into codes spaced d = 1, 2, 4, 4 bits apart (b = 1,
+     * 2, 3, 4): for 4 bits, q_m holds in bits 4k..4k+3 the code of column 16 (4k + m) + i of lane i (the most
+     * significant plane at bit 3), built from each plane shifted into place and three bitwise blends. Code j = 4k + m
+     * of 16 lanes is then q_m shifted right by 4k; the permutation reads its low 4 bits, and what lies above the code's
+     * b bits (the next code, or at 3 bits a spare zero) only picks a repeat of the same centroid, since the register
+     * holds the table repeated. The codes j = 0..31 of a group go round-robin to four accumulators (j mod 4: four FMA
+     * chains, enough to hide the FMA's latency; with two, every width ran at the same speed in the core's cache), which
+     * are summed (0 + 1) + (2 + 3) and then across lanes by Lanes' fixed tree: one fixed order per row whatever the
+     * threads. The q vectors are loop-invariant in the inner loop (shifted by its counter, not carried from one
+     * iteration to the next): vectors carried through a loop were sometimes left boxed by the JIT (products 10x slower
+     * after an on-stack replacement).
      */
-
     private void rows4(float[] x, float[] y, int from, int to) {
-        long planeBytes = planes.planeBytes;
+        long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
             FloatVector even = FloatVector.zero(Lanes.F);
             FloatVector odd = even;
-            long base = planes.rowOffset(r);
+            FloatVector e2 = even;
+            FloatVector o2 = even;
+            long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
-                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 3);
-                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE)
-                        .lanewise(ROL, 2);
-                IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE)
-                        .lanewise(ROL, 1);
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
+                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
+                IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
                 IntVector p3 = IntVector.fromMemorySegment(Lanes.I, segment, at + 3 * planeBytes, Lanes.LE);
+                IntVector q0 = p3.lanewise(BITWISE_BLEND, p2.lanewise(LSHL, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p1.lanewise(LSHL, 2), 0x44444444)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 3), 0x88888888);
+                IntVector q1 = p3.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, p2, 0x22222222)
+                        .lanewise(BITWISE_BLEND, p1.lanewise(LSHL, 1), 0x44444444)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 2), 0x88888888);
+                IntVector q2 = p3.lanewise(LSHR, 2).lanewise(BITWISE_BLEND, p2.lanewise(LSHR, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p1, 0x44444444)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 1), 0x88888888);
+                IntVector q3 = p3.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, p2.lanewise(LSHR, 2), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p1.lanewise(LSHR, 1), 0x44444444)
+                        .lanewise(BITWISE_BLEND, p0, 0x88888888);
                 int c = g * GROUP;
-                for (int j = 0; j < 32; j += 2) {
-                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 4)
-                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j), 2)
-                            .lanewise(BITWISE_BLEND, p3.lanewise(ROR, j), 1).and(15);
-                    even = code.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
-                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 4)
-                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j + 1), 2)
-                            .lanewise(BITWISE_BLEND, p3.lanewise(ROR, j + 1), 1).and(15);
-                    odd = next.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                for (int k = 0; k < 8; k++) {
+                    int cc = c + 64 * k;
+                    int n = 4 * k;
+                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
+                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
+                    e2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
+                    o2 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
                 }
             }
-            FloatVector t = even.add(odd);
+            FloatVector t = even.add(odd).add(e2.add(o2));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -315,33 +354,44 @@ public final class CentroidGemv implements Gemv {
     }
 
     private void rows3(float[] x, float[] y, int from, int to) {
-        long planeBytes = planes.planeBytes;
+        long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
             FloatVector even = FloatVector.zero(Lanes.F);
             FloatVector odd = even;
-            long base = planes.rowOffset(r);
+            FloatVector e2 = even;
+            FloatVector o2 = even;
+            long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
-                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 2);
-                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE)
-                        .lanewise(ROL, 1);
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
+                IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
+                IntVector q0 = p2.lanewise(BITWISE_BLEND, p1.lanewise(LSHL, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 2), 0x44444444);
+                IntVector q1 = p2.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, p1, 0x22222222)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 1), 0x44444444);
+                IntVector q2 = p2.lanewise(LSHR, 2).lanewise(BITWISE_BLEND, p1.lanewise(LSHR, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p0, 0x44444444);
+                IntVector q3 = p2.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, p1.lanewise(LSHR, 2), 0x22222222)
+                        .lanewise(BITWISE_BLEND, p0.lanewise(LSHR, 1), 0x44444444);
                 int c = g * GROUP;
-                for (int j = 0; j < 32; j += 2) {
-                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 2)
-                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j), 1).and(7);
-                    even = code.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
-                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 2)
-                            .lanewise(BITWISE_BLEND, p2.lanewise(ROR, j + 1), 1).and(7);
-                    odd = next.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                for (int k = 0; k < 8; k++) {
+                    int cc = c + 64 * k;
+                    int n = 4 * k;
+                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
+                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
+                    e2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
+                    o2 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
                 }
             }
-            FloatVector t = even.add(odd);
+            FloatVector t = even.add(odd).add(e2.add(o2));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -350,30 +400,37 @@ public final class CentroidGemv implements Gemv {
     }
 
     private void rows2(float[] x, float[] y, int from, int to) {
-        long planeBytes = planes.planeBytes;
+        long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
             FloatVector even = FloatVector.zero(Lanes.F);
             FloatVector odd = even;
-            long base = planes.rowOffset(r);
+            FloatVector e2 = even;
+            FloatVector o2 = even;
+            long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
-                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE).lanewise(ROL, 1);
+                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
+                IntVector q0 = p1.lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 1), 0xaaaaaaaa);
+                IntVector q1 = p1.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, p0, 0xaaaaaaaa);
                 int c = g * GROUP;
-                for (int j = 0; j < 32; j += 2) {
-                    IntVector code = p0.lanewise(ROR, j).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j), 1).and(3);
-                    even = code.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
-                    IntVector next = p0.lanewise(ROR, j + 1).lanewise(BITWISE_BLEND, p1.lanewise(ROR, j + 1), 1)
-                            .and(3);
-                    odd = next.selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                for (int k = 0; k < 8; k++) {
+                    int cc = c + 64 * k;
+                    int n = 4 * k;
+                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
+                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
+                    e2 = q0.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
+                    o2 = q1.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
                 }
             }
-            FloatVector t = even.add(odd);
+            FloatVector t = even.add(odd).add(e2.add(o2));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -388,19 +445,27 @@ public final class CentroidGemv implements Gemv {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
             FloatVector even = FloatVector.zero(Lanes.F);
             FloatVector odd = even;
-            long base = planes.rowOffset(r);
+            FloatVector e2 = even;
+            FloatVector o2 = even;
+            long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
-                IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, base + (long) g * GROUP_BYTES,
-                        Lanes.LE);
+                long at = base + (long) g * GROUP_BYTES;
+                IntVector q = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 int c = g * GROUP;
-                for (int j = 0; j < 32; j += 2) {
-                    even = p0.lanewise(ROR, j).and(1).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * j), even);
-                    odd = p0.lanewise(ROR, j + 1).and(1).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, c + ENTRIES * (j + 1)), odd);
+                for (int k = 0; k < 8; k++) {
+                    int cc = c + 64 * k;
+                    int n = 4 * k;
+                    even = q.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
+                    odd = q.lanewise(LSHR, n + 1).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
+                    e2 = q.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
+                    o2 = q.lanewise(LSHR, n + 3).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
                 }
             }
-            FloatVector t = even.add(odd);
+            FloatVector t = even.add(odd).add(e2.add(o2));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));

@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorOperators;
  *       written as a sum over subsets S of the planes of a coefficient times the product (AND) of those bits
  *       (its Moebius expansion), so each of the 2^b - 1 plane products is one more lookup pass with its own per-row
  *       coefficient; AND-ing planes costs a vector instruction, and no more bytes are read. The engine multiplies
- *       Any-Precision's matrices with {@link CentroidGemv} instead (2.3-3.9x faster at 4 bits); this form stays as
+ *       Any-Precision's matrices with {@link CentroidGemv} instead (3.5-7.0x faster at 4 bits); this form stays as
  *       {@code bench-kernels}' comparison case.
  * </ul>
  *
