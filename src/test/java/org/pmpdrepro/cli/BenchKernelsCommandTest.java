@@ -31,7 +31,10 @@ class BenchKernelsCommandTest {
             String[] f = line.split(",");
             assertThat(f[2]).isEqualTo("40x136");
             assertThat(Double.parseDouble(f[3])).as(line).isPositive();
-            assertThat(Double.parseDouble(f[4])).as(line).isPositive();
+            // GB/s is written with two decimals: an unwarmed product of this tiny matrix can take a millisecond
+            // (seen in a fresh clone: 40 x 136 at 2 bits in 802 us, about 0.002 GB/s, written 0.00), so only the time
+            // must be positive
+            assertThat(Double.parseDouble(f[4])).as(line).isNotNegative();
         }
         assertThat(csv.get(2)).as("fp16 against itself").endsWith(",1.00");
         String md = Files.readString(dir.resolve("kernels.md"));
