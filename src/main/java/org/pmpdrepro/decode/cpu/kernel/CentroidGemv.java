@@ -25,16 +25,15 @@ import jdk.incubator.vector.IntVector;
  * same codes: {@code benchmarks/README.md}).
  *
  * <p>Layout: rows in blocks of 16; a block stores plane after plane (most significant first) and each plane row after
- * row, so a b-bit product of a block reads b runs of 16 row-planes and skips the rest in one jump (stored row by row,
- * a 4096-column row's planes are runs of 512 bytes, and one thread streamed 256 x 4096 products 1.1x (2 bits) to 1.3x
- * (4 bits) as slowly). A
- * row's plane holds its columns in groups of 512, each 64 bytes: 16 little-endian 32-bit lanes, bit j of lane i
- * holding column {@code 512 g + 16 j + i}, so the kernel never moves bits between lanes. The last group of a row is
- * padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is read and
- * computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are computed
- * as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each, read
- * fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.) A matrix whose rows are not a multiple of
- * 16 stores its last block whole (never read past its rows).
+ * row, so a b-bit product of a block reads b runs of 16 row-planes and skips the rest in one jump (stored row by row, a
+ * 4096-column row's planes are runs of 512 bytes, and one thread streamed 256 x 4096 products 1.1x (2 bits) to 1.3x (4
+ * bits) as slowly). A row's plane holds its columns in groups of 512, each 64 bytes: 16 little-endian 32-bit lanes, bit
+ * j of lane i holding column {@code 512 g + 16 j + i}, so the kernel never moves bits between lanes. The last group of
+ * a row is padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is
+ * read and computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are
+ * computed as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each,
+ * read fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.) A matrix whose rows are not a multiple
+ * of 16 stores its last block whole (never read past its rows).
  *
  * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
  * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
@@ -295,12 +294,12 @@ public final class CentroidGemv implements Gemv {
      * significant plane at bit 3), built from each plane shifted into place and three bitwise blends. Code j = 4k + m
      * of 16 lanes is then q_m shifted right by 4k; the permutation reads its low 4 bits, and what lies above the code's
      * b bits (the next code, or at 3 bits a spare zero) only picks a repeat of the same centroid, since the register
-     * holds the table repeated. The codes j = 0..31 of a group go round-robin to four accumulators (j mod 4: four FMA
-     * chains, enough to hide the FMA's latency; with two, every width ran at the same speed in the core's cache), which
-     * are summed (0 + 1) + (2 + 3) and then across lanes by Lanes' fixed tree: one fixed order per row whatever the
-     * threads. The q vectors are loop-invariant in the inner loop (shifted by its counter, not carried from one
-     * iteration to the next): vectors carried through a loop were sometimes left boxed by the JIT (products 10x slower
-     * after an on-stack replacement).
+     * holds the table repeated. The codes j = 0..31 of a group go round-robin to four accumulators a0..a3 (j mod 4:
+     * four FMA chains, enough to hide the FMA's latency; with two, every width ran at the same speed in the core's
+     * cache), which are summed (0 + 1) + (2 + 3) and then across lanes by Lanes' fixed tree: one fixed order per row
+     * whatever the threads. The q vectors are loop-invariant in the inner loop (shifted by its counter, not carried
+     * from one iteration to the next): vectors carried through a loop were sometimes left boxed by the JIT (products
+     * 10x slower after an on-stack replacement).
      */
     private void rows4(float[] x, float[] y, int from, int to) {
         long planeBytes = planes.planeStride();
@@ -308,10 +307,10 @@ public final class CentroidGemv implements Gemv {
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
-            FloatVector even = FloatVector.zero(Lanes.F);
-            FloatVector odd = even;
-            FloatVector e2 = even;
-            FloatVector o2 = even;
+            FloatVector a0 = FloatVector.zero(Lanes.F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
             long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
@@ -335,17 +334,17 @@ public final class CentroidGemv implements Gemv {
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
-                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
-                    e2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
-                    o2 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
+                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
+                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
                 }
             }
-            FloatVector t = even.add(odd).add(e2.add(o2));
+            FloatVector t = a0.add(a1).add(a2.add(a3));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -359,10 +358,10 @@ public final class CentroidGemv implements Gemv {
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
-            FloatVector even = FloatVector.zero(Lanes.F);
-            FloatVector odd = even;
-            FloatVector e2 = even;
-            FloatVector o2 = even;
+            FloatVector a0 = FloatVector.zero(Lanes.F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
             long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
@@ -381,17 +380,17 @@ public final class CentroidGemv implements Gemv {
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
-                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
-                    e2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
-                    o2 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
+                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
+                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
                 }
             }
-            FloatVector t = even.add(odd).add(e2.add(o2));
+            FloatVector t = a0.add(a1).add(a2.add(a3));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -405,10 +404,10 @@ public final class CentroidGemv implements Gemv {
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
-            FloatVector even = FloatVector.zero(Lanes.F);
-            FloatVector odd = even;
-            FloatVector e2 = even;
-            FloatVector o2 = even;
+            FloatVector a0 = FloatVector.zero(Lanes.F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
             long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
@@ -420,17 +419,17 @@ public final class CentroidGemv implements Gemv {
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    even = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
-                    odd = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
-                    e2 = q0.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
-                    o2 = q1.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
+                    a2 = q0.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
+                    a3 = q1.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
                 }
             }
-            FloatVector t = even.add(odd).add(e2.add(o2));
+            FloatVector t = a0.add(a1).add(a2.add(a3));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
@@ -443,10 +442,10 @@ public final class CentroidGemv implements Gemv {
         int groups = planes.groups;
         for (int r = from; r < to; r++) {
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
-            FloatVector even = FloatVector.zero(Lanes.F);
-            FloatVector odd = even;
-            FloatVector e2 = even;
-            FloatVector o2 = even;
+            FloatVector a0 = FloatVector.zero(Lanes.F);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
             long base = planes.planeOffset(r, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
@@ -455,17 +454,17 @@ public final class CentroidGemv implements Gemv {
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    even = q.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), even);
-                    odd = q.lanewise(LSHR, n + 1).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), odd);
-                    e2 = q.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), e2);
-                    o2 = q.lanewise(LSHR, n + 3).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), o2);
+                    a0 = q.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
+                    a1 = q.lanewise(LSHR, n + 1).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
+                    a2 = q.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
+                    a3 = q.lanewise(LSHR, n + 3).and(15).selectFrom(table).reinterpretAsFloats()
+                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
                 }
             }
-            FloatVector t = even.add(odd).add(e2.add(o2));
+            FloatVector t = a0.add(a1).add(a2.add(a3));
             t = t.add(t.rearrange(Lanes.SWAP_8));
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
