@@ -116,6 +116,7 @@ public final class EngineBenchmark {
             Map<Long, Gemv> anyPrecision = new HashMap<>();
             Map<Long, Gemv> uniform = new HashMap<>();
             Map<Long, Gemv> int16 = new HashMap<>();
+            Map<Long, Gemv> anyPrecisionInt16 = new HashMap<>();
             for (int l = 0; l < c.numLayers(); l++) {
                 for (Linear proj : Linear.values()) {
                     int[] shape = new LinearId(l, proj).shape(c);
@@ -126,8 +127,12 @@ public final class EngineBenchmark {
                             DenseGemv.Element.F16, memory, what));
                     CentroidGemv.Planes parent = CentroidGemv.Planes.random(rows2, cols, 4, random.nextLong(), memory);
                     for (int bits = 2; bits <= 4; bits++) {
-                        anyPrecision.put(key(l, proj, bits), CentroidGemv.anyPrecision(parent, bits,
-                                tables(random, rows2, bits), what));
+                        short[] table = tables(random, rows2, bits);
+                        anyPrecision.put(key(l, proj, bits), CentroidGemv.anyPrecision(parent, bits, table, what));
+                        // --engine java-int16: 2 bits from a copy of the top 2 planes in the lookup kernel's layout.
+                        anyPrecisionInt16.put(key(l, proj, bits), bits == 2 ? LookupGemv.anyPrecision(
+                                LookupGemv.Planes.random(rows2, cols, 2, random.nextLong(), memory), 2, table, what)
+                                : anyPrecision.get(key(l, proj, bits)));
                         int groups = (cols + settings.groupCols() - 1) / settings.groupCols();
                         uniform.put(key(l, proj, bits), PlaneGemv.uniform(PlaneGemv.Planes.random(rows2, cols, bits,
                                 random.nextLong(), memory), settings.groupCols(), halves(random, rows2 * groups,
@@ -143,7 +148,9 @@ public final class EngineBenchmark {
             anyPrecision.putAll(fp16);
             uniform.putAll(fp16);
             int16.putAll(fp16);
+            anyPrecisionInt16.putAll(fp16);
             JavaLlama ap = new JavaLlama(c, dense, linears(anyPrecision), threads);
+            JavaLlama ap16 = new JavaLlama(c, dense, linears(anyPrecisionInt16), threads);
             JavaLlama un = new JavaLlama(c, dense, linears(uniform), threads);
             JavaLlama un16 = new JavaLlama(c, dense, linears(int16), threads);
             String int16Model = "uniform-g" + settings.groupCols() + "-int16";
@@ -160,6 +167,13 @@ public final class EngineBenchmark {
                 cases.add(new Case("any-precision", ap, "pmpd " + s.label(), s.plan()));
                 cases.add(new Case("uniform-g" + settings.groupCols(), un, "pmpd " + s.label(), s.plan()));
                 cases.add(new Case(int16Model, un16, "pmpd " + s.label(), s.plan()));
+            }
+            // Any-Precision under --engine java-int16: it differs from the rows above only where it decodes at 2 bits.
+            cases.add(new Case("any-precision-int16", ap16, "2bit", PrecisionPlan.fixed(Precision.bits(2))));
+            for (Schedule s : schedules) {
+                if (s.low() == 2) {
+                    cases.add(new Case("any-precision-int16", ap16, "pmpd " + s.label(), s.plan()));
+                }
             }
             // Warm-up: every kernel compiled before anything is timed.
             for (Case k : cases) {

@@ -182,6 +182,17 @@ public final class KernelBenchmark {
                             withCopies(m, m.bytesRead(), () -> m.withPlanes(planes.copy(memory))), x));
                 }
             }
+            // Any-Precision's 2-bit codes and table through the 16-bit lookup kernel, as --engine java-int16 runs
+            // them: a copy of the top 2 planes in that kernel's layout.
+            try (OffHeap memory = new OffHeap()) {
+                int[] top = new int[parentCodes.length];
+                for (int i = 0; i < top.length; i++) {
+                    top[i] = parentCodes[i] >> 2;
+                }
+                LookupGemv.Planes planes = LookupGemv.Planes.pack(top, rows, cols, 2, 0, memory, name);
+                LookupGemv m = LookupGemv.anyPrecision(planes, 2, tables[2], name);
+                results.add(time(name, 2, withCopies(m, m.bytesRead(), () -> m.withPlanes(planes.copy(memory))), x));
+            }
         }
         return results;
     }

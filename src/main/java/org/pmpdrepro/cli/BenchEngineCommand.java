@@ -191,7 +191,10 @@ final class BenchEngineCommand implements Callable<Integer> {
                         + " tables for 2, 3 and 4 bits; uniform grids one set of planes per width, fp16 offset and"
                         + " scale per row and 128 columns, multiplied by the fp32 lookup kernel (uniform-g128) and by"
                         + " the 16-bit integer lookup kernel (uniform-g128-int16: the input's sums rounded, what"
-                        + " --engine java-int16 runs). Output head fp16 in every case; embedding and norms fp32.\n");
+                        + " --engine java-int16 runs); any-precision-int16: Any-Precision as --engine java-int16 runs"
+                        + " it, 2 bits by the 16-bit integer lookup kernel from a copy of the top 2 planes in its layout"
+                        + " (3 and 4 bits as any-precision). Output head fp16 in every case; embedding and norms"
+                        + " fp32.\n");
         md.append(String.format(Locale.ROOT, "- Each case prefills %d random tokens, then times %d greedy decode steps"
                 + " (batch 1), %d rounds over all cases after one warm-up pass; the median round is reported. Bytes per"
                 + " token: what a step's products read (planes or rows and their side tables, the head included).%n",

@@ -10,8 +10,9 @@ public enum DecodeEngine {
     /** {@code decode.cpu.JavaDecoder}: the packed bit-plane kernels, batch 1, on the CPU. */
     JAVA,
     /**
-     * As {@link #JAVA}, with uniform grids (RTN, GPTQ) multiplied by the 16-bit integer table-lookup kernel
-     * ({@code decode.cpu.kernel.LookupGemv}): faster, with the input's sums rounded, so not the exact product.
+     * As {@link #JAVA}, with uniform grids (RTN, GPTQ) and Any-Precision at 2 bits multiplied by the 16-bit integer
+     * table-lookup kernel ({@code decode.cpu.kernel.LookupGemv}): faster, with the input's sums rounded, so not the
+     * exact product.
      */
     JAVA_INT16;
 

@@ -92,7 +92,11 @@ public final class KernelLinears implements JavaLlama.Linears {
                             "java engine: " + model.method() + " keeps no coded form of its matrices; the packed"
                                     + " kernels serve rtn, gptq and any-precision"));
                     Gemv gemv;
-                    if (coded.values() instanceof CodedMatrix.RowTables t) {
+                    if (coded.values() instanceof CodedMatrix.RowTables && bits == 2
+                            && uniform == UniformKernel.INT16) {
+                        // Its own 2 planes in the lookup kernel's layout (a copy of the widest planes' top bits).
+                        gemv = KernelMatrices.of(coded, memory, what, uniform);
+                    } else if (coded.values() instanceof CodedMatrix.RowTables t) {
                         if (widest == null || !topBitsOf(coded, widest)) {
                             shared = CentroidGemv.Planes.pack(coded.codes(), coded.rows(), coded.cols(), bits, memory,
                                     what);

@@ -10,8 +10,8 @@ import org.pmpdrepro.decode.cpu.kernel.UniformKernel;
 /**
  * A quantized model's matrices in the packed CPU kernels' form: the codes of {@link QuantizedModel#coded} packed as
  * bit-planes in off-heap memory, with the method's rule for turning a code into a weight (a per-row table:
- * {@link CentroidGemv}; a uniform grid: {@link PlaneGemv}, or {@link LookupGemv} when asked for the 16-bit integer
- * kernel).
+ * {@link CentroidGemv}, or at 2 bits {@link LookupGemv} when asked for the 16-bit integer kernel; a uniform grid:
+ * {@link PlaneGemv}, or {@link LookupGemv} when asked for the 16-bit integer kernel).
  */
 public final class KernelMatrices {
 
@@ -29,6 +29,9 @@ public final class KernelMatrices {
     /** As {@link #of(CodedMatrix, OffHeap, String)}, a uniform grid multiplied by {@code uniform}'s kernel. */
     public static Gemv of(CodedMatrix m, OffHeap memory, String what, UniformKernel uniform) {
         return switch (m.values()) {
+            case CodedMatrix.RowTables t when m.bits() == 2 && uniform == UniformKernel.INT16 ->
+                    LookupGemv.anyPrecision(LookupGemv.Planes.pack(m.codes(), m.rows(), m.cols(), 2, 0, memory, what),
+                            2, t.table(), what);
             case CodedMatrix.RowTables t -> CentroidGemv.anyPrecision(
                     CentroidGemv.Planes.pack(m.codes(), m.rows(), m.cols(), m.bits(), memory, what), m.bits(),
                     t.table(), what);

@@ -31,7 +31,8 @@ class BenchEngineCommandTest {
                 "any-precision/3bit", "uniform-g128/3bit", "uniform-g128-int16/3bit", "any-precision/2bit",
                 "uniform-g128/2bit", "uniform-g128-int16/2bit", "any-precision/pmpd 4>3 s=5",
                 "uniform-g128/pmpd 4>3 s=5", "uniform-g128-int16/pmpd 4>3 s=5", "any-precision/pmpd 3>2 s=2",
-                "uniform-g128/pmpd 3>2 s=2", "uniform-g128-int16/pmpd 3>2 s=2");
+                "uniform-g128/pmpd 3>2 s=2", "uniform-g128-int16/pmpd 3>2 s=2", "any-precision-int16/2bit",
+                "any-precision-int16/pmpd 3>2 s=2");
         for (String line : rows) {
             String[] f = line.split(",");
             assertThat(f[0]).isEqualTo("java");
@@ -47,10 +48,14 @@ class BenchEngineCommandTest {
         assertThat(ap2).as("2 bits read fewer bytes than 4, which read fewer than fp16").isLessThan(ap4);
         assertThat(ap4).isLessThan(fp16);
         // Uniform rows 2, 5, 8, 11 and 14, each followed by its int16 twin.
-        for (int i = 2; i < rows.size(); i += 3) {
+        for (int i = 2; i < 16; i += 3) {
             assertThat(rows.get(i + 1).split(",")[4]).as("the int16 kernel reads the uniform grid's bytes: %s",
                     rows.get(i)).isEqualTo(rows.get(i).split(",")[4]);
         }
+        // Any-Precision's 2 bits by the int16 kernel read its 2 planes (a row block's padding aside) and 4 fp32
+        // coefficients a row instead of a 4-entry fp32 table: the same bytes at this shape.
+        assertThat(Long.parseLong(rows.get(16).split(",")[4])).as("any-precision-int16 2 bits").isEqualTo(ap2);
+        assertThat(Double.parseDouble(rows.get(17).split(",")[6])).isEqualTo(2.2);
         String md = Files.readString(dir.resolve("decode.md"));
         assertThat(md).contains("bench-engine --hidden 512").contains("- JDK: ").contains("Read bandwidth")
                 .contains("| any-precision | pmpd 3>2 s=2 | 2.20 |").contains("| fp16 | fp16 | 16.00 |");

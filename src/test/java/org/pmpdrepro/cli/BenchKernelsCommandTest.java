@@ -26,7 +26,7 @@ class BenchKernelsCommandTest {
                         "uniform-8b-g128/8", "any-precision-2b/2", "any-precision-3b/3", "any-precision-4b/4",
                         "any-precision-lookup-2b/2", "any-precision-lookup-3b/3", "any-precision-lookup-4b/4",
                         "uniform-2b-g128-lut16/2", "uniform-3b-g128-lut16/3", "uniform-4b-g128-lut16/4",
-                        "uniform-8b-g128-lut16/8");
+                        "uniform-8b-g128-lut16/8", "any-precision-2b-lut16/2");
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",");
             assertThat(f[2]).isEqualTo("40x136");

@@ -77,7 +77,8 @@ class KernelMatricesTest {
                     String what = q.method() + " " + proj.weight(layer) + " at " + bits + " bits";
                     CodedMatrix coded = q.coded(layer, proj, bits).orElseThrow();
                     Gemv k = KernelMatrices.of(coded, memory, what, uniform);
-                    if (uniform == UniformKernel.INT16 && coded.values() instanceof CodedMatrix.Affine) {
+                    if (uniform == UniformKernel.INT16 && (coded.values() instanceof CodedMatrix.Affine
+                            || bits == 2)) {
                         assertThat(k).as(what).isInstanceOf(LookupGemv.class);
                     }
                     Tensor t = q.dequantized(layer, proj, bits);
@@ -152,6 +153,12 @@ class KernelMatricesTest {
     void anyPrecisionAtEveryWidth() throws IOException {
         servesExactlyTheModelsWeights(AnyPrecisionQuantizer.defaults().quantize(MODEL,
                 QuantizationInputs.withSensitivities(SensitivitySource.uniform())));
+    }
+
+    @Test
+    void theInt16KernelServesAnyPrecisionAtTwoBitsWithItsWeights() throws IOException {
+        servesExactlyTheModelsWeights(AnyPrecisionQuantizer.defaults().quantize(MODEL,
+                QuantizationInputs.withSensitivities(SensitivitySource.uniform())), UniformKernel.INT16);
     }
 
     @Test

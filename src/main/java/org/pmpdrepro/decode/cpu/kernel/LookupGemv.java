@@ -1,5 +1,6 @@
 package org.pmpdrepro.decode.cpu.kernel;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -16,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A uniform grid's matrix (RTN, GPTQ: {@code w = offset + code * scale}, fp16 offset and scale per row and group of
- * columns) multiplied by table lookup in 16-bit integers, the way T-MAC's CPU kernels work: per group of 4 input
+ * columns), or Any-Precision's at 2 bits (below), multiplied by table lookup in 16-bit integers, the way T-MAC's CPU kernels work: per group of 4 input
  * columns a product tabulates the 16 sums of those columns that a 4-bit pattern selects, rounded to integers of at
  * most {@value #LIMIT} in magnitude on a scale shared by a segment of {@value #SEGMENT} columns; each 4-bit nibble of a
  * bit-plane then picks its sum for 32 rows at once (one 16-bit lane permutation), and the picks are added in 16-bit
@@ -38,6 +39,15 @@ import jdk.incubator.vector.VectorSpecies;
  * not the whole row, starts a chunk of its own, padded with zero codes); per row block and plane, 64 bytes a chunk:
  * 32 little-endian 16-bit lanes, lane i for row i of the block, bit 4m + j holding packed column 16 k + 4m + j of chunk
  * k. A row block's planes lie one after another, so a b-bit product reads b streams and no other plane.
+ *
+ * <p>Any-Precision at 2 bits ({@link #anyPrecision}) takes the same tables: a row's 4 centroids are not linear in the
+ * code's bits, so the table is written as {@code c0 + a1 h + a2 l + a3 h l} over the code's high and low bits h and l
+ * (its Moebius expansion, {@link PlaneGemv#anyPrecision}'s), and a product looks up three bit-planes per chunk, the
+ * third the AND of the two stored ones, each with its own per-row coefficient: 12 lookups per 512 weights, against
+ * {@link CentroidGemv}'s 32 permutations and 32 fused multiply-adds. (At 3 bits the expansion has 7 terms and at 4 bits
+ * 15; 3 bits measured no faster than {@link CentroidGemv}, so only 2 bits is offered.) Its accumulators go to 32 bits
+ * as even and odd rows (a shift pair per accumulator instead of a lane permutation), and the coefficients are stored in
+ * that order.
  */
 public final class LookupGemv implements Gemv {
 
@@ -210,8 +220,19 @@ public final class LookupGemv implements Gemv {
     private final int[] segmentFrom;
     private final int[] groupSegments;
 
+    /** Any-Precision's width (2), or 0 for a uniform grid. */
+    private final int width;
+    /**
+     * Any-Precision's coefficients as fp32, {@code [rowBlocks][4][32]}: the centroid of code 0, then those of the high
+     * bit, the low bit and their product; a block's 32 rows even rows first ({@code 2i} in lane i, {@code 2i + 1} in
+     * lane 16 + i), the last block's missing rows zero.
+     */
+    private final float[] coefficients;
+    /** Any-Precision's fp16 tables as given, {@code [rows][4]}, for the reference. */
+    private final short[] centroids;
+
     private LookupGemv(Planes planes, String label, short[] offsets, short[] scales, int groupCols, int[] segmentFrom,
-            int[] groupSegments) {
+            int[] groupSegments, int width, float[] coefficients, short[] centroids) {
         this.planes = planes;
         this.label = label;
         this.offsets = offsets;
@@ -220,6 +241,9 @@ public final class LookupGemv implements Gemv {
         this.groups = groupSegments.length - 1;
         this.segmentFrom = segmentFrom;
         this.groupSegments = groupSegments;
+        this.width = width;
+        this.coefficients = coefficients;
+        this.centroids = centroids;
     }
 
     /**
@@ -241,6 +265,17 @@ public final class LookupGemv implements Gemv {
         short[][] side = PlaneGemv.blockedSideTables(offsets, scales, rows, g, what);
         int width = wholeRow ? planes.cols : groupCols;
         int[] groupSegments = new int[g + 1];
+        String label = "uniform-" + planes.bits + "b-" + (wholeRow ? "row" : "g" + groupCols) + "-lut16";
+        return new LookupGemv(planes, label, side[0], side[1], width, segments(planes, width, groupSegments),
+                groupSegments, 0, null, null);
+    }
+
+    /**
+     * The segments of groups of {@code width} columns (see {@link #segmentFrom}); fills {@code groupSegments}, one
+     * entry per group and one more.
+     */
+    private static int[] segments(Planes planes, int width, int[] groupSegments) {
+        int g = groupSegments.length - 1;
         java.util.List<Integer> from = new java.util.ArrayList<>();
         for (int j = 0; j < g; j++) {
             groupSegments[j] = from.size();
@@ -252,9 +287,39 @@ public final class LookupGemv implements Gemv {
         }
         groupSegments[g] = from.size();
         from.add(planes.chunks);
-        String label = "uniform-" + planes.bits + "b-" + (wholeRow ? "row" : "g" + groupCols) + "-lut16";
-        return new LookupGemv(planes, label, side[0], side[1], width,
-                from.stream().mapToInt(Integer::intValue).toArray(), groupSegments);
+        return from.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Any-Precision at 2 bits: the top 2 bits of each stored code (planes packed without runs, at least 2 bits) index
+     * row r's table of 4 fp16 centroids ({@code tables[r << 2 | code]}).
+     */
+    public static LookupGemv anyPrecision(Planes planes, int width, short[] tables, String what) {
+        if (planes.run != 0) {
+            throw new IllegalArgumentException(what + ": planes packed with runs of " + planes.run + " columns;"
+                    + " Any-Precision's tables are per row, so its planes are packed without runs");
+        }
+        if (width != 2 || planes.bits < 2) {
+            throw new IllegalArgumentException(what + ": width " + width + " on planes of " + planes.bits + " bits;"
+                    + " the 16-bit lookup kernel serves Any-Precision at 2 bits (planes of 2 or more bits)");
+        }
+        int rows = planes.rows;
+        if (tables.length != (long) rows * 4) {
+            throw new IllegalArgumentException(what + ": " + tables.length + " table entries; expected "
+                    + (long) rows * 4 + " ([" + rows + ", 4])");
+        }
+        float[] coefficients = new float[planes.rowBlocks * 4 * BLOCK];
+        for (int r = 0; r < rows; r++) {
+            // Sets of planes: 1 the high bit's, 2 the low bit's, 3 both.
+            double[] c = PlaneGemv.moebius(tables, r, width, what);
+            int lane = r % BLOCK % 2 * 16 + r % BLOCK / 2;
+            for (int term = 0; term < 4; term++) {
+                coefficients[((r / BLOCK) * 4 + term) * BLOCK + lane] = (float) c[term];
+            }
+        }
+        int[] groupSegments = new int[2];
+        return new LookupGemv(planes, "any-precision-" + width + "b-lut16", null, null, planes.cols,
+                segments(planes, planes.cols, groupSegments), groupSegments, width, coefficients, tables.clone());
     }
 
     private static int roundUp(int cols) {
@@ -267,7 +332,8 @@ public final class LookupGemv implements Gemv {
                 || copy.run != planes.run) {
             throw new IllegalArgumentException("planes of another shape");
         }
-        return new LookupGemv(copy, label, offsets, scales, groupCols, segmentFrom, groupSegments);
+        return new LookupGemv(copy, label, offsets, scales, groupCols, segmentFrom, groupSegments, width, coefficients,
+                centroids);
     }
 
     @Override
@@ -285,9 +351,15 @@ public final class LookupGemv implements Gemv {
         return label;
     }
 
-    /** The planes (padding included) and each row's fp16 offset and scale per group. */
+    /**
+     * Uniform: the planes (padding included) and each row's fp16 offset and scale per group. Any-Precision: its 2
+     * planes (of however many stored) and each row's 4 fp32 coefficients.
+     */
     @Override
     public long bytesRead() {
+        if (width > 0) {
+            return planes.byteSize() / planes.bits * width + (long) Float.BYTES * coefficients.length;
+        }
         return planes.byteSize() + 2L * 2 * offsets.length;
     }
 
@@ -388,7 +460,11 @@ public final class LookupGemv implements Gemv {
     public void multiplyBlocks(Prepared prepared, float[] y, int fromBlock, int toBlock) {
         Tables t = (Tables) prepared;
         for (int rb = fromBlock; rb < toBlock; rb++) {
-            block(rb, t, y);
+            if (width == 2) {
+                anyPrecision2(rb, t, y);
+            } else {
+                block(rb, t, y);
+            }
         }
     }
 
@@ -485,6 +561,130 @@ public final class LookupGemv implements Gemv {
         }
     }
 
+    /*
+     * Any-Precision at 2 bits, one row block, every vector operation in this method. Per chunk the high plane h, the
+     * low plane l and h AND l each pick from the chunk's 4 tables into 4 accumulators of their own (12); per segment
+     * each set's 4 accumulators go to 32 bits as even rows (shifted up and back, sign-extending the low half of each
+     * 32-bit lane) and odd rows (the high half, shifted down), are added in that order (0 + 1 + 2 + 3), and their total
+     * times the segment's scale goes into the set's fp32 sum; at the end each set's sum times its per-row coefficient
+     * is added to the code-0 centroid times the input's sum, in the order high, low, both.
+     */
+    private void anyPrecision2(int rb, Tables t, float[] y) {
+        short[] table = t.table();
+        float[] segmentScale = t.segmentScale();
+        MemorySegment segment = planes.segment;
+        long planeBytes = (long) planes.chunks * CHUNK_BYTES;
+        long base = planes.offset(rb, 0, 0);
+        FloatVector hEven = FloatVector.zero(Lanes.F);
+        FloatVector hOdd = hEven;
+        FloatVector lEven = hEven;
+        FloatVector lOdd = hEven;
+        FloatVector bEven = hEven;
+        FloatVector bOdd = hEven;
+        int segments = segmentFrom.length - 1;
+        for (int s = 0; s < segments; s++) {
+            int c0 = segmentFrom[s];
+            ShortVector h0 = ShortVector.zero(S);
+            ShortVector h1 = h0;
+            ShortVector h2 = h0;
+            ShortVector h3 = h0;
+            ShortVector l0 = h0;
+            ShortVector l1 = h0;
+            ShortVector l2 = h0;
+            ShortVector l3 = h0;
+            ShortVector b0 = h0;
+            ShortVector b1 = h0;
+            ShortVector b2 = h0;
+            ShortVector b3 = h0;
+            int n = segmentFrom[s + 1] - c0;
+            if (n == SEGMENT / CHUNK) {
+                n = SEGMENT / CHUNK;
+            }
+            for (int i = 0; i < n; i++) {
+                int c = c0 + i;
+                long at = base + (long) c * CHUNK_BYTES;
+                ShortVector h = ShortVector.fromMemorySegment(S, segment, at, Lanes.LE);
+                ShortVector l = ShortVector.fromMemorySegment(S, segment, at + planeBytes, Lanes.LE);
+                ShortVector b = h.and(l);
+                int k = c * NIBBLE * TABLE;
+                ShortVector t0 = ShortVector.fromArray(S, table, k);
+                ShortVector t1 = ShortVector.fromArray(S, table, k + TABLE);
+                ShortVector t2 = ShortVector.fromArray(S, table, k + 2 * TABLE);
+                ShortVector t3 = ShortVector.fromArray(S, table, k + 3 * TABLE);
+                h0 = h0.add(h.selectFrom(t0, t0));
+                h1 = h1.add(h.lanewise(LSHR, 4).selectFrom(t1, t1));
+                h2 = h2.add(h.lanewise(LSHR, 8).selectFrom(t2, t2));
+                h3 = h3.add(h.lanewise(LSHR, 12).selectFrom(t3, t3));
+                l0 = l0.add(l.selectFrom(t0, t0));
+                l1 = l1.add(l.lanewise(LSHR, 4).selectFrom(t1, t1));
+                l2 = l2.add(l.lanewise(LSHR, 8).selectFrom(t2, t2));
+                l3 = l3.add(l.lanewise(LSHR, 12).selectFrom(t3, t3));
+                b0 = b0.add(b.selectFrom(t0, t0));
+                b1 = b1.add(b.lanewise(LSHR, 4).selectFrom(t1, t1));
+                b2 = b2.add(b.lanewise(LSHR, 8).selectFrom(t2, t2));
+                b3 = b3.add(b.lanewise(LSHR, 12).selectFrom(t3, t3));
+            }
+            FloatVector scale = FloatVector.broadcast(Lanes.F, segmentScale[s]);
+            IntVector even = h0.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16)
+                    .add(h1.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(h2.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(h3.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16));
+            IntVector odd = h0.reinterpretAsInts().lanewise(ASHR, 16).add(h1.reinterpretAsInts().lanewise(ASHR, 16))
+                    .add(h2.reinterpretAsInts().lanewise(ASHR, 16)).add(h3.reinterpretAsInts().lanewise(ASHR, 16));
+            hEven = ((FloatVector) even.convert(I2F, 0)).fma(scale, hEven);
+            hOdd = ((FloatVector) odd.convert(I2F, 0)).fma(scale, hOdd);
+            even = l0.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16)
+                    .add(l1.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(l2.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(l3.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16));
+            odd = l0.reinterpretAsInts().lanewise(ASHR, 16).add(l1.reinterpretAsInts().lanewise(ASHR, 16))
+                    .add(l2.reinterpretAsInts().lanewise(ASHR, 16)).add(l3.reinterpretAsInts().lanewise(ASHR, 16));
+            lEven = ((FloatVector) even.convert(I2F, 0)).fma(scale, lEven);
+            lOdd = ((FloatVector) odd.convert(I2F, 0)).fma(scale, lOdd);
+            even = b0.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16)
+                    .add(b1.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(b2.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16))
+                    .add(b3.reinterpretAsInts().lanewise(LSHL, 16).lanewise(ASHR, 16));
+            odd = b0.reinterpretAsInts().lanewise(ASHR, 16).add(b1.reinterpretAsInts().lanewise(ASHR, 16))
+                    .add(b2.reinterpretAsInts().lanewise(ASHR, 16)).add(b3.reinterpretAsInts().lanewise(ASHR, 16));
+            bEven = ((FloatVector) even.convert(I2F, 0)).fma(scale, bEven);
+            bOdd = ((FloatVector) odd.convert(I2F, 0)).fma(scale, bOdd);
+        }
+        int at = rb * 4 * BLOCK;
+        FloatVector sum = FloatVector.broadcast(Lanes.F, t.groupSums()[0]);
+        FloatVector yEven = FloatVector.fromArray(Lanes.F, coefficients, at).mul(sum);
+        FloatVector yOdd = FloatVector.fromArray(Lanes.F, coefficients, at + 16).mul(sum);
+        yEven = FloatVector.fromArray(Lanes.F, coefficients, at + BLOCK).fma(hEven, yEven);
+        yOdd = FloatVector.fromArray(Lanes.F, coefficients, at + BLOCK + 16).fma(hOdd, yOdd);
+        yEven = FloatVector.fromArray(Lanes.F, coefficients, at + 2 * BLOCK).fma(lEven, yEven);
+        yOdd = FloatVector.fromArray(Lanes.F, coefficients, at + 2 * BLOCK + 16).fma(lOdd, yOdd);
+        yEven = FloatVector.fromArray(Lanes.F, coefficients, at + 3 * BLOCK).fma(bEven, yEven);
+        yOdd = FloatVector.fromArray(Lanes.F, coefficients, at + 3 * BLOCK + 16).fma(bOdd, yOdd);
+        // Back to row order: lane j of the block's first 16 rows is even row j / 2 or odd row j / 2 (lanes 16 on).
+        FloatVector yLo = FIRST_ROWS.selectFrom(yEven, yOdd);
+        FloatVector yHi = LAST_ROWS.selectFrom(yEven, yOdd);
+        int r0 = rb * BLOCK;
+        if (r0 + BLOCK <= planes.rows) {
+            yLo.intoArray(y, r0);
+            yHi.intoArray(y, r0 + 16);
+        } else {
+            yLo.intoArray(y, r0, Lanes.F.indexInRange(r0, planes.rows));
+            yHi.intoArray(y, r0 + 16, Lanes.F.indexInRange(r0 + 16, planes.rows));
+        }
+    }
+
+    /** Indices into (even rows, odd rows) of a block's rows 0..15 and 16..31, for a two-vector selection. */
+    private static final FloatVector FIRST_ROWS = interleaving(0);
+    private static final FloatVector LAST_ROWS = interleaving(8);
+
+    private static FloatVector interleaving(int from) {
+        float[] index = new float[16];
+        for (int j = 0; j < 16; j++) {
+            index[j] = (j % 2 == 0 ? 0 : 16) + from + j / 2;
+        }
+        return FloatVector.fromArray(Lanes.F, index, 0);
+    }
+
     /**
      * The most a row's result can differ from the exact product of its weights with {@code x} through the rounding of
      * the input's table sums (fp32 rounding of the sums aside): per segment, half its table scale times the largest
@@ -493,6 +693,18 @@ public final class LookupGemv implements Gemv {
     public double roundingBound(Prepared prepared, int row) {
         Tables t = (Tables) prepared;
         double bound = 0;
+        if (width > 0) {
+            // Each of the 3 sets' picks (one per nibble of a chunk) is off by at most half its segment's scale.
+            double terms = 0;
+            for (int term = 1; term < 4; term++) {
+                terms += Math.abs(coefficients[((row / BLOCK) * 4 + term) * BLOCK + row % BLOCK % 2 * 16
+                        + row % BLOCK / 2]);
+            }
+            for (int s = 0; s < segmentFrom.length - 1; s++) {
+                bound += terms * t.segmentScale()[s] / 2 * (segmentFrom[s + 1] - segmentFrom[s]) * NIBBLE;
+            }
+            return bound;
+        }
         for (int g = 0; g < groups; g++) {
             double scale = Math.abs(Float.float16ToFloat(scales[((row / BLOCK) * groups + g) * BLOCK + row % BLOCK]));
             for (int s = groupSegments[g]; s < groupSegments[g + 1]; s++) {
@@ -506,6 +718,9 @@ public final class LookupGemv implements Gemv {
     @Override
     public float weight(int r, int c) {
         int code = planes.code(r, c);
+        if (width > 0) {
+            return Float.float16ToFloat(centroids[r << width | code >> (planes.bits - width)]);
+        }
         int at = ((r / BLOCK) * groups + c / groupCols) * BLOCK + r % BLOCK;
         return Float.float16ToFloat(offsets[at]) + code * Float.float16ToFloat(scales[at]);
     }

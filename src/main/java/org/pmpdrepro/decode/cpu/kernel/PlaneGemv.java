@@ -259,27 +259,10 @@ public final class PlaneGemv implements Gemv {
         float[] coefficients = new float[planes.rowBlocks * terms * BLOCK];
         float[] constants = new float[planes.rowBlocks * BLOCK];
         for (int r = 0; r < rows; r++) {
-            double[] value = new double[entries];
-            for (int q = 0; q < entries; q++) {
-                short h = tables[r * entries + q];
-                checkFinite(h, what, "table entry " + q + " of row " + r);
-                value[q] = Float.float16ToFloat(h);
-            }
-            for (int set = 0; set < entries; set++) {
-                // Coefficient of the product of the bits of planes in 'set': the alternating sum over its subsets.
-                double c = 0;
-                for (int sub = set; ; sub = (sub - 1) & set) {
-                    int sign = Integer.bitCount(set ^ sub) % 2 == 0 ? 1 : -1;
-                    c += sign * value[codeOf(sub, width)];
-                    if (sub == 0) {
-                        break;
-                    }
-                }
-                if (set == 0) {
-                    constants[(r / BLOCK) * BLOCK + r % BLOCK] = (float) c;
-                } else {
-                    coefficients[((r / BLOCK) * terms + set - 1) * BLOCK + r % BLOCK] = (float) c;
-                }
+            double[] c = moebius(tables, r, width, what);
+            constants[(r / BLOCK) * BLOCK + r % BLOCK] = (float) c[0];
+            for (int set = 1; set < entries; set++) {
+                coefficients[((r / BLOCK) * terms + set - 1) * BLOCK + r % BLOCK] = (float) c[set];
             }
         }
         return new PlaneGemv(planes, width, "any-precision-lookup-" + width + "b", null, null, roundUp(planes.cols),
@@ -312,6 +295,35 @@ public final class PlaneGemv implements Gemv {
     }
 
     /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
+    /**
+     * Row r's table of {@code 2^width} fp16 centroids ({@code tables[r << width | code]}, each refused naming
+     * {@code what} unless finite) as a sum over sets of planes: entry {@code set} (bit p: plane p, the most significant
+     * first) is the coefficient of the product of those planes' bits, the alternating sum of the table over the set's
+     * subsets (its Moebius expansion), in double; entry 0 is the centroid of code 0.
+     */
+    static double[] moebius(short[] tables, int r, int width, String what) {
+        int entries = 1 << width;
+        double[] value = new double[entries];
+        for (int q = 0; q < entries; q++) {
+            short h = tables[r * entries + q];
+            checkFinite(h, what, "table entry " + q + " of row " + r);
+            value[q] = Float.float16ToFloat(h);
+        }
+        double[] coefficient = new double[entries];
+        for (int set = 0; set < entries; set++) {
+            double c = 0;
+            for (int sub = set; ; sub = (sub - 1) & set) {
+                int sign = Integer.bitCount(set ^ sub) % 2 == 0 ? 1 : -1;
+                c += sign * value[codeOf(sub, width)];
+                if (sub == 0) {
+                    break;
+                }
+            }
+            coefficient[set] = c;
+        }
+        return coefficient;
+    }
+
     private static int codeOf(int set, int width) {
         int code = 0;
         for (int p = 0; p < width; p++) {

@@ -65,6 +65,37 @@ class LookupGemvTest {
         }
     }
 
+    /** The root-mean-square error of a product over the rows' root-mean-square result. */
+    private static double relativeRmsError(LookupGemv w, float[] x) {
+        float[] y = new float[w.rows()];
+        w.multiply(x, y);
+        double[] ref = w.multiplyReference(x);
+        double error = 0;
+        double size = 0;
+        for (int row = 0; row < w.rows(); row++) {
+            error += (y[row] - ref[row]) * (y[row] - ref[row]);
+            size += ref[row] * ref[row];
+        }
+        return Math.sqrt(error / size);
+    }
+
+    /** The same product on 1, 2, 3 and 16 threads and over a copy of the planes, bit for bit. */
+    private static void assertBitIdenticalWhateverTheThreadsAndOnACopy(LookupGemv w, LookupGemv.Planes planes,
+            float[] x) {
+        float[] one = new float[w.rows()];
+        w.multiply(x, one);
+        for (int threads : new int[] {2, 3, 16}) {
+            float[] y = new float[w.rows()];
+            try (RowThreads pool = new RowThreads(threads)) {
+                pool.multiply(w, x, y);
+            }
+            assertThat(y).as("%d threads", threads).containsExactly(one);
+        }
+        float[] copied = new float[w.rows()];
+        w.withPlanes(planes.copy(MEMORY)).multiply(x, copied);
+        assertThat(copied).containsExactly(one);
+    }
+
     @ParameterizedTest(name = "{2} bits, groups of {3}, [{0}, {1}]")
     @CsvSource({"45, 130, 2, 128", "64, 256, 3, 128", "33, 272, 4, 64", "70, 384, 8, 128", "31, 130, 3, 1000",
             "31, 130, 3, 130", "5, 10, 2, 11", "1, 4, 1, 4", "40, 600, 4, 600", "32, 512, 2, 16"})
@@ -86,17 +117,8 @@ class LookupGemvTest {
         Random r = new Random(11);
         for (int bits : new int[] {2, 3, 4, 8}) {
             LookupGemv w = uniform(r, 256, 1024, bits, 128, false);
-            float[] x = input(r, 1024);
-            float[] y = new float[256];
-            w.multiply(x, y);
-            double[] ref = w.multiplyReference(x);
-            double error = 0;
-            double size = 0;
-            for (int row = 0; row < 256; row++) {
-                error += (y[row] - ref[row]) * (y[row] - ref[row]);
-                size += ref[row] * ref[row];
-            }
-            assertThat(Math.sqrt(error / size)).as("%d bits: rms error over rms result", bits).isLessThan(1e-3);
+            assertThat(relativeRmsError(w, input(r, 1024))).as("%d bits: rms error over rms result", bits)
+                    .isLessThan(1e-3);
         }
     }
 
@@ -109,19 +131,7 @@ class LookupGemvTest {
         int groups = (cols + 127) / 128;
         LookupGemv w = LookupGemv.uniform(planes, 128, halves(r, rows * groups, 0.1, 0),
                 halves(r, rows * groups, 0.01, 0.02), "w");
-        float[] x = input(r, cols);
-        float[] one = new float[rows];
-        w.multiply(x, one);
-        for (int threads : new int[] {2, 3, 16}) {
-            float[] y = new float[rows];
-            try (RowThreads pool = new RowThreads(threads)) {
-                pool.multiply(w, x, y);
-            }
-            assertThat(y).as("%d threads", threads).containsExactly(one);
-        }
-        float[] copied = new float[rows];
-        w.withPlanes(planes.copy(MEMORY)).multiply(x, copied);
-        assertThat(copied).containsExactly(one);
+        assertBitIdenticalWhateverTheThreadsAndOnACopy(w, planes, input(r, cols));
     }
 
     @Test
@@ -157,6 +167,65 @@ class LookupGemvTest {
             assertThat(w.bytesRead()).as("%d bits", bits).isEqualTo(bits * 2L * 16 * 64 + 2L * 2 * 64 * 2);
             assertThat(w.label()).isEqualTo("uniform-" + bits + "b-g128-lut16");
         }
+    }
+
+    private static LookupGemv anyPrecision(Random r, int rows, int cols, int stored) {
+        LookupGemv.Planes planes = LookupGemv.Planes.pack(codes(r, rows, cols, stored), rows, cols, stored, 0, MEMORY,
+                "w");
+        return LookupGemv.anyPrecision(planes, 2, halves(r, rows * 4, 0.05, 0), "w");
+    }
+
+    @ParameterizedTest(name = "Any-Precision 2 bits of {2}, [{0}, {1}]")
+    @CsvSource({"45, 130, 2", "64, 512, 4", "33, 1000, 3", "5, 10, 2", "1, 4, 2", "70, 4096, 4", "32, 64, 2"})
+    void anyPrecisionProductsAreWithinTheRoundingBoundOfTheReference(int rows, int cols, int stored) {
+        Random r = new Random(rows * 17L + cols + stored);
+        assertWithinTheBound(anyPrecision(r, rows, cols, stored), input(r, cols));
+    }
+
+    @Test
+    void anyPrecisionOnGaussianInputsHasAnErrorBelowOneThousandthOfTheRowsRootMeanSquare() {
+        Random r = new Random(12);
+        LookupGemv w = anyPrecision(r, 256, 4096, 4);
+        assertThat(relativeRmsError(w, input(r, 4096))).as("rms error over rms result").isLessThan(1e-3);
+    }
+
+    @Test
+    void anyPrecisionReadsItsTwoPlanesOfFourAndIsBitIdenticalWhateverTheThreads() {
+        Random r = new Random(8);
+        int rows = 300;
+        int cols = 1000;
+        LookupGemv.Planes planes = LookupGemv.Planes.pack(codes(r, rows, cols, 4), rows, cols, 4, 0, MEMORY, "w");
+        short[] tables = halves(r, rows * 4, 0.05, 0);
+        LookupGemv w = LookupGemv.anyPrecision(planes, 2, tables, "w");
+        assertThat(w.label()).isEqualTo("any-precision-2b-lut16");
+        // 10 row blocks, 63 chunks of 64 bytes a plane, 2 planes; 4 fp32 coefficients a row of the 10 blocks
+        assertThat(w.bytesRead()).isEqualTo(10 * 2L * 63 * 64 + 10 * 32 * 4 * 4);
+        assertThat(w.weight(7, 9)).as("the top 2 of the code's 4 bits")
+                .isEqualTo(Float.float16ToFloat(tables[7 * 4 + (planes.code(7, 9) >> 2)]));
+        assertBitIdenticalWhateverTheThreadsAndOnACopy(w, planes, input(r, cols));
+    }
+
+    @Test
+    void anyPrecisionBadInputIsRefusedNamingWhatAndWhere() {
+        LookupGemv.Planes planes = LookupGemv.Planes.pack(new int[64], 2, 32, 3, 0, MEMORY, "w");
+        assertThatThrownBy(() -> LookupGemv.anyPrecision(planes, 3, new short[16], "layer 1 up"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("layer 1 up: width 3 on planes of 3 bits; the 16-bit lookup kernel serves Any-Precision"
+                        + " at 2 bits (planes of 2 or more bits)");
+        LookupGemv.Planes one = LookupGemv.Planes.pack(new int[64], 2, 32, 1, 0, MEMORY, "w");
+        assertThatThrownBy(() -> LookupGemv.anyPrecision(one, 2, new short[8], "w"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("planes of 1 bits");
+        LookupGemv.Planes runs = LookupGemv.Planes.pack(new int[64], 2, 32, 3, 8, MEMORY, "w");
+        assertThatThrownBy(() -> LookupGemv.anyPrecision(runs, 2, new short[8], "w"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs of 8 columns");
+        assertThatThrownBy(() -> LookupGemv.anyPrecision(planes, 2, new short[7], "w"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("w: 7 table entries; expected 8 ([2, 4])");
+        short[] nan = new short[8];
+        nan[6] = (short) 0x7e00;
+        assertThatThrownBy(() -> LookupGemv.anyPrecision(planes, 2, nan, "w"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("table entry 2 of row 1 is an fp16 infinity or NaN");
     }
 
     @Test
