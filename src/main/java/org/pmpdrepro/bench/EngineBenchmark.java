@@ -129,7 +129,8 @@ public final class EngineBenchmark {
                     for (int bits = 2; bits <= 4; bits++) {
                         short[] table = tables(random, rows2, bits);
                         anyPrecision.put(key(l, proj, bits), CentroidGemv.anyPrecision(parent, bits, table, what));
-                        // --engine java-int16: 2 bits from a copy of the top 2 planes in the lookup kernel's layout.
+                        // --engine java-int16: 2 bits by the lookup kernel, over 2-bit planes of its own (random,
+                        // like every matrix here: a step's time does not depend on the codes).
                         anyPrecisionInt16.put(key(l, proj, bits), bits == 2 ? LookupGemv.anyPrecision(
                                 LookupGemv.Planes.random(rows2, cols, 2, random.nextLong(), memory), 2, table, what)
                                 : anyPrecision.get(key(l, proj, bits)));

@@ -192,9 +192,9 @@ final class BenchEngineCommand implements Callable<Integer> {
                         + " scale per row and 128 columns, multiplied by the fp32 lookup kernel (uniform-g128) and by"
                         + " the 16-bit integer lookup kernel (uniform-g128-int16: the input's sums rounded, what"
                         + " --engine java-int16 runs); any-precision-int16: Any-Precision as --engine java-int16 runs"
-                        + " it, 2 bits by the 16-bit integer lookup kernel from a copy of the top 2 planes in its layout"
-                        + " (3 and 4 bits as any-precision). Output head fp16 in every case; embedding and norms"
-                        + " fp32.\n");
+                        + " it, 2 bits by the 16-bit integer lookup kernel over 2-bit planes in its layout (the engine"
+                        + " packs the 2-bit codes again; here random like the rest), 3 and 4 bits as any-precision."
+                        + " Output head fp16 in every case; embedding and norms fp32.\n");
         md.append(String.format(Locale.ROOT, "- Each case prefills %d random tokens, then times %d greedy decode steps"
                 + " (batch 1), %d rounds over all cases after one warm-up pass; the median round is reported. Bytes per"
                 + " token: what a step's products read (planes or rows and their side tables, the head included).%n",

@@ -25,7 +25,8 @@ import org.pmpdrepro.model.WeightSource;
  * rows. A precision is a uniform width, a per-matrix policy of the model ({@link QuantizedModel#policy}), or full.
  *
  * <p>Any-Precision's widths share one set of bit-planes (the b-bit code is the top b bits of the stored one, checked
- * while packing), so serving 2, 3 and 4 bits holds the 4-bit planes once, as the method promises.
+ * while packing), so serving 2, 3 and 4 bits holds the 4-bit planes once, as the method promises; with
+ * {@link UniformKernel#INT16} its 2-bit matrices are packed once more, in the 16-bit lookup kernel's layout.
  */
 public final class KernelLinears implements JavaLlama.Linears {
 
@@ -94,7 +95,7 @@ public final class KernelLinears implements JavaLlama.Linears {
                     Gemv gemv;
                     if (coded.values() instanceof CodedMatrix.RowTables && bits == 2
                             && uniform == UniformKernel.INT16) {
-                        // Its own 2 planes in the lookup kernel's layout (a copy of the widest planes' top bits).
+                        // Its own 2-bit codes packed again in the lookup kernel's layout (2 more bits a weight).
                         gemv = KernelMatrices.of(coded, memory, what, uniform);
                     } else if (coded.values() instanceof CodedMatrix.RowTables t) {
                         if (widest == null || !topBitsOf(coded, widest)) {

@@ -18,7 +18,9 @@ class BenchEngineCommandTest {
     @Test
     void writesOneRowPerCaseWithTheIssuesColumnsFirstAndTheSchedulesAverageBits(@TempDir Path dir)
             throws IOException {
-        CliRun run = CliRun.of("bench-engine", "--hidden", "512", "--intermediate", "1024", "--heads", "4", "--vocab",
+        // An MLP width that is not a multiple of 512 columns, so that the in-register kernel's padding (to groups of
+        // 512) and the int16 lookup's (to chunks of 16) read different bytes at 2 bits.
+        CliRun run = CliRun.of("bench-engine", "--hidden", "512", "--intermediate", "1056", "--heads", "4", "--vocab",
                 "100", "--layers", "2", "--new-tokens", "10", "--rounds", "1", "--prompt-tokens", "3",
                 "--schedules", "4>3@3.5,3>2@2.2", "--bandwidth-mb", "8", "--out", dir.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -52,9 +54,14 @@ class BenchEngineCommandTest {
             assertThat(rows.get(i + 1).split(",")[4]).as("the int16 kernel reads the uniform grid's bytes: %s",
                     rows.get(i)).isEqualTo(rows.get(i).split(",")[4]);
         }
-        // Any-Precision's 2 bits by the int16 kernel read its 2 planes (a row block's padding aside) and 4 fp32
-        // coefficients a row instead of a 4-entry fp32 table: the same bytes at this shape.
-        assertThat(Long.parseLong(rows.get(16).split(",")[4])).as("any-precision-int16 2 bits").isEqualTo(ap2);
+        // Any-Precision's 2 bits by the int16 kernel: its 2 planes padded to 16 columns, not 512, and 4 fp32
+        // coefficients a row as the in-register kernel reads 4 table entries; so fewer bytes than the in-register
+        // 2-bit case by the down projections' padding (1056 columns stored as 1536), and the 3>2 schedule likewise.
+        long ap2Int16 = Long.parseLong(rows.get(16).split(",")[4]);
+        long downPadding = 2L * 512 * (1536 - 1056) * 2 / 8;
+        assertThat(ap2 - ap2Int16).as("any-precision-int16 2 bits reads the lookup kernel's bytes")
+                .isEqualTo(downPadding);
+        assertThat(Long.parseLong(rows.get(17).split(",")[4])).isLessThan(Long.parseLong(rows.get(13).split(",")[4]));
         assertThat(Double.parseDouble(rows.get(17).split(",")[6])).isEqualTo(2.2);
         String md = Files.readString(dir.resolve("decode.md"));
         assertThat(md).contains("bench-engine --hidden 512").contains("- JDK: ").contains("Read bandwidth")

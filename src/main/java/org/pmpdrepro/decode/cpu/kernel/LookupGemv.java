@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A uniform grid's matrix (RTN, GPTQ: {@code w = offset + code * scale}, fp16 offset and scale per row and group of
- * columns), or Any-Precision's at 2 bits (below), multiplied by table lookup in 16-bit integers, the way T-MAC's CPU kernels work: per group of 4 input
- * columns a product tabulates the 16 sums of those columns that a 4-bit pattern selects, rounded to integers of at
+ * columns), or Any-Precision's at 2 bits (below), multiplied by table lookup in 16-bit integers, the way T-MAC's CPU
+ * kernels work: per group of 4 input columns a product tabulates the 16 sums of those columns that a 4-bit pattern selects, rounded to integers of at
  * most {@value #LIMIT} in magnitude on a scale shared by a segment of {@value #SEGMENT} columns; each 4-bit nibble of a
  * bit-plane then picks its sum for 32 rows at once (one 16-bit lane permutation), and the picks are added in 16-bit
  * lanes, one accumulator per nibble position (4 picks of at most 8191 cannot overflow), before a segment's total goes
@@ -687,8 +687,10 @@ public final class LookupGemv implements Gemv {
 
     /**
      * The most a row's result can differ from the exact product of its weights with {@code x} through the rounding of
-     * the input's table sums (fp32 rounding of the sums aside): per segment, half its table scale times the largest
-     * code, times the row's |scale| and the segment's picks per plane.
+     * the input's table sums (fp32 rounding of the sums aside). Uniform: per segment, half its table scale times the
+     * largest code, times the row's |scale| and the segment's picks per plane. Any-Precision: per segment, half its
+     * table scale times its picks per set (4 a chunk) times the sum of the row's |coefficients| of the 3 looked-up
+     * sets (the code-0 centroid multiplies the input's exact sum).
      */
     public double roundingBound(Prepared prepared, int row) {
         Tables t = (Tables) prepared;

@@ -294,7 +294,6 @@ public final class PlaneGemv implements Gemv {
         return new short[][] {o, s};
     }
 
-    /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
     /**
      * Row r's table of {@code 2^width} fp16 centroids ({@code tables[r << width | code]}, each refused naming
      * {@code what} unless finite) as a sum over sets of planes: entry {@code set} (bit p: plane p, the most significant
@@ -324,6 +323,7 @@ public final class PlaneGemv implements Gemv {
         return coefficient;
     }
 
+    /** The code whose bits are set exactly for the planes in {@code set} (plane 0 the most significant). */
     private static int codeOf(int set, int width) {
         int code = 0;
         for (int p = 0; p < width; p++) {
