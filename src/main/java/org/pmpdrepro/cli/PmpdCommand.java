@@ -62,9 +62,8 @@ final class PmpdCommand {
                 + " pass, batched), java (the packed CPU kernels, batch 1; rtn, gptq and any-precision; needs java"
                 + " --add-modules jdk.incubator.vector) or java-int16 (java, with rtn's and gptq's grids and"
                 + " any-precision at 2 bits multiplied by 16-bit integer table lookup: faster, except uniform grids"
-                + " at 2 bits, the input's sums"
-                + " rounded, so not the reproduction's: 3 of 168 fixture decodes differ from djl's)"
-                + " (default: ${DEFAULT-VALUE}).")
+                + " at 2 bits, the input's sums rounded, so not the reproduction's: 3 of 168 fixture decodes differ"
+                + " from djl's) (default: ${DEFAULT-VALUE}).")
         // Initialised too: a Common built by hand (the fitting commands) gets no default from picocli.
         String engine = DecodeEngine.DJL.id();
 

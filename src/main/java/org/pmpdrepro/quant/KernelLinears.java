@@ -93,11 +93,9 @@ public final class KernelLinears implements JavaLlama.Linears {
                             "java engine: " + model.method() + " keeps no coded form of its matrices; the packed"
                                     + " kernels serve rtn, gptq and any-precision"));
                     Gemv gemv;
-                    if (coded.values() instanceof CodedMatrix.RowTables && bits == 2
-                            && uniform == UniformKernel.INT16) {
-                        // Its own 2-bit codes packed again in the lookup kernel's layout (2 more bits a weight).
-                        gemv = KernelMatrices.of(coded, memory, what, uniform);
-                    } else if (coded.values() instanceof CodedMatrix.RowTables t) {
+                    // Any-Precision by the lookup kernel packs its own 2-bit codes again (KernelMatrices.of below).
+                    if (coded.values() instanceof CodedMatrix.RowTables t
+                            && !KernelMatrices.anyPrecisionByLookup(coded, uniform)) {
                         if (widest == null || !topBitsOf(coded, widest)) {
                             shared = CentroidGemv.Planes.pack(coded.codes(), coded.rows(), coded.cols(), bits, memory,
                                     what);

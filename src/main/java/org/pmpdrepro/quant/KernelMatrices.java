@@ -26,10 +26,18 @@ public final class KernelMatrices {
         return of(m, memory, what, UniformKernel.FP32);
     }
 
+    /**
+     * Whether {@link #of(CodedMatrix, OffHeap, String, UniformKernel)} multiplies Any-Precision's {@code m} by the
+     * 16-bit lookup kernel (at 2 bits, when asked for it) rather than from planes shared across its widths.
+     */
+    static boolean anyPrecisionByLookup(CodedMatrix m, UniformKernel uniform) {
+        return m.bits() == 2 && uniform == UniformKernel.INT16;
+    }
+
     /** As {@link #of(CodedMatrix, OffHeap, String)}, a uniform grid multiplied by {@code uniform}'s kernel. */
     public static Gemv of(CodedMatrix m, OffHeap memory, String what, UniformKernel uniform) {
         return switch (m.values()) {
-            case CodedMatrix.RowTables t when m.bits() == 2 && uniform == UniformKernel.INT16 ->
+            case CodedMatrix.RowTables t when anyPrecisionByLookup(m, uniform) ->
                     LookupGemv.anyPrecision(LookupGemv.Planes.pack(m.codes(), m.rows(), m.cols(), 2, 0, memory, what),
                             2, t.table(), what);
             case CodedMatrix.RowTables t -> CentroidGemv.anyPrecision(

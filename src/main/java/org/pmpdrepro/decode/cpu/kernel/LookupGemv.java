@@ -312,14 +312,18 @@ public final class LookupGemv implements Gemv {
         for (int r = 0; r < rows; r++) {
             // Sets of planes: 1 the high bit's, 2 the low bit's, 3 both.
             double[] c = PlaneGemv.moebius(tables, r, width, what);
-            int lane = r % BLOCK % 2 * 16 + r % BLOCK / 2;
             for (int term = 0; term < 4; term++) {
-                coefficients[((r / BLOCK) * 4 + term) * BLOCK + lane] = (float) c[term];
+                coefficients[((r / BLOCK) * 4 + term) * BLOCK + evenOddLane(r)] = (float) c[term];
             }
         }
         int[] groupSegments = new int[2];
         return new LookupGemv(planes, "any-precision-" + width + "b-lut16", null, null, planes.cols,
                 segments(planes, planes.cols, groupSegments), groupSegments, width, coefficients, tables.clone());
+    }
+
+    /** Row r's lane in its block's even-rows-first order ({@code 2i} in lane i, {@code 2i + 1} in lane 16 + i). */
+    private static int evenOddLane(int r) {
+        return r % BLOCK % 2 * 16 + r % BLOCK / 2;
     }
 
     private static int roundUp(int cols) {
@@ -699,8 +703,7 @@ public final class LookupGemv implements Gemv {
             // Each of the 3 sets' picks (one per nibble of a chunk) is off by at most half its segment's scale.
             double terms = 0;
             for (int term = 1; term < 4; term++) {
-                terms += Math.abs(coefficients[((row / BLOCK) * 4 + term) * BLOCK + row % BLOCK % 2 * 16
-                        + row % BLOCK / 2]);
+                terms += Math.abs(coefficients[((row / BLOCK) * 4 + term) * BLOCK + evenOddLane(row)]);
             }
             for (int s = 0; s < segmentFrom.length - 1; s++) {
                 bound += terms * t.segmentScale()[s] / 2 * (segmentFrom[s + 1] - segmentFrom[s]) * NIBBLE;
