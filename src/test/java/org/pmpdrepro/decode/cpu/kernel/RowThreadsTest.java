@@ -1,0 +1,173 @@
+package org.pmpdrepro.decode.cpu.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The row threads' hand-over: every item of every product run exactly once, in the same shares whatever happened
+ * before (spinning, sleeping, failures), failures rethrown only after every share ended, and the refusals.
+ */
+@Tag("unit")
+class RowThreadsTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 5})
+    void everyItemOfManyProductsBackToBackRunsOnceInContiguousShares(int threads) {
+        try (RowThreads pool = new RowThreads(threads)) {
+            for (int product = 0; product < 5_000; product++) {
+                int count = product % 37;
+                AtomicIntegerArray runs = new AtomicIntegerArray(count + 1);
+                AtomicInteger shares = new AtomicInteger();
+                pool.split(count, (from, to) -> {
+                    shares.incrementAndGet();
+                    for (int i = from; i < to; i++) {
+                        runs.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < count; i++) {
+                    assertThat(runs.get(i)).as("product %d item %d", product, i).isEqualTo(1);
+                }
+                assertThat(shares.get()).as("product %d", product).isEqualTo(Math.max(1, Math.min(threads, count)));
+            }
+        }
+    }
+
+    @Test
+    void theSharesAreTheSameContiguousRangesEveryTime() {
+        try (RowThreads pool = new RowThreads(3)) {
+            int[][] seen = new int[3][];
+            pool.split(10, (from, to) -> seen[from == 0 ? 0 : from == 3 ? 1 : 2] = new int[] {from, to});
+            assertThat(seen).isDeepEqualTo(new int[][] {{0, 3}, {3, 6}, {6, 10}});
+        }
+    }
+
+    @Test
+    void productsAfterTheWorkersWentToSleepStillRun() throws InterruptedException {
+        try (RowThreads pool = new RowThreads(2)) {
+            for (int product = 0; product < 5; product++) {
+                // Longer than the spin, so that the worker (and, below, the caller) sleeps and must be woken.
+                TimeUnit.NANOSECONDS.sleep(RowThreads.SPIN_NANOS * 4);
+                AtomicInteger items = new AtomicInteger();
+                pool.split(8, (from, to) -> {
+                    if (from > 0) {
+                        try {
+                            TimeUnit.NANOSECONDS.sleep(RowThreads.SPIN_NANOS * 4);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    items.addAndGet(to - from);
+                });
+                assertThat(items.get()).isEqualTo(8);
+            }
+        }
+    }
+
+    @Test
+    void aWorkersFailureIsRethrownAfterEveryShareEndedAndTheThreadsGoOn() {
+        try (RowThreads pool = new RowThreads(2)) {
+            AtomicInteger callerFinished = new AtomicInteger();
+            assertThatThrownBy(() -> pool.split(4, (from, to) -> {
+                if (from > 0) {
+                    throw new ArithmeticException("worker share");
+                }
+                callerFinished.incrementAndGet();
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("a thread's share failed")
+                    .hasCauseInstanceOf(ArithmeticException.class);
+            assertThat(callerFinished.get()).isEqualTo(1);
+            AtomicInteger items = new AtomicInteger();
+            pool.split(4, (from, to) -> items.addAndGet(to - from));
+            assertThat(items.get()).as("the next product runs whole, without the old failure").isEqualTo(4);
+        }
+    }
+
+    @Test
+    void theCallersFailureWaitsForTheWorkersShare() {
+        try (RowThreads pool = new RowThreads(2)) {
+            AtomicInteger workerFinished = new AtomicInteger();
+            assertThatThrownBy(() -> pool.split(4, (from, to) -> {
+                if (from == 0) {
+                    throw new ArithmeticException("caller share");
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                workerFinished.incrementAndGet();
+            })).isInstanceOf(ArithmeticException.class);
+            assertThat(workerFinished.get()).as("no share still running when split returns").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void concurrentCallersTakeTurns() throws InterruptedException {
+        try (RowThreads pool = new RowThreads(2)) {
+            AtomicInteger inside = new AtomicInteger();
+            AtomicInteger overlap = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch start = new CountDownLatch(1);
+            Thread[] callers = new Thread[3];
+            for (int i = 0; i < callers.length; i++) {
+                callers[i] = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int p = 0; p < 2_000; p++) {
+                            pool.split(2, (from, to) -> {
+                                if (from == 0 && inside.incrementAndGet() != 1) {
+                                    overlap.incrementAndGet();
+                                }
+                                if (from == 0) {
+                                    inside.decrementAndGet();
+                                }
+                            });
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
+                callers[i].start();
+            }
+            start.countDown();
+            for (Thread t : callers) {
+                t.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(overlap.get()).isZero();
+        }
+    }
+
+    @Test
+    void aShareThatStartsAProductOnTheSameThreadsIsRefusedOnTheCallerAndOnAWorker() {
+        try (RowThreads pool = new RowThreads(2)) {
+            for (int nested = 0; nested < 2; nested++) {
+                int on = nested;
+                assertThatThrownBy(() -> pool.split(2, (from, to) -> {
+                    if (from == on) {
+                        pool.split(2, (a, b) -> { });
+                    }
+                })).isInstanceOf(IllegalStateException.class).hasMessageContaining("a share started a product");
+            }
+        }
+    }
+
+    @Test
+    void closedThreadsAndNoThreadsAreRefused() {
+        RowThreads pool = new RowThreads(2);
+        pool.close();
+        assertThatThrownBy(() -> pool.split(4, (from, to) -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> new RowThreads(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected at least 1");
+    }
+}
