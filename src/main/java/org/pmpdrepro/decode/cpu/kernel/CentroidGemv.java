@@ -35,6 +35,14 @@ import jdk.incubator.vector.IntVector;
  * read fewer bytes but made a 4096 x 11008 product at 2 bits 2.2-2.8x as slow.) A matrix whose rows are not a multiple
  * of 16 stores its last block whole (never read past its rows).
  *
+ * <p>Rows go through the kernel two at a time (a pair's own tables and accumulators, one load of the input for both
+ * rows' FMAs; a last odd row is paired with itself and computed twice). Each row's sum is formed in the same order as
+ * one row at a time, so the result is bit-identical to it. One row at a time the input was loaded once per 16 weights,
+ * 64 bytes for the 6 to 8 bytes of planes at 3 and 4 bits: an 11008-column input (44 KB) does not stay in the core's
+ * 48 KB first-level cache beside the streaming planes, and that shape took 1.5-2x as long per byte as the others. In
+ * pairs a 4096 x 11008 product at 3 bits took 1,044-1,287 µs against 1,700-1,825 µs, and at 2 bits every shape gained
+ * 1.1-1.5x (two threads, a harness outside the repository, 2026-12-07; {@code bench-kernels} for the committed runs).
+ *
  * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
  * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
  */
@@ -281,10 +289,10 @@ public final class CentroidGemv implements Gemv {
         int from = fromBlock * BLOCK;
         int to = Math.min(planes.rows, toBlock * BLOCK);
         switch (width) {
-            case 1 -> rows1(x, y, from, to);
-            case 2 -> rows2(x, y, from, to);
-            case 3 -> rows3(x, y, from, to);
-            default -> rows4(x, y, from, to);
+            case 1 -> pairs1(x, y, from, to);
+            case 2 -> pairs2(x, y, from, to);
+            case 3 -> pairs3(x, y, from, to);
+            default -> pairs4(x, y, from, to);
         }
     }
 
@@ -299,25 +307,38 @@ public final class CentroidGemv implements Gemv {
      * cache), which are summed (0 + 1) + (2 + 3) and then across lanes by Lanes' fixed tree: one fixed order per row
      * whatever the threads. The q vectors are loop-invariant in the inner loop (shifted by its counter, not carried
      * from one iteration to the next): vectors carried through a loop were sometimes left boxed by the JIT (products
-     * 10x slower after an on-stack replacement).
+     * 10x slower after an on-stack replacement). Rows r and s = r + 1 (or r again, for a last odd row) run side by
+     * side: q and a for row r, u and b for row s, each input vector loaded once for both.
      */
-    private void rows4(float[] x, float[] y, int from, int to) {
+    private void pairs4(float[] x, float[] y, int from, int to) {
         long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
-        for (int r = from; r < to; r++) {
+        for (int r = from; r < to; r += 2) {
+            int s = Math.min(r + 1, to - 1);
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            IntVector tableS = IntVector.fromArray(Lanes.I, registers, s * ENTRIES);
             FloatVector a0 = FloatVector.zero(Lanes.F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
             long base = planes.planeOffset(r, 0);
+            long baseS = planes.planeOffset(s, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
+                long atS = baseS + (long) g * GROUP_BYTES;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
                 IntVector p3 = IntVector.fromMemorySegment(Lanes.I, segment, at + 3 * planeBytes, Lanes.LE);
+                IntVector s0 = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
+                IntVector s1 = IntVector.fromMemorySegment(Lanes.I, segment, atS + planeBytes, Lanes.LE);
+                IntVector s2 = IntVector.fromMemorySegment(Lanes.I, segment, atS + 2 * planeBytes, Lanes.LE);
+                IntVector s3 = IntVector.fromMemorySegment(Lanes.I, segment, atS + 3 * planeBytes, Lanes.LE);
                 IntVector q0 = p3.lanewise(BITWISE_BLEND, p2.lanewise(LSHL, 1), 0x22222222)
                         .lanewise(BITWISE_BLEND, p1.lanewise(LSHL, 2), 0x44444444)
                         .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 3), 0x88888888);
@@ -330,18 +351,34 @@ public final class CentroidGemv implements Gemv {
                 IntVector q3 = p3.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, p2.lanewise(LSHR, 2), 0x22222222)
                         .lanewise(BITWISE_BLEND, p1.lanewise(LSHR, 1), 0x44444444)
                         .lanewise(BITWISE_BLEND, p0, 0x88888888);
+                IntVector u0 = s3.lanewise(BITWISE_BLEND, s2.lanewise(LSHL, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s1.lanewise(LSHL, 2), 0x44444444)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 3), 0x88888888);
+                IntVector u1 = s3.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, s2, 0x22222222)
+                        .lanewise(BITWISE_BLEND, s1.lanewise(LSHL, 1), 0x44444444)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 2), 0x88888888);
+                IntVector u2 = s3.lanewise(LSHR, 2).lanewise(BITWISE_BLEND, s2.lanewise(LSHR, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s1, 0x44444444)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 1), 0x88888888);
+                IntVector u3 = s3.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, s2.lanewise(LSHR, 2), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s1.lanewise(LSHR, 1), 0x44444444)
+                        .lanewise(BITWISE_BLEND, s0, 0x88888888);
                 int c = g * GROUP;
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
-                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
-                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
-                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
+                    FloatVector x0 = FloatVector.fromArray(Lanes.F, x, cc);
+                    FloatVector x1 = FloatVector.fromArray(Lanes.F, x, cc + 16);
+                    FloatVector x2 = FloatVector.fromArray(Lanes.F, x, cc + 32);
+                    FloatVector x3 = FloatVector.fromArray(Lanes.F, x, cc + 48);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x0, a0);
+                    b0 = u0.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x0, b0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x1, a1);
+                    b1 = u1.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x1, b1);
+                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x2, a2);
+                    b2 = u2.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x2, b2);
+                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x3, a3);
+                    b3 = u3.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x3, b3);
                 }
             }
             FloatVector t = a0.add(a1).add(a2.add(a3));
@@ -349,25 +386,41 @@ public final class CentroidGemv implements Gemv {
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
             y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            FloatVector v = b0.add(b1).add(b2.add(b3));
+            v = v.add(v.rearrange(Lanes.SWAP_8));
+            v = v.add(v.rearrange(Lanes.SWAP_4));
+            v = v.add(v.rearrange(Lanes.SWAP_2));
+            y[s] = v.add(v.rearrange(Lanes.SWAP_1)).lane(0);
         }
     }
 
-    private void rows3(float[] x, float[] y, int from, int to) {
+    private void pairs3(float[] x, float[] y, int from, int to) {
         long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
-        for (int r = from; r < to; r++) {
+        for (int r = from; r < to; r += 2) {
+            int s = Math.min(r + 1, to - 1);
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            IntVector tableS = IntVector.fromArray(Lanes.I, registers, s * ENTRIES);
             FloatVector a0 = FloatVector.zero(Lanes.F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
             long base = planes.planeOffset(r, 0);
+            long baseS = planes.planeOffset(s, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
+                long atS = baseS + (long) g * GROUP_BYTES;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
+                IntVector s0 = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
+                IntVector s1 = IntVector.fromMemorySegment(Lanes.I, segment, atS + planeBytes, Lanes.LE);
+                IntVector s2 = IntVector.fromMemorySegment(Lanes.I, segment, atS + 2 * planeBytes, Lanes.LE);
                 IntVector q0 = p2.lanewise(BITWISE_BLEND, p1.lanewise(LSHL, 1), 0x22222222)
                         .lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 2), 0x44444444);
                 IntVector q1 = p2.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, p1, 0x22222222)
@@ -376,18 +429,30 @@ public final class CentroidGemv implements Gemv {
                         .lanewise(BITWISE_BLEND, p0, 0x44444444);
                 IntVector q3 = p2.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, p1.lanewise(LSHR, 2), 0x22222222)
                         .lanewise(BITWISE_BLEND, p0.lanewise(LSHR, 1), 0x44444444);
+                IntVector u0 = s2.lanewise(BITWISE_BLEND, s1.lanewise(LSHL, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 2), 0x44444444);
+                IntVector u1 = s2.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, s1, 0x22222222)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 1), 0x44444444);
+                IntVector u2 = s2.lanewise(LSHR, 2).lanewise(BITWISE_BLEND, s1.lanewise(LSHR, 1), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s0, 0x44444444);
+                IntVector u3 = s2.lanewise(LSHR, 3).lanewise(BITWISE_BLEND, s1.lanewise(LSHR, 2), 0x22222222)
+                        .lanewise(BITWISE_BLEND, s0.lanewise(LSHR, 1), 0x44444444);
                 int c = g * GROUP;
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
-                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
-                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
-                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
+                    FloatVector x0 = FloatVector.fromArray(Lanes.F, x, cc);
+                    FloatVector x1 = FloatVector.fromArray(Lanes.F, x, cc + 16);
+                    FloatVector x2 = FloatVector.fromArray(Lanes.F, x, cc + 32);
+                    FloatVector x3 = FloatVector.fromArray(Lanes.F, x, cc + 48);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x0, a0);
+                    b0 = u0.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x0, b0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x1, a1);
+                    b1 = u1.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x1, b1);
+                    a2 = q2.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x2, a2);
+                    b2 = u2.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x2, b2);
+                    a3 = q3.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x3, a3);
+                    b3 = u3.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x3, b3);
                 }
             }
             FloatVector t = a0.add(a1).add(a2.add(a3));
@@ -395,38 +460,59 @@ public final class CentroidGemv implements Gemv {
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
             y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            FloatVector v = b0.add(b1).add(b2.add(b3));
+            v = v.add(v.rearrange(Lanes.SWAP_8));
+            v = v.add(v.rearrange(Lanes.SWAP_4));
+            v = v.add(v.rearrange(Lanes.SWAP_2));
+            y[s] = v.add(v.rearrange(Lanes.SWAP_1)).lane(0);
         }
     }
 
-    private void rows2(float[] x, float[] y, int from, int to) {
+    private void pairs2(float[] x, float[] y, int from, int to) {
         long planeBytes = planes.planeStride();
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
-        for (int r = from; r < to; r++) {
+        for (int r = from; r < to; r += 2) {
+            int s = Math.min(r + 1, to - 1);
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            IntVector tableS = IntVector.fromArray(Lanes.I, registers, s * ENTRIES);
             FloatVector a0 = FloatVector.zero(Lanes.F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
             long base = planes.planeOffset(r, 0);
+            long baseS = planes.planeOffset(s, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
+                long atS = baseS + (long) g * GROUP_BYTES;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
+                IntVector s0 = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
+                IntVector s1 = IntVector.fromMemorySegment(Lanes.I, segment, atS + planeBytes, Lanes.LE);
                 IntVector q0 = p1.lanewise(BITWISE_BLEND, p0.lanewise(LSHL, 1), 0xaaaaaaaa);
                 IntVector q1 = p1.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, p0, 0xaaaaaaaa);
+                IntVector u0 = s1.lanewise(BITWISE_BLEND, s0.lanewise(LSHL, 1), 0xaaaaaaaa);
+                IntVector u1 = s1.lanewise(LSHR, 1).lanewise(BITWISE_BLEND, s0, 0xaaaaaaaa);
                 int c = g * GROUP;
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
-                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
-                    a2 = q0.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
-                    a3 = q1.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
+                    FloatVector x0 = FloatVector.fromArray(Lanes.F, x, cc);
+                    FloatVector x1 = FloatVector.fromArray(Lanes.F, x, cc + 16);
+                    FloatVector x2 = FloatVector.fromArray(Lanes.F, x, cc + 32);
+                    FloatVector x3 = FloatVector.fromArray(Lanes.F, x, cc + 48);
+                    a0 = q0.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x0, a0);
+                    b0 = u0.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x0, b0);
+                    a1 = q1.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x1, a1);
+                    b1 = u1.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x1, b1);
+                    a2 = q0.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats().fma(x2, a2);
+                    b2 = u0.lanewise(LSHR, n + 2).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x2, b2);
+                    a3 = q1.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats().fma(x3, a3);
+                    b3 = u1.lanewise(LSHR, n + 2).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x3, b3);
                 }
             }
             FloatVector t = a0.add(a1).add(a2.add(a3));
@@ -434,34 +520,52 @@ public final class CentroidGemv implements Gemv {
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
             y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            FloatVector v = b0.add(b1).add(b2.add(b3));
+            v = v.add(v.rearrange(Lanes.SWAP_8));
+            v = v.add(v.rearrange(Lanes.SWAP_4));
+            v = v.add(v.rearrange(Lanes.SWAP_2));
+            y[s] = v.add(v.rearrange(Lanes.SWAP_1)).lane(0);
         }
     }
 
-    private void rows1(float[] x, float[] y, int from, int to) {
+    private void pairs1(float[] x, float[] y, int from, int to) {
         MemorySegment segment = planes.segment;
         int groups = planes.groups;
-        for (int r = from; r < to; r++) {
+        for (int r = from; r < to; r += 2) {
+            int s = Math.min(r + 1, to - 1);
             IntVector table = IntVector.fromArray(Lanes.I, registers, r * ENTRIES);
+            IntVector tableS = IntVector.fromArray(Lanes.I, registers, s * ENTRIES);
             FloatVector a0 = FloatVector.zero(Lanes.F);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
+            FloatVector b0 = a0;
+            FloatVector b1 = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
             long base = planes.planeOffset(r, 0);
+            long baseS = planes.planeOffset(s, 0);
             for (int g = 0; g < groups; g++) {
                 long at = base + (long) g * GROUP_BYTES;
+                long atS = baseS + (long) g * GROUP_BYTES;
                 IntVector q = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
+                IntVector u = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
                 int c = g * GROUP;
                 for (int k = 0; k < 8; k++) {
                     int cc = c + 64 * k;
                     int n = 4 * k;
-                    a0 = q.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc), a0);
-                    a1 = q.lanewise(LSHR, n + 1).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 16), a1);
-                    a2 = q.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 32), a2);
-                    a3 = q.lanewise(LSHR, n + 3).and(15).selectFrom(table).reinterpretAsFloats()
-                            .fma(FloatVector.fromArray(Lanes.F, x, cc + 48), a3);
+                    FloatVector x0 = FloatVector.fromArray(Lanes.F, x, cc);
+                    FloatVector x1 = FloatVector.fromArray(Lanes.F, x, cc + 16);
+                    FloatVector x2 = FloatVector.fromArray(Lanes.F, x, cc + 32);
+                    FloatVector x3 = FloatVector.fromArray(Lanes.F, x, cc + 48);
+                    a0 = q.lanewise(LSHR, n).and(15).selectFrom(table).reinterpretAsFloats().fma(x0, a0);
+                    b0 = u.lanewise(LSHR, n).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x0, b0);
+                    a1 = q.lanewise(LSHR, n + 1).and(15).selectFrom(table).reinterpretAsFloats().fma(x1, a1);
+                    b1 = u.lanewise(LSHR, n + 1).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x1, b1);
+                    a2 = q.lanewise(LSHR, n + 2).and(15).selectFrom(table).reinterpretAsFloats().fma(x2, a2);
+                    b2 = u.lanewise(LSHR, n + 2).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x2, b2);
+                    a3 = q.lanewise(LSHR, n + 3).and(15).selectFrom(table).reinterpretAsFloats().fma(x3, a3);
+                    b3 = u.lanewise(LSHR, n + 3).and(15).selectFrom(tableS).reinterpretAsFloats().fma(x3, b3);
                 }
             }
             FloatVector t = a0.add(a1).add(a2.add(a3));
@@ -469,8 +573,14 @@ public final class CentroidGemv implements Gemv {
             t = t.add(t.rearrange(Lanes.SWAP_4));
             t = t.add(t.rearrange(Lanes.SWAP_2));
             y[r] = t.add(t.rearrange(Lanes.SWAP_1)).lane(0);
+            FloatVector v = b0.add(b1).add(b2.add(b3));
+            v = v.add(v.rearrange(Lanes.SWAP_8));
+            v = v.add(v.rearrange(Lanes.SWAP_4));
+            v = v.add(v.rearrange(Lanes.SWAP_2));
+            y[s] = v.add(v.rearrange(Lanes.SWAP_1)).lane(0);
         }
     }
+
 
     @Override
     public float weight(int r, int c) {
