@@ -24,11 +24,13 @@ import jdk.incubator.vector.IntVector;
  * which a code of 16 lanes is one shift, a mask, the permutation and the FMA ({@code bench-kernels} times both on the
  * same codes: {@code benchmarks/README.md}).
  *
- * <p>Layout: rows in blocks of 16; a block stores plane after plane (most significant first) and each plane row after
- * row, so a b-bit product of a block reads b runs of 16 row-planes and skips the rest in one jump (stored row by row, a
- * 4096-column row's planes are runs of 512 bytes, and one thread streamed 256 x 4096 products 1.1x (2 bits) to 1.3x (4
- * bits) as slowly). A row's plane holds its columns in groups of 512, each 64 bytes: 16 little-endian 32-bit lanes, bit
- * j of lane i holding column {@code 512 g + 16 j + i}, so the kernel never moves bits between lanes. The last group of
+ * <p>Layout: rows in blocks of 16; a block stores plane after plane (most significant first), so a b-bit product of a
+ * block reads b runs and skips the rest in one jump (stored row by row, a 4096-column row's planes are runs of 512
+ * bytes, and one thread streamed 256 x 4096 products 1.1x (2 bits) to 1.3x (4 bits) as slowly). Within a plane the
+ * block's rows go pair after pair (rows 2i and 2i + 1), a pair's groups of 512 columns in column order, each group the
+ * first row's 64 bytes and then the second's: the kernel takes rows in pairs, so a pair reads one run per plane, not
+ * two. A row's group holds 16 little-endian 32-bit lanes, bit j of lane i holding column {@code 512 g + 16 j + i}, so
+ * the kernel never moves bits between lanes. The last group of
  * a row is padded with zero codes and the product pads its input with zeros to match, so padding adds nothing; it is
  * read and computed (at most 511 columns a row: 2.3% of an 11008-column row; the fixture model's 192-column rows are
  * computed as 512) and counts in {@link #bytesRead}. (Leftover columns kept apart in 16-bit chunks, a lane mask each,
@@ -39,9 +41,14 @@ import jdk.incubator.vector.IntVector;
  * rows' FMAs; a last odd row is paired with itself and computed twice). Each row's sum is formed in the same order as
  * one row at a time, so the result is bit-identical to it. One row at a time the input was loaded once per 16 weights,
  * 64 bytes for the 6 to 8 bytes of planes at 3 and 4 bits: an 11008-column input (44 KB) does not stay in the core's
- * 48 KB first-level cache beside the streaming planes, and that shape took 1.5-2x as long per byte as the others. In
- * pairs a 4096 x 11008 product at 3 bits took 1,044-1,287 µs against 1,700-1,825 µs, and at 2 bits every shape gained
- * 1.1-1.5x (two threads, a harness outside the repository, 2026-12-07; {@code bench-kernels} for the committed runs).
+ * 48 KB first-level cache beside the streaming planes, and that shape took 1.5-2x as long per byte as the others.
+ * Measured with two threads (a harness outside the repository, 2026-12-07; {@code bench-kernels} for the committed
+ * runs): in pairs alone, 4096 x 11008 at 3 bits took 1,044-1,287 µs against 1,700-1,825 and 2 bits gained 1.1-1.5x on
+ * every shape, but 3 and 4 bits on the other shapes did not move. Rows stored one after another, a pair reads 2b
+ * streams; a loop doing the same arithmetic per 64-byte line on one stream per row took no longer streamed than
+ * cached, and with the pair's groups side by side (b streams) the same kernel took 0.5-0.8x the time of one row at a
+ * time at every width and shape (4096²: 254-270, 289-304 and 396-424 µs at 2, 3 and 4 bits against 424-453, 386-405
+ * and 427-430).
  *
  * <p>The kernel is written once per width (1 to 4 planes) with every vector operation in one method: a helper that
  * takes or returns vectors would, once compiled on its own, no longer be inlined and would box its vectors.
@@ -51,6 +58,8 @@ public final class CentroidGemv implements Gemv {
     /** Columns of one group: 16 lanes of 32 bits. */
     static final int GROUP = 512;
     private static final int GROUP_BYTES = GROUP / 8;
+    /** A group of a pair of rows: the first row's 64 bytes, then the second's. */
+    private static final int PAIR_GROUP_BYTES = 2 * GROUP_BYTES;
     private static final int ENTRIES = 16;
     /** Rows handed to a thread at a time, and stored together. */
     private static final int BLOCK = 16;
@@ -80,9 +89,9 @@ public final class CentroidGemv implements Gemv {
             return (long) (rows + BLOCK - 1) / BLOCK * BLOCK * bits * ((cols + GROUP - 1) / GROUP) * GROUP_BYTES;
         }
 
-        /** Byte of column {@code c} within a plane of a row (lane c % 16, bit j = c % 512 / 16 of it). */
-        private static long byteOf(int c) {
-            return (long) c / GROUP * GROUP_BYTES + (long) (c % ENTRIES) * Integer.BYTES + c % GROUP / ENTRIES / 8;
+        /** Byte of column {@code c} within its group of a row's plane (lane c % 16, bit j = c % 512 / 16 of it). */
+        private static int byteInGroup(int c) {
+            return c % ENTRIES * Integer.BYTES + c % GROUP / ENTRIES / 8;
         }
 
         private static int bitOf(int c) {
@@ -100,6 +109,7 @@ public final class CentroidGemv implements Gemv {
                         + "]; expected " + (long) rows * cols);
             }
             Planes p = new Planes(memory.allocate(byteSize(rows, cols, bits)), rows, cols, bits);
+            // One row's planes, group after group, then copied group by group to where the layout puts them.
             byte[] row = new byte[Math.toIntExact(bits * p.planeBytes)];
             for (int r = 0; r < rows; r++) {
                 Arrays.fill(row, (byte) 0);
@@ -110,15 +120,17 @@ public final class CentroidGemv implements Gemv {
                                 + "; expected 0.." + ((1 << bits) - 1));
                     }
                     int bit = bitOf(c);
-                    long at = byteOf(c);
+                    long at = (long) c / GROUP * GROUP_BYTES + byteInGroup(c);
                     for (int plane = 0; plane < bits; plane++) {
                         row[(int) (plane * p.planeBytes + at)] |=
                                 (byte) ((code >> (bits - 1 - plane) & 1) << bit);
                     }
                 }
                 for (int plane = 0; plane < bits; plane++) {
-                    MemorySegment.copy(row, Math.toIntExact(plane * p.planeBytes), p.segment, ValueLayout.JAVA_BYTE,
-                            p.planeOffset(r, plane), Math.toIntExact(p.planeBytes));
+                    for (int g = 0; g < p.groups; g++) {
+                        MemorySegment.copy(row, Math.toIntExact(plane * p.planeBytes + (long) g * GROUP_BYTES),
+                                p.segment, ValueLayout.JAVA_BYTE, p.groupOffset(r, plane, g), GROUP_BYTES);
+                    }
                 }
             }
             return p;
@@ -165,9 +177,14 @@ public final class CentroidGemv implements Gemv {
             return segment.byteSize();
         }
 
-        /** Where row r's plane starts: a block of 16 rows stores plane after plane, each plane row after row. */
-        long planeOffset(int r, int plane) {
-            return ((long) (r / BLOCK) * bits + plane) * BLOCK * planeBytes + (long) (r % BLOCK) * planeBytes;
+        /**
+         * Where group g of row r's plane starts: a block of 16 rows stores plane after plane; a plane, the block's rows
+         * pair after pair (rows 2i and 2i + 1); a pair, its groups in column order, each the first row's 64 bytes and
+         * then the second's.
+         */
+        long groupOffset(int r, int plane, int g) {
+            return ((long) (r / BLOCK) * bits + plane) * BLOCK * planeBytes + (long) (r % BLOCK / 2) * 2 * planeBytes
+                    + (long) g * PAIR_GROUP_BYTES + (long) (r % 2) * GROUP_BYTES;
         }
 
         /** Bytes from a row's plane to its next plane. */
@@ -179,7 +196,7 @@ public final class CentroidGemv implements Gemv {
         int code(int r, int c, int width) {
             int code = 0;
             for (int plane = 0; plane < width; plane++) {
-                byte b = segment.get(ValueLayout.JAVA_BYTE, planeOffset(r, plane) + byteOf(c));
+                byte b = segment.get(ValueLayout.JAVA_BYTE, groupOffset(r, plane, c / GROUP) + byteInGroup(c));
                 code = code << 1 | (b >> bitOf(c) & 1);
             }
             return code;
@@ -326,11 +343,11 @@ public final class CentroidGemv implements Gemv {
             FloatVector b1 = a0;
             FloatVector b2 = a0;
             FloatVector b3 = a0;
-            long base = planes.planeOffset(r, 0);
-            long baseS = planes.planeOffset(s, 0);
+            long base = planes.groupOffset(r, 0, 0);
+            long second = s == r ? 0 : GROUP_BYTES;
             for (int g = 0; g < groups; g++) {
-                long at = base + (long) g * GROUP_BYTES;
-                long atS = baseS + (long) g * GROUP_BYTES;
+                long at = base + (long) g * PAIR_GROUP_BYTES;
+                long atS = at + second;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
@@ -410,11 +427,11 @@ public final class CentroidGemv implements Gemv {
             FloatVector b1 = a0;
             FloatVector b2 = a0;
             FloatVector b3 = a0;
-            long base = planes.planeOffset(r, 0);
-            long baseS = planes.planeOffset(s, 0);
+            long base = planes.groupOffset(r, 0, 0);
+            long second = s == r ? 0 : GROUP_BYTES;
             for (int g = 0; g < groups; g++) {
-                long at = base + (long) g * GROUP_BYTES;
-                long atS = baseS + (long) g * GROUP_BYTES;
+                long at = base + (long) g * PAIR_GROUP_BYTES;
+                long atS = at + second;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector p2 = IntVector.fromMemorySegment(Lanes.I, segment, at + 2 * planeBytes, Lanes.LE);
@@ -484,11 +501,11 @@ public final class CentroidGemv implements Gemv {
             FloatVector b1 = a0;
             FloatVector b2 = a0;
             FloatVector b3 = a0;
-            long base = planes.planeOffset(r, 0);
-            long baseS = planes.planeOffset(s, 0);
+            long base = planes.groupOffset(r, 0, 0);
+            long second = s == r ? 0 : GROUP_BYTES;
             for (int g = 0; g < groups; g++) {
-                long at = base + (long) g * GROUP_BYTES;
-                long atS = baseS + (long) g * GROUP_BYTES;
+                long at = base + (long) g * PAIR_GROUP_BYTES;
+                long atS = at + second;
                 IntVector p0 = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector p1 = IntVector.fromMemorySegment(Lanes.I, segment, at + planeBytes, Lanes.LE);
                 IntVector s0 = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
@@ -543,11 +560,11 @@ public final class CentroidGemv implements Gemv {
             FloatVector b1 = a0;
             FloatVector b2 = a0;
             FloatVector b3 = a0;
-            long base = planes.planeOffset(r, 0);
-            long baseS = planes.planeOffset(s, 0);
+            long base = planes.groupOffset(r, 0, 0);
+            long second = s == r ? 0 : GROUP_BYTES;
             for (int g = 0; g < groups; g++) {
-                long at = base + (long) g * GROUP_BYTES;
-                long atS = baseS + (long) g * GROUP_BYTES;
+                long at = base + (long) g * PAIR_GROUP_BYTES;
+                long atS = at + second;
                 IntVector q = IntVector.fromMemorySegment(Lanes.I, segment, at, Lanes.LE);
                 IntVector u = IntVector.fromMemorySegment(Lanes.I, segment, atS, Lanes.LE);
                 int c = g * GROUP;
