@@ -137,31 +137,6 @@ class LookupGemvTest {
     }
 
     @Test
-    void twoBitsRunInPairsOfRowBlocksBitIdenticalToOneBlockAtATimeWhateverTheThreads() {
-        // 2-bit grids run two row blocks at a time; the same codes stored as 3-bit planes (top plane zero) go one block
-        // at a time through the same arithmetic (the top plane's total is 0, doubled), so the products must agree bit
-        // for bit. 11 row blocks: 1, 2, 3 and 16 threads give odd shares, whose last block is paired with itself.
-        Random r = new Random(15);
-        int rows = 340;
-        int cols = 1000;
-        int[] codes = codes(r, rows, cols, 2);
-        int groups = (cols + 127) / 128;
-        short[] offsets = halves(r, rows * groups, 0.1, -0.4);
-        short[] scales = halves(r, rows * groups, 0.01, 0.05);
-        LookupGemv.Planes two = LookupGemv.Planes.pack(codes, rows, cols, 2, 0, MEMORY, "w");
-        LookupGemv pairs = LookupGemv.uniform(two, 128, offsets, scales, "w");
-        LookupGemv single = LookupGemv.uniform(LookupGemv.Planes.pack(codes, rows, cols, 3, 0, MEMORY, "w"), 128,
-                offsets, scales, "w");
-        float[] x = input(r, cols);
-        float[] expected = new float[rows];
-        single.multiply(x, expected);
-        float[] y = new float[rows];
-        pairs.multiply(x, y);
-        assertThat(y).containsExactly(expected);
-        assertBitIdenticalWhateverTheThreadsAndOnACopy(pairs, two, x);
-    }
-
-    @Test
     void randomPlanesMultiplyLikeTheirOwnCodesPacked() {
         LookupGemv.Planes random = LookupGemv.Planes.random(64, 256, 4, 9, MEMORY);
         int[] codes = new int[64 * 256];
