@@ -24,7 +24,7 @@ class RowThreadsTest {
     @ValueSource(ints = {1, 2, 3, 5})
     void everyItemOfManyProductsBackToBackRunsOnceInContiguousShares(int threads) {
         try (RowThreads pool = new RowThreads(threads)) {
-            for (int product = 0; product < 5_000; product++) {
+            for (int product = 0; product < 20_000; product++) {
                 int count = product % 37;
                 AtomicIntegerArray runs = new AtomicIntegerArray(count + 1);
                 AtomicInteger shares = new AtomicInteger();
