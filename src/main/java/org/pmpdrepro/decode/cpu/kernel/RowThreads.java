@@ -78,10 +78,8 @@ public final class RowThreads implements AutoCloseable {
      * wrapped in an {@link IllegalStateException}), so none is still writing when this returns.
      */
     public void split(int count, Share share) {
-        for (Worker w : workers) {
-            if (w.thread == Thread.currentThread()) {
-                throw new IllegalStateException("a share started a product on the threads running it");
-            }
+        if (isWorker(Thread.currentThread())) {
+            throw new IllegalStateException("a share started a product on the threads running it");
         }
         synchronized (turn) {
             if (owner == Thread.currentThread()) {
@@ -91,17 +89,26 @@ public final class RowThreads implements AutoCloseable {
                 throw new IllegalStateException("these row threads are closed");
             }
             int parts = Math.min(threads, count);
-            if (parts <= 1) {
-                share.run(0, count);
-                return;
-            }
             owner = Thread.currentThread();
             try {
-                run(count, share, parts);
+                if (parts <= 1) {
+                    share.run(0, count);
+                } else {
+                    run(count, share, parts);
+                }
             } finally {
                 owner = null;
             }
         }
+    }
+
+    private boolean isWorker(Thread t) {
+        for (Worker w : workers) {
+            if (w.thread == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void run(int count, Share share, int parts) {
@@ -116,21 +123,27 @@ public final class RowThreads implements AutoCloseable {
         Throwable failure = null;
         try {
             share.run(0, from(count, 1, parts));
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             failure = e;
         }
-        boolean interrupted = Thread.interrupted();
+        boolean interrupted = false;
         for (int i = 0; i < parts - 1; i++) {
             Worker w = workers[i];
-            awaitDone(w, g);
+            interrupted |= awaitDone(w, g);
             Throwable f = w.failure;
             if (f != null) {
                 w.failure = null;
                 if (failure == null) {
                     failure = new IllegalStateException("a thread's share failed: " + f, f);
+                } else {
+                    failure.addSuppressed(f);
                 }
             }
         }
+        // The same generation without the share, so that nothing of this product (its matrix, input and output) is
+        // held until the next one; a worker that sat this product out and reads this sits it out as well.
+        task = new Task(g, null, 0, 0);
+        waiting = null;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -140,6 +153,9 @@ public final class RowThreads implements AutoCloseable {
         if (failure instanceof Error e) {
             throw e;
         }
+        if (failure != null) {
+            throw new IllegalStateException("a share failed: " + failure, failure);
+        }
     }
 
     /** Start of share {@code part} of {@code [0, count)} in {@code parts}. */
@@ -147,23 +163,44 @@ public final class RowThreads implements AutoCloseable {
         return (int) ((long) count * part / parts);
     }
 
-    private void awaitDone(Worker w, long g) {
+    /**
+     * Waits until worker w has finished generation g; whether the calling thread was interrupted meanwhile (the flag
+     * is cleared while waiting, so that parking does not return at once, and restored by the caller).
+     */
+    private boolean awaitDone(Worker w, long g) {
+        boolean interrupted = false;
         long start = System.nanoTime();
         while (w.done != g) {
+            interrupted |= Thread.interrupted();
             if (System.nanoTime() - start < spinNanos) {
                 Thread.onSpinWait();
                 continue;
             }
             waitingAsleep = true;
             if (w.done != g) {
-                LockSupport.parkNanos(this, 1_000_000L);
+                LockSupport.park(this);
             }
             waitingAsleep = false;
         }
+        return interrupted;
     }
 
+    /**
+     * Stops the worker threads. A product running on another thread is finished first (this waits for it); called
+     * from a share, the product it belongs to still completes.
+     */
     @Override
     public void close() {
+        if (isWorker(Thread.currentThread())) {
+            closeNow();
+            return;
+        }
+        synchronized (turn) {
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
         closed = true;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
@@ -188,18 +225,22 @@ public final class RowThreads implements AutoCloseable {
         public void run() {
             long seen = 0;
             while (true) {
+                // As a thread pool does: an interrupt a share left behind is not carried into waiting or the next one.
+                Thread.interrupted();
                 Task t = awaitTask(seen);
-                if (closed) {
+                if (t.generation() == seen) {
+                    // Closed, and no product published: close() takes the callers' turn, so none can follow.
                     return;
                 }
                 seen = t.generation();
                 if (index < t.parts()) {
                     try {
                         t.share().run(from(t.count(), index, t.parts()), from(t.count(), index + 1, t.parts()));
-                    } catch (RuntimeException | Error e) {
+                    } catch (Throwable e) {
                         failure = e;
                     }
                 }
+                t = null;
                 done = seen;
                 if (waitingAsleep) {
                     LockSupport.unpark(waiting);

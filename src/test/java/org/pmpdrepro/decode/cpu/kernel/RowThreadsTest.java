@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * before (spinning, sleeping, failures), failures rethrown only after every share ended, and the refusals.
  */
 @Tag("unit")
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RowThreadsTest {
 
     @ParameterizedTest
@@ -158,6 +160,116 @@ class RowThreadsTest {
                     }
                 })).isInstanceOf(IllegalStateException.class).hasMessageContaining("a share started a product");
             }
+            // One item: the caller runs it alone, and a product started from it is refused all the same.
+            assertThatThrownBy(() -> pool.split(1, (from, to) -> pool.split(2, (a, b) -> { })))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("a share started a product");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void closeFromAnotherThreadLetsTheRunningProductFinishThenRefuses() throws InterruptedException {
+        RowThreads pool = new RowThreads(2);
+        AtomicInteger items = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread caller = new Thread(() -> {
+            try {
+                pool.split(8, (from, to) -> {
+                    started.countDown();
+                    sleep(50);
+                    items.addAndGet(to - from);
+                });
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        caller.start();
+        started.await();
+        pool.close();
+        assertThat(items.get()).as("close() waited for the running product").isEqualTo(8);
+        caller.join();
+        assertThat(failure.get()).isNull();
+        assertThatThrownBy(() -> pool.split(8, (from, to) -> { })).hasMessageContaining("closed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void closeFromInsideAShareLetsItsProductFinish(int closer) {
+        RowThreads pool = new RowThreads(3);
+        AtomicInteger items = new AtomicInteger();
+        pool.split(9, (from, to) -> {
+            if (from == closer * 3) {
+                pool.close();
+            } else {
+                sleep(20);
+            }
+            items.addAndGet(to - from);
+        });
+        assertThat(items.get()).isEqualTo(9);
+        assertThatThrownBy(() -> pool.split(9, (from, to) -> { })).hasMessageContaining("closed");
+    }
+
+    @Test
+    void anInterruptAShareLeavesOnAWorkerDoesNotReachItsNextShareAndTheCallersIsKept() {
+        try (RowThreads pool = new RowThreads(2)) {
+            pool.split(2, (from, to) -> {
+                if (from > 0) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AtomicInteger interruptedShares = new AtomicInteger();
+            for (int product = 0; product < 3; product++) {
+                sleep(5);
+                pool.split(2, (from, to) -> {
+                    if (from > 0 && Thread.currentThread().isInterrupted()) {
+                        interruptedShares.incrementAndGet();
+                    }
+                });
+            }
+            assertThat(interruptedShares.get()).isZero();
+            Thread.currentThread().interrupt();
+            AtomicInteger items = new AtomicInteger();
+            pool.split(4, (from, to) -> {
+                if (from > 0) {
+                    sleep(10);
+                }
+                items.addAndGet(to - from);
+            });
+            assertThat(Thread.interrupted()).as("the caller's interrupt is kept").isTrue();
+            assertThat(items.get()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void whenTheCallerAndAWorkerFailTheCallersFailureCarriesTheWorkersAndTheNextProductIsClean() {
+        try (RowThreads pool = new RowThreads(4)) {
+            assertThatThrownBy(() -> pool.split(3, (from, to) -> {
+                if (from == 0) {
+                    throw new ArithmeticException("caller");
+                }
+                if (from == 2) {
+                    throw new IllegalArgumentException("worker 2");
+                }
+            })).isInstanceOf(ArithmeticException.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1)
+                            .allSatisfy(s -> assertThat(s).isInstanceOf(IllegalArgumentException.class)));
+            assertThatThrownBy(() -> pool.split(3, (from, to) -> {
+                if (from == 2) {
+                    throw new IllegalArgumentException("worker 2 alone");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasCauseInstanceOf(IllegalArgumentException.class)
+                    .hasRootCauseMessage("worker 2 alone");
+            AtomicInteger items = new AtomicInteger();
+            pool.split(3, (from, to) -> items.addAndGet(to - from));
+            assertThat(items.get()).isEqualTo(3);
         }
     }
 
