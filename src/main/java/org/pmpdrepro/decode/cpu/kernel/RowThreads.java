@@ -39,7 +39,9 @@ public final class RowThreads implements AutoCloseable {
 
     private volatile Task task = new Task(0, null, 0, 0);
     private volatile boolean closed;
+    /** The caller of the running product, which a worker wakes when it finishes and the caller is asleep. */
     private volatile Thread waiting;
+    /** Set by the caller before it parks and re-checks its worker: a worker that finishes then unparks it. */
     private volatile boolean waitingAsleep;
 
     public RowThreads(int threads) {
