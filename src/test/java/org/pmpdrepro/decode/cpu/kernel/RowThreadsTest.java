@@ -22,6 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RowThreadsTest {
 
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 5})
     void everyItemOfManyProductsBackToBackRunsOnceInContiguousShares(int threads) {
@@ -54,19 +62,16 @@ class RowThreadsTest {
     }
 
     @Test
-    void productsAfterTheWorkersWentToSleepStillRun() throws InterruptedException {
+    void productsAfterTheWorkersWentToSleepStillRun() {
+        long longerThanTheSpin = TimeUnit.NANOSECONDS.toMillis(RowThreads.SPIN_NANOS * 4);
         try (RowThreads pool = new RowThreads(2)) {
             for (int product = 0; product < 5; product++) {
                 // Longer than the spin, so that the worker (and, below, the caller) sleeps and must be woken.
-                TimeUnit.NANOSECONDS.sleep(RowThreads.SPIN_NANOS * 4);
+                sleep(longerThanTheSpin);
                 AtomicInteger items = new AtomicInteger();
                 pool.split(8, (from, to) -> {
                     if (from > 0) {
-                        try {
-                            TimeUnit.NANOSECONDS.sleep(RowThreads.SPIN_NANOS * 4);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
+                        sleep(longerThanTheSpin);
                     }
                     items.addAndGet(to - from);
                 });
@@ -101,11 +106,7 @@ class RowThreadsTest {
                 if (from == 0) {
                     throw new ArithmeticException("caller share");
                 }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                sleep(20);
                 workerFinished.incrementAndGet();
             })).isInstanceOf(ArithmeticException.class);
             assertThat(workerFinished.get()).as("no share still running when split returns").isEqualTo(1);
@@ -163,14 +164,6 @@ class RowThreadsTest {
             // One item: the caller runs it alone, and a product started from it is refused all the same.
             assertThatThrownBy(() -> pool.split(1, (from, to) -> pool.split(2, (a, b) -> { })))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("a share started a product");
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
