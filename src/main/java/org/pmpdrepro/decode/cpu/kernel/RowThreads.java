@@ -1,5 +1,6 @@
 package org.pmpdrepro.decode.cpu.kernel;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -45,15 +46,33 @@ public final class RowThreads implements AutoCloseable {
     private volatile boolean waitingAsleep;
 
     public RowThreads(int threads) {
+        this(threads, Thread::new);
+    }
+
+    /**
+     * Workers made by {@code factory} (for tests). If a worker cannot be made or started (e.g. the system refuses a
+     * new thread), the ones already started are stopped before the failure is thrown.
+     */
+    RowThreads(int threads, ThreadFactory factory) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: " + threads + "; expected at least 1");
         }
         this.threads = threads;
         this.spinNanos = threads <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
         this.workers = new Worker[threads - 1];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i + 1);
-            workers[i].thread.start();
+        int started = 0;
+        try {
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(i + 1, factory);
+                workers[i].thread.start();
+                started++;
+            }
+        } catch (RuntimeException | Error e) {
+            closed = true;
+            for (int i = 0; i < started; i++) {
+                LockSupport.unpark(workers[i].thread);
+            }
+            throw e;
         }
     }
 
@@ -217,9 +236,10 @@ public final class RowThreads implements AutoCloseable {
         private volatile boolean asleep;
         private volatile Throwable failure;
 
-        Worker(int index) {
+        Worker(int index, ThreadFactory factory) {
             this.index = index;
-            this.thread = new Thread(this, "gemv-worker-" + index);
+            this.thread = factory.newThread(this);
+            thread.setName("gemv-worker-" + index);
             thread.setDaemon(true);
         }
 

@@ -3,7 +3,10 @@ package org.pmpdrepro.decode.cpu.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -274,5 +277,24 @@ class RowThreadsTest {
                 .hasMessageContaining("closed");
         assertThatThrownBy(() -> new RowThreads(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected at least 1");
+    }
+    @Test
+    void whenAWorkerCannotBeStartedTheOnesAlreadyStartedEnd() throws InterruptedException {
+        List<Thread> made = new ArrayList<>();
+        ThreadFactory refusesTheThird = r -> {
+            if (made.size() == 2) {
+                throw new OutOfMemoryError("unable to create native thread (test)");
+            }
+            Thread t = new Thread(r);
+            made.add(t);
+            return t;
+        };
+        assertThatThrownBy(() -> new RowThreads(4, refusesTheThird)).isInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("(test)");
+        assertThat(made).hasSize(2);
+        for (Thread t : made) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(t.isAlive()).as(t.getName()).isFalse();
+        }
     }
 }
