@@ -124,6 +124,39 @@ class LookupGemvTest {
         }
     }
 
+    /**
+     * The bound is tight: an input built so that the four sums a row picks in one chunk all lose just under half a
+     * step in the same direction gives an error within 2% of the bound (a bound that was only safe, say doubled by
+     * a slip, would fail here).
+     */
+    @Test
+    void theRoundingBoundIsReachedByAnInputWhosePicksAllRoundTheSameWay() {
+        // One row, 16 columns (one chunk, one segment), 1 bit: column 4m has code 1, the others 0, so the row picks
+        // x[4m] from each of the chunk's four tables; weights 0 + code * 1.
+        int[] codes = new int[16];
+        for (int m = 0; m < 4; m++) {
+            codes[4 * m] = 1;
+        }
+        LookupGemv.Planes planes = LookupGemv.Planes.pack(codes, 1, 16, 1, 0, MEMORY, "tight");
+        LookupGemv w = LookupGemv.uniform(planes, 16, new short[] {Float.floatToFloat16(0f)},
+                new short[] {Float.floatToFloat16(1f)}, "tight");
+        float u = 1f / 1024;
+        float[] x = new float[16];
+        // The segment's largest table sum, x[0] + x[1], is 8191 steps of u, so its scale is u; each picked x[4m] is
+        // 0.499 of a step above a whole number of steps and rounds down (an error of 0.998 of the bound).
+        x[0] = 100.499f * u;
+        x[1] = 8191 * u - x[0];
+        x[4] = 200.499f * u;
+        x[8] = 400.499f * u;
+        x[12] = 600.499f * u;
+        float[] y = new float[1];
+        w.multiply(x, y);
+        double exact = w.multiplyReference(x)[0];
+        double bound = w.roundingBound(w.prepare(x), 0);
+        assertThat(bound).isCloseTo(2 * u, within(1e-6 * u));
+        assertThat(Math.abs(y[0] - exact)).isBetween(0.98 * bound, bound + 1e-5 * exact);
+    }
+
     @Test
     void aProductIsBitIdenticalWhateverTheThreadsAndOnACopyOfThePlanes() {
         Random r = new Random(5);
