@@ -67,6 +67,16 @@ class LookupGemvTest {
         }
     }
 
+    /** A one-row product's rounding bound is {@code expected}, and its error at least 98% of it and within it. */
+    private static void assertTheErrorReachesTheBound(LookupGemv w, float[] x, double expected) {
+        float[] y = new float[1];
+        w.multiply(x, y);
+        double exact = w.multiplyReference(x)[0];
+        double bound = w.roundingBound(w.prepare(x), 0);
+        assertThat(bound).isCloseTo(expected, within(1e-6 * expected));
+        assertThat(Math.abs(y[0] - exact)).isBetween(0.98 * bound, bound + 1e-5 * exact);
+    }
+
     /** The root-mean-square error of a product over the rows' root-mean-square result. */
     private static double relativeRmsError(LookupGemv w, float[] x) {
         float[] y = new float[w.rows()];
@@ -149,12 +159,40 @@ class LookupGemvTest {
         x[4] = 200.499f * u;
         x[8] = 400.499f * u;
         x[12] = 600.499f * u;
-        float[] y = new float[1];
-        w.multiply(x, y);
-        double exact = w.multiplyReference(x)[0];
-        double bound = w.roundingBound(w.prepare(x), 0);
-        assertThat(bound).isCloseTo(2 * u, within(1e-6 * u));
-        assertThat(Math.abs(y[0] - exact)).isBetween(0.98 * bound, bound + 1e-5 * exact);
+        assertTheErrorReachesTheBound(w, x, 2 * u);
+    }
+
+    /**
+     * Any-Precision's bound is tight too (same criterion, set before the first run): centroids 0, 1, 1, 3 for codes
+     * 0..3 expand to 0 + h + l + (h AND l), three coefficients of 1, and in each group of 4 columns the row's codes 2,
+     * 1 and 3 make its three looked-up sums x[4m] + x[4m+2], x[4m+1] + x[4m+2] and x[4m+2]; each is built 0.499 of a
+     * step above a whole number of steps, so all twelve picks round down together.
+     */
+    @Test
+    void anyPrecisionsRoundingBoundIsReachedByAnInputWhosePicksAllRoundTheSameWay() {
+        int[] codes = new int[16];
+        for (int m = 0; m < 4; m++) {
+            codes[4 * m] = 2;
+            codes[4 * m + 1] = 1;
+            codes[4 * m + 2] = 3;
+        }
+        LookupGemv.Planes planes = LookupGemv.Planes.pack(codes, 1, 16, 2, 0, MEMORY, "tight");
+        short[] tables = new short[4];
+        float[] centroids = {0f, 1f, 1f, 3f};
+        for (int q = 0; q < 4; q++) {
+            tables[q] = Float.floatToFloat16(centroids[q]);
+        }
+        LookupGemv w = LookupGemv.anyPrecision(planes, 2, tables, "tight");
+        float u = 1f / 1024;
+        float[] x = new float[16];
+        for (int m = 0; m < 4; m++) {
+            x[4 * m + 2] = (100 * m + 10.499f) * u;
+            x[4 * m] = 20 * u;
+            x[4 * m + 1] = 30 * u;
+        }
+        // Group 0's full sum, the segment's largest table sum, is 8191 steps of u, so the scale is u.
+        x[3] = 8191 * u - (x[0] + x[1] + x[2]);
+        assertTheErrorReachesTheBound(w, x, 6 * u);
     }
 
     @Test
