@@ -60,18 +60,13 @@ public final class RowThreads implements AutoCloseable {
         this.threads = threads;
         this.spinNanos = threads <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : 0;
         this.workers = new Worker[threads - 1];
-        int started = 0;
         try {
             for (int i = 0; i < workers.length; i++) {
                 workers[i] = new Worker(i + 1, factory);
                 workers[i].thread.start();
-                started++;
             }
         } catch (RuntimeException | Error e) {
-            closed = true;
-            for (int i = 0; i < started; i++) {
-                LockSupport.unpark(workers[i].thread);
-            }
+            closeNow();
             throw e;
         }
     }
@@ -221,10 +216,13 @@ public final class RowThreads implements AutoCloseable {
         }
     }
 
+    /** Marks these threads closed and wakes every worker (a slot the constructor failed to fill is null). */
     private void closeNow() {
         closed = true;
         for (Worker w : workers) {
-            LockSupport.unpark(w.thread);
+            if (w != null) {
+                LockSupport.unpark(w.thread);
+            }
         }
     }
 
